@@ -1,0 +1,311 @@
+//! The journal: everything that happens to a dossier is an appended, dated event.
+//!
+//! Events are never edited or deleted; `Cancel` voids an earlier one so that undo keeps the history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::model::{DebtorId, DossierKind, Item, Jurisdiction, ProfileId};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the dossier's journal, from 0 (the `Created` event).
+    pub seq: u32,
+    /// When the event was recorded (wall clock).
+    pub at: DateTime<Utc>,
+    /// Business date of the event (letter sent on, payment received on): what every rule uses.
+    pub date: NaiveDate,
+    /// OS user (from the real uid) who recorded it.
+    pub user: String,
+    pub kind: EventKind,
+}
+
+/// How a reminder went out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Letter,
+    Lrar,
+    Phone,
+    Commissaire,
+    Avocat,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] = [
+        Channel::Email,
+        Channel::Letter,
+        Channel::Lrar,
+        Channel::Phone,
+        Channel::Commissaire,
+        Channel::Avocat,
+    ];
+    pub fn slug(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Letter => "letter",
+            Channel::Lrar => "lrar",
+            Channel::Phone => "phone",
+            Channel::Commissaire => "commissaire",
+            Channel::Avocat => "avocat",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "email" | "mail" | "courriel" => Some(Channel::Email),
+            "letter" | "courrier" | "lettre" => Some(Channel::Letter),
+            "lrar" | "recommande" | "recommandé" => Some(Channel::Lrar),
+            "phone" | "telephone" | "téléphone" => Some(Channel::Phone),
+            "commissaire" | "huissier" | "commissaire-de-justice" => Some(Channel::Commissaire),
+            "avocat" | "lawyer" => Some(Channel::Avocat),
+            _ => None,
+        }
+    }
+    /// Channels that can carry a formal notice.
+    pub fn is_formal(self) -> bool {
+        matches!(self, Channel::Lrar | Channel::Commissaire | Channel::Avocat)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InjonctionStep {
+    RequestFiled,
+    OrderIssued,
+    Served,
+    Opposition,
+    Enforceable,
+}
+
+impl InjonctionStep {
+    pub const ALL: [InjonctionStep; 5] = [
+        InjonctionStep::RequestFiled,
+        InjonctionStep::OrderIssued,
+        InjonctionStep::Served,
+        InjonctionStep::Opposition,
+        InjonctionStep::Enforceable,
+    ];
+    pub fn slug(self) -> &'static str {
+        match self {
+            InjonctionStep::RequestFiled => "request_filed",
+            InjonctionStep::OrderIssued => "order_issued",
+            InjonctionStep::Served => "served",
+            InjonctionStep::Opposition => "opposition",
+            InjonctionStep::Enforceable => "enforceable",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL.into_iter().find(|x| x.slug() == s)
+    }
+    /// The step that normally follows (opposition ends the summary procedure).
+    pub fn next(self) -> Option<InjonctionStep> {
+        match self {
+            InjonctionStep::RequestFiled => Some(InjonctionStep::OrderIssued),
+            InjonctionStep::OrderIssued => Some(InjonctionStep::Served),
+            InjonctionStep::Served => Some(InjonctionStep::Enforceable),
+            InjonctionStep::Opposition | InjonctionStep::Enforceable => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContestationOutcome {
+    /// The debtor was right: the disputed amount is abandoned (record a credit note if needed).
+    Upheld,
+    /// The contestation is unfounded: chasing resumes.
+    Rejected,
+    /// An arrangement was found.
+    Settled,
+}
+
+impl ContestationOutcome {
+    pub fn slug(self) -> &'static str {
+        match self {
+            ContestationOutcome::Upheld => "upheld",
+            ContestationOutcome::Rejected => "rejected",
+            ContestationOutcome::Settled => "settled",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "upheld" | "fondee" | "fondée" => Some(Self::Upheld),
+            "rejected" | "rejetee" | "rejetée" => Some(Self::Rejected),
+            "settled" | "accord" => Some(Self::Settled),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandOver {
+    Enforcement,
+    Agency,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseReason {
+    Paid,
+    WrittenOff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    Note,
+    PhoneCall,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instalment {
+    pub due: NaiveDate,
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    Created {
+        debtor: DebtorId,
+        kind: DossierKind,
+        profile: Option<ProfileId>,
+        jurisdiction: Jurisdiction,
+        /// Contractual late-payment rate from the terms of sale, percent per year.
+        contractual_rate: Option<Decimal>,
+        /// For refund dossiers: why the sum must be returned.
+        refund_reason: Option<String>,
+        /// Payment terms as written in the contract (e.g. "45 jours fin de mois"), for the record.
+        terms: Option<String>,
+    },
+    ItemAdded(Item),
+    CreditNote {
+        reference: String,
+        amount: Decimal,
+    },
+    RelanceSent {
+        level: u8,
+        channel: Channel,
+        letter: Option<String>,
+    },
+    ContestationReceived {
+        reason: String,
+        text: String,
+        review: Option<NaiveDate>,
+    },
+    ContestationResolved {
+        outcome: ContestationOutcome,
+        note: String,
+    },
+    PaymentReceived {
+        amount: Decimal,
+        reference: Option<String>,
+    },
+    PromiseToPay {
+        until: NaiveDate,
+        amount: Decimal,
+    },
+    PaymentPlanAgreed {
+        instalments: Vec<Instalment>,
+    },
+    NoticeSent {
+        channel: Channel,
+        deadline: NaiveDate,
+        tracking: Option<String>,
+        letter: Option<String>,
+        /// Readiness checks or mandatory mentions the user explicitly overrode.
+        overrides: Vec<String>,
+    },
+    /// NL/BE consumer last reminder (14 days, collection costs stated).
+    LastNoticeSent {
+        channel: Channel,
+        deadline: NaiveDate,
+        costs: Decimal,
+        letter: Option<String>,
+    },
+    /// Acknowledgement of receipt of a registered letter (AR), dated `Event::date`.
+    AcknowledgementReceived {
+        tracking: Option<String>,
+    },
+    Injonction {
+        step: InjonctionStep,
+        note: Option<String>,
+    },
+    HandedOver {
+        to: HandOver,
+        name: Option<String>,
+    },
+    Note {
+        kind: NoteKind,
+        text: String,
+    },
+    /// The debtor acknowledged the debt in writing (interrupts limitation).
+    DebtAcknowledged {
+        text: String,
+    },
+    /// Justified recovery costs (e.g. a commissaire de justice fee).
+    CostIncurred {
+        label: String,
+        amount: Decimal,
+    },
+    Assigned {
+        to: Option<String>,
+    },
+    Closed {
+        reason: CloseReason,
+    },
+    Reopened,
+    /// Voids the event with this `seq`.
+    Cancel {
+        target: u32,
+    },
+}
+
+impl EventKind {
+    /// Stable snake_case name (CLI, JSON, catalogue keys).
+    pub fn slug(&self) -> &'static str {
+        match self {
+            EventKind::Created { .. } => "created",
+            EventKind::ItemAdded(_) => "item_added",
+            EventKind::CreditNote { .. } => "credit_note",
+            EventKind::RelanceSent { .. } => "relance",
+            EventKind::ContestationReceived { .. } => "contestation",
+            EventKind::ContestationResolved { .. } => "contestation_resolved",
+            EventKind::PaymentReceived { .. } => "payment",
+            EventKind::PromiseToPay { .. } => "promise",
+            EventKind::PaymentPlanAgreed { .. } => "payment_plan",
+            EventKind::NoticeSent { .. } => "notice",
+            EventKind::LastNoticeSent { .. } => "last_notice",
+            EventKind::AcknowledgementReceived { .. } => "ar",
+            EventKind::Injonction { .. } => "injonction",
+            EventKind::HandedOver { .. } => "handover",
+            EventKind::Note {
+                kind: NoteKind::Note,
+                ..
+            } => "note",
+            EventKind::Note {
+                kind: NoteKind::PhoneCall,
+                ..
+            } => "call",
+            EventKind::DebtAcknowledged { .. } => "acknowledgment",
+            EventKind::CostIncurred { .. } => "cost",
+            EventKind::Assigned { .. } => "assign",
+            EventKind::Closed { .. } => "close",
+            EventKind::Reopened => "reopen",
+            EventKind::Cancel { .. } => "cancel",
+        }
+    }
+
+    /// The letter text kept as proof, when the event carries one.
+    pub fn letter(&self) -> Option<&str> {
+        match self {
+            EventKind::RelanceSent { letter, .. }
+            | EventKind::NoticeSent { letter, .. }
+            | EventKind::LastNoticeSent { letter, .. } => letter.as_deref(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,510 @@
+//! The state of a dossier is a pure fold of its journal.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::HashSet;
+
+use super::event::*;
+use super::model::*;
+
+/// Collection stage, as shown by the colour-coded badge and `--stage` filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    NotDue,
+    Due,
+    Relance1,
+    Relance2,
+    Relance3,
+    MiseEnDemeure,
+    LastNotice,
+    Injonction,
+    Enforcement,
+    Agency,
+    Disputed,
+    PaymentPlan,
+    Paid,
+    WrittenOff,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 14] = [
+        Stage::NotDue,
+        Stage::Due,
+        Stage::Relance1,
+        Stage::Relance2,
+        Stage::Relance3,
+        Stage::MiseEnDemeure,
+        Stage::LastNotice,
+        Stage::Injonction,
+        Stage::Enforcement,
+        Stage::Agency,
+        Stage::Disputed,
+        Stage::PaymentPlan,
+        Stage::Paid,
+        Stage::WrittenOff,
+    ];
+
+    /// Stable snake_case name (JSON, `--stage`, catalogue keys).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Stage::NotDue => "not_due",
+            Stage::Due => "due",
+            Stage::Relance1 => "relance_1",
+            Stage::Relance2 => "relance_2",
+            Stage::Relance3 => "relance_3",
+            Stage::MiseEnDemeure => "mise_en_demeure",
+            Stage::LastNotice => "last_notice",
+            Stage::Injonction => "injonction",
+            Stage::Enforcement => "enforcement",
+            Stage::Agency => "agency",
+            Stage::Disputed => "disputed",
+            Stage::PaymentPlan => "payment_plan",
+            Stage::Paid => "paid",
+            Stage::WrittenOff => "written_off",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        let s = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        let s = match s.as_str() {
+            "relance1" | "r1" => "relance_1",
+            "relance2" | "r2" => "relance_2",
+            "relance3" | "r3" => "relance_3",
+            "med" | "notice" => "mise_en_demeure",
+            "ip" => "injonction",
+            other => other,
+        }
+        .to_string();
+        Stage::ALL.into_iter().find(|st| st.slug() == s)
+    }
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, Stage::Paid | Stage::WrittenOff)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Payment {
+    pub seq: u32,
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditNoteLine {
+    pub seq: u32,
+    pub date: NaiveDate,
+    pub reference: String,
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cost {
+    pub seq: u32,
+    pub date: NaiveDate,
+    pub label: String,
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reminder {
+    pub seq: u32,
+    pub date: NaiveDate,
+    pub level: u8,
+    pub channel: Channel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub seq: u32,
+    pub date: NaiveDate,
+    pub channel: Channel,
+    pub deadline: NaiveDate,
+    pub tracking: Option<String>,
+    /// Date of the acknowledgement of receipt, once recorded.
+    pub received: Option<NaiveDate>,
+    /// NL/BE consumer last notice rather than a French mise en demeure.
+    pub last_notice: bool,
+    pub overrides: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contestation {
+    pub seq: u32,
+    pub date: NaiveDate,
+    pub reason: String,
+    pub text: String,
+    pub review: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub seq: u32,
+    pub date: NaiveDate,
+    pub instalments: Vec<Instalment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Promise {
+    pub seq: u32,
+    pub date: NaiveDate,
+    pub until: NaiveDate,
+    pub amount: Decimal,
+}
+
+/// Days a contestation freezes the ladder when no review date was given.
+pub const DEFAULT_CONTESTATION_REVIEW_DAYS: i64 = 15;
+
+/// Everything the fold of a journal tells about a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DossierState {
+    pub id: DossierId,
+    pub debtor: DebtorId,
+    pub kind: DossierKind,
+    pub profile: Option<ProfileId>,
+    pub jurisdiction: Jurisdiction,
+    pub contractual_rate: Option<Decimal>,
+    pub refund_reason: Option<String>,
+    pub terms: Option<String>,
+    pub created: NaiveDate,
+    pub items: Vec<Item>,
+    pub credit_notes: Vec<CreditNoteLine>,
+    pub payments: Vec<Payment>,
+    pub costs: Vec<Cost>,
+    pub reminders: Vec<Reminder>,
+    pub notice: Option<Notice>,
+    pub injonction: Option<(InjonctionStep, NaiveDate)>,
+    /// Dates of every injonction step, for deadlines (service within 6/3 months, 1-month opposition).
+    pub injonction_steps: Vec<(InjonctionStep, NaiveDate)>,
+    pub handed_over: Option<(HandOver, NaiveDate)>,
+    pub contestation: Option<Contestation>,
+    pub contestations_resolved: Vec<(ContestationOutcome, NaiveDate)>,
+    pub plan: Option<Plan>,
+    pub promise: Option<Promise>,
+    pub acknowledgments: Vec<NaiveDate>,
+    pub closed: Option<(CloseReason, NaiveDate)>,
+    pub assigned: Option<String>,
+    /// Number of events in the journal (the optimistic-write token).
+    pub journal_len: u32,
+    /// Seqs voided by cancel events.
+    pub cancelled: Vec<u32>,
+    /// The last effective (non-cancelled, non-cancel) event, for "last event" columns.
+    pub last_event: Option<(u32, NaiveDate, &'static str)>,
+}
+
+/// Why a journal could not be folded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FoldError {
+    #[error("empty journal")]
+    Empty,
+    #[error("the journal does not start with a creation event")]
+    NoCreation,
+}
+
+impl DossierState {
+    pub fn total_items(&self) -> Decimal {
+        self.items.iter().map(|i| i.amount).sum()
+    }
+    pub fn total_paid(&self) -> Decimal {
+        self.payments.iter().map(|p| p.amount).sum()
+    }
+    pub fn total_credit_notes(&self) -> Decimal {
+        self.credit_notes.iter().map(|c| c.amount).sum()
+    }
+    pub fn total_costs(&self) -> Decimal {
+        self.costs.iter().map(|c| c.amount).sum()
+    }
+
+    /// Outstanding principal: items − payments − credit notes, exact to the cent.
+    pub fn balance(&self) -> Decimal {
+        self.total_items() - self.total_paid() - self.total_credit_notes()
+    }
+
+    pub fn relance_level(&self) -> u8 {
+        self.reminders.iter().map(|r| r.level).max().unwrap_or(0)
+    }
+
+    pub fn last_reminder(&self) -> Option<&Reminder> {
+        self.reminders.last()
+    }
+
+    /// Items still (partly) unpaid once payments and credit notes are allocated to the oldest due
+    /// date first, with the amount still open on each.
+    pub fn open_items(&self) -> Vec<(&Item, Decimal)> {
+        let mut covered = self.total_paid() + self.total_credit_notes();
+        let mut items: Vec<&Item> = self.items.iter().collect();
+        items.sort_by_key(|i| (i.due, i.issued));
+        let mut out = Vec::new();
+        for it in items {
+            let used = covered.min(it.amount).max(Decimal::ZERO);
+            covered -= used;
+            let rest = it.amount - used;
+            if rest > Decimal::ZERO {
+                out.push((it, rest));
+            }
+        }
+        out
+    }
+
+    /// Due date of the oldest unpaid item (the reference for the schedule and days past due).
+    pub fn oldest_open_due(&self) -> Option<NaiveDate> {
+        self.open_items().first().map(|(i, _)| i.due)
+    }
+
+    pub fn days_past_due(&self, today: NaiveDate) -> i64 {
+        match self.oldest_open_due() {
+            Some(d) if today > d => (today - d).num_days(),
+            _ => 0,
+        }
+    }
+
+    /// The escalation stage ignoring side states (dispute, plan, closure).
+    pub fn ladder_stage(&self, today: NaiveDate) -> Stage {
+        if let Some((to, _)) = self.handed_over {
+            return match to {
+                HandOver::Enforcement => Stage::Enforcement,
+                HandOver::Agency => Stage::Agency,
+            };
+        }
+        if self.injonction.is_some() {
+            return Stage::Injonction;
+        }
+        if let Some(n) = &self.notice {
+            return if n.last_notice {
+                Stage::LastNotice
+            } else {
+                Stage::MiseEnDemeure
+            };
+        }
+        match self.relance_level() {
+            0 => match self.oldest_open_due() {
+                Some(d) if today > d => Stage::Due,
+                _ => Stage::NotDue,
+            },
+            1 => Stage::Relance1,
+            2 => Stage::Relance2,
+            _ => Stage::Relance3,
+        }
+    }
+
+    /// The stage shown to the user.
+    pub fn stage(&self, today: NaiveDate) -> Stage {
+        match self.closed {
+            Some((CloseReason::Paid, _)) => return Stage::Paid,
+            Some((CloseReason::WrittenOff, _)) => return Stage::WrittenOff,
+            None => {}
+        }
+        if !self.items.is_empty() && self.balance() <= Decimal::ZERO {
+            return Stage::Paid;
+        }
+        if self.contestation.is_some() {
+            return Stage::Disputed;
+        }
+        if self.plan.is_some() {
+            return Stage::PaymentPlan;
+        }
+        self.ladder_stage(today)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+}
+
+/// Folds a journal (in `seq` order) into the dossier's state.
+pub fn fold(id: DossierId, events: &[Event]) -> Result<DossierState, FoldError> {
+    let first = events.first().ok_or(FoldError::Empty)?;
+    let EventKind::Created {
+        debtor,
+        kind,
+        profile,
+        jurisdiction,
+        contractual_rate,
+        refund_reason,
+        terms,
+    } = &first.kind
+    else {
+        return Err(FoldError::NoCreation);
+    };
+    let cancelled: HashSet<u32> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Cancel { target } if target != 0 => Some(target),
+            _ => None,
+        })
+        .collect();
+    let mut st = DossierState {
+        id,
+        debtor: *debtor,
+        kind: *kind,
+        profile: *profile,
+        jurisdiction: *jurisdiction,
+        contractual_rate: *contractual_rate,
+        refund_reason: refund_reason.clone(),
+        terms: terms.clone(),
+        created: first.date,
+        items: vec![],
+        credit_notes: vec![],
+        payments: vec![],
+        costs: vec![],
+        reminders: vec![],
+        notice: None,
+        injonction: None,
+        injonction_steps: vec![],
+        handed_over: None,
+        contestation: None,
+        contestations_resolved: vec![],
+        plan: None,
+        promise: None,
+        acknowledgments: vec![],
+        closed: None,
+        assigned: None,
+        journal_len: events.len() as u32,
+        cancelled: {
+            let mut v: Vec<u32> = cancelled.iter().copied().collect();
+            v.sort_unstable();
+            v
+        },
+        last_event: None,
+    };
+    for e in &events[1..] {
+        if cancelled.contains(&e.seq) || matches!(e.kind, EventKind::Cancel { .. }) {
+            continue;
+        }
+        apply(&mut st, e);
+        st.last_event = Some((e.seq, e.date, e.kind.slug()));
+    }
+    if st.last_event.is_none() {
+        st.last_event = Some((first.seq, first.date, first.kind.slug()));
+    }
+    Ok(st)
+}
+
+fn apply(st: &mut DossierState, e: &Event) {
+    let date = e.date;
+    match &e.kind {
+        EventKind::Created { .. } | EventKind::Cancel { .. } => {}
+        EventKind::ItemAdded(item) => st.items.push(item.clone()),
+        EventKind::CreditNote { reference, amount } => st.credit_notes.push(CreditNoteLine {
+            seq: e.seq,
+            date,
+            reference: reference.clone(),
+            amount: *amount,
+        }),
+        EventKind::RelanceSent { level, channel, .. } => st.reminders.push(Reminder {
+            seq: e.seq,
+            date,
+            level: *level,
+            channel: *channel,
+        }),
+        EventKind::ContestationReceived {
+            reason,
+            text,
+            review,
+        } => {
+            st.contestation = Some(Contestation {
+                seq: e.seq,
+                date,
+                reason: reason.clone(),
+                text: text.clone(),
+                review: review
+                    .unwrap_or(date + chrono::Duration::days(DEFAULT_CONTESTATION_REVIEW_DAYS)),
+            })
+        }
+        EventKind::ContestationResolved { outcome, .. } => {
+            st.contestation = None;
+            st.contestations_resolved.push((*outcome, date));
+        }
+        EventKind::PaymentReceived { amount, reference } => {
+            st.payments.push(Payment {
+                seq: e.seq,
+                date,
+                amount: *amount,
+                reference: reference.clone(),
+            });
+            // A payment that honours the promise ends it; a shortfall leaves it to be checked.
+            if let Some(p) = &st.promise {
+                let since: Decimal = st
+                    .payments
+                    .iter()
+                    .filter(|x| x.date >= p.date)
+                    .map(|x| x.amount)
+                    .sum();
+                if since >= p.amount {
+                    st.promise = None;
+                }
+            }
+        }
+        EventKind::PromiseToPay { until, amount } => {
+            st.promise = Some(Promise {
+                seq: e.seq,
+                date,
+                until: *until,
+                amount: *amount,
+            })
+        }
+        EventKind::PaymentPlanAgreed { instalments } => {
+            st.plan = Some(Plan {
+                seq: e.seq,
+                date,
+                instalments: instalments.clone(),
+            })
+        }
+        EventKind::NoticeSent {
+            channel,
+            deadline,
+            tracking,
+            overrides,
+            ..
+        } => {
+            st.notice = Some(Notice {
+                seq: e.seq,
+                date,
+                channel: *channel,
+                deadline: *deadline,
+                tracking: tracking.clone(),
+                received: None,
+                last_notice: false,
+                overrides: overrides.clone(),
+            })
+        }
+        EventKind::LastNoticeSent {
+            channel, deadline, ..
+        } => {
+            st.notice = Some(Notice {
+                seq: e.seq,
+                date,
+                channel: *channel,
+                deadline: *deadline,
+                tracking: None,
+                received: None,
+                last_notice: true,
+                overrides: vec![],
+            })
+        }
+        EventKind::AcknowledgementReceived { .. } => {
+            if let Some(n) = &mut st.notice {
+                n.received = Some(date);
+            }
+        }
+        EventKind::Injonction { step, .. } => {
+            st.injonction = Some((*step, date));
+            st.injonction_steps.push((*step, date));
+        }
+        EventKind::HandedOver { to, .. } => st.handed_over = Some((*to, date)),
+        EventKind::Note { .. } => {}
+        EventKind::DebtAcknowledged { .. } => st.acknowledgments.push(date),
+        EventKind::CostIncurred { label, amount } => st.costs.push(Cost {
+            seq: e.seq,
+            date,
+            label: label.clone(),
+            amount: *amount,
+        }),
+        EventKind::Assigned { to } => st.assigned = to.clone(),
+        EventKind::Closed { reason } => st.closed = Some((*reason, date)),
+        EventKind::Reopened => st.closed = None,
+    }
+}

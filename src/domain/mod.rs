@@ -1,0 +1,15 @@
+//! The pure domain core: dossiers, events, stages, money and dates.
+//!
+//! Nothing in here knows about sled, the terminal or the file system; every rule that depends on
+//! "today" takes the date as an argument so that tests, demos and screenshots are deterministic.
+
+pub mod event;
+pub mod fold;
+pub mod model;
+pub mod parse;
+pub mod schedule;
+
+pub use event::{Event, EventKind};
+pub use fold::{fold, DossierState};
+pub use model::*;
+pub use schedule::{NextAction, NextActionKind};

@@ -1,0 +1,293 @@
+//! What to do next on a dossier, and when, from its state and its schedule profile.
+
+use chrono::{Duration, Months, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::event::{Channel, InjonctionStep};
+use super::fold::{DossierState, Stage};
+use super::model::{DebtorType, Jurisdiction, ProfileId};
+
+/// One rung of a schedule: a reminder level (1..=3) or the formal notice (level 0), sent `offset`
+/// days after the due date by `channel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub level: u8,
+    pub offset: i64,
+    pub channel: Channel,
+}
+
+pub const NOTICE: u8 = 0;
+
+/// A schedule profile: the three reference schedules of domain.md, overridable in config.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub id: ProfileId,
+    pub steps: Vec<Step>,
+}
+
+impl Profile {
+    pub fn builtin(id: ProfileId) -> Profile {
+        let s = |level, offset, channel| Step {
+            level,
+            offset,
+            channel,
+        };
+        let steps = match id {
+            ProfileId::B2b => vec![
+                s(1, 5, Channel::Email),
+                s(2, 15, Channel::Letter),
+                s(3, 25, Channel::Letter),
+                s(NOTICE, 30, Channel::Commissaire),
+            ],
+            ProfileId::B2c => vec![
+                s(1, 3, Channel::Email),
+                s(2, 10, Channel::Letter),
+                s(NOTICE, 15, Channel::Lrar),
+            ],
+            ProfileId::Rent => vec![
+                s(1, 5, Channel::Letter),
+                s(2, 10, Channel::Letter),
+                s(NOTICE, 15, Channel::Commissaire),
+            ],
+        };
+        Profile { id, steps }
+    }
+}
+
+/// Looks up a profile; config may replace the built-in ones.
+pub trait Profiles {
+    fn profile(&self, id: ProfileId) -> Profile;
+}
+
+pub struct BuiltinProfiles;
+
+impl Profiles for BuiltinProfiles {
+    fn profile(&self, id: ProfileId) -> Profile {
+        Profile::builtin(id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum NextActionKind {
+    /// Send reminder `level` (1..=3).
+    Relance { level: u8 },
+    /// Send the formal notice (mise en demeure).
+    Notice,
+    /// NL/BE consumer last notice (14 days, costs stated).
+    LastNotice,
+    /// The notice deadline passed in silence: file the injonction de payer request.
+    FileInjonction,
+    /// Follow up with the court on the filed request.
+    AwaitOrder,
+    /// Have the order served by a commissaire de justice before it lapses (date = last day).
+    ServeOrder,
+    /// Opposition window running; when it ends, ask for the enforceable formula.
+    AwaitOpposition,
+    /// Hand over to a commissaire de justice for enforcement.
+    Enforce,
+    /// Opposition filed: the case goes to a hearing.
+    PrepareHearing,
+    /// Follow up with the agency or the commissaire.
+    FollowUpHandover,
+    /// Review the dispute (freezes the ladder until then).
+    ReviewContestation,
+    /// Check that the promised payment arrived.
+    CheckPromise,
+    /// Check the next instalment of the plan.
+    CheckInstalment { amount: Decimal },
+    /// An instalment was missed: chase it.
+    MissedInstalment { amount: Decimal },
+    /// Fully paid: confirm in writing and close.
+    ConfirmSettlement,
+}
+
+impl NextActionKind {
+    pub fn slug(&self) -> &'static str {
+        match self {
+            NextActionKind::Relance { level: 1 } => "relance_1",
+            NextActionKind::Relance { level: 2 } => "relance_2",
+            NextActionKind::Relance { .. } => "relance_3",
+            NextActionKind::Notice => "mise_en_demeure",
+            NextActionKind::LastNotice => "last_notice",
+            NextActionKind::FileInjonction => "file_injonction",
+            NextActionKind::AwaitOrder => "await_order",
+            NextActionKind::ServeOrder => "serve_order",
+            NextActionKind::AwaitOpposition => "await_opposition",
+            NextActionKind::Enforce => "enforce",
+            NextActionKind::PrepareHearing => "prepare_hearing",
+            NextActionKind::FollowUpHandover => "follow_up_handover",
+            NextActionKind::ReviewContestation => "review_contestation",
+            NextActionKind::CheckPromise => "check_promise",
+            NextActionKind::CheckInstalment { .. } => "check_instalment",
+            NextActionKind::MissedInstalment { .. } => "missed_instalment",
+            NextActionKind::ConfirmSettlement => "confirm_settlement",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextAction {
+    pub kind: NextActionKind,
+    pub date: NaiveDate,
+    /// Suggested channel for letters.
+    pub channel: Option<Channel>,
+}
+
+impl NextAction {
+    pub fn is_due(&self, today: NaiveDate) -> bool {
+        self.date <= today
+    }
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.date < today
+    }
+}
+
+/// Days the court usually takes before an order is issued; a follow-up date, not a legal term.
+pub const ORDER_FOLLOW_UP_DAYS: i64 = 30;
+/// Days between follow-ups of a dossier handed to an agency or for enforcement.
+pub const HANDOVER_FOLLOW_UP_DAYS: i64 = 30;
+/// Minimum time a consumer gets in a NL/BE last notice.
+pub const LAST_NOTICE_DAYS: i64 = 14;
+
+/// Last day to serve an injonction order: 6 months from its date, 3 months for orders issued from
+/// 1 September 2026 (décret 2026-96).
+pub fn service_deadline(order_date: NaiveDate) -> NaiveDate {
+    let cutoff = NaiveDate::from_ymd_opt(2026, 9, 1).expect("valid date");
+    let months = if order_date >= cutoff { 3 } else { 6 };
+    order_date
+        .checked_add_months(Months::new(months))
+        .unwrap_or(order_date)
+}
+
+/// End of the one-month opposition window after service.
+pub fn opposition_deadline(served: NaiveDate) -> NaiveDate {
+    served.checked_add_months(Months::new(1)).unwrap_or(served)
+}
+
+fn needs_last_notice(st: &DossierState, debtor_type: DebtorType) -> bool {
+    debtor_type == DebtorType::B2c && st.jurisdiction != Jurisdiction::Fr
+}
+
+/// The next action for an open dossier, or `None` when nothing is left to do.
+pub fn next_action(
+    st: &DossierState,
+    debtor_type: DebtorType,
+    profiles: &dyn Profiles,
+    today: NaiveDate,
+) -> Option<NextAction> {
+    let at = |kind, date| {
+        Some(NextAction {
+            kind,
+            date,
+            channel: None,
+        })
+    };
+    match st.stage(today) {
+        Stage::WrittenOff => return None,
+        Stage::Paid => {
+            return if st.closed.is_some() {
+                None
+            } else {
+                let last_payment = st.payments.last().map(|p| p.date).unwrap_or(today);
+                at(NextActionKind::ConfirmSettlement, last_payment)
+            };
+        }
+        _ => {}
+    }
+    if let Some(c) = &st.contestation {
+        return at(NextActionKind::ReviewContestation, c.review);
+    }
+    if let Some(p) = &st.promise {
+        if today <= p.until {
+            return at(NextActionKind::CheckPromise, p.until);
+        }
+    }
+    if let Some(plan) = &st.plan {
+        // Payments since the plan are allocated to instalments in order.
+        let mut paid: Decimal = st
+            .payments
+            .iter()
+            .filter(|p| p.date >= plan.date)
+            .map(|p| p.amount)
+            .sum();
+        for inst in &plan.instalments {
+            if paid >= inst.amount {
+                paid -= inst.amount;
+                continue;
+            }
+            let rest = inst.amount - paid;
+            let kind = if inst.due < today {
+                NextActionKind::MissedInstalment { amount: rest }
+            } else {
+                NextActionKind::CheckInstalment { amount: rest }
+            };
+            return at(kind, inst.due);
+        }
+        // All instalments honoured but a balance remains: fall through to the ladder.
+    }
+    if let Some((to, date)) = st.handed_over {
+        let _ = to;
+        let mut d = date + Duration::days(HANDOVER_FOLLOW_UP_DAYS);
+        while d < today {
+            d += Duration::days(HANDOVER_FOLLOW_UP_DAYS);
+        }
+        return at(NextActionKind::FollowUpHandover, d);
+    }
+    if let Some((step, date)) = st.injonction {
+        return match step {
+            InjonctionStep::RequestFiled => at(
+                NextActionKind::AwaitOrder,
+                date + Duration::days(ORDER_FOLLOW_UP_DAYS),
+            ),
+            InjonctionStep::OrderIssued => at(NextActionKind::ServeOrder, service_deadline(date)),
+            InjonctionStep::Served => at(
+                NextActionKind::AwaitOpposition,
+                opposition_deadline(date) + Duration::days(1),
+            ),
+            InjonctionStep::Opposition => at(NextActionKind::PrepareHearing, date),
+            InjonctionStep::Enforceable => at(NextActionKind::Enforce, date),
+        };
+    }
+    if let Some(n) = &st.notice {
+        return at(
+            NextActionKind::FileInjonction,
+            n.deadline + Duration::days(1),
+        );
+    }
+    let due = st.oldest_open_due()?;
+    let profile = profiles.profile(
+        st.profile
+            .unwrap_or_else(|| ProfileId::default_for(st.kind, debtor_type)),
+    );
+    let level = st.relance_level();
+    let last = st.last_reminder().map(|r| (r.level, r.date));
+    // Next rung: the first reminder above the current level, else the notice.
+    let idx = profile
+        .steps
+        .iter()
+        .position(|s| s.level != NOTICE && s.level > level)
+        .or_else(|| profile.steps.iter().position(|s| s.level == NOTICE))?;
+    let step = profile.steps[idx];
+    let mut date = due + Duration::days(step.offset);
+    // If the previous rung went out late, keep the profile's spacing from it.
+    if let (Some((_, last_date)), Some(prev)) = (last, idx.checked_sub(1).map(|i| profile.steps[i]))
+    {
+        date = date.max(last_date + Duration::days(step.offset - prev.offset));
+    }
+    let kind = if step.level == NOTICE {
+        if needs_last_notice(st, debtor_type) {
+            NextActionKind::LastNotice
+        } else {
+            NextActionKind::Notice
+        }
+    } else {
+        NextActionKind::Relance { level: step.level }
+    };
+    Some(NextAction {
+        kind,
+        date,
+        channel: Some(step.channel),
+    })
+}

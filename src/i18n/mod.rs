@@ -1,0 +1,216 @@
+//! The catalogue of user-facing strings, French by default and English on request.
+//!
+//! Both languages live in TOML files compiled into the binary (`fr.toml`, `en.toml`), keyed by
+//! dotted ids. Placeholders are written `{name}`. A test checks that both files have the same keys
+//! and that every key used in the sources exists, so neither language can drift.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("fr") {
+            Some(Lang::Fr)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Language from the POSIX locale variables, in their order of precedence.
+    pub fn from_env() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(v) = std::env::var(var) {
+                if v.is_empty() {
+                    continue;
+                }
+                return Lang::parse(&v).unwrap_or(Lang::Fr);
+            }
+        }
+        Lang::Fr
+    }
+}
+
+pub const FR_SOURCE: &str = include_str!("fr.toml");
+pub const EN_SOURCE: &str = include_str!("en.toml");
+
+static LANG: AtomicU8 = AtomicU8::new(0);
+
+pub fn set_lang(lang: Lang) {
+    LANG.store(
+        match lang {
+            Lang::Fr => 0,
+            Lang::En => 1,
+        },
+        Ordering::Relaxed,
+    );
+}
+
+pub fn lang() -> Lang {
+    if LANG.load(Ordering::Relaxed) == 1 {
+        Lang::En
+    } else {
+        Lang::Fr
+    }
+}
+
+/// Flattens a TOML table into `a.b.c → text`.
+pub fn flatten(src: &str) -> Result<HashMap<String, String>, toml::de::Error> {
+    fn walk(prefix: &str, v: &toml::Value, out: &mut HashMap<String, String>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            toml::Value::String(s) => {
+                out.insert(prefix.to_string(), s.clone());
+            }
+            other => {
+                out.insert(prefix.to_string(), other.to_string());
+            }
+        }
+    }
+    let v: toml::Value = toml::from_str(src)?;
+    let mut out = HashMap::new();
+    walk("", &v, &mut out);
+    Ok(out)
+}
+
+fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
+    static FR: OnceLock<HashMap<String, String>> = OnceLock::new();
+    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
+    // The catalogues are compiled in and checked by tests; an empty map is the safe fallback.
+    match lang {
+        Lang::Fr => FR.get_or_init(|| flatten(FR_SOURCE).unwrap_or_default()),
+        Lang::En => EN.get_or_init(|| flatten(EN_SOURCE).unwrap_or_default()),
+    }
+}
+
+/// The text for `key` in the current language (the key itself if missing, so a gap is visible).
+pub fn t(key: &str) -> &str {
+    t_in(lang(), key)
+}
+
+pub fn t_in(lang: Lang, key: &str) -> &str {
+    catalogue(lang)
+        .get(key)
+        .or_else(|| catalogue(Lang::Fr).get(key))
+        .map(String::as_str)
+        .unwrap_or(key)
+}
+
+/// The text for `key` with `{name}` placeholders filled.
+pub fn tf(key: &str, args: &[(&str, &dyn Display)]) -> String {
+    fill(t(key), args)
+}
+
+pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+/// Formats money for the interface language (letters always use the French form).
+pub fn money(d: rust_decimal::Decimal) -> String {
+    match lang() {
+        Lang::Fr => crate::domain::parse::format_eur_fr(d),
+        Lang::En => crate::domain::parse::format_eur_en(d),
+    }
+}
+
+/// Formats a date for the interface language.
+pub fn date(d: chrono::NaiveDate) -> String {
+    match lang() {
+        Lang::Fr => d.format("%d/%m/%Y").to_string(),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_parse_and_have_the_same_keys() {
+        let fr = flatten(FR_SOURCE).expect("fr.toml parses");
+        let en = flatten(EN_SOURCE).expect("en.toml parses");
+        let mut missing_en: Vec<_> = fr.keys().filter(|k| !en.contains_key(*k)).collect();
+        let mut missing_fr: Vec<_> = en.keys().filter(|k| !fr.contains_key(*k)).collect();
+        missing_en.sort();
+        missing_fr.sort();
+        assert!(missing_en.is_empty(), "missing in en.toml: {missing_en:?}");
+        assert!(missing_fr.is_empty(), "missing in fr.toml: {missing_fr:?}");
+        for (k, v) in &fr {
+            let ph = |s: &str| {
+                let mut v: Vec<String> = s
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split_once('}').map(|(a, _)| a.to_string()))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(ph(v), ph(&en[k]), "placeholders differ for {k}");
+        }
+    }
+
+    /// Every literal key passed to t()/tf()/t_in() in src/ must exist in the catalogue.
+    #[test]
+    fn every_key_used_in_sources_exists() {
+        let fr = flatten(FR_SOURCE).unwrap();
+        let mut missing = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let p = entry.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if p.extension().and_then(|e| e.to_str()) != Some("rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                for pat in ["t(\"", "tf(\"", "tk(\""] {
+                    for (i, _) in text.match_indices(pat) {
+                        // Skip identifiers that merely end in t/tf (e.g. `print(`).
+                        let before = text[..i].chars().last().unwrap_or(' ');
+                        if before.is_alphanumeric() || before == '_' {
+                            continue;
+                        }
+                        let rest = &text[i + pat.len()..];
+                        if let Some(end) = rest.find('"') {
+                            let key = &rest[..end];
+                            if key.contains('.') && !fr.contains_key(key) {
+                                missing.push(format!("{}: {key}", p.display()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys missing from the catalogue: {missing:#?}"
+        );
+    }
+}

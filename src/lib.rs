@@ -1,0 +1,9 @@
+//! recouvre: a keyboard-driven debt-collection dossier tracker.
+//!
+//! Layers: `domain` (pure rules), `storage` (sled behind one store type), `cli` and `tui` (the
+//! user interfaces), `config` (files the user edits), `i18n` (every user-facing string).
+
+pub mod domain;
+pub mod i18n;
+pub mod identity;
+pub mod storage;

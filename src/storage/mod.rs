@@ -1,0 +1,7 @@
+//! Storage: sled behind one store type, every record through the codec.
+
+pub mod codec;
+pub mod lock;
+pub mod store;
+
+pub use store::{LoadedDossier, NewDossier, Snapshot, Store, StoreError, StoreOptions};

@@ -1,0 +1,704 @@
+//! The store: every sled access of the program goes through [`Store`].
+//!
+//! No process keeps the database open while idle. Each operation takes our side lock, opens sled,
+//! does its work in one transaction, flushes, syncs the files to disk, and closes. Several people
+//! on one server can therefore share a database, each operation waiting briefly for the previous.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+
+use super::codec::{self, CodecError};
+use super::lock::{self, LockError};
+use crate::domain::event::{Event, EventKind};
+use crate::domain::fold::{fold, DossierState};
+use crate::domain::model::{Debtor, DebtorId, DossierId, Item};
+use crate::i18n::tf;
+
+/// Schema of the trees and keys; bumped when their meaning changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const TREE_DEBTORS: &str = "debtors";
+const TREE_DOSSIERS: &str = "dossiers";
+const TREE_JOURNAL: &str = "journal";
+const TREE_META: &str = "meta";
+const TREE_DRAFTS: &str = "drafts";
+const KEY_SCHEMA: &[u8] = b"schema_version";
+const KEY_NEXT_DOSSIER: &[u8] = b"next_dossier_id";
+const KEY_NEXT_DEBTOR: &[u8] = b"next_debtor_id";
+const KEY_GENERATION: &[u8] = b"generation";
+const KEY_CHANGES: &[u8] = b"recent_changes";
+/// How many (generation, dossier) pairs are kept for live refresh.
+const RECENT_CHANGES: usize = 512;
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// How long to retry a database held by another process before reporting it busy.
+    pub lock_wait: Duration,
+    /// sled page cache: small, because several users share the server's memory.
+    pub cache_bytes: u64,
+    /// Recorded on every event and in the lock owner record.
+    pub user: String,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            lock_wait: Duration::from_secs(2),
+            cache_bytes: 16 * 1024 * 1024,
+            user: crate::identity::current_user(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}", tf("store.not_found", &[("path", &.0.display())]))]
+    NotFound(PathBuf),
+    #[error("{}", tf("store.exists", &[("path", &.0.display())]))]
+    AlreadyExists(PathBuf),
+    #[error("{}", tf("store.busy", &[("path", &.path.display()), ("holder", &.holder.clone().unwrap_or_else(|| "?".into()))]))]
+    Busy {
+        path: PathBuf,
+        holder: Option<String>,
+    },
+    #[error("{}", tf("store.corrupt", &[("key", key), ("reason", reason)]))]
+    Corrupt { key: String, reason: String },
+    #[error("{}", tf("store.newer_schema", &[("path", &path.display()), ("version", version)]))]
+    NewerSchema { path: PathBuf, version: u32 },
+    #[error("{}", tf("store.unknown_dossier", &[("id", .0)]))]
+    UnknownDossier(DossierId),
+    /// Someone appended to the dossier since the user looked at it; nothing was written.
+    #[error("{}", tf("store.stale", &[("id", id), ("expected", expected), ("actual", &newer.len())]))]
+    Stale {
+        id: DossierId,
+        expected: u32,
+        newer: Vec<Event>,
+    },
+    #[error("{}", tf("store.io", &[("path", &path.display()), ("reason", source)]))]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", tf("store.sled", &[("path", &path.display()), ("reason", reason)]))]
+    Sled { path: PathBuf, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Derived summary of a dossier, kept in the `dossiers` tree; the journal is the source of truth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierRecord {
+    pub id: DossierId,
+    pub debtor: DebtorId,
+    pub journal_len: u32,
+}
+
+/// A dossier as loaded: its journal, the fold of it, and its debtor.
+#[derive(Debug, Clone)]
+pub struct LoadedDossier {
+    pub events: Vec<Event>,
+    pub state: DossierState,
+    pub debtor: Debtor,
+}
+
+/// A record that could not be read; listings report it and go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordProblem {
+    pub key: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub dossiers: Vec<LoadedDossier>,
+    pub problems: Vec<RecordProblem>,
+    pub generation: u64,
+}
+
+/// What `create` needs: the debtor (matched by name to an existing one, else created), the
+/// creation event and the first items.
+#[derive(Debug, Clone)]
+pub struct NewDossier {
+    pub debtor: Debtor,
+    pub created: EventKind,
+    pub items: Vec<Item>,
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    path: PathBuf,
+    opts: StoreOptions,
+}
+
+fn dossier_key(id: DossierId) -> [u8; 8] {
+    id.to_be_bytes()
+}
+
+fn journal_key(id: DossierId, seq: u32) -> [u8; 12] {
+    let mut k = [0u8; 12];
+    k[..8].copy_from_slice(&id.to_be_bytes());
+    k[8..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn describe_key(tree: &str, key: &[u8]) -> String {
+    match (tree, key.len()) {
+        (TREE_JOURNAL, 12) => {
+            let id = u64::from_be_bytes(key[..8].try_into().unwrap_or_default());
+            let seq = u32::from_be_bytes(key[8..].try_into().unwrap_or_default());
+            format!("{tree}/{id}#{seq}")
+        }
+        (_, 8) => format!(
+            "{tree}/{}",
+            u64::from_be_bytes(key.try_into().unwrap_or_default())
+        ),
+        _ => format!("{tree}/{}", String::from_utf8_lossy(key)),
+    }
+}
+
+fn corrupt(tree: &str, key: &[u8], e: CodecError) -> StoreError {
+    StoreError::Corrupt {
+        key: describe_key(tree, key),
+        reason: e.to_string(),
+    }
+}
+
+/// Abort reason inside a transaction.
+enum Abort {
+    Stale { expected: u32, actual: u32 },
+    Unknown(DossierId),
+    Codec(String, CodecError),
+}
+
+impl Store {
+    pub fn new(path: impl Into<PathBuf>, opts: StoreOptions) -> Store {
+        Store {
+            path: path.into(),
+            opts,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn user(&self) -> &str {
+        &self.opts.user
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.path.join("data")
+    }
+
+    /// Side file rewritten after every write: an open TUI polls its metadata to notice changes
+    /// without taking the lock.
+    pub fn generation_path(&self) -> PathBuf {
+        self.path.join("generation")
+    }
+
+    pub fn exists(&self) -> bool {
+        self.data_dir().join("conf").is_file()
+    }
+
+    fn io(&self, source: std::io::Error) -> StoreError {
+        StoreError::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn sled_err(&self, e: impl std::fmt::Display) -> StoreError {
+        StoreError::Sled {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// Creates an empty database at this path.
+    pub fn init(&self) -> Result<()> {
+        if self.exists() {
+            return Err(StoreError::AlreadyExists(self.path.clone()));
+        }
+        fs::create_dir_all(&self.path).map_err(|e| self.io(e))?;
+        self.with_db(true, |db| {
+            let meta = db.open_tree(TREE_META).map_err(|e| self.sled_err(e))?;
+            let v =
+                codec::encode(&SCHEMA_VERSION).map_err(|e| corrupt(TREE_META, KEY_SCHEMA, e))?;
+            meta.insert(KEY_SCHEMA, v).map_err(|e| self.sled_err(e))?;
+            Ok(())
+        })
+    }
+
+    /// Runs `f` on an open database: lock, open, work, flush, sync, close.
+    fn with_db<T>(&self, create: bool, f: impl FnOnce(&sled::Db) -> Result<T>) -> Result<T> {
+        if !create && !self.exists() {
+            return Err(StoreError::NotFound(self.path.clone()));
+        }
+        let _guard = match lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user) {
+            Ok(g) => g,
+            Err(LockError::Busy(holder)) => {
+                return Err(StoreError::Busy {
+                    path: self.path.clone(),
+                    holder,
+                })
+            }
+            Err(LockError::Io(e)) => return Err(self.io(e)),
+        };
+        let db = sled::Config::new()
+            .path(self.data_dir())
+            .cache_capacity(self.opts.cache_bytes)
+            // We flush and sync ourselves before reporting success; no background thread needed.
+            .flush_every_ms(None)
+            .open()
+            .map_err(|e| self.sled_err(e))?;
+        if !create {
+            self.check_schema(&db)?;
+        }
+        let out = f(&db)?;
+        db.flush().map_err(|e| self.sled_err(e))?;
+        drop(db);
+        // sled's flush only calls sync_file_range on Linux; make the write durable for real.
+        sync_dir(&self.data_dir()).map_err(|e| self.io(e))?;
+        Ok(out)
+    }
+
+    fn check_schema(&self, db: &sled::Db) -> Result<()> {
+        let meta = db.open_tree(TREE_META).map_err(|e| self.sled_err(e))?;
+        if let Some(v) = meta.get(KEY_SCHEMA).map_err(|e| self.sled_err(e))? {
+            let version: u32 = codec::decode(&v).map_err(|e| corrupt(TREE_META, KEY_SCHEMA, e))?;
+            if version > SCHEMA_VERSION {
+                return Err(StoreError::NewerSchema {
+                    path: self.path.clone(),
+                    version,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn trees(&self, db: &sled::Db) -> Result<[sled::Tree; 5]> {
+        let t = |name| db.open_tree(name).map_err(|e| self.sled_err(e));
+        Ok([
+            t(TREE_DEBTORS)?,
+            t(TREE_DOSSIERS)?,
+            t(TREE_JOURNAL)?,
+            t(TREE_META)?,
+            t(TREE_DRAFTS)?,
+        ])
+    }
+
+    /// Current generation number, read from the side file without opening the database.
+    pub fn generation_hint(&self) -> Option<u64> {
+        fs::read_to_string(self.generation_path())
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+    }
+
+    fn write_generation_hint(&self, generation: u64) {
+        // Only a hint for live refresh: the authoritative number is in the meta tree.
+        let tmp = self.path.join("generation.tmp");
+        if fs::write(&tmp, format!("{generation}\n")).is_ok() {
+            let _ = fs::rename(&tmp, self.generation_path());
+        }
+    }
+
+    /// Loads every dossier. Records that do not decode are reported and skipped.
+    pub fn load_all(&self) -> Result<Snapshot> {
+        self.with_db(false, |db| {
+            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            let mut snap = Snapshot {
+                generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
+                ..Snapshot::default()
+            };
+            let mut debtors: HashMap<DebtorId, Debtor> = HashMap::new();
+            for kv in debtors_t.iter() {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                match codec::decode::<Debtor>(&v) {
+                    Ok(d) => {
+                        debtors.insert(d.id, d);
+                    }
+                    Err(e) => snap.problems.push(RecordProblem {
+                        key: describe_key(TREE_DEBTORS, &k),
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+            for kv in dossiers_t.iter() {
+                let (k, _) = kv.map_err(|e| self.sled_err(e))?;
+                let Ok(id_bytes) = <[u8; 8]>::try_from(k.as_ref()) else {
+                    snap.problems.push(RecordProblem {
+                        key: describe_key(TREE_DOSSIERS, &k),
+                        reason: "bad key".into(),
+                    });
+                    continue;
+                };
+                let id = u64::from_be_bytes(id_bytes);
+                match load_one(&journal_t, &debtors, id) {
+                    Ok(d) => snap.dossiers.push(d),
+                    Err(p) => snap.problems.push(p),
+                }
+            }
+            Ok(snap)
+        })
+    }
+
+    /// Loads one dossier with its journal and debtor.
+    pub fn load(&self, id: DossierId) -> Result<LoadedDossier> {
+        self.with_db(false, |db| {
+            let [debtors_t, dossiers_t, journal_t, _, _] = self.trees(db)?;
+            if !dossiers_t
+                .contains_key(dossier_key(id))
+                .map_err(|e| self.sled_err(e))?
+            {
+                return Err(StoreError::UnknownDossier(id));
+            }
+            let mut debtors = HashMap::new();
+            let events = read_journal(&journal_t, id).map_err(|p| StoreError::Corrupt {
+                key: p.key,
+                reason: p.reason,
+            })?;
+            if let Some(EventKind::Created { debtor, .. }) = events.first().map(|e| &e.kind) {
+                let key = debtor.to_be_bytes();
+                if let Some(v) = debtors_t.get(key).map_err(|e| self.sled_err(e))? {
+                    let d: Debtor =
+                        codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &key, e))?;
+                    debtors.insert(d.id, d);
+                }
+            }
+            load_one(&journal_t, &debtors, id).map_err(|p| StoreError::Corrupt {
+                key: p.key,
+                reason: p.reason,
+            })
+        })
+    }
+
+    /// Every debtor, for completion and matching.
+    pub fn debtors(&self) -> Result<Vec<Debtor>> {
+        self.with_db(false, |db| {
+            let [debtors_t, ..] = self.trees(db)?;
+            let mut out = Vec::new();
+            for kv in debtors_t.iter() {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                out.push(codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &k, e))?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Creates a dossier (and its debtor when no debtor of that name exists) in one transaction.
+    pub fn create(&self, new: NewDossier) -> Result<DossierId> {
+        let user = self.opts.user.clone();
+        let existing = self.debtors()?;
+        let same_name = existing
+            .iter()
+            .find(|d| d.name.trim().eq_ignore_ascii_case(new.debtor.name.trim()))
+            .cloned();
+        let (id, generation) = self.with_db(false, |db| {
+            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
+                |(debtors, dossiers, journal, meta)| {
+                    let enc = |key: &str, v: &dyn erased::Enc| {
+                        v.enc().map_err(|e| {
+                            ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
+                        })
+                    };
+                    let next = |k: &[u8]| -> std::result::Result<
+                        u64,
+                        ConflictableTransactionError<Abort>,
+                    > {
+                        let cur = match meta.get(k)? {
+                            Some(v) => codec::decode::<u64>(&v).map_err(|e| {
+                                ConflictableTransactionError::Abort(Abort::Codec(
+                                    describe_key(TREE_META, k),
+                                    e,
+                                ))
+                            })?,
+                            None => 1,
+                        };
+                        meta.insert(k, enc("meta", &(cur + 1))?)?;
+                        Ok(cur)
+                    };
+                    let debtor_id = match &same_name {
+                        Some(d) => d.id,
+                        None => {
+                            let id = next(KEY_NEXT_DEBTOR)?;
+                            let mut d = new.debtor.clone();
+                            d.id = id;
+                            debtors.insert(&id.to_be_bytes(), enc("debtor", &d)?)?;
+                            id
+                        }
+                    };
+                    let id = next(KEY_NEXT_DOSSIER)?;
+                    let mut created = new.created.clone();
+                    if let EventKind::Created { debtor, .. } = &mut created {
+                        *debtor = debtor_id;
+                    }
+                    let now = Utc::now();
+                    let mut kinds = vec![created];
+                    kinds.extend(new.items.iter().cloned().map(EventKind::ItemAdded));
+                    for (seq, kind) in kinds.into_iter().enumerate() {
+                        let ev = Event {
+                            seq: seq as u32,
+                            at: now,
+                            date: new.date,
+                            user: user.clone(),
+                            kind,
+                        };
+                        journal.insert(&journal_key(id, seq as u32), enc("event", &ev)?)?;
+                    }
+                    let rec = DossierRecord {
+                        id,
+                        debtor: debtor_id,
+                        journal_len: 1 + new.items.len() as u32,
+                    };
+                    dossiers.insert(&dossier_key(id), enc("dossier", &rec)?)?;
+                    let generation = bump_generation(meta, id)?;
+                    Ok((id, generation))
+                },
+            );
+            self.map_tx(res)
+        })?;
+        self.write_generation_hint(generation);
+        Ok(id)
+    }
+
+    /// Appends events to a dossier's journal in one transaction.
+    ///
+    /// `expected_len` is the journal length the user saw: if someone appended meanwhile, nothing is
+    /// written and [`StoreError::Stale`] carries the events the user has not seen.
+    pub fn append(
+        &self,
+        id: DossierId,
+        expected_len: Option<u32>,
+        date: NaiveDate,
+        kinds: Vec<EventKind>,
+    ) -> Result<Vec<Event>> {
+        let user = self.opts.user.clone();
+        let outcome = self.with_db(false, |db| {
+            let [_, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            let res =
+                (&dossiers_t, &journal_t, &meta_t).transaction(|(dossiers, journal, meta)| {
+                    let abort = ConflictableTransactionError::Abort;
+                    let raw = dossiers
+                        .get(dossier_key(id))?
+                        .ok_or(abort(Abort::Unknown(id)))?;
+                    let mut rec: DossierRecord = codec::decode(&raw).map_err(|e| {
+                        abort(Abort::Codec(
+                            describe_key(TREE_DOSSIERS, &dossier_key(id)),
+                            e,
+                        ))
+                    })?;
+                    if let Some(expected) = expected_len {
+                        if expected != rec.journal_len {
+                            return Err(abort(Abort::Stale {
+                                expected,
+                                actual: rec.journal_len,
+                            }));
+                        }
+                    }
+                    let now = Utc::now();
+                    let mut written = Vec::new();
+                    for kind in &kinds {
+                        let ev = Event {
+                            seq: rec.journal_len,
+                            at: now,
+                            date,
+                            user: user.clone(),
+                            kind: kind.clone(),
+                        };
+                        let bytes = codec::encode(&ev)
+                            .map_err(|e| abort(Abort::Codec("event".into(), e)))?;
+                        journal.insert(&journal_key(id, ev.seq), bytes)?;
+                        rec.journal_len += 1;
+                        written.push(ev);
+                    }
+                    let bytes = codec::encode(&rec)
+                        .map_err(|e| abort(Abort::Codec("dossier".into(), e)))?;
+                    dossiers.insert(&dossier_key(id), bytes)?;
+                    let generation = bump_generation(meta, id)?;
+                    Ok((written, generation))
+                });
+            match res {
+                Err(TransactionError::Abort(Abort::Stale { expected, actual })) => {
+                    let mut newer =
+                        read_journal(&journal_t, id).map_err(|p| StoreError::Corrupt {
+                            key: p.key,
+                            reason: p.reason,
+                        })?;
+                    newer.retain(|e| e.seq >= expected && e.seq < actual);
+                    Err(StoreError::Stale {
+                        id,
+                        expected,
+                        newer,
+                    })
+                }
+                other => self.map_tx(other),
+            }
+        })?;
+        let (events, generation) = outcome;
+        self.write_generation_hint(generation);
+        Ok(events)
+    }
+
+    /// Dossiers changed since `generation` (None when too old to tell: reload everything).
+    pub fn changed_since(&self, generation: u64) -> Result<(u64, Option<Vec<DossierId>>)> {
+        self.with_db(false, |db| {
+            let [_, _, _, meta_t, _] = self.trees(db)?;
+            let current = read_u64(&meta_t, KEY_GENERATION).unwrap_or(0);
+            let changes: Vec<(u64, DossierId)> =
+                match meta_t.get(KEY_CHANGES).map_err(|e| self.sled_err(e))? {
+                    Some(v) => codec::decode(&v).map_err(|e| corrupt(TREE_META, KEY_CHANGES, e))?,
+                    None => Vec::new(),
+                };
+            let oldest = changes.first().map(|c| c.0).unwrap_or(current + 1);
+            if generation + 1 < oldest && generation < current {
+                return Ok((current, None));
+            }
+            let mut ids: Vec<DossierId> = changes
+                .iter()
+                .filter(|(g, _)| *g > generation)
+                .map(|(_, id)| *id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            Ok((current, Some(ids)))
+        })
+    }
+
+    fn map_tx<T>(&self, res: std::result::Result<T, TransactionError<Abort>>) -> Result<T> {
+        match res {
+            Ok(v) => Ok(v),
+            Err(TransactionError::Abort(Abort::Unknown(id))) => Err(StoreError::UnknownDossier(id)),
+            Err(TransactionError::Abort(Abort::Codec(key, e))) => Err(StoreError::Corrupt {
+                key,
+                reason: e.to_string(),
+            }),
+            Err(TransactionError::Abort(Abort::Stale { expected, .. })) => Err(StoreError::Stale {
+                id: 0,
+                expected,
+                newer: vec![],
+            }),
+            Err(TransactionError::Storage(e)) => Err(self.sled_err(e)),
+        }
+    }
+}
+
+/// Lets the transaction closure encode values of different types through one helper.
+mod erased {
+    use super::codec::{self, CodecError};
+    pub trait Enc {
+        fn enc(&self) -> Result<Vec<u8>, CodecError>;
+    }
+    impl<T: serde::Serialize> Enc for T {
+        fn enc(&self) -> Result<Vec<u8>, CodecError> {
+            codec::encode(self)
+        }
+    }
+}
+
+fn read_u64(tree: &sled::Tree, key: &[u8]) -> Option<u64> {
+    tree.get(key)
+        .ok()
+        .flatten()
+        .and_then(|v| codec::decode(&v).ok())
+}
+
+fn bump_generation(
+    meta: &sled::transaction::TransactionalTree,
+    id: DossierId,
+) -> std::result::Result<u64, ConflictableTransactionError<Abort>> {
+    let abort = |k: &[u8], e| {
+        ConflictableTransactionError::Abort(Abort::Codec(describe_key(TREE_META, k), e))
+    };
+    let current = match meta.get(KEY_GENERATION)? {
+        Some(v) => codec::decode::<u64>(&v).map_err(|e| abort(KEY_GENERATION, e))?,
+        None => 0,
+    };
+    let generation = current + 1;
+    meta.insert(
+        KEY_GENERATION,
+        codec::encode(&generation).map_err(|e| abort(KEY_GENERATION, e))?,
+    )?;
+    let mut changes: Vec<(u64, DossierId)> = match meta.get(KEY_CHANGES)? {
+        Some(v) => codec::decode(&v).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    changes.push((generation, id));
+    if changes.len() > RECENT_CHANGES {
+        let cut = changes.len() - RECENT_CHANGES;
+        changes.drain(..cut);
+    }
+    meta.insert(
+        KEY_CHANGES,
+        codec::encode(&changes).map_err(|e| abort(KEY_CHANGES, e))?,
+    )?;
+    Ok(generation)
+}
+
+fn read_journal(
+    journal: &sled::Tree,
+    id: DossierId,
+) -> std::result::Result<Vec<Event>, RecordProblem> {
+    let mut events = Vec::new();
+    for kv in journal.scan_prefix(id.to_be_bytes()) {
+        let (k, v) = kv.map_err(|e| RecordProblem {
+            key: format!("{TREE_JOURNAL}/{id}"),
+            reason: e.to_string(),
+        })?;
+        let ev: Event = codec::decode(&v).map_err(|e| RecordProblem {
+            key: describe_key(TREE_JOURNAL, &k),
+            reason: e.to_string(),
+        })?;
+        events.push(ev);
+    }
+    Ok(events)
+}
+
+fn load_one(
+    journal: &sled::Tree,
+    debtors: &HashMap<DebtorId, Debtor>,
+    id: DossierId,
+) -> std::result::Result<LoadedDossier, RecordProblem> {
+    let events = read_journal(journal, id)?;
+    let state = fold(id, &events).map_err(|e| RecordProblem {
+        key: format!("{TREE_JOURNAL}/{id}"),
+        reason: e.to_string(),
+    })?;
+    let debtor = debtors
+        .get(&state.debtor)
+        .cloned()
+        .ok_or_else(|| RecordProblem {
+            key: format!("{TREE_DEBTORS}/{}", state.debtor),
+            reason: "missing debtor".into(),
+        })?;
+    Ok(LoadedDossier {
+        events,
+        state,
+        debtor,
+    })
+}
+
+/// fsyncs every file below `dir`, then the directories themselves.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            sync_dir(&entry.path())?;
+        } else if ft.is_file() {
+            fs::OpenOptions::new()
+                .read(true)
+                .open(entry.path())?
+                .sync_all()?;
+        }
+    }
+    fs::File::open(dir)?.sync_all()
+}

@@ -1,0 +1,161 @@
+//! Store round-trips and journal behaviour against a real sled database in a temp dir.
+
+use chrono::NaiveDate;
+use recouvre::domain::event::{Channel, EventKind};
+use recouvre::domain::fold::Stage;
+use recouvre::domain::model::*;
+use recouvre::storage::{NewDossier, Store, StoreError, StoreOptions};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::time::Duration;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn store(dir: &tempfile::TempDir) -> Store {
+    let s = Store::new(dir.path().join("db"), StoreOptions::default());
+    s.init().unwrap();
+    s
+}
+
+fn new_dossier(name: &str, amount: &str) -> NewDossier {
+    NewDossier {
+        debtor: Debtor::new(0, name, DebtorType::B2b),
+        created: EventKind::Created {
+            debtor: 0,
+            kind: DossierKind::Invoices,
+            profile: None,
+            jurisdiction: Jurisdiction::Fr,
+            contractual_rate: None,
+            refund_reason: None,
+            terms: None,
+        },
+        items: vec![Item {
+            reference: "F-1".into(),
+            issued: d("2026-01-05"),
+            due: d("2026-02-04"),
+            amount: Decimal::from_str(amount).unwrap(),
+            description: None,
+            proof: None,
+        }],
+        date: d("2026-03-01"),
+    }
+}
+
+#[test]
+fn create_append_reload_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let id = s.create(new_dossier("ACME SARL", "1234.56")).unwrap();
+    let again = s.create(new_dossier("acme sarl", "10")).unwrap();
+    assert_ne!(id, again);
+    s.append(
+        id,
+        Some(2),
+        d("2026-03-02"),
+        vec![EventKind::RelanceSent {
+            level: 1,
+            channel: Channel::Email,
+            letter: Some("Madame, Monsieur, … 1 234,56 €".into()),
+        }],
+    )
+    .unwrap();
+    let loaded = s.load(id).unwrap();
+    assert_eq!(loaded.events.len(), 3);
+    assert_eq!(loaded.state.stage(d("2026-03-05")), Stage::Relance1);
+    assert_eq!(
+        loaded.state.balance(),
+        Decimal::from_str("1234.56").unwrap()
+    );
+    assert_eq!(loaded.debtor.name, "ACME SARL");
+    let snap = s.load_all().unwrap();
+    assert_eq!(snap.dossiers.len(), 2);
+    // Same debtor name (case aside) reuses the debtor.
+    assert_eq!(snap.dossiers[0].debtor.id, snap.dossiers[1].debtor.id);
+    assert!(snap.problems.is_empty());
+    assert_eq!(snap.generation, 3);
+    assert_eq!(s.generation_hint(), Some(3));
+}
+
+#[test]
+fn stale_append_writes_nothing_and_names_the_newer_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let id = s.create(new_dossier("ACME", "100")).unwrap();
+    let seen = s.load(id).unwrap().state.journal_len;
+    s.append(
+        id,
+        Some(seen),
+        d("2026-03-02"),
+        vec![EventKind::RelanceSent {
+            level: 1,
+            channel: Channel::Email,
+            letter: None,
+        }],
+    )
+    .unwrap();
+    let err = s
+        .append(
+            id,
+            Some(seen),
+            d("2026-03-02"),
+            vec![EventKind::RelanceSent {
+                level: 1,
+                channel: Channel::Email,
+                letter: None,
+            }],
+        )
+        .unwrap_err();
+    match err {
+        StoreError::Stale { newer, .. } => {
+            assert_eq!(newer.len(), 1);
+            assert!(matches!(
+                newer[0].kind,
+                EventKind::RelanceSent { level: 1, .. }
+            ));
+        }
+        other => panic!("expected stale, got {other}"),
+    }
+    assert_eq!(s.load(id).unwrap().events.len(), 3);
+}
+
+#[test]
+fn missing_database_and_unknown_dossier_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::new(dir.path().join("nope"), StoreOptions::default());
+    let msg = s.load_all().unwrap_err().to_string();
+    assert!(msg.contains("recouvre init"), "{msg}");
+    let s = store(&dir);
+    assert!(matches!(s.load(99), Err(StoreError::UnknownDossier(99))));
+    assert!(matches!(s.init(), Err(StoreError::AlreadyExists(_))));
+}
+
+#[test]
+fn a_held_database_is_reported_busy_with_its_holder() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    // Hold our side lock from another handle, the way another process would.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join("db/lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    std::fs::write(
+        dir.path().join("db/lock"),
+        "bob (pid 4242, 2026-03-05 10:42:00)",
+    )
+    .unwrap();
+    let quick = Store::new(
+        dir.path().join("db"),
+        StoreOptions {
+            lock_wait: Duration::from_millis(100),
+            ..StoreOptions::default()
+        },
+    );
+    let err = quick.load_all().unwrap_err();
+    assert!(matches!(err, StoreError::Busy { .. }));
+    assert!(err.to_string().contains("bob (pid 4242"), "{err}");
+    drop(lock);
+    assert!(s.load_all().is_ok());
+}
