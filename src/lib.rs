@@ -3,7 +3,11 @@
 //! Layers: `domain` (pure rules), `storage` (sled behind one store type), `cli` and `tui` (the
 //! user interfaces), `config` (files the user edits), `i18n` (every user-facing string).
 
+pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod identity;
+pub mod present;
 pub mod storage;

@@ -8,6 +8,7 @@ pub mod fold;
 pub mod model;
 pub mod parse;
 pub mod schedule;
+pub mod summary;
 
 pub use event::{Event, EventKind};
 pub use fold::{fold, DossierState};

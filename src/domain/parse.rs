@@ -187,7 +187,7 @@ fn group_thousands(int_digits: &str, sep: &str) -> String {
     let mut out = String::new();
     let n = int_digits.len();
     for (i, c) in int_digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(c);

@@ -172,10 +172,13 @@ mod tests {
         }
     }
 
-    /// Every literal key passed to t()/tf()/t_in() in src/ must exist in the catalogue.
+    /// Every string literal in src/ that looks like a catalogue key (`"section.name"` where
+    /// `section` is a top-level table of the catalogue) must exist, so a typo cannot ship.
     #[test]
     fn every_key_used_in_sources_exists() {
         let fr = flatten(FR_SOURCE).unwrap();
+        let sections: std::collections::HashSet<&str> =
+            fr.keys().filter_map(|k| k.split('.').next()).collect();
         let mut missing = Vec::new();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut stack = vec![root];
@@ -190,27 +193,54 @@ mod tests {
                     continue;
                 }
                 let text = std::fs::read_to_string(&p).unwrap();
-                for pat in ["t(\"", "tf(\"", "tk(\""] {
-                    for (i, _) in text.match_indices(pat) {
-                        // Skip identifiers that merely end in t/tf (e.g. `print(`).
-                        let before = text[..i].chars().last().unwrap_or(' ');
-                        if before.is_alphanumeric() || before == '_' {
-                            continue;
-                        }
-                        let rest = &text[i + pat.len()..];
-                        if let Some(end) = rest.find('"') {
-                            let key = &rest[..end];
-                            if key.contains('.') && !fr.contains_key(key) {
-                                missing.push(format!("{}: {key}", p.display()));
-                            }
-                        }
+                for (i, lit) in text.split('"').enumerate() {
+                    // Odd pieces are inside string literals (good enough for our sources).
+                    if i % 2 == 0
+                        || lit.contains(" ")
+                        || lit.ends_with(".")
+                        || lit.ends_with(".toml")
+                    {
+                        continue;
+                    }
+                    let Some((section, rest)) = lit.split_once('.') else {
+                        continue;
+                    };
+                    let key_like = !rest.is_empty()
+                        && rest.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'
+                        });
+                    if key_like && sections.contains(section) && !fr.contains_key(lit) {
+                        missing.push(format!("{}: {lit}", p.display()));
                     }
                 }
             }
         }
+        missing.sort();
+        missing.dedup();
         assert!(
             missing.is_empty(),
             "keys missing from the catalogue: {missing:#?}"
         );
+    }
+
+    /// Keys built at run time from enum slugs must exist for every variant.
+    #[test]
+    fn every_stage_channel_and_event_has_words() {
+        use crate::domain::event::{Channel, InjonctionStep};
+        use crate::domain::fold::Stage;
+        let fr = flatten(FR_SOURCE).unwrap();
+        let mut keys = Vec::new();
+        for s in Stage::ALL {
+            keys.push(format!("stage.{}", s.slug()));
+            keys.push(format!("stage_short.{}", s.slug()));
+        }
+        for c in Channel::ALL {
+            keys.push(format!("channel.{}", c.slug()));
+        }
+        for i in InjonctionStep::ALL {
+            keys.push(format!("injonction.{}", i.slug()));
+        }
+        let missing: Vec<_> = keys.iter().filter(|k| !fr.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "{missing:?}");
     }
 }

@@ -470,6 +470,94 @@ impl Store {
         Ok(id)
     }
 
+    /// Creates dossiers with a past history in one transaction (demo database, imports).
+    /// Each history event carries its own business date; debtors are created as given.
+    pub fn import(
+        &self,
+        batch: Vec<(NewDossier, Vec<(NaiveDate, EventKind)>)>,
+    ) -> Result<Vec<DossierId>> {
+        let user = self.opts.user.clone();
+        let (ids, generation) = self.with_db(false, |db| {
+            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
+                |(debtors, dossiers, journal, meta)| {
+                    let abort = |key: &str, e| {
+                        ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
+                    };
+                    let next = |k: &[u8]| -> std::result::Result<
+                        u64,
+                        ConflictableTransactionError<Abort>,
+                    > {
+                        let cur = match meta.get(k)? {
+                            Some(v) => codec::decode::<u64>(&v)
+                                .map_err(|e| abort(&describe_key(TREE_META, k), e))?,
+                            None => 1,
+                        };
+                        meta.insert(k, codec::encode(&(cur + 1)).map_err(|e| abort("meta", e))?)?;
+                        Ok(cur)
+                    };
+                    let mut ids = Vec::new();
+                    let mut generation = 0;
+                    for (new, history) in &batch {
+                        let debtor_id = next(KEY_NEXT_DEBTOR)?;
+                        let mut d = new.debtor.clone();
+                        d.id = debtor_id;
+                        debtors.insert(
+                            &debtor_id.to_be_bytes(),
+                            codec::encode(&d).map_err(|e| abort("debtor", e))?,
+                        )?;
+                        let id = next(KEY_NEXT_DOSSIER)?;
+                        let mut created = new.created.clone();
+                        if let EventKind::Created { debtor, .. } = &mut created {
+                            *debtor = debtor_id;
+                        }
+                        let mut all: Vec<(NaiveDate, EventKind)> = vec![(new.date, created)];
+                        all.extend(
+                            new.items
+                                .iter()
+                                .cloned()
+                                .map(|i| (new.date, EventKind::ItemAdded(i))),
+                        );
+                        all.extend(history.iter().cloned());
+                        for (seq, (date, kind)) in all.iter().enumerate() {
+                            let at = date
+                                .and_hms_opt(9, 0, 0)
+                                .map(|t| t.and_utc())
+                                .unwrap_or_else(Utc::now)
+                                + chrono::Duration::minutes(seq as i64);
+                            let ev = Event {
+                                seq: seq as u32,
+                                at,
+                                date: *date,
+                                user: user.clone(),
+                                kind: kind.clone(),
+                            };
+                            journal.insert(
+                                &journal_key(id, seq as u32),
+                                codec::encode(&ev).map_err(|e| abort("event", e))?,
+                            )?;
+                        }
+                        let rec = DossierRecord {
+                            id,
+                            debtor: debtor_id,
+                            journal_len: all.len() as u32,
+                        };
+                        dossiers.insert(
+                            &dossier_key(id),
+                            codec::encode(&rec).map_err(|e| abort("dossier", e))?,
+                        )?;
+                        generation = bump_generation(meta, id)?;
+                        ids.push(id);
+                    }
+                    Ok((ids, generation))
+                },
+            );
+            self.map_tx(res)
+        })?;
+        self.write_generation_hint(generation);
+        Ok(ids)
+    }
+
     /// Appends events to a dossier's journal in one transaction.
     ///
     /// `expected_len` is the journal length the user saw: if someone appended meanwhile, nothing is

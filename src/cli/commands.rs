@@ -1,0 +1,542 @@
+//! One function per command. Each validates everything before writing anything.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use rust_decimal::Decimal;
+
+use super::args::*;
+use super::output;
+use super::{exit, Ctx, UserError};
+use crate::domain::event::*;
+use crate::domain::model::*;
+use crate::domain::parse::{parse_amount, parse_date, parse_positive_amount};
+use crate::domain::schedule::{BuiltinProfiles, NextActionKind};
+use crate::domain::summary::{matches, Summary};
+use crate::i18n::{t, tf};
+use crate::storage::{LoadedDossier, NewDossier, StoreError};
+
+pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
+    for w in &ctx.warnings {
+        // Placeholders matter for letters, not for a status check: warn on stderr only.
+        if !matches!(
+            cli.command,
+            Some(Command::Status(_)) | Some(Command::Show { .. })
+        ) {
+            eprintln!("recouvre: {w}");
+        }
+    }
+    if cli.demo {
+        ctx.ensure_demo()?;
+    }
+    match &cli.command {
+        None => {
+            // The TUI is the main job; until it is wired in, show the portfolio.
+            output::print_overview(
+                ctx,
+                &StatusArgs {
+                    query: None,
+                    stage: None,
+                    overdue: false,
+                    closed: false,
+                    json: false,
+                },
+            )
+        }
+        Some(Command::Init { path }) => init(ctx, path.as_deref()),
+        Some(Command::Status(args)) => output::print_overview(ctx, args),
+        Some(Command::Add(args)) => add(ctx, args),
+        Some(Command::AddItem { id, item }) => add_item(ctx, id, item),
+        Some(Command::Log { id, date, event }) => log(ctx, id, date.as_deref(), event),
+        Some(Command::Show { id }) => {
+            let d = resolve(ctx, id)?;
+            output::print_show(ctx, &d);
+            Ok(exit::OK)
+        }
+        Some(Command::Undo { id }) => undo(ctx, id),
+    }
+}
+
+fn init(ctx: &Ctx, path: Option<&std::path::Path>) -> Result<i32, UserError> {
+    let store = match path {
+        Some(p) => crate::storage::Store::new(p, crate::storage::StoreOptions::default()),
+        None => ctx.store.clone(),
+    };
+    store.init()?;
+    println!(
+        "{}",
+        tf("cli.init_done", &[("path", &store.path().display())])
+    );
+    Ok(exit::OK)
+}
+
+/// Finds a dossier from an id (`12`, `#12`) or a query that matches exactly one open dossier.
+pub fn resolve(ctx: &Ctx, key: &str) -> Result<LoadedDossier, UserError> {
+    let trimmed = key.trim().trim_start_matches('#');
+    if let Ok(id) = trimmed.parse::<u64>() {
+        match ctx.store.load(id) {
+            Ok(d) => return Ok(d),
+            Err(StoreError::UnknownDossier(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let snap = ctx.store.load_all()?;
+    let mut found: Vec<LoadedDossier> = snap
+        .dossiers
+        .into_iter()
+        .filter(|d| matches(key, &d.state, &d.debtor))
+        .collect();
+    match found.len() {
+        0 => Err(UserError {
+            code: exit::NO_MATCH,
+            message: tf("cli.no_dossier", &[("query", &key)]),
+        }),
+        1 => Ok(found.remove(0)),
+        _ => {
+            let open: Vec<&LoadedDossier> = found.iter().filter(|d| d.state.is_open()).collect();
+            if open.len() == 1 {
+                let id = open[0].state.id;
+                return Ok(found
+                    .into_iter()
+                    .find(|d| d.state.id == id)
+                    .expect("present"));
+            }
+            let list: Vec<String> = found
+                .iter()
+                .map(|d| format!("#{} {}", d.state.id, d.debtor.name))
+                .collect();
+            Err(UserError::usage(tf(
+                "cli.ambiguous",
+                &[("query", &key), ("list", &list.join(", "))],
+            )))
+        }
+    }
+}
+
+fn item_from(args: &ItemArgs) -> Result<Item, UserError> {
+    let issued = parse_date("--issued", &args.issued)?;
+    let due = parse_date("--due", &args.due)?;
+    if due < issued {
+        return Err(UserError::usage(tf(
+            "cli.due_before_issue",
+            &[("due", &args.due), ("issued", &args.issued)],
+        )));
+    }
+    if args.invoice.trim().is_empty() {
+        return Err(UserError::usage(t("cli.empty_reference")));
+    }
+    Ok(Item {
+        reference: args.invoice.trim().to_string(),
+        issued,
+        due,
+        amount: parse_positive_amount("--amount", &args.amount)?,
+        description: args.description.clone(),
+        proof: args.proof.clone(),
+    })
+}
+
+fn add(ctx: &Ctx, a: &AddArgs) -> Result<i32, UserError> {
+    let item = item_from(&a.item)?;
+    let kind = match &a.kind {
+        Some(k) => DossierKind::parse(k).ok_or_else(|| {
+            UserError::usage(tf(
+                "cli.bad_choice",
+                &[
+                    ("field", &"--kind"),
+                    ("value", k),
+                    ("accepted", &"invoices, refund, rent"),
+                ],
+            ))
+        })?,
+        None => DossierKind::Invoices,
+    };
+    let profile = match a
+        .profile
+        .as_deref()
+        .or(ctx.config.defaults.profile.as_deref())
+    {
+        Some(p) => Some(ProfileId::parse(p).ok_or_else(|| {
+            UserError::usage(tf(
+                "cli.bad_choice",
+                &[
+                    ("field", &"--profile"),
+                    ("value", &p),
+                    ("accepted", &"b2b, b2c, rent"),
+                ],
+            ))
+        })?),
+        None => None,
+    };
+    let jurisdiction = match &a.jurisdiction {
+        Some(j) => Jurisdiction::parse(j).ok_or_else(|| {
+            UserError::usage(tf(
+                "cli.bad_choice",
+                &[
+                    ("field", &"--jurisdiction"),
+                    ("value", j),
+                    ("accepted", &"fr, be, nl"),
+                ],
+            ))
+        })?,
+        None => Jurisdiction::Fr,
+    };
+    let contractual_rate = match &a.rate {
+        Some(r) => Some(parse_amount("--rate", r)?),
+        None => None,
+    };
+    if a.debtor.trim().is_empty() {
+        return Err(UserError::usage(t("cli.empty_debtor")));
+    }
+    let debtor_type = if a.b2c {
+        DebtorType::B2c
+    } else {
+        DebtorType::B2b
+    };
+    let mut debtor = Debtor::new(0, a.debtor.trim(), debtor_type);
+    debtor.address = a.address.clone();
+    debtor.contact = a.contact.clone();
+    debtor.email = a.email.clone();
+    debtor.phone = a.phone.clone();
+    debtor.customer_number = a.customer.clone();
+    debtor.siren = a.siren.clone();
+    let id = ctx.store.create(NewDossier {
+        debtor,
+        created: EventKind::Created {
+            debtor: 0,
+            kind,
+            profile,
+            jurisdiction,
+            contractual_rate,
+            refund_reason: a.refund_reason.clone(),
+            terms: a.terms.clone(),
+        },
+        items: vec![item],
+        date: ctx.today,
+    })?;
+    println!("{id}");
+    eprintln!(
+        "{}",
+        tf("cli.added", &[("id", &id), ("debtor", &a.debtor.trim())])
+    );
+    Ok(exit::OK)
+}
+
+fn add_item(ctx: &Ctx, key: &str, args: &ItemArgs) -> Result<i32, UserError> {
+    let item = item_from(args)?;
+    let d = resolve(ctx, key)?;
+    if d.state.items.iter().any(|i| i.reference == item.reference) {
+        return Err(UserError::usage(tf(
+            "cli.duplicate_item",
+            &[("reference", &item.reference), ("id", &d.state.id)],
+        )));
+    }
+    append(ctx, &d, ctx.today, vec![EventKind::ItemAdded(item)])
+}
+
+/// Writes events with the journal length we read, so a concurrent change is refused, not lost.
+fn append(
+    ctx: &Ctx,
+    d: &LoadedDossier,
+    date: NaiveDate,
+    kinds: Vec<EventKind>,
+) -> Result<i32, UserError> {
+    match ctx
+        .store
+        .append(d.state.id, Some(d.state.journal_len), date, kinds)
+    {
+        Ok(events) => {
+            for e in &events {
+                println!(
+                    "{}",
+                    tf(
+                        "cli.logged",
+                        &[
+                            ("what", &crate::present::describe_event(e)),
+                            ("debtor", &d.debtor.name),
+                            ("id", &d.state.id),
+                        ]
+                    )
+                );
+            }
+            let after = ctx.store.load(d.state.id)?;
+            let s = Summary::of(&after.state, &after.debtor, &BuiltinProfiles, ctx.today);
+            println!("{}", output::stage_and_next_line(&s));
+            Ok(exit::OK)
+        }
+        Err(StoreError::Stale { newer, .. }) => {
+            let what: Vec<String> = newer
+                .iter()
+                .map(|e| {
+                    tf(
+                        "cli.stale_event",
+                        &[
+                            ("what", &crate::present::describe_event(e)),
+                            ("user", &e.user),
+                            (
+                                "at",
+                                &e.at.with_timezone(&chrono::Local).format("%d/%m %H:%M"),
+                            ),
+                        ],
+                    )
+                })
+                .collect();
+            Err(UserError {
+                code: exit::STORAGE,
+                message: tf("cli.stale", &[("changes", &what.join("; "))]),
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The first working day (Monday to Friday) strictly after `d`.
+fn next_working_day(d: NaiveDate) -> NaiveDate {
+    let mut x = d + Duration::days(1);
+    while matches!(x.weekday(), Weekday::Sat | Weekday::Sun) {
+        x += Duration::days(1);
+    }
+    x
+}
+
+fn bad_choice(field: &str, value: &str, accepted: &str) -> UserError {
+    UserError::usage(tf(
+        "cli.bad_choice",
+        &[
+            ("field", &field),
+            ("value", &value),
+            ("accepted", &accepted),
+        ],
+    ))
+}
+
+fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, UserError> {
+    let date = match date {
+        Some(s) => parse_date("--date", s)?,
+        None => ctx.today,
+    };
+    // Validate the typed values before touching the database.
+    let kind = match ev {
+        LogEvent::Payment { amount, reference } => EventKind::PaymentReceived {
+            amount: parse_positive_amount("--amount", amount)?,
+            reference: reference.clone(),
+        },
+        LogEvent::Promise { amount, until } => EventKind::PromiseToPay {
+            amount: parse_positive_amount("--amount", amount)?,
+            until: parse_date("--until", until)?,
+        },
+        LogEvent::Plan { instalments } => {
+            let mut list = Vec::new();
+            for spec in instalments {
+                let (d, a) = spec.split_once('=').ok_or_else(|| {
+                    UserError::usage(tf("cli.bad_instalment", &[("value", spec)]))
+                })?;
+                list.push(Instalment {
+                    due: parse_date("--instalment", d)?,
+                    amount: parse_positive_amount("--instalment", a)?,
+                });
+            }
+            list.sort_by_key(|i| i.due);
+            EventKind::PaymentPlanAgreed { instalments: list }
+        }
+        LogEvent::Cost { label, amount } => EventKind::CostIncurred {
+            label: label.clone(),
+            amount: parse_positive_amount("--amount", amount)?,
+        },
+        LogEvent::CreditNote { reference, amount } => EventKind::CreditNote {
+            reference: reference.clone(),
+            amount: parse_positive_amount("--amount", amount)?,
+        },
+        LogEvent::Contestation {
+            reason,
+            text,
+            review,
+        } => EventKind::ContestationReceived {
+            reason: reason.clone(),
+            text: text.clone().unwrap_or_default(),
+            review: review
+                .as_deref()
+                .map(|r| parse_date("--review", r))
+                .transpose()?,
+        },
+        LogEvent::Resolve { outcome, note } => EventKind::ContestationResolved {
+            outcome: ContestationOutcome::parse(outcome)
+                .ok_or_else(|| bad_choice("outcome", outcome, "upheld, rejected, settled"))?,
+            note: note.clone().unwrap_or_default(),
+        },
+        LogEvent::Note { text } => EventKind::Note {
+            kind: NoteKind::Note,
+            text: text.join(" "),
+        },
+        LogEvent::Call { text } => EventKind::Note {
+            kind: NoteKind::PhoneCall,
+            text: text.join(" "),
+        },
+        LogEvent::Acknowledgment { text } => EventKind::DebtAcknowledged {
+            text: text.join(" "),
+        },
+        LogEvent::Ar { tracking } => EventKind::AcknowledgementReceived {
+            tracking: tracking.clone(),
+        },
+        LogEvent::Handover { to, name } => EventKind::HandedOver {
+            to: match to.as_str() {
+                "enforcement" | "execution" | "exécution" => HandOver::Enforcement,
+                "agency" | "agence" => HandOver::Agency,
+                other => return Err(bad_choice("handover", other, "enforcement, agency")),
+            },
+            name: name.clone(),
+        },
+        LogEvent::Assign { user } => EventKind::Assigned { to: user.clone() },
+        LogEvent::Close { reason } => EventKind::Closed {
+            reason: match reason.as_str() {
+                "paid" | "solde" | "soldé" => CloseReason::Paid,
+                "written-off" | "written_off" | "perte" => CloseReason::WrittenOff,
+                other => return Err(bad_choice("reason", other, "paid, written-off")),
+            },
+        },
+        LogEvent::Reopen => EventKind::Reopened,
+        // These depend on the dossier's current state.
+        LogEvent::Relance { .. } | LogEvent::Notice { .. } | LogEvent::Injonction { .. } => {
+            EventKind::Reopened
+        }
+    };
+    let d = resolve(ctx, key)?;
+    let st = &d.state;
+    let closed_ok = matches!(
+        ev,
+        LogEvent::Reopen | LogEvent::Note { .. } | LogEvent::Call { .. } | LogEvent::Payment { .. }
+    );
+    if st.closed.is_some() && !closed_ok {
+        return Err(UserError::usage(tf("cli.closed", &[("id", &st.id)])));
+    }
+    let kind = match ev {
+        LogEvent::Relance { channel, level } => {
+            let next = st.relance_level() + 1;
+            let level = level.unwrap_or(next);
+            if !(1..=3).contains(&level) {
+                return Err(UserError::usage(tf("cli.relance_max", &[("id", &st.id)])));
+            }
+            let sum = Summary::of(st, &d.debtor, &BuiltinProfiles, ctx.today);
+            let channel = match channel {
+                Some(c) => Channel::parse(c).ok_or_else(|| {
+                    bad_choice(
+                        "--channel",
+                        c,
+                        "email, letter, lrar, phone, commissaire, avocat",
+                    )
+                })?,
+                None => match &sum.next {
+                    Some(n) if matches!(n.kind, NextActionKind::Relance { .. }) => {
+                        n.channel.unwrap_or(Channel::Email)
+                    }
+                    _ => Channel::Letter,
+                },
+            };
+            EventKind::RelanceSent {
+                level,
+                channel,
+                letter: None,
+            }
+        }
+        LogEvent::Notice {
+            channel,
+            deadline_days,
+            tracking,
+        } => {
+            let channel = Channel::parse(channel)
+                .filter(|c| c.is_formal())
+                .ok_or_else(|| bad_choice("--channel", channel, "lrar, commissaire, avocat"))?;
+            let days = deadline_days.unwrap_or(match d.debtor.debtor_type {
+                DebtorType::B2b => 8,
+                DebtorType::B2c => 15,
+            });
+            if days <= 0 {
+                return Err(UserError::usage(tf(
+                    "cli.bad_deadline",
+                    &[("value", &days)],
+                )));
+            }
+            if !(7..=30).contains(&days) {
+                eprintln!(
+                    "recouvre: {}",
+                    tf("cli.deadline_warning", &[("days", &days)])
+                );
+            }
+            // The time runs from receipt, assumed the next working day after sending.
+            let deadline = next_working_day(date) + Duration::days(days);
+            EventKind::NoticeSent {
+                channel,
+                deadline,
+                tracking: tracking.clone(),
+                letter: None,
+                overrides: vec![],
+            }
+        }
+        LogEvent::Injonction { step, note } => {
+            let step = match step {
+                Some(s) => InjonctionStep::parse(s).ok_or_else(|| {
+                    bad_choice(
+                        "STEP",
+                        s,
+                        "request_filed, order_issued, served, opposition, enforceable",
+                    )
+                })?,
+                None => match st.injonction {
+                    None => InjonctionStep::RequestFiled,
+                    Some((cur, _)) => cur.next().ok_or_else(|| {
+                        UserError::usage(tf("cli.injonction_done", &[("id", &st.id)]))
+                    })?,
+                },
+            };
+            EventKind::Injonction {
+                step,
+                note: note.clone(),
+            }
+        }
+        LogEvent::Payment { .. } => {
+            if let EventKind::PaymentReceived { amount, .. } = &kind {
+                if *amount > st.balance() && st.balance() > Decimal::ZERO {
+                    eprintln!(
+                        "recouvre: {}",
+                        tf(
+                            "cli.overpayment",
+                            &[
+                                ("amount", &crate::i18n::money(*amount)),
+                                ("balance", &crate::i18n::money(st.balance()))
+                            ]
+                        )
+                    );
+                }
+            }
+            kind
+        }
+        _ => kind,
+    };
+    append(ctx, &d, date, vec![kind])
+}
+
+fn undo(ctx: &Ctx, key: &str) -> Result<i32, UserError> {
+    let d = resolve(ctx, key)?;
+    let cancelled: std::collections::HashSet<u32> = d.state.cancelled.iter().copied().collect();
+    let target = d
+        .events
+        .iter()
+        .rev()
+        .find(|e| {
+            e.seq != 0 && !cancelled.contains(&e.seq) && !matches!(e.kind, EventKind::Cancel { .. })
+        })
+        .ok_or_else(|| UserError::usage(tf("cli.nothing_to_undo", &[("id", &d.state.id)])))?;
+    println!(
+        "{}",
+        tf(
+            "cli.undoing",
+            &[
+                ("what", &crate::present::describe_event(target)),
+                ("seq", &target.seq)
+            ]
+        )
+    );
+    append(
+        ctx,
+        &d,
+        ctx.today,
+        vec![EventKind::Cancel { target: target.seq }],
+    )
+}

@@ -1,0 +1,175 @@
+//! The command line: the quick status check from the shell, and every journal action.
+
+pub mod args;
+pub mod commands;
+pub mod output;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::config::{Config, Dirs, Loaded};
+use crate::i18n::{self, tf, Lang};
+use crate::storage::{Store, StoreOptions};
+
+pub use args::{Cli, Command};
+
+/// Everything a command needs, resolved once from flags, environment and config.
+pub struct Ctx {
+    pub store: Store,
+    pub config: Config,
+    pub config_path: Option<PathBuf>,
+    pub config_dir: PathBuf,
+    pub today: NaiveDate,
+    pub warnings: Vec<String>,
+}
+
+/// Exit codes: 0 success, 1 nothing matched, 2 bad input or usage, 3 storage problem.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const NO_MATCH: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const STORAGE: i32 = 3;
+}
+
+/// An error for the user: the message is already in their language.
+#[derive(Debug)]
+pub struct UserError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl UserError {
+    pub fn usage(message: impl Into<String>) -> Self {
+        UserError {
+            code: exit::USAGE,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::storage::StoreError> for UserError {
+    fn from(e: crate::storage::StoreError) -> Self {
+        UserError {
+            code: exit::STORAGE,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<crate::domain::parse::ParseError> for UserError {
+    fn from(e: crate::domain::parse::ParseError) -> Self {
+        UserError::usage(e.to_string())
+    }
+}
+
+impl From<crate::config::ConfigError> for UserError {
+    fn from(e: crate::config::ConfigError) -> Self {
+        UserError::usage(e.to_string())
+    }
+}
+
+/// Picks the interface language before clap builds its (translated) help: `--lang`, then the
+/// config file's `language`, then the locale.
+pub fn preselect_language(args: &[String]) {
+    let mut lang = None;
+    let mut config = None;
+    let mut it = args.iter().peekable();
+    while let Some(a) = it.next() {
+        if let Some(v) = a.strip_prefix("--lang=") {
+            lang = Lang::parse(v);
+        } else if a == "--lang" {
+            lang = it.peek().and_then(|v| Lang::parse(v));
+        } else if let Some(v) = a.strip_prefix("--config=") {
+            config = Some(PathBuf::from(v));
+        } else if a == "--config" {
+            config = it.peek().map(PathBuf::from);
+        }
+    }
+    let lang = lang.or_else(|| {
+        let path = config.unwrap_or_else(|| Dirs::new().config_file());
+        std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|s| Config::parse(&path, &s).ok())
+            .and_then(|c| c.lang())
+    });
+    i18n::set_lang(lang.unwrap_or_else(Lang::from_env));
+}
+
+pub fn today_from(flag: Option<NaiveDate>) -> NaiveDate {
+    flag.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+impl Ctx {
+    pub fn new(cli: &Cli) -> Result<Ctx, UserError> {
+        let dirs = Dirs::new();
+        let (config_file, explicit) = match &cli.config {
+            Some(p) => (p.clone(), true),
+            None => (dirs.config_file(), false),
+        };
+        let Loaded {
+            config,
+            path,
+            warnings,
+        } = Config::load(&config_file, explicit)?;
+        if cli.lang.is_none() {
+            if let Some(l) = config.lang() {
+                i18n::set_lang(l);
+            }
+        }
+        let db = match (&cli.db, cli.demo) {
+            (Some(p), _) => p.clone(),
+            (None, true) => dirs.demo_db(),
+            (None, false) => dirs.default_db(),
+        };
+        Ok(Ctx {
+            store: Store::new(db, StoreOptions::default()),
+            config,
+            config_path: path,
+            config_dir: config_file
+                .parent()
+                .map(|p| p.to_path_buf())
+                .unwrap_or(dirs.config_dir),
+            today: today_from(cli.today),
+            warnings,
+        })
+    }
+
+    /// Creates the demo database on first use.
+    pub fn ensure_demo(&self) -> Result<(), UserError> {
+        if self.store.exists() {
+            return Ok(());
+        }
+        self.store.init()?;
+        let n = crate::demo::populate(&self.store, self.today)?;
+        eprintln!(
+            "{}",
+            tf(
+                "cli.demo_created",
+                &[("count", &n), ("path", &self.store.path().display())]
+            )
+        );
+        Ok(())
+    }
+}
+
+/// Runs the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    if let Some(l) = cli.lang.as_deref().and_then(Lang::parse) {
+        i18n::set_lang(l);
+    }
+    let ctx = match Ctx::new(&cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("recouvre: {}", e.message);
+            return e.code;
+        }
+    };
+    match commands::dispatch(&ctx, &cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("recouvre: {}", e.message);
+            e.code
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! What the CLI prints: aligned plain text for people, stable JSON for scripts.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::args::StatusArgs;
+use super::{exit, Ctx, UserError};
+use crate::domain::fold::Stage;
+use crate::domain::parse::format_plain;
+use crate::domain::schedule::BuiltinProfiles;
+use crate::domain::summary::{matches, Summary};
+use crate::i18n::{date, money, t, tf};
+use crate::present::{describe_event, next_action_label, stage_label};
+use crate::storage::LoadedDossier;
+
+/// One dossier in `status --json`. Field names and meanings are stable (see README).
+#[derive(Debug, Serialize)]
+pub struct JsonDossier {
+    pub id: u64,
+    pub debtor: String,
+    pub customer_number: Option<String>,
+    pub debtor_type: &'static str,
+    pub stage: &'static str,
+    pub balance: String,
+    pub days_past_due: i64,
+    pub next_action: Option<&'static str>,
+    pub next_action_date: Option<NaiveDate>,
+    pub last_event: Option<&'static str>,
+    pub last_event_date: Option<NaiveDate>,
+    pub assigned_to: Option<String>,
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.chars().take(w).collect()
+    } else {
+        format!("{s}{}", " ".repeat(w - n))
+    }
+}
+
+fn rpad(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.to_string()
+    } else {
+        format!("{}{s}", " ".repeat(w - n))
+    }
+}
+
+pub fn stage_and_next_line(s: &Summary) -> String {
+    match &s.next {
+        Some(n) => tf(
+            "cli.stage_next",
+            &[
+                ("stage", &stage_label(s.stage)),
+                ("balance", &money(s.balance)),
+                ("next", &next_action_label(n)),
+                ("date", &date(n.date)),
+            ],
+        ),
+        None => tf(
+            "cli.stage_only",
+            &[
+                ("stage", &stage_label(s.stage)),
+                ("balance", &money(s.balance)),
+            ],
+        ),
+    }
+}
+
+fn when(n_date: NaiveDate, today: NaiveDate) -> String {
+    let days = (today - n_date).num_days();
+    match days {
+        0 => t("cli.today").to_string(),
+        d if d > 0 => tf("cli.late_by", &[("days", &d)]),
+        d => tf("cli.in_days", &[("days", &-d)]),
+    }
+}
+
+pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
+    let stage_filter = match &args.stage {
+        Some(s) => Some(Stage::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = Stage::ALL.iter().map(|s| s.slug()).collect();
+            UserError::usage(tf(
+                "cli.bad_choice",
+                &[
+                    ("field", &"--stage"),
+                    ("value", s),
+                    ("accepted", &all.join(", ")),
+                ],
+            ))
+        })?),
+        None => None,
+    };
+    let snap = ctx.store.load_all()?;
+    for p in &snap.problems {
+        eprintln!(
+            "recouvre: {}",
+            tf(
+                "cli.skipped_record",
+                &[("key", &p.key), ("reason", &p.reason)]
+            )
+        );
+    }
+    let today = ctx.today;
+    let mut rows: Vec<(&LoadedDossier, Summary)> = snap
+        .dossiers
+        .iter()
+        .map(|d| (d, Summary::of(&d.state, &d.debtor, &BuiltinProfiles, today)))
+        .filter(|(d, s)| {
+            let open = !s.stage.is_closed() || (s.stage == Stage::Paid && d.state.closed.is_none());
+            (args.closed || args.query.is_some() || stage_filter.is_some() || open)
+                && stage_filter.is_none_or(|f| f == s.stage)
+                && (!args.overdue || s.action_due(today))
+                && args
+                    .query
+                    .as_deref()
+                    .is_none_or(|q| matches(q, &d.state, &d.debtor))
+        })
+        .collect();
+    // Most urgent first: next-action date, then amount.
+    rows.sort_by(|(_, a), (_, b)| {
+        let ad = a.next.as_ref().map(|n| n.date).unwrap_or(NaiveDate::MAX);
+        let bd = b.next.as_ref().map(|n| n.date).unwrap_or(NaiveDate::MAX);
+        ad.cmp(&bd).then(b.balance.cmp(&a.balance))
+    });
+    if args.json {
+        let out: Vec<JsonDossier> = rows
+            .iter()
+            .map(|(d, s)| JsonDossier {
+                id: d.state.id,
+                debtor: d.debtor.name.clone(),
+                customer_number: d.debtor.customer_number.clone(),
+                debtor_type: match d.debtor.debtor_type {
+                    crate::domain::model::DebtorType::B2b => "b2b",
+                    crate::domain::model::DebtorType::B2c => "b2c",
+                },
+                stage: s.stage.slug(),
+                balance: format_plain(s.balance),
+                days_past_due: s.days_past_due,
+                next_action: s.next.as_ref().map(|n| n.kind.slug()),
+                next_action_date: s.next.as_ref().map(|n| n.date),
+                last_event: d.state.last_event.map(|e| e.2),
+                last_event_date: d.state.last_event.map(|e| e.1),
+                assigned_to: d.state.assigned.clone(),
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).unwrap_or_else(|_| "[]".into())
+        );
+        return Ok(if out.is_empty() && args.query.is_some() {
+            exit::NO_MATCH
+        } else {
+            exit::OK
+        });
+    }
+    if args.query.is_some() {
+        if rows.is_empty() {
+            println!(
+                "{}",
+                tf(
+                    "cli.no_match",
+                    &[("query", &args.query.as_deref().unwrap_or(""))]
+                )
+            );
+            return Ok(exit::NO_MATCH);
+        }
+        for (d, s) in &rows {
+            print_dossier_block(d, s, today);
+        }
+        return Ok(exit::OK);
+    }
+    // Portfolio overview.
+    println!("{}", tf("cli.overview_title", &[("date", &date(today))]));
+    let total: Decimal = rows.iter().map(|(_, s)| s.balance.max(Decimal::ZERO)).sum();
+    println!(
+        "{}",
+        tf(
+            "cli.overview_total",
+            &[("total", &money(total)), ("count", &rows.len())]
+        )
+    );
+    println!();
+    println!(
+        "  {}  {}  {}",
+        pad(t("cli.col_stage"), 24),
+        rpad(t("cli.col_count"), 8),
+        rpad(t("cli.col_amount"), 14)
+    );
+    for stage in Stage::ALL {
+        let of: Vec<&Summary> = rows
+            .iter()
+            .filter(|(_, s)| s.stage == stage)
+            .map(|(_, s)| s)
+            .collect();
+        if of.is_empty() {
+            continue;
+        }
+        let amount: Decimal = of.iter().map(|s| s.balance).sum();
+        println!(
+            "  {}  {}  {}",
+            pad(&stage_label(stage), 24),
+            rpad(&of.len().to_string(), 8),
+            rpad(&money(amount), 14)
+        );
+    }
+    let due: Vec<&(&LoadedDossier, Summary)> =
+        rows.iter().filter(|(_, s)| s.action_due(today)).collect();
+    let overdue = due
+        .iter()
+        .filter(|(_, s)| s.next.as_ref().is_some_and(|n| n.date < today))
+        .count();
+    println!();
+    println!(
+        "{}",
+        tf(
+            "cli.actions_due",
+            &[("count", &due.len()), ("overdue", &overdue)]
+        )
+    );
+    for (d, s) in due {
+        if let Some(n) = &s.next {
+            println!(
+                "  {}  {}  {}  {}  {}",
+                rpad(&format!("#{}", d.state.id), 5),
+                pad(&d.debtor.name, 30),
+                pad(&next_action_label(n), 42),
+                rpad(&money(s.balance), 14),
+                when(n.date, today)
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn print_dossier_block(d: &LoadedDossier, s: &Summary, today: NaiveDate) {
+    let customer = d
+        .debtor
+        .customer_number
+        .as_deref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    println!(
+        "#{}  {}{} — {}",
+        d.state.id,
+        d.debtor.name,
+        customer,
+        stage_label(s.stage)
+    );
+    let last = d
+        .events
+        .iter()
+        .rev()
+        .find(|e| Some(e.seq) == d.state.last_event.map(|l| l.0))
+        .map(|e| format!("{} ({})", describe_event(e), date(e.date)))
+        .unwrap_or_default();
+    println!(
+        "    {}",
+        tf(
+            "cli.block_line",
+            &[
+                ("balance", &money(s.balance)),
+                ("days", &s.days_past_due),
+                ("last", &last)
+            ]
+        )
+    );
+    match &s.next {
+        Some(n) => println!(
+            "    {}",
+            tf(
+                "cli.block_next",
+                &[
+                    ("next", &next_action_label(n)),
+                    ("date", &date(n.date)),
+                    ("when", &when(n.date, today))
+                ]
+            )
+        ),
+        None => println!("    {}", t("cli.block_no_next")),
+    }
+}
+
+pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
+    let s = Summary::of(&d.state, &d.debtor, &BuiltinProfiles, ctx.today);
+    print_dossier_block(d, &s, ctx.today);
+    let deb = &d.debtor;
+    println!();
+    println!("{}", t("cli.show_debtor"));
+    println!("  {}", deb.name);
+    for l in &deb.address {
+        println!("  {l}");
+    }
+    let mut ids = vec![t(match deb.debtor_type {
+        crate::domain::model::DebtorType::B2b => "cli.b2b",
+        crate::domain::model::DebtorType::B2c => "cli.b2c",
+    })
+    .to_string()];
+    if let Some(s) = &deb.siren {
+        ids.push(format!("SIREN {s}"));
+    }
+    if let Some(e) = &deb.email {
+        ids.push(e.clone());
+    }
+    if let Some(p) = &deb.phone {
+        ids.push(p.clone());
+    }
+    println!("  {}", ids.join(" · "));
+    println!();
+    println!("{}", t("cli.show_items"));
+    for it in &d.state.items {
+        println!(
+            "  {}  {}  {}  {}",
+            pad(&it.reference, 18),
+            tf("cli.issued_on", &[("date", &date(it.issued))]),
+            tf("cli.due_on", &[("date", &date(it.due))]),
+            rpad(&money(it.amount), 14)
+        );
+    }
+    for c in &d.state.credit_notes {
+        println!(
+            "  {}  {}",
+            pad(&c.reference, 18),
+            rpad(&money(-c.amount), 14)
+        );
+    }
+    for p in &d.state.payments {
+        println!(
+            "  {}  {}",
+            pad(&tf("cli.payment_on", &[("date", &date(p.date))]), 18),
+            rpad(&money(-p.amount), 14)
+        );
+    }
+    println!(
+        "  {}  {}",
+        pad(t("cli.balance"), 18),
+        rpad(&money(s.balance), 14)
+    );
+    println!();
+    println!("{}", t("cli.show_journal"));
+    let cancelled: std::collections::HashSet<u32> = d.state.cancelled.iter().copied().collect();
+    for e in &d.events {
+        let mark = if cancelled.contains(&e.seq) {
+            t("cli.cancelled_mark")
+        } else {
+            ""
+        };
+        println!(
+            "  {}  {}  {}  {}{}",
+            rpad(&e.seq.to_string(), 3),
+            date(e.date),
+            pad(&e.user, 10),
+            describe_event(e),
+            mark
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! `config.toml`: the creditor's identity and the user's preferences.
+//!
+//! A missing file works with visible placeholders and a warning; an unknown key or a bad value is
+//! an error naming the key, so a typo never silently falls back to a default.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::domain::model::{Creditor, ProfileId};
+use crate::i18n::{tf, Lang};
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// "fr" (default) or "en"; the locale decides when unset.
+    pub language: Option<String>,
+    #[serde(default)]
+    pub creditor: CreditorConfig,
+    #[serde(default)]
+    pub defaults: Defaults,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Schedule profile for new dossiers: "b2b", "b2c" or "rent" (else chosen by debtor type).
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CreditorConfig {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub address: Vec<String>,
+    pub city: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub siren: Option<String>,
+    pub iban: Option<String>,
+    pub bic: Option<String>,
+    pub account_holder: Option<String>,
+    pub signatory_name: Option<String>,
+    pub signatory_function: Option<String>,
+    /// True when the creditor is a natural person not acting professionally (changes the legal
+    /// interest rate that applies to consumers).
+    #[serde(default)]
+    pub natural_person: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}", tf("config.unreadable", &[("path", &path.display()), ("reason", reason)]))]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{}", tf("config.invalid", &[("path", &path.display()), ("reason", reason)]))]
+    Invalid { path: PathBuf, reason: String },
+}
+
+/// A loaded configuration plus the warnings to show once (missing file, placeholders, modes).
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub path: Option<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+impl Config {
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            reason: e.to_string().trim().to_string(),
+        })?;
+        if let Some(l) = &cfg.language {
+            if Lang::parse(l).is_none() {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    reason: tf("config.bad_language", &[("value", l)]),
+                });
+            }
+        }
+        if let Some(p) = &cfg.defaults.profile {
+            if ProfileId::parse(p).is_none() {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    reason: tf("config.bad_profile", &[("value", p)]),
+                });
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// Loads `path`; a missing file gives the defaults and a warning.
+    pub fn load(path: &Path, explicit: bool) -> Result<Loaded, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let config = Config::parse(path, &text)?;
+                let mut warnings = Vec::new();
+                if config.creditor.name.is_none() || config.creditor.iban.is_none() {
+                    warnings.push(tf("config.placeholders", &[("path", &path.display())]));
+                }
+                Ok(Loaded {
+                    config,
+                    path: Some(path.to_path_buf()),
+                    warnings,
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(Loaded {
+                config: Config::default(),
+                path: None,
+                warnings: vec![tf("config.missing", &[("path", &path.display())])],
+            }),
+            Err(e) => Err(ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn lang(&self) -> Option<Lang> {
+        self.language.as_deref().and_then(Lang::parse)
+    }
+
+    pub fn default_profile(&self) -> Option<ProfileId> {
+        self.defaults.profile.as_deref().and_then(ProfileId::parse)
+    }
+
+    /// The creditor for letters; unset fields become visible placeholders, never blanks.
+    pub fn creditor(&self) -> Creditor {
+        let c = &self.creditor;
+        let or = |v: &Option<String>, ph: &str| v.clone().unwrap_or_else(|| format!("[{ph}]"));
+        Creditor {
+            name: or(&c.name, "Votre société"),
+            address: if c.address.is_empty() {
+                vec!["[Adresse]".into(), "[Code postal Ville]".into()]
+            } else {
+                c.address.clone()
+            },
+            city: or(&c.city, "Ville"),
+            phone: or(&c.phone, "Téléphone"),
+            email: or(&c.email, "Courriel"),
+            siren: or(&c.siren, "SIREN"),
+            iban: or(&c.iban, "IBAN"),
+            bic: or(&c.bic, "BIC"),
+            account_holder: c
+                .account_holder
+                .clone()
+                .or_else(|| c.name.clone())
+                .unwrap_or_else(|| "[Titulaire du compte]".into()),
+            signatory_name: or(&c.signatory_name, "Nom du signataire"),
+            signatory_function: or(&c.signatory_function, "Fonction"),
+            natural_person: c.natural_person,
+        }
+    }
+}
+
+/// Where things live by default (XDG): config in ~/.config/recouvre, data in
+/// ~/.local/share/recouvre.
+pub struct Dirs {
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Dirs {
+    pub fn new() -> Dirs {
+        match directories::ProjectDirs::from("", "", "recouvre") {
+            Some(p) => Dirs {
+                config_dir: p.config_dir().to_path_buf(),
+                data_dir: p.data_dir().to_path_buf(),
+            },
+            // No home directory (a service account): fall back to the working directory.
+            None => Dirs {
+                config_dir: PathBuf::from(".recouvre"),
+                data_dir: PathBuf::from(".recouvre"),
+            },
+        }
+    }
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+    pub fn default_db(&self) -> PathBuf {
+        self.data_dir.join("db")
+    }
+    pub fn demo_db(&self) -> PathBuf {
+        self.data_dir.join("demo")
+    }
+}
+
+impl Default for Dirs {
+    fn default() -> Self {
+        Dirs::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let err = Config::parse(
+            Path::new("c.toml"),
+            "[creditor]\nname = \"ACME\"\nibann = \"FR76\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("ibann"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn bad_language_and_profile_are_rejected() {
+        assert!(Config::parse(Path::new("c"), "language = \"de\"")
+            .unwrap_err()
+            .to_string()
+            .contains("de"));
+        assert!(Config::parse(Path::new("c"), "[defaults]\nprofile = \"x\"").is_err());
+    }
+
+    #[test]
+    fn placeholders_are_visible() {
+        let c = Config::default().creditor();
+        assert_eq!(c.iban, "[IBAN]");
+        assert!(c.name.starts_with('['));
+    }
+}

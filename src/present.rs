@@ -1,0 +1,135 @@
+//! Words for domain values, shared by the CLI and the TUI so both say the same thing.
+
+use crate::domain::event::*;
+use crate::domain::fold::Stage;
+use crate::domain::schedule::{NextAction, NextActionKind};
+use crate::i18n::{date, money, t, tf};
+
+pub fn stage_label(stage: Stage) -> String {
+    t(&format!("stage.{}", stage.slug())).to_string()
+}
+
+/// Short badge text (never rely on colour alone).
+pub fn stage_badge(stage: Stage) -> String {
+    t(&format!("stage_short.{}", stage.slug())).to_string()
+}
+
+pub fn channel_label(c: Channel) -> String {
+    t(&format!("channel.{}", c.slug())).to_string()
+}
+
+pub fn injonction_label(step: InjonctionStep) -> String {
+    t(&format!("injonction.{}", step.slug())).to_string()
+}
+
+pub fn next_action_label(n: &NextAction) -> String {
+    let base = t(&format!("next.{}", n.kind.slug())).to_string();
+    match &n.kind {
+        NextActionKind::CheckInstalment { amount }
+        | NextActionKind::MissedInstalment { amount } => {
+            format!("{base} ({})", money(*amount))
+        }
+        _ => base,
+    }
+}
+
+/// One line describing what an event did.
+pub fn describe_event(e: &Event) -> String {
+    let k = |key: &str| format!("event.{key}");
+    match &e.kind {
+        EventKind::Created { kind, .. } => tf(
+            &k("created"),
+            &[("kind", &t(&format!("kind.{}", kind.slug())))],
+        ),
+        EventKind::ItemAdded(i) => tf(
+            &k("item_added"),
+            &[
+                ("reference", &i.reference),
+                ("amount", &money(i.amount)),
+                ("due", &date(i.due)),
+            ],
+        ),
+        EventKind::CreditNote { reference, amount } => tf(
+            &k("credit_note"),
+            &[("reference", reference), ("amount", &money(*amount))],
+        ),
+        EventKind::RelanceSent { level, channel, .. } => tf(
+            &k("relance"),
+            &[("level", level), ("channel", &channel_label(*channel))],
+        ),
+        EventKind::ContestationReceived { reason, .. } => {
+            tf(&k("contestation"), &[("reason", reason)])
+        }
+        EventKind::ContestationResolved { outcome, .. } => tf(
+            &k("contestation_resolved"),
+            &[("outcome", &t(&format!("outcome.{}", outcome.slug())))],
+        ),
+        EventKind::PaymentReceived { amount, .. } => {
+            tf(&k("payment"), &[("amount", &money(*amount))])
+        }
+        EventKind::PromiseToPay { until, amount } => tf(
+            &k("promise"),
+            &[("amount", &money(*amount)), ("until", &date(*until))],
+        ),
+        EventKind::PaymentPlanAgreed { instalments } => tf(
+            &k("payment_plan"),
+            &[
+                ("count", &instalments.len()),
+                ("total", &money(instalments.iter().map(|i| i.amount).sum())),
+            ],
+        ),
+        EventKind::NoticeSent {
+            channel, deadline, ..
+        } => tf(
+            &k("notice"),
+            &[
+                ("channel", &channel_label(*channel)),
+                ("deadline", &date(*deadline)),
+            ],
+        ),
+        EventKind::LastNoticeSent {
+            deadline, costs, ..
+        } => tf(
+            &k("last_notice"),
+            &[("deadline", &date(*deadline)), ("costs", &money(*costs))],
+        ),
+        EventKind::AcknowledgementReceived { .. } => t(&k("ar")).to_string(),
+        EventKind::Injonction { step, .. } => {
+            tf(&k("injonction"), &[("step", &injonction_label(*step))])
+        }
+        EventKind::HandedOver { to, name } => {
+            let to = t(match to {
+                HandOver::Enforcement => "event.handover_enforcement",
+                HandOver::Agency => "event.handover_agency",
+            });
+            match name {
+                Some(n) => format!("{to} : {n}"),
+                None => to.to_string(),
+            }
+        }
+        EventKind::Note { kind, text } => match kind {
+            NoteKind::Note => tf(&k("note"), &[("text", text)]),
+            NoteKind::PhoneCall => tf(&k("call"), &[("text", text)]),
+        },
+        EventKind::DebtAcknowledged { text } => tf(&k("acknowledgment"), &[("text", text)]),
+        EventKind::CostIncurred { label, amount } => {
+            tf(&k("cost"), &[("label", label), ("amount", &money(*amount))])
+        }
+        EventKind::Assigned { to } => match to {
+            Some(u) => tf(&k("assign"), &[("user", u)]),
+            None => t(&k("unassign")).to_string(),
+        },
+        EventKind::Closed { reason } => tf(
+            &k("close"),
+            &[(
+                "reason",
+                &t(match reason {
+                    CloseReason::Paid => "event.closed_paid",
+                    CloseReason::WrittenOff => "event.closed_written_off",
+                }),
+            )],
+        ),
+        EventKind::Reopened => t(&k("reopen")).to_string(),
+        EventKind::Cancel { target } => tf(&k("cancel"), &[("target", target)]),
+    }
+}
