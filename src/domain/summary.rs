@@ -57,14 +57,17 @@ pub fn normalize(s: &str) -> String {
 }
 
 /// A query matches a debtor name fragment, a customer number, an invoice reference or the
-/// dossier id (`12` or `#12`).
+/// dossier id (`12`, or `#12` for the id alone).
 pub fn matches(query: &str, st: &DossierState, debtor: &Debtor) -> bool {
     let q = normalize(query.trim());
     if q.is_empty() {
         return true;
     }
-    let id_q = q.strip_prefix('#').unwrap_or(&q);
-    if id_q.parse::<u64>().ok() == Some(st.id) {
+    // "#12" names a dossier number and nothing else.
+    if let Some(id_q) = q.strip_prefix('#') {
+        return id_q.parse::<u64>().ok() == Some(st.id);
+    }
+    if q.parse::<u64>().ok() == Some(st.id) {
         return true;
     }
     normalize(&debtor.name).contains(&q)

@@ -1,0 +1,346 @@
+//! The real binary, as a user runs it from the shell.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_recouvre");
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("RECOUVRE_TODAY", "2026-11-25")
+        .env("LANG", "fr_FR.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("RECOUVRE_DB")
+        // A config that does not exist would be an error only when given explicitly.
+        .env("XDG_CONFIG_HOME", db.parent().unwrap().join("xdg-config"))
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(db: &Path, args: &[&str]) -> serde_json::Value {
+    let mut a = vec!["status"];
+    a.extend_from_slice(args);
+    a.push("--json");
+    let o = run(db, &a);
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)))
+}
+
+#[test]
+fn demo_then_status_then_log_then_status_shows_the_new_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    let o = run(&db, &["--demo", "status"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Base de démonstration créée"),
+        "{}",
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    assert!(out.contains("Encours total"), "{out}");
+    assert!(out.contains("Relance 1"), "{out}");
+
+    let all = json(&db, &[]);
+    let arr = all.as_array().unwrap();
+    assert!(
+        arr.len() >= 40,
+        "demo has 40+ open dossiers, got {}",
+        arr.len()
+    );
+    let stages: std::collections::HashSet<&str> =
+        arr.iter().map(|d| d["stage"].as_str().unwrap()).collect();
+    for s in [
+        "not_due",
+        "due",
+        "relance_1",
+        "relance_2",
+        "relance_3",
+        "mise_en_demeure",
+        "injonction",
+        "disputed",
+        "payment_plan",
+    ] {
+        assert!(stages.contains(s), "demo lacks stage {s}: {stages:?}");
+    }
+
+    let acme = json(&db, &["ACME"]);
+    let acme = &acme.as_array().unwrap()[0];
+    assert_eq!(acme["stage"], "relance_1");
+    assert_eq!(acme["balance"], "5434.56");
+    assert_eq!(acme["next_action"], "relance_2");
+    for key in [
+        "id",
+        "debtor",
+        "days_past_due",
+        "next_action_date",
+        "last_event",
+    ] {
+        assert!(!acme[key].is_null(), "{key} missing in {acme}");
+    }
+    let id = format!("#{}", acme["id"].as_u64().unwrap());
+
+    let o = run(&db, &["log", &id, "relance"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Relance 2 envoyée"), "{}", stdout(&o));
+    let acme = json(&db, &[&id]);
+    assert_eq!(acme[0]["stage"], "relance_2");
+    assert_eq!(acme[0]["last_event"], "relance");
+
+    // A partial payment typed the French way.
+    let o = run(
+        &db,
+        &[
+            "log",
+            &id,
+            "--date",
+            "25/11/2026",
+            "payment",
+            "--amount",
+            "1 234,56 €",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&db, &[&id])[0]["balance"], "4200.00");
+
+    // Undo cancels the payment but keeps it in the journal.
+    let o = run(&db, &["undo", &id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&db, &[&id])[0]["balance"], "5434.56");
+    let show = stdout(&run(&db, &["show", &id]));
+    assert!(show.contains("[annulé]"), "{show}");
+    assert!(show.contains("Annulation de l'événement"), "{show}");
+}
+
+#[test]
+fn add_validates_every_field_and_changes_nothing_on_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(run(&db, &["init"]).status.success());
+    let base = [
+        "add",
+        "--debtor",
+        "Durand SA",
+        "--b2b",
+        "--invoice",
+        "F-9",
+        "--issued",
+        "01/10/2026",
+        "--due",
+        "31/10/2026",
+    ];
+    let mut bad = base.to_vec();
+    bad.extend(["--amount", "12,345"]);
+    let o = run(&db, &bad);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("--amount") && e.contains("12,345") && e.contains("1 234,56"),
+        "{e}"
+    );
+
+    let mut bad = vec![
+        "add",
+        "--debtor",
+        "Durand SA",
+        "--b2b",
+        "--invoice",
+        "F-9",
+        "--amount",
+        "10",
+        "--issued",
+        "01/10/2026",
+        "--due",
+        "31/13/2026",
+    ];
+    let o = run(&db, &bad);
+    assert!(
+        stderr(&o).contains("--due") && stderr(&o).contains("05/03/2026"),
+        "{}",
+        stderr(&o)
+    );
+    bad.truncate(0);
+
+    // Nothing was created by the failed commands.
+    let o = run(&db, &["status", "--json"]);
+    assert_eq!(stdout(&o).trim(), "[]");
+
+    let mut ok = base.to_vec();
+    ok.extend(["--amount", "1.234,56 €", "--customer", "C-77"]);
+    let o = run(&db, &ok);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let id = stdout(&o).trim().to_string();
+    assert_eq!(id, "1");
+    let o = run(
+        &db,
+        &[
+            "add-item",
+            "C-77",
+            "--invoice",
+            "F-10",
+            "--amount",
+            "100",
+            "--issued",
+            "2026-11-01",
+            "--due",
+            "2026-11-30",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&db, &["durand"]);
+    assert_eq!(v[0]["balance"], "1334.56");
+    assert_eq!(v[0]["stage"], "due");
+    assert_eq!(v[0]["days_past_due"], 25);
+
+    // Bad payment: message names the field, journal unchanged.
+    let before = stdout(&run(&db, &["show", "1"]));
+    let o = run(&db, &["log", "1", "payment", "--amount", "-5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--amount"), "{}", stderr(&o));
+    assert_eq!(stdout(&run(&db, &["show", "1"])), before);
+}
+
+#[test]
+fn status_query_exit_codes_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    assert!(run(&db, &["--demo", "status"]).status.success());
+    let o = run(&db, &["status", "nobody-here"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("Aucun dossier"));
+    // Accents do not matter; invoice numbers and customer numbers find the dossier.
+    assert!(stdout(&run(&db, &["status", "lefevre"])).contains("Transports Lefèvre"));
+    assert!(stdout(&run(&db, &["status", "F-2026-0280"])).contains("Transports Lefèvre"));
+    assert!(stdout(&run(&db, &["status", "C-1011"])).contains("Transports Lefèvre"));
+    let disputed = json(&db, &["--stage", "disputed"]);
+    assert!(disputed
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["stage"] == "disputed"));
+    assert_eq!(disputed.as_array().unwrap().len(), 2);
+    let o = run(&db, &["status", "--stage", "bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("relance_1"), "{}", stderr(&o));
+    let overdue = json(&db, &["--overdue"]);
+    assert!(overdue
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["next_action_date"].as_str().unwrap() <= "2026-11-25"));
+}
+
+#[test]
+fn english_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    let o = run(&db, &["--demo", "--lang", "en", "status", "acme"]);
+    assert!(stdout(&o).contains("Reminder 1"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("Next action"), "{}", stdout(&o));
+    let o = Command::new(BIN)
+        .args(["--lang", "en", "--help"])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("Portfolio status"), "{}", stdout(&o));
+    let o = Command::new(BIN)
+        .env("LANG", "fr_FR.UTF-8")
+        .env_remove("LC_ALL")
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("Situation du portefeuille"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn missing_database_says_how_to_create_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&dir.path().join("none"), &["status"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("recouvre init"), "{}", stderr(&o));
+}
+
+#[test]
+fn relance_beyond_three_points_to_the_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    assert!(run(&db, &["--demo", "status"]).status.success());
+    let id = format!("#{}", json(&db, &["Perrin"])[0]["id"].as_u64().unwrap());
+    let o = run(&db, &["log", &id, "relance"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("mise en demeure"), "{}", stderr(&o));
+    let o = run(&db, &["log", &id, "notice", "--channel", "lrar"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Sent Wednesday 25/11: received Thursday 26/11, + 8 days for a business.
+    assert!(stdout(&o).contains("04/12/2026"), "{}", stdout(&o));
+    assert_eq!(json(&db, &[&id])[0]["stage"], "mise_en_demeure");
+}
+
+/// A command that reported success has made its write durable: killing the process right
+/// after cannot lose it.
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(run(&db, &["init"]).status.success());
+    let o = run(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "Kill SA",
+            "--b2b",
+            "--invoice",
+            "K-1",
+            "--amount",
+            "1000",
+            "--issued",
+            "2026-10-01",
+            "--due",
+            "2026-10-31",
+        ],
+    );
+    assert!(o.status.success());
+    let mut acknowledged = 0;
+    for i in 0..15 {
+        let mut child = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(["log", "1", "note", &format!("note {i}")])
+            .env("RECOUVRE_TODAY", "2026-11-25")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for the success line, then kill the process before it can exit on its own terms.
+        let mut out = child.stdout.take().unwrap();
+        let mut buf = [0u8; 1];
+        use std::io::Read;
+        if out.read(&mut buf).unwrap_or(0) == 1 {
+            acknowledged += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let show = stdout(&run(&db, &["show", "1"]));
+    for i in 0..acknowledged {
+        assert!(
+            show.contains(&format!("Note : note {i}")),
+            "note {i} lost:\n{show}"
+        );
+    }
+    assert_eq!(acknowledged, 15);
+}
