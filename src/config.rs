@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::event::Channel;
 use crate::domain::model::{Creditor, ProfileId};
+use crate::domain::schedule::{Profile, Profiles, Step, NOTICE};
 use crate::i18n::{tf, Lang};
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -19,6 +21,103 @@ pub struct Config {
     pub creditor: CreditorConfig,
     #[serde(default)]
     pub defaults: Defaults,
+    /// Replacement schedules for the built-in profiles.
+    #[serde(default)]
+    pub profiles: ProfilesConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilesConfig {
+    pub b2b: Option<ProfileConfig>,
+    pub b2c: Option<ProfileConfig>,
+    pub rent: Option<ProfileConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileConfig {
+    pub steps: Vec<StepConfig>,
+}
+
+/// One rung: `{ step = "relance_1", day = 5, channel = "email" }`; `day` counts from the due date.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepConfig {
+    pub step: String,
+    pub day: i64,
+    pub channel: String,
+}
+
+impl ProfileConfig {
+    /// Checks and converts a configured schedule; the message names the profile and the rung.
+    fn to_profile(&self, id: ProfileId) -> Result<Profile, String> {
+        let name = id.slug();
+        let mut steps = Vec::new();
+        for (i, s) in self.steps.iter().enumerate() {
+            let level = match s.step.as_str() {
+                "relance_1" => 1,
+                "relance_2" => 2,
+                "relance_3" => 3,
+                "notice" | "mise_en_demeure" => NOTICE,
+                other => {
+                    return Err(tf(
+                        "config.bad_step",
+                        &[("profile", &name), ("index", &(i + 1)), ("value", &other)],
+                    ))
+                }
+            };
+            let channel = Channel::parse(&s.channel).ok_or_else(|| {
+                tf(
+                    "config.bad_step_channel",
+                    &[
+                        ("profile", &name),
+                        ("index", &(i + 1)),
+                        ("value", &s.channel),
+                    ],
+                )
+            })?;
+            if level == NOTICE && !channel.is_formal() {
+                return Err(tf(
+                    "config.bad_step_channel",
+                    &[
+                        ("profile", &name),
+                        ("index", &(i + 1)),
+                        ("value", &s.channel),
+                    ],
+                ));
+            }
+            steps.push(Step {
+                level,
+                offset: s.day,
+                channel,
+            });
+        }
+        let ordered = steps.windows(2).all(|w| {
+            w[0].offset <= w[1].offset
+                && w[0].level != NOTICE
+                && (w[1].level == NOTICE || w[1].level > w[0].level)
+        });
+        if !ordered || steps.last().is_none_or(|s| s.level != NOTICE) {
+            return Err(tf("config.bad_profile_order", &[("profile", &name)]));
+        }
+        Ok(Profile { id, steps })
+    }
+}
+
+impl Profiles for Config {
+    fn profile(&self, id: ProfileId) -> Profile {
+        let configured = match id {
+            ProfileId::B2b => &self.profiles.b2b,
+            ProfileId::B2c => &self.profiles.b2c,
+            ProfileId::Rent => &self.profiles.rent,
+        };
+        // Validated at load time; a profile that fails here was never accepted.
+        configured
+            .as_ref()
+            .and_then(|p| p.to_profile(id).ok())
+            .unwrap_or_else(|| Profile::builtin(id))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -77,6 +176,18 @@ impl Config {
                     path: path.to_path_buf(),
                     reason: tf("config.bad_language", &[("value", l)]),
                 });
+            }
+        }
+        for (id, p) in [
+            (ProfileId::B2b, &cfg.profiles.b2b),
+            (ProfileId::B2c, &cfg.profiles.b2c),
+            (ProfileId::Rent, &cfg.profiles.rent),
+        ] {
+            if let Some(p) = p {
+                p.to_profile(id).map_err(|reason| ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    reason,
+                })?;
             }
         }
         if let Some(p) = &cfg.defaults.profile {
@@ -215,6 +326,34 @@ mod tests {
             .to_string()
             .contains("de"));
         assert!(Config::parse(Path::new("c"), "[defaults]\nprofile = \"x\"").is_err());
+    }
+
+    #[test]
+    fn configured_profiles_replace_the_builtin_ones_and_are_checked() {
+        let cfg = Config::parse(
+            Path::new("c"),
+            "[profiles.b2c]\nsteps = [\n  { step = \"relance_1\", day = 2, channel = \"email\" },\n  { step = \"notice\", day = 20, channel = \"lrar\" },\n]\n",
+        )
+        .unwrap();
+        let p = cfg.profile(ProfileId::B2c);
+        assert_eq!(p.steps.len(), 2);
+        assert_eq!(p.steps[1].offset, 20);
+        assert_eq!(
+            cfg.profile(ProfileId::B2b),
+            Profile::builtin(ProfileId::B2b)
+        );
+        let err = Config::parse(
+            Path::new("c"),
+            "[profiles.b2b]\nsteps = [{ step = \"notice\", day = 20, channel = \"email\" }]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("b2b") && err.contains("email"), "{err}");
+        assert!(Config::parse(
+            Path::new("c"),
+            "[profiles.rent]\nsteps = [{ step = \"relance_1\", day = 20, channel = \"email\" }]\n",
+        )
+        .is_err(), "a schedule without a notice is refused");
     }
 
     #[test]

@@ -9,6 +9,16 @@ pub fn stage_label(stage: Stage) -> String {
     t(&format!("stage.{}", stage.slug())).to_string()
 }
 
+/// The stage with its detail where one exists (the injonction sub-step).
+pub fn stage_long(stage: Stage, st: &crate::domain::fold::DossierState) -> String {
+    match (stage, st.injonction) {
+        (Stage::Injonction, Some((step, _))) => {
+            format!("{} — {}", stage_label(stage), injonction_label(step))
+        }
+        _ => stage_label(stage),
+    }
+}
+
 /// Short badge text (never rely on colour alone).
 pub fn stage_badge(stage: Stage) -> String {
     t(&format!("stage_short.{}", stage.slug())).to_string()

@@ -9,7 +9,7 @@ use super::{exit, Ctx, UserError};
 use crate::domain::event::*;
 use crate::domain::model::*;
 use crate::domain::parse::{parse_amount, parse_date, parse_positive_amount};
-use crate::domain::schedule::{BuiltinProfiles, NextActionKind};
+use crate::domain::schedule::NextActionKind;
 use crate::domain::summary::{matches, Summary};
 use crate::i18n::{t, tf};
 use crate::storage::{LoadedDossier, NewDossier, StoreError};
@@ -257,7 +257,7 @@ fn append(
                 );
             }
             let after = ctx.store.load(d.state.id)?;
-            let s = Summary::of(&after.state, &after.debtor, &BuiltinProfiles, ctx.today);
+            let s = Summary::of(&after.state, &after.debtor, &ctx.config, ctx.today);
             println!("{}", output::stage_and_next_line(&s));
             Ok(exit::OK)
         }
@@ -413,7 +413,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
             if !(1..=3).contains(&level) {
                 return Err(UserError::usage(tf("cli.relance_max", &[("id", &st.id)])));
             }
-            let sum = Summary::of(st, &d.debtor, &BuiltinProfiles, ctx.today);
+            let sum = Summary::of(st, &d.debtor, &ctx.config, ctx.today);
             let channel = match channel {
                 Some(c) => Channel::parse(c).ok_or_else(|| {
                     bad_choice(

@@ -8,7 +8,7 @@ use super::args::StatusArgs;
 use super::{exit, Ctx, UserError};
 use crate::domain::fold::Stage;
 use crate::domain::parse::format_plain;
-use crate::domain::schedule::BuiltinProfiles;
+
 use crate::domain::summary::{matches, Summary};
 use crate::i18n::{date, money, t, tf};
 use crate::present::{describe_event, next_action_label, stage_label};
@@ -108,7 +108,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     let mut rows: Vec<(&LoadedDossier, Summary)> = snap
         .dossiers
         .iter()
-        .map(|d| (d, Summary::of(&d.state, &d.debtor, &BuiltinProfiles, today)))
+        .map(|d| (d, Summary::of(&d.state, &d.debtor, &ctx.config, today)))
         .filter(|(d, s)| {
             let open = !s.stage.is_closed() || (s.stage == Stage::Paid && d.state.closed.is_none());
             (args.closed || args.query.is_some() || stage_filter.is_some() || open)
@@ -248,7 +248,7 @@ fn print_dossier_block(d: &LoadedDossier, s: &Summary, today: NaiveDate) {
         d.state.id,
         d.debtor.name,
         customer,
-        stage_label(s.stage)
+        crate::present::stage_long(s.stage, &d.state)
     );
     let last = d
         .events
@@ -285,7 +285,7 @@ fn print_dossier_block(d: &LoadedDossier, s: &Summary, today: NaiveDate) {
 }
 
 pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
-    let s = Summary::of(&d.state, &d.debtor, &BuiltinProfiles, ctx.today);
+    let s = Summary::of(&d.state, &d.debtor, &ctx.config, ctx.today);
     print_dossier_block(d, &s, ctx.today);
     let deb = &d.debtor;
     println!();

@@ -302,6 +302,30 @@ mod tests {
     }
 
     #[test]
+    fn rejection_messages_name_the_field_and_the_accepted_forms() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let e = parse_amount("--amount", "12,345").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--amount : « 12,345 » a plus de deux décimales. Formes acceptées : 1234.56, 1 234,56, 1.234,56 €"
+        );
+        let e = parse_amount("Montant", "douze").unwrap_err().to_string();
+        assert!(
+            e.starts_with("Montant : « douze » n'est pas un montant valide"),
+            "{e}"
+        );
+        let e = parse_date("--due", "5 mars").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--due : « 5 mars » n'est pas une date valide. Formes acceptées : 2026-03-05 ou 05/03/2026"
+        );
+        let e = parse_positive_amount("--amount", "0,00")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("strictement positif"), "{e}");
+    }
+
+    #[test]
     fn dates() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
         assert_eq!(parse_date("d", "2026-03-05").unwrap(), d);
