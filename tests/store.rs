@@ -159,3 +159,34 @@ fn a_held_database_is_reported_busy_with_its_holder() {
     drop(lock);
     assert!(s.load_all().is_ok());
 }
+
+#[test]
+fn drafts_are_per_dossier_and_user_and_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let id = s.create(new_dossier("ACME", "100")).unwrap();
+    assert_eq!(s.load_draft(id).unwrap(), None);
+    let draft = recouvre::storage::Draft {
+        dossier: id,
+        user: s.user().to_string(),
+        step: "relance_2".into(),
+        text: "Madame, Monsieur,\nmalgré notre relance…".into(),
+        saved_at: chrono::Utc::now(),
+    };
+    s.save_draft(&draft).unwrap();
+    let reopened = Store::new(dir.path().join("db"), StoreOptions::default());
+    assert_eq!(reopened.load_draft(id).unwrap(), Some(draft.clone()));
+    // Another user's draft does not show up as ours.
+    let bob = Store::new(
+        dir.path().join("db"),
+        StoreOptions {
+            user: "bob".into(),
+            ..StoreOptions::default()
+        },
+    );
+    assert_eq!(bob.load_draft(id).unwrap(), None);
+    reopened.delete_draft(id).unwrap();
+    assert_eq!(s.load_draft(id).unwrap(), None);
+    // Drafts are not journal events.
+    assert_eq!(s.load(id).unwrap().events.len(), 2);
+}

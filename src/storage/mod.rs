@@ -4,4 +4,4 @@ pub mod codec;
 pub mod lock;
 pub mod store;
 
-pub use store::{LoadedDossier, NewDossier, Snapshot, Store, StoreError, StoreOptions};
+pub use store::{Draft, LoadedDossier, NewDossier, Snapshot, Store, StoreError, StoreOptions};

@@ -100,6 +100,23 @@ pub struct DossierRecord {
     pub journal_len: u32,
 }
 
+/// A letter being written: which dossier, for which step, by whom, and the text so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub dossier: DossierId,
+    pub user: String,
+    /// Template / step name the letter was opened for (e.g. "relance_2").
+    pub step: String,
+    pub text: String,
+    pub saved_at: chrono::DateTime<Utc>,
+}
+
+fn draft_key(dossier: DossierId, user: &str) -> Vec<u8> {
+    let mut k = dossier.to_be_bytes().to_vec();
+    k.extend_from_slice(user.as_bytes());
+    k
+}
+
 /// A dossier as loaded: its journal, the fold of it, and its debtor.
 #[derive(Debug, Clone)]
 pub struct LoadedDossier {
@@ -634,6 +651,42 @@ impl Store {
         let (events, generation) = outcome;
         self.write_generation_hint(generation);
         Ok(events)
+    }
+
+    /// Saves (replaces) the user's draft letter for a dossier. Drafts are not journal events:
+    /// they are work in progress, kept so a dropped connection loses at most a few seconds.
+    pub fn save_draft(&self, draft: &Draft) -> Result<()> {
+        self.with_db(false, |db| {
+            let [.., drafts] = self.trees(db)?;
+            let key = draft_key(draft.dossier, &draft.user);
+            let bytes = codec::encode(draft).map_err(|e| corrupt(TREE_DRAFTS, &key, e))?;
+            drafts.insert(key, bytes).map_err(|e| self.sled_err(e))?;
+            Ok(())
+        })
+    }
+
+    /// The current user's draft for a dossier, if any.
+    pub fn load_draft(&self, dossier: DossierId) -> Result<Option<Draft>> {
+        self.with_db(false, |db| {
+            let [.., drafts] = self.trees(db)?;
+            let key = draft_key(dossier, &self.opts.user);
+            match drafts.get(&key).map_err(|e| self.sled_err(e))? {
+                Some(v) => Ok(Some(
+                    codec::decode(&v).map_err(|e| corrupt(TREE_DRAFTS, &key, e))?,
+                )),
+                None => Ok(None),
+            }
+        })
+    }
+
+    pub fn delete_draft(&self, dossier: DossierId) -> Result<()> {
+        self.with_db(false, |db| {
+            let [.., drafts] = self.trees(db)?;
+            drafts
+                .remove(draft_key(dossier, &self.opts.user))
+                .map_err(|e| self.sled_err(e))?;
+            Ok(())
+        })
     }
 
     /// Dossiers changed since `generation` (None when too old to tell: reload everything).
