@@ -641,13 +641,13 @@ pub fn compute_claim(
         }
     }
 
-    // Tomorrow's accrual on what is still open.
-    let tomorrow = at + Duration::days(1);
+    // The growth a letter states is the current day's: using tomorrow's rate would make a claim
+    // computed on 31 December or 30 June depend on a half-year that has not started.
     let mut daily = Decimal::ZERO;
     let mut growth_provisional = Vec::new();
     for t in &tracks {
         if t.start.is_some_and(|s| s <= at) && t.open > Decimal::ZERO {
-            let h = HalfYear::containing(tomorrow);
+            let h = HalfYear::containing(at);
             let r = acc.rate(h)?;
             if r.provisional {
                 growth_provisional.push(h);

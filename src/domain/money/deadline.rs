@@ -57,7 +57,7 @@ impl Default for DeadlineRules {
 impl DeadlineRules {
     pub fn default_days(&self, debtor_type: DebtorType, kind: NoticeKind) -> i64 {
         match (kind, debtor_type) {
-            (NoticeKind::LastNotice, _) => self.last_notice_min_days.max(self.b2c_days),
+            (NoticeKind::LastNotice, _) => self.last_notice_min_days,
             (_, DebtorType::B2b) => self.b2b_days,
             (_, DebtorType::B2c) => self.b2c_days,
         }

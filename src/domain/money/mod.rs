@@ -14,8 +14,8 @@
 //!   segment at `p` (day `p` still accrues on the old base) and the lower base runs from `p + 1`.
 //! - **Rounding:** each breakdown line is rounded to the cent, half away from zero; every total is
 //!   the sum of its rounded lines, so a letter's lines always add up to its totals.
-//! - **Daily growth** is what the next day (`at + 1`) adds at that day's rate on the outstanding
-//!   base, rounded to the cent.
+//! - **Daily growth** is what one more day adds on the outstanding base at the rate in force on
+//!   `at`, rounded to the cent (zero while nothing is late).
 //! - **Imputation of partial payments** (art. 1343-1 Code civil, default): accrued penalties or
 //!   interest first, then the 40 € indemnities and recorded recovery costs, then principal, oldest
 //!   due date first. [`Imputation::PrincipalFirst`] is the configurable alternative. Credit notes
