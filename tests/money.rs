@@ -706,10 +706,10 @@ fn amounts_serialise_as_decimal_strings() {
     let v = serde_json::to_value(&c).unwrap();
     assert_eq!(v["total_due"], "1066.12");
     assert_eq!(v["provisional"], false);
-    assert_eq!(v["lines"][0]["rate"], "13.15");
-    assert_eq!(v["lines"][0]["from"], "2025-06-01");
-    assert_eq!(v["lines"][0]["days"], 30);
-    assert_eq!(v["lines"][0]["half_year"], "2025-H1");
+    assert_eq!(v["breakdown"][0]["rate"], "13.15");
+    assert_eq!(v["breakdown"][0]["from"], "2025-06-01");
+    assert_eq!(v["breakdown"][0]["days"], 30);
+    assert_eq!(v["breakdown"][0]["half_year"], "2025-H1");
 }
 
 // ---------------------------------------------------------------- properties
@@ -1293,4 +1293,27 @@ fn a_consumer_does_not_pay_the_commissaire_and_thresholds_are_configurable() {
     );
     assert_eq!(b.channel, Channel::Lrar);
     assert!(!b.fee_stays_with_creditor);
+}
+
+#[test]
+fn a_refund_claim_bears_legal_interest_not_late_payment_penalties() {
+    // An overpayment to be returned by a company: no invoice, so no L441-10 penalty nor 40 €;
+    // legal interest ("other cases") from the day after the notice was received.
+    let mut j = Journal::with(
+        "2025-06-01",
+        None,
+        Jurisdiction::Fr,
+        DossierKind::Refund,
+        None,
+    );
+    j.invoice("Trop-perçu", "2025-06-01", "2025-06-01", "1000.00")
+        .notice("2025-06-10", "2025-06-26")
+        .push(
+            "2025-06-12",
+            EventKind::AcknowledgementReceived { tracking: None },
+        );
+    let c = claim(&j.state(), &b2b(), &company(), "2025-08-15");
+    // Same periods as the consumer example: 1.83 + 3.48.
+    assert_eq!(c.interest, dec("5.31"));
+    assert_eq!(c.penalties + c.indemnities, dec("0"));
 }

@@ -224,6 +224,10 @@ impl ClaimNote {
 /// Everything owed at `at`, exact to the cent. Amounts are what is still owed once payments were
 /// imputed; `lines` are the gross accruals and `settlements` how each payment was imputed, so that
 /// `Σ lines of a kind − Σ settled to that kind = the total of that kind`.
+///
+/// Because payments settle penalties and indemnities before principal, `principal` can be higher
+/// than `DossierState::balance()` (which nets every payment against the invoices): a debtor who
+/// paid the invoice amount late still owes something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClaimAmounts {
     pub at: NaiveDate,
@@ -239,6 +243,8 @@ pub struct ClaimAmounts {
     /// Some figure depends on a rate missing from the table: show it as provisional.
     pub provisional: bool,
     pub provisional_half_years: Vec<HalfYear>,
+    /// Serialised as `breakdown`, the name `recouvre status --json` uses.
+    #[serde(rename = "breakdown")]
     pub lines: Vec<BreakdownLine>,
     pub settlements: Vec<Settlement>,
     /// Sum of the items.

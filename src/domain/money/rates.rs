@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use super::calendar::HalfYear;
 use super::MoneyError;
@@ -134,8 +135,14 @@ pub struct RateTable {
 impl RateTable {
     /// The compiled-in table.
     pub fn builtin() -> RateTable {
-        // The embedded file is checked by the tests; failing here would be a build defect.
-        RateTable::parse(BUILTIN_RATES, RateOrigin::Builtin).expect("built-in rates.toml parses")
+        static TABLE: OnceLock<RateTable> = OnceLock::new();
+        TABLE
+            .get_or_init(|| {
+                // The embedded file is checked by the tests; failing here would be a build defect.
+                RateTable::parse(BUILTIN_RATES, RateOrigin::Builtin)
+                    .expect("built-in rates.toml parses")
+            })
+            .clone()
     }
 
     /// Parses `[[semester]]` rows in the format of `rates.toml`, tagging them with `origin`.
@@ -188,6 +195,24 @@ impl RateTable {
 
     pub fn last(&self) -> Option<&RateRow> {
         self.rows.last()
+    }
+
+    /// Half-years up to the one containing `today` that have no row of their own: figures for
+    /// them are provisional until the user adds them (e.g. `2026-H2` on 25 November 2026).
+    pub fn missing_half_years(&self, today: NaiveDate) -> Vec<HalfYear> {
+        let Some(first) = self.rows.first() else {
+            return vec![];
+        };
+        let end = HalfYear::containing(today);
+        let mut h = first.half_year();
+        let mut out = Vec::new();
+        while h <= end {
+            if !self.rows.iter().any(|r| r.half_year() == h) {
+                out.push(h);
+            }
+            h = h.next();
+        }
+        out
     }
 
     /// The rates for half-year `h`. A half-year missing from the table borrows the latest earlier
@@ -293,6 +318,13 @@ mod tests {
         assert_eq!(l.row.legal_rate_other, dec("2.62"));
         let known = t.lookup(HalfYear::new(2026, 1).unwrap()).unwrap();
         assert!(!known.provisional);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        assert_eq!(
+            t.missing_half_years(today),
+            vec![HalfYear::new(2026, 2).unwrap()]
+        );
+        let june = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        assert!(t.missing_half_years(june).is_empty());
         assert_eq!(
             t.lookup(HalfYear::new(2014, 2).unwrap()).unwrap_err(),
             MoneyError::RateMissing {
