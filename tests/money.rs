@@ -1317,3 +1317,32 @@ fn a_refund_claim_bears_legal_interest_not_late_payment_penalties() {
     assert_eq!(c.interest, dec("5.31"));
     assert_eq!(c.penalties + c.indemnities, dec("0"));
 }
+
+#[test]
+fn breakdown_lines_read_as_a_letter_shows_them() {
+    let mut j = Journal::new("2025-04-01", None, Jurisdiction::Fr);
+    j.invoice("F-1", "2025-05-01", "2025-05-31", "1000.00");
+    let c = claim(&j.state(), &b2b(), &company(), "2025-08-15");
+    // The interface language is French unless set otherwise.
+    assert_eq!(
+        c.lines[0].describe(),
+        "Pénalités de retard – F-1 : du 01/06/2025 au 30/06/2025, 30 j × 1\u{a0}000,00\u{a0}€ × \
+         13,15\u{a0}% / 365 = 10,81\u{a0}€"
+    );
+    assert_eq!(
+        c.lines[2].describe(),
+        "Indemnité forfaitaire pour frais de recouvrement – F-1 : 40,00\u{a0}€"
+    );
+}
+
+#[test]
+fn the_provisional_note_names_the_missing_half_year() {
+    let mut j = Journal::new("2026-05-01", None, Jurisdiction::Fr);
+    j.invoice("F-5", "2026-05-16", "2026-06-15", "1000.00");
+    let c = claim(&j.state(), &b2b(), &company(), "2026-11-25");
+    let text = c.notes[0].message();
+    assert!(
+        text.contains("2026-H2") && text.contains("provisoires"),
+        "{text}"
+    );
+}
