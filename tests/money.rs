@@ -694,6 +694,12 @@ fn dutch_consumer_owes_the_stated_costs_once_the_last_notice_expires() {
     assert_eq!(after.costs, dec("180.00"));
     assert_eq!(after.total_due, dec("1380.00"));
     assert_eq!(after.regime, Regime::CollectionCosts);
+    let line = after.lines.last().unwrap();
+    assert_eq!(line.from, Some(d("2026-10-21")));
+    assert_eq!(
+        line.describe(),
+        "Frais de recouvrement (barème) : 180,00\u{a0}€"
+    );
 }
 
 // ---------------------------------------------------------------- serialisation
@@ -1345,4 +1351,42 @@ fn the_provisional_note_names_the_missing_half_year() {
         text.contains("2026-H2") && text.contains("provisoires"),
         "{text}"
     );
+}
+
+#[test]
+fn each_item_gets_its_own_summary() {
+    let mut j = Journal::new("2025-01-01", None, Jurisdiction::Fr);
+    j.invoice("F-1", "2025-01-01", "2025-01-31", "1000.00")
+        .invoice("F-2", "2025-01-29", "2025-02-28", "2500.50")
+        .invoice("F-3", "2025-03-31", "2025-04-30", "300.00")
+        .payment("2025-03-31", "100.00");
+    let c = claim(&j.state(), &b2b(), &company(), "2025-03-31");
+    // Same penalties as several_invoices_in_one_dossier (21.26 and 27.93): the 100 € paid on the
+    // day go to F-1's 21.26 of penalties, then 27.93 of F-2's, then 50.81 of F-1's indemnity
+    // (40) and F-2's (10.81 of its 40).
+    let summary: Vec<(&str, i64, Decimal, Decimal, Decimal)> = c
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.reference.as_str(),
+                i.days_late,
+                i.open,
+                i.accrued,
+                i.indemnity,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("F-1", 59, dec("1000.00"), dec("21.26"), dec("40")),
+            ("F-2", 31, dec("2500.50"), dec("27.93"), dec("40")),
+            ("F-3", 0, dec("300.00"), dec("0"), dec("0")),
+        ]
+    );
+    // 3929.69 − 100 = 3829.69; the indemnities left: 80 − 50.81 = 29.19.
+    assert_eq!(c.indemnities, dec("29.19"));
+    assert_eq!(c.penalties, dec("0"));
+    assert_eq!(c.total_due, dec("3829.69"));
 }

@@ -139,6 +139,13 @@ impl BreakdownLine {
                     ("amount", &i18n::money(self.amount)),
                 ],
             ),
+            _ if self.item.is_empty() => tf(
+                "money.line.fixed_dossier",
+                &[
+                    ("kind", &self.kind.label()),
+                    ("amount", &i18n::money(self.amount)),
+                ],
+            ),
             _ => tf(
                 "money.line.fixed",
                 &[
@@ -149,6 +156,23 @@ impl BreakdownLine {
             ),
         }
     }
+}
+
+/// One item of the claim at the computation date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemClaim {
+    pub reference: String,
+    pub issued: NaiveDate,
+    pub due: NaiveDate,
+    pub amount: Decimal,
+    /// Principal still open after imputation of payments and credit notes.
+    pub open: Decimal,
+    /// Days between the due date and the computation date (0 when not late).
+    pub days_late: i64,
+    /// Penalties or interest accrued on this item (before payments).
+    pub accrued: Decimal,
+    /// The 40 € indemnity accrued on this item (before payments).
+    pub indemnity: Decimal,
 }
 
 /// How one payment was imputed.
@@ -247,6 +271,8 @@ pub struct ClaimAmounts {
     #[serde(rename = "breakdown")]
     pub lines: Vec<BreakdownLine>,
     pub settlements: Vec<Settlement>,
+    /// Per item, oldest due date first: what the letter lists as "the claim".
+    pub items: Vec<ItemClaim>,
     /// Sum of the items.
     pub invoiced: Decimal,
     /// Payments dated up to `at`.
@@ -613,17 +639,32 @@ pub fn compute_claim(
     mark_late(&mut tracks, at);
 
     let mut lines = Vec::new();
+    let mut item_claims = Vec::new();
     for t in tracks.iter_mut() {
         t.close_segment(&acc, at)?;
+        let accrued: Decimal = t.lines.iter().map(|l| l.amount).sum();
         lines.append(&mut t.lines);
-        if indemnity_applies && t.late == Some(true) {
+        let indemnity = if indemnity_applies && t.late == Some(true) {
             lines.push(BreakdownLine::fixed(
                 LineKind::Indemnity,
                 &t.item.reference,
                 Some(t.item.due + Duration::days(1)),
                 rules.recovery_indemnity,
             ));
-        }
+            rules.recovery_indemnity
+        } else {
+            Decimal::ZERO
+        };
+        item_claims.push(ItemClaim {
+            reference: t.item.reference.clone(),
+            issued: t.item.issued,
+            due: t.item.due,
+            amount: t.item.amount,
+            open: t.open,
+            days_late: (at - t.item.due).num_days().max(0),
+            accrued,
+            indemnity,
+        });
     }
     lines.extend(cost_lines);
 
@@ -633,9 +674,10 @@ pub fn compute_claim(
             let base = principal_open_on(st, n.date);
             let amount = collection_costs(st.jurisdiction, base).unwrap_or_default();
             if at > n.deadline && principal_open_on(st, n.deadline) > Decimal::ZERO {
+                // The scale applies to the dossier as a whole, not to one invoice.
                 lines.push(BreakdownLine::fixed(
                     LineKind::CollectionCosts,
-                    i18n::t("money.line.collection_costs"),
+                    "",
                     Some(n.deadline + Duration::days(1)),
                     amount,
                 ));
@@ -708,6 +750,7 @@ pub fn compute_claim(
         provisional_half_years,
         lines,
         settlements,
+        items: item_claims,
         invoiced: st.total_items(),
         paid: st
             .payments

@@ -36,8 +36,8 @@ pub mod scale;
 pub use calendar::HalfYear;
 pub use channel::{advise_channel, AdviceReason, ChannelAdvice, ChannelHistory, ChannelRules};
 pub use claim::{
-    check_contractual_rate, compute_claim, BreakdownLine, ClaimAmounts, ClaimNote, LineKind,
-    RateBasis, Regime, Settlement,
+    check_contractual_rate, compute_claim, BreakdownLine, ClaimAmounts, ClaimNote, ItemClaim,
+    LineKind, RateBasis, Regime, Settlement,
 };
 pub use deadline::{notice_deadline, DeadlineAdvice, DeadlineRules, DeadlineWarning, NoticeKind};
 pub use limitation::{limitation, Interruption, Limitation, LimitationBasis, LimitationState};
