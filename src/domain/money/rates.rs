@@ -29,6 +29,16 @@ pub enum RateOrigin {
     Config(String),
 }
 
+impl RateOrigin {
+    /// "where this row comes from", for `recouvre rates`.
+    pub fn label(&self) -> String {
+        match self {
+            RateOrigin::Builtin => crate::i18n::t("money.rates.builtin").to_string(),
+            RateOrigin::Config(l) => crate::i18n::tf("money.rates.config", &[("label", l)]),
+        }
+    }
+}
+
 /// One half-year of rates, in percent per year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RateRow {
