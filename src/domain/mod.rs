@@ -6,6 +6,7 @@
 pub mod event;
 pub mod fold;
 pub mod model;
+pub mod money;
 pub mod parse;
 pub mod schedule;
 pub mod summary;

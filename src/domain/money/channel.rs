@@ -1,0 +1,202 @@
+//! Which channel should carry the formal notice, and what it costs: LRAR for most cases, a
+//! commissaire de justice from about 1 000 € or for repeat offenders, a lawyer from about 5 000 € or
+//! when the dispute is complex. Thresholds and prices are configurable.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+use crate::domain::event::{Channel, ContestationOutcome};
+use crate::domain::fold::DossierState;
+use crate::domain::model::DebtorType;
+use crate::i18n::{self, tf};
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("constant decimal")
+}
+
+/// Thresholds and prices (domain.md, January 2026 prices).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChannelRules {
+    /// From this total due, a commissaire de justice is advised.
+    pub commissaire_from: Decimal,
+    /// From this total due, a lawyer is advised.
+    pub lawyer_from: Decimal,
+    /// This many earlier late dossiers make the debtor a repeat offender.
+    pub repeat_offender_after: u32,
+    /// 20 g registered letter.
+    pub lrar_price: Decimal,
+    /// Acknowledgment-of-receipt option, low and high estimates.
+    pub ar_option_min: Decimal,
+    pub ar_option_max: Decimal,
+    /// Amicable "sommation de payer" by a commissaire (freely priced).
+    pub commissaire_min: Decimal,
+    pub commissaire_max: Decimal,
+    pub lawyer_min: Decimal,
+    pub lawyer_max: Decimal,
+}
+
+impl Default for ChannelRules {
+    fn default() -> Self {
+        ChannelRules {
+            commissaire_from: dec("1000"),
+            lawyer_from: dec("5000"),
+            repeat_offender_after: 1,
+            lrar_price: dec("6.11"),
+            ar_option_min: dec("1.25"),
+            ar_option_max: dec("1.50"),
+            commissaire_min: dec("15"),
+            commissaire_max: dec("40"),
+            lawyer_min: dec("150"),
+            lawyer_max: dec("400"),
+        }
+    }
+}
+
+impl ChannelRules {
+    /// Expected cost range of a notice by `channel`.
+    pub fn cost(&self, channel: Channel) -> (Decimal, Decimal) {
+        match channel {
+            Channel::Commissaire => (self.commissaire_min, self.commissaire_max),
+            Channel::Avocat => (self.lawyer_min, self.lawyer_max),
+            _ => (
+                self.lrar_price + self.ar_option_min,
+                self.lrar_price + self.ar_option_max,
+            ),
+        }
+    }
+}
+
+/// What the advice looks at besides the amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ChannelHistory {
+    /// Earlier dossiers of the same debtor that went late (from the store).
+    pub previous_late_dossiers: u32,
+    /// An open dispute, or one already rejected as unfounded.
+    pub disputed: bool,
+}
+
+impl ChannelHistory {
+    pub fn from_state(st: &DossierState, previous_late_dossiers: u32) -> ChannelHistory {
+        ChannelHistory {
+            previous_late_dossiers,
+            disputed: st.contestation.is_some()
+                || st
+                    .contestations_resolved
+                    .iter()
+                    .any(|(o, _)| *o == ContestationOutcome::Rejected),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AdviceReason {
+    /// Below the thresholds, no bad history: a registered letter is enough.
+    Ordinary,
+    AmountFrom {
+        threshold: Decimal,
+    },
+    RepeatOffender {
+        dossiers: u32,
+    },
+    Disputed,
+}
+
+impl AdviceReason {
+    pub fn message(&self) -> String {
+        match self {
+            AdviceReason::Ordinary => i18n::t("money.channel.ordinary").to_string(),
+            AdviceReason::AmountFrom { threshold } => tf(
+                "money.channel.amount_from",
+                &[("threshold", &i18n::money(*threshold))],
+            ),
+            AdviceReason::RepeatOffender { dossiers } => {
+                tf("money.channel.repeat_offender", &[("dossiers", dossiers)])
+            }
+            AdviceReason::Disputed => i18n::t("money.channel.disputed").to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChannelOption {
+    pub channel: Channel,
+    pub cost_min: Decimal,
+    pub cost_max: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChannelAdvice {
+    pub channel: Channel,
+    pub cost_min: Decimal,
+    pub cost_max: Decimal,
+    pub reasons: Vec<AdviceReason>,
+    /// A commissaire's amicable fee cannot be charged to a consumer: the creditor bears it.
+    pub fee_stays_with_creditor: bool,
+    /// The three channels with their costs, for a side-by-side choice.
+    pub options: Vec<ChannelOption>,
+}
+
+/// Advice for a notice on a claim of `total_due`.
+pub fn advise_channel(
+    total_due: Decimal,
+    debtor_type: DebtorType,
+    history: &ChannelHistory,
+    rules: &ChannelRules,
+) -> ChannelAdvice {
+    let mut reasons = Vec::new();
+    let lawyer_amount = total_due >= rules.lawyer_from;
+    let channel = if lawyer_amount || history.disputed {
+        if lawyer_amount {
+            reasons.push(AdviceReason::AmountFrom {
+                threshold: rules.lawyer_from,
+            });
+        }
+        if history.disputed {
+            reasons.push(AdviceReason::Disputed);
+        }
+        Channel::Avocat
+    } else {
+        let big = total_due >= rules.commissaire_from;
+        let repeat = history.previous_late_dossiers >= rules.repeat_offender_after
+            && rules.repeat_offender_after > 0;
+        if big {
+            reasons.push(AdviceReason::AmountFrom {
+                threshold: rules.commissaire_from,
+            });
+        }
+        if repeat {
+            reasons.push(AdviceReason::RepeatOffender {
+                dossiers: history.previous_late_dossiers,
+            });
+        }
+        if big || repeat {
+            Channel::Commissaire
+        } else {
+            reasons.push(AdviceReason::Ordinary);
+            Channel::Lrar
+        }
+    };
+    let (cost_min, cost_max) = rules.cost(channel);
+    let options = [Channel::Lrar, Channel::Commissaire, Channel::Avocat]
+        .into_iter()
+        .map(|c| {
+            let (cost_min, cost_max) = rules.cost(c);
+            ChannelOption {
+                channel: c,
+                cost_min,
+                cost_max,
+            }
+        })
+        .collect();
+    ChannelAdvice {
+        channel,
+        cost_min,
+        cost_max,
+        reasons,
+        fee_stays_with_creditor: channel == Channel::Commissaire && debtor_type == DebtorType::B2c,
+        options,
+    }
+}
