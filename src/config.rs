@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::assess::Rules;
 use crate::domain::event::Channel;
 use crate::domain::model::{Creditor, ProfileId};
+use crate::domain::money::{rates, ChannelRules, DeadlineRules, MoneyRules, RateTable};
 use crate::domain::schedule::{Profile, Profiles, Step, NOTICE};
 use crate::i18n::{tf, Lang};
 
@@ -24,6 +26,15 @@ pub struct Config {
     /// Replacement schedules for the built-in profiles.
     #[serde(default)]
     pub profiles: ProfilesConfig,
+    /// Imputation of payments, the recovery indemnity, the limitation warning period.
+    #[serde(default)]
+    pub money: MoneyRules,
+    /// Notice periods (default 8 days B2B, 15 B2C, 14 for a NL/BE last notice).
+    #[serde(default)]
+    pub deadlines: DeadlineRules,
+    /// Thresholds and prices behind the sending-channel advice.
+    #[serde(default)]
+    pub channels: ChannelRules,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -226,6 +237,40 @@ impl Config {
                 reason: e.to_string(),
             }),
         }
+    }
+
+    /// The rules in force: built-in rates plus the user's `rates.toml` beside the config file
+    /// (same `[[semester]]` format as the built-in table; a row there adds or replaces a
+    /// half-year), and the `[money]`, `[deadlines]`, `[channels]` sections.
+    pub fn rules(&self, config_dir: &Path) -> Result<Rules, ConfigError> {
+        let path = config_dir.join("rates.toml");
+        let mut table = RateTable::builtin();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let invalid = |e: crate::domain::money::MoneyError| ConfigError::Invalid {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                };
+                let rows = rates::parse_rows(&text).map_err(invalid)?;
+                table = table
+                    .with_overrides(rows, &path.display().to_string())
+                    .map_err(invalid)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(ConfigError::Unreadable {
+                    path,
+                    reason: e.to_string(),
+                })
+            }
+        }
+        Ok(Rules {
+            rates: table,
+            money: self.money.clone(),
+            deadlines: self.deadlines.clone(),
+            channels: self.channels.clone(),
+            creditor: self.creditor(),
+        })
     }
 
     pub fn lang(&self) -> Option<Lang> {

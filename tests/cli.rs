@@ -344,3 +344,106 @@ fn acknowledged_writes_survive_sigkill() {
     }
     assert_eq!(acknowledged, 15);
 }
+
+#[test]
+fn status_json_carries_the_amounts_owed_and_show_prints_the_breakdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(run(&db, &["init"]).status.success());
+    // 10 000 € due 30/06/2026, B2B, no contractual rate: ECB + 10 points.
+    let o = run(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "Pénalités SA",
+            "--b2b",
+            "--invoice",
+            "P-1",
+            "--amount",
+            "10000",
+            "--issued",
+            "2026-05-31",
+            "--due",
+            "2026-06-30",
+            "--proof",
+            "BL 42",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&db, &["#1"]);
+    let d = &v[0];
+    // 2026-H2 is not in the table: 148 days (1/7 → 25/11) at 12.15 % (2026-H1's rate, stand-in).
+    // 10 000 × 12.15 % × 148 / 365 = 492.66
+    assert_eq!(d["penalties"], "492.66");
+    assert_eq!(d["indemnities"], "40.00");
+    assert_eq!(d["principal"], "10000.00");
+    assert_eq!(d["total_due"], "10532.66");
+    assert_eq!(d["provisional"], true);
+    let line = &d["breakdown"][0];
+    assert_eq!(line["item"], "P-1");
+    assert_eq!(line["from"], "2026-07-01");
+    assert_eq!(line["to"], "2026-11-25");
+    assert_eq!(line["days"], 148);
+    assert_eq!(line["rate"], "12.15");
+    assert_eq!(line["amount"], "492.66");
+
+    let show = stdout(&run(&db, &["show", "1"]));
+    assert!(
+        show.contains("148 j × 10\u{a0}000,00\u{a0}€ × 12,15"),
+        "{show}"
+    );
+    assert!(show.contains("[PROVISOIRE]"), "{show}");
+    assert!(show.contains("TOTAL DÛ"), "{show}");
+    assert!(show.contains("Prescription le 30/06/2031"), "{show}");
+
+    // A user row for 2026-H2 removes the provisional mark.
+    let cfg = dir.path().join("xdg-config/recouvre");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("rates.toml"),
+        "[[semester]]\nstart = \"2026-07-01\"\nlegal_rate_consumer_creditor = \"6.00\"\nlegal_rate_other = \"2.50\"\necb_refi_rate = \"2.00\"\nsource = \"Arrêté test\"\n",
+    )
+    .unwrap();
+    let d = &json(&db, &["#1"])[0];
+    assert_eq!(d["provisional"], false);
+    // 10 000 × 12 % × 148 / 365 = 486.58
+    assert_eq!(d["penalties"], "486.58");
+    let rates = stdout(&run(&db, &["rates"]));
+    assert!(rates.contains("2026-H2"), "{rates}");
+    assert!(rates.contains("rates.toml"), "{rates}");
+}
+
+#[test]
+fn a_notice_on_a_dossier_that_fails_a_check_needs_force_and_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(run(&db, &["init"]).status.success());
+    // Not yet due, no proof recorded.
+    let o = run(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "Tôt SARL",
+            "--b2b",
+            "--invoice",
+            "T-1",
+            "--amount",
+            "500",
+            "--issued",
+            "2026-11-01",
+            "--due",
+            "2026-12-31",
+        ],
+    );
+    assert!(o.status.success());
+    let o = run(&db, &["log", "1", "notice", "--channel", "lrar"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert!(!stdout(&run(&db, &["show", "1"])).contains("Mise en demeure envoyée"));
+    let o = run(&db, &["log", "1", "notice", "--channel", "lrar", "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("noté au journal"), "{}", stderr(&o));
+    assert_eq!(json(&db, &["#1"])[0]["stage"], "mise_en_demeure");
+}

@@ -64,6 +64,11 @@ pub enum Command {
         #[arg(help = h("cli.help.id"))]
         id: String,
     },
+    #[command(about = h("cli.cmd.rates"))]
+    Rates {
+        #[arg(long, short, help = h("cli.help.verbose"))]
+        verbose: bool,
+    },
     #[command(about = h("cli.cmd.undo"))]
     Undo {
         #[arg(help = h("cli.help.id"))]
@@ -189,6 +194,8 @@ pub enum LogEvent {
         deadline_days: Option<i64>,
         #[arg(long, value_name = "NUMBER", help = h("cli.help.tracking"))]
         tracking: Option<String>,
+        #[arg(long, help = h("cli.help.force"))]
+        force: bool,
     },
     #[command(name = "ar", about = h("cli.log.ar"))]
     Ar {

@@ -1,6 +1,6 @@
 //! One function per command. Each validates everything before writing anything.
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::args::*;
@@ -52,6 +52,10 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
             Ok(exit::OK)
         }
         Some(Command::Undo { id }) => undo(ctx, id),
+        Some(Command::Rates { verbose }) => {
+            output::print_rates(ctx, *verbose);
+            Ok(exit::OK)
+        }
     }
 }
 
@@ -287,15 +291,6 @@ fn append(
     }
 }
 
-/// The first working day (Monday to Friday) strictly after `d`.
-fn next_working_day(d: NaiveDate) -> NaiveDate {
-    let mut x = d + Duration::days(1);
-    while matches!(x.weekday(), Weekday::Sat | Weekday::Sun) {
-        x += Duration::days(1);
-    }
-    x
-}
-
 fn bad_choice(field: &str, value: &str, accepted: &str) -> UserError {
     UserError::usage(tf(
         "cli.bad_choice",
@@ -439,34 +434,53 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
             channel,
             deadline_days,
             tracking,
+            force,
         } => {
             let channel = Channel::parse(channel)
                 .filter(|c| c.is_formal())
                 .ok_or_else(|| bad_choice("--channel", channel, "lrar, commissaire, avocat"))?;
-            let days = deadline_days.unwrap_or(match d.debtor.debtor_type {
-                DebtorType::B2b => 8,
-                DebtorType::B2c => 15,
-            });
-            if days <= 0 {
+            if let Some(days) = deadline_days {
+                if *days <= 0 {
+                    return Err(UserError::usage(tf("cli.bad_deadline", &[("value", days)])));
+                }
+            }
+            // Certaine, liquide, exigible: refuse unless explicitly overridden, and record it.
+            let ready = crate::domain::money::readiness(st, date);
+            let failed: Vec<String> = [&ready.certaine, &ready.liquide, &ready.exigible]
+                .iter()
+                .flat_map(|c| c.problems.iter().map(|p| p.message()))
+                .collect();
+            if !failed.is_empty() && !force {
                 return Err(UserError::usage(tf(
-                    "cli.bad_deadline",
-                    &[("value", &days)],
+                    "cli.notice_not_ready",
+                    &[("problems", &failed.join(" ; "))],
                 )));
             }
-            if !(7..=30).contains(&days) {
+            if !failed.is_empty() {
                 eprintln!(
                     "recouvre: {}",
-                    tf("cli.deadline_warning", &[("days", &days)])
+                    tf("cli.notice_forced", &[("problems", &failed.join(" ; "))])
                 );
             }
-            // The time runs from receipt, assumed the next working day after sending.
-            let deadline = next_working_day(date) + Duration::days(days);
+            // The period runs from receipt (next working day unless an AR says otherwise).
+            let advice = crate::domain::money::notice_deadline(
+                date,
+                None,
+                *deadline_days,
+                channel,
+                d.debtor.debtor_type,
+                st.jurisdiction,
+                &ctx.rules.deadlines,
+            );
+            for w in &advice.warnings {
+                eprintln!("recouvre: {}", w.message());
+            }
             EventKind::NoticeSent {
                 channel,
-                deadline,
+                deadline: advice.deadline,
                 tracking: tracking.clone(),
                 letter: None,
-                overrides: vec![],
+                overrides: if *force { failed } else { vec![] },
             }
         }
         LogEvent::Injonction { step, note } => {

@@ -22,6 +22,7 @@ pub struct Ctx {
     pub config_dir: PathBuf,
     pub today: NaiveDate,
     pub warnings: Vec<String>,
+    pub rules: crate::domain::assess::Rules,
 }
 
 /// Exit codes: 0 success, 1 nothing matched, 2 bad input or usage, 3 storage problem.
@@ -122,14 +123,17 @@ impl Ctx {
             (None, true) => dirs.demo_db(),
             (None, false) => dirs.default_db(),
         };
+        let config_dir = config_file
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or(dirs.config_dir);
+        let rules = config.rules(&config_dir)?;
         Ok(Ctx {
+            rules,
             store: Store::new(db, StoreOptions::default()),
             config,
             config_path: path,
-            config_dir: config_file
-                .parent()
-                .map(|p| p.to_path_buf())
-                .unwrap_or(dirs.config_dir),
+            config_dir,
             today: today_from(cli.today),
             warnings,
         })

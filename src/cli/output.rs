@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use super::args::StatusArgs;
 use super::{exit, Ctx, UserError};
+use crate::domain::assess::assess;
 use crate::domain::fold::Stage;
+use crate::domain::money::{ClaimAmounts, MoneyError};
 use crate::domain::parse::format_plain;
 
 use crate::domain::summary::{matches, Summary};
@@ -29,6 +31,122 @@ pub struct JsonDossier {
     pub last_event: Option<&'static str>,
     pub last_event_date: Option<NaiveDate>,
     pub assigned_to: Option<String>,
+    /// Amounts owed at `--today` (decimal strings), null when they cannot be computed (`error`).
+    pub principal: Option<String>,
+    pub penalties: Option<String>,
+    pub indemnities: Option<String>,
+    pub interest: Option<String>,
+    pub costs: Option<String>,
+    pub total_due: Option<String>,
+    pub daily_growth: Option<String>,
+    /// Some figure uses a rate missing from the table (last known rate used).
+    pub provisional: bool,
+    pub breakdown: Vec<JsonLine>,
+    pub error: Option<String>,
+}
+
+/// One accrual or fixed line of the amounts owed.
+#[derive(Debug, Serialize)]
+pub struct JsonLine {
+    pub kind: &'static str,
+    pub item: String,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub days: Option<i64>,
+    pub rate: Option<String>,
+    pub amount: String,
+}
+
+fn json_dossier(
+    d: &LoadedDossier,
+    s: &Summary,
+    claim: &Result<ClaimAmounts, MoneyError>,
+) -> JsonDossier {
+    let c = claim.as_ref().ok();
+    let f = |get: fn(&ClaimAmounts) -> Decimal| c.map(|c| format_plain(get(c)));
+    JsonDossier {
+        id: d.state.id,
+        debtor: d.debtor.name.clone(),
+        customer_number: d.debtor.customer_number.clone(),
+        debtor_type: match d.debtor.debtor_type {
+            crate::domain::model::DebtorType::B2b => "b2b",
+            crate::domain::model::DebtorType::B2c => "b2c",
+        },
+        stage: s.stage.slug(),
+        balance: format_plain(s.balance),
+        days_past_due: s.days_past_due,
+        next_action: s.next.as_ref().map(|n| n.kind.slug()),
+        next_action_date: s.next.as_ref().map(|n| n.date),
+        last_event: d.state.last_event.map(|e| e.2),
+        last_event_date: d.state.last_event.map(|e| e.1),
+        assigned_to: d.state.assigned.clone(),
+        principal: f(|c| c.principal),
+        penalties: f(|c| c.penalties),
+        indemnities: f(|c| c.indemnities),
+        interest: f(|c| c.interest),
+        costs: f(|c| c.costs),
+        total_due: f(|c| c.total_due),
+        daily_growth: f(|c| c.daily_growth),
+        provisional: c.is_some_and(|c| c.provisional),
+        breakdown: c
+            .map(|c| {
+                c.lines
+                    .iter()
+                    .map(|l| JsonLine {
+                        kind: l.kind.slug(),
+                        item: l.item.clone(),
+                        from: l.from,
+                        to: l.to,
+                        days: l.days,
+                        rate: l.rate.map(|r| r.normalize().to_string()),
+                        amount: format_plain(l.amount),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        error: claim.as_ref().err().map(|e| e.to_string()),
+    }
+}
+
+/// "Dû au … : principal … + pénalités … = total … (+… par jour)", with the provisional mark.
+pub fn amounts_line(claim: &Result<ClaimAmounts, MoneyError>, today: NaiveDate) -> String {
+    match claim {
+        Ok(c) => {
+            let mut parts = vec![tf(
+                "cli.amount_principal",
+                &[("amount", &money(c.principal))],
+            )];
+            for (v, key) in [
+                (c.penalties, "cli.amount_penalties"),
+                (c.interest, "cli.amount_interest"),
+                (c.indemnities, "cli.amount_indemnities"),
+                (c.costs, "cli.amount_costs"),
+            ] {
+                if !v.is_zero() {
+                    parts.push(tf(key, &[("amount", &money(v))]));
+                }
+            }
+            let mut line = tf(
+                "cli.amounts",
+                &[
+                    ("date", &date(today)),
+                    ("parts", &parts.join(" + ")),
+                    ("total", &money(c.total_due)),
+                ],
+            );
+            if !c.daily_growth.is_zero() {
+                line.push_str(&tf(
+                    "cli.daily_growth",
+                    &[("amount", &money(c.daily_growth))],
+                ));
+            }
+            if c.provisional {
+                line.push_str(t("cli.provisional_mark"));
+            }
+            line
+        }
+        Err(e) => tf("cli.amounts_error", &[("reason", e)]),
+    }
 }
 
 fn pad(s: &str, w: usize) -> String {
@@ -129,22 +247,16 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     if args.json {
         let out: Vec<JsonDossier> = rows
             .iter()
-            .map(|(d, s)| JsonDossier {
-                id: d.state.id,
-                debtor: d.debtor.name.clone(),
-                customer_number: d.debtor.customer_number.clone(),
-                debtor_type: match d.debtor.debtor_type {
-                    crate::domain::model::DebtorType::B2b => "b2b",
-                    crate::domain::model::DebtorType::B2c => "b2c",
-                },
-                stage: s.stage.slug(),
-                balance: format_plain(s.balance),
-                days_past_due: s.days_past_due,
-                next_action: s.next.as_ref().map(|n| n.kind.slug()),
-                next_action_date: s.next.as_ref().map(|n| n.date),
-                last_event: d.state.last_event.map(|e| e.2),
-                last_event_date: d.state.last_event.map(|e| e.1),
-                assigned_to: d.state.assigned.clone(),
+            .map(|(d, s)| {
+                let claim = crate::domain::money::compute_claim(
+                    &d.state,
+                    &d.debtor,
+                    &ctx.rules.creditor,
+                    &ctx.rules.rates,
+                    &ctx.rules.money,
+                    today,
+                );
+                json_dossier(d, s, &claim)
             })
             .collect();
         println!(
@@ -169,7 +281,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
             return Ok(exit::NO_MATCH);
         }
         for (d, s) in &rows {
-            print_dossier_block(d, s, today);
+            print_dossier_block(ctx, d, s);
         }
         return Ok(exit::OK);
     }
@@ -236,7 +348,9 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     Ok(exit::OK)
 }
 
-fn print_dossier_block(d: &LoadedDossier, s: &Summary, today: NaiveDate) {
+fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, s: &Summary) {
+    let today = ctx.today;
+    let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, today);
     let customer = d
         .debtor
         .customer_number
@@ -282,11 +396,19 @@ fn print_dossier_block(d: &LoadedDossier, s: &Summary, today: NaiveDate) {
         ),
         None => println!("    {}", t("cli.block_no_next")),
     }
+    if s.balance > Decimal::ZERO {
+        println!("    {}", amounts_line(&a.claim, today));
+    }
+    if let Some(l) = &a.limitation {
+        if l.state != crate::domain::money::LimitationState::Running {
+            println!("    {}", l.message());
+        }
+    }
 }
 
 pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
     let s = Summary::of(&d.state, &d.debtor, &ctx.config, ctx.today);
-    print_dossier_block(d, &s, ctx.today);
+    print_dossier_block(ctx, d, &s);
     let deb = &d.debtor;
     println!();
     println!("{}", t("cli.show_debtor"));
@@ -339,6 +461,7 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
         pad(t("cli.balance"), 18),
         rpad(&money(s.balance), 14)
     );
+    print_money_details(ctx, d);
     println!();
     println!("{}", t("cli.show_journal"));
     let cancelled: std::collections::HashSet<u32> = d.state.cancelled.iter().copied().collect();
@@ -355,6 +478,139 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
             pad(&e.user, 10),
             describe_event(e),
             mark
+        );
+    }
+}
+
+/// The breakdown line by line, notes, limitation, readiness and channel advice.
+fn print_money_details(ctx: &Ctx, d: &LoadedDossier) {
+    let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
+    println!();
+    println!("{}", tf("cli.show_amounts", &[("date", &date(ctx.today))]));
+    match &a.claim {
+        Ok(c) => {
+            for l in &c.lines {
+                let mark = if l.provisional {
+                    t("cli.provisional_mark")
+                } else {
+                    ""
+                };
+                println!("  {}{}", l.describe(), mark);
+            }
+            for (label, v) in [
+                ("cli.total_principal", c.principal),
+                ("cli.total_penalties", c.penalties),
+                ("cli.total_interest", c.interest),
+                ("cli.total_indemnities", c.indemnities),
+                ("cli.total_costs", c.costs),
+            ] {
+                if !v.is_zero() || label == "cli.total_principal" {
+                    println!("  {}  {}", pad(t(label), 36), rpad(&money(v), 14));
+                }
+            }
+            println!(
+                "  {}  {}",
+                pad(t("cli.total_due"), 36),
+                rpad(&money(c.total_due), 14)
+            );
+            if !c.daily_growth.is_zero() {
+                println!(
+                    "  {}",
+                    tf("cli.grows_by", &[("amount", &money(c.daily_growth))])
+                );
+            }
+            for n in &c.notes {
+                println!("  ! {}", n.message());
+            }
+        }
+        Err(e) => println!("  ! {e}"),
+    }
+    if let Some(l) = &a.limitation {
+        println!();
+        println!("{}", l.message());
+    }
+    if d.state.is_open() && a.summary.balance > Decimal::ZERO {
+        println!();
+        println!("{}", t("cli.show_readiness"));
+        for (name, check) in [
+            ("cli.ready_certaine", &a.readiness.certaine),
+            ("cli.ready_liquide", &a.readiness.liquide),
+            ("cli.ready_exigible", &a.readiness.exigible),
+        ] {
+            let status = if check.ok {
+                t("cli.ready_ok")
+            } else {
+                t("cli.ready_ko")
+            };
+            println!("  {} {}", status, t(name));
+            for p in &check.problems {
+                println!("      {}", p.message());
+            }
+        }
+        for w in &a.readiness.warnings {
+            println!("  ! {}", w.message());
+        }
+        if let Ok(c) = &a.claim {
+            let history = crate::domain::money::ChannelHistory::from_state(&d.state, 0);
+            let advice = crate::domain::money::advise_channel(
+                c.total_due,
+                d.debtor.debtor_type,
+                &history,
+                &ctx.rules.channels,
+            );
+            println!();
+            println!(
+                "{}",
+                tf(
+                    "cli.channel_advice",
+                    &[
+                        ("channel", &crate::present::channel_label(advice.channel)),
+                        ("min", &money(advice.cost_min)),
+                        ("max", &money(advice.cost_max)),
+                    ]
+                )
+            );
+            for r in &advice.reasons {
+                println!("  {}", r.message());
+            }
+        }
+    }
+}
+
+/// `recouvre rates`: the table in force and where each row comes from.
+pub fn print_rates(ctx: &Ctx, verbose: bool) {
+    use crate::domain::money::format_rate;
+    println!("{}", t("cli.rates_title"));
+    println!();
+    println!("{}", t("cli.rates_header"));
+    for row in ctx.rules.rates.rows() {
+        println!(
+            "{}  {}  {}  {}  {}  {}  {}",
+            pad(&row.half_year().to_string(), 9),
+            rpad(&format_rate(row.legal_rate_consumer_creditor), 18),
+            rpad(&format_rate(row.legal_rate_other), 12),
+            rpad(&format_rate(row.ecb_refi_rate), 4),
+            rpad(&format_rate(row.default_penalty_rate()), 6),
+            rpad(&format_rate(row.contractual_floor()), 11),
+            row.origin.label()
+        );
+        if verbose {
+            println!("{}", tf("cli.rates_source", &[("source", &row.source)]));
+        }
+    }
+    let missing = ctx.rules.rates.missing_half_years(ctx.today);
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(|h| h.to_string()).collect();
+        println!();
+        println!(
+            "{}",
+            tf(
+                "cli.rates_missing",
+                &[
+                    ("half_years", &list.join(", ")),
+                    ("path", &ctx.config_dir.join("rates.toml").display())
+                ]
+            )
         );
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing in here knows about sled, the terminal or the file system; every rule that depends on
 //! "today" takes the date as an argument so that tests, demos and screenshots are deterministic.
 
+pub mod assess;
 pub mod event;
 pub mod fold;
 pub mod model;

@@ -17,7 +17,7 @@ fn dec(s: &str) -> Decimal {
 
 /// Thresholds and prices (domain.md, January 2026 prices).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ChannelRules {
     /// From this total due, a commissaire de justice is advised.
     pub commissaire_from: Decimal,

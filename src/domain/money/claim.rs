@@ -43,6 +43,17 @@ pub enum LineKind {
 }
 
 impl LineKind {
+    /// Stable snake_case name (JSON).
+    pub fn slug(self) -> &'static str {
+        match self {
+            LineKind::Penalty => "penalty",
+            LineKind::Interest => "interest",
+            LineKind::Indemnity => "indemnity",
+            LineKind::Cost => "cost",
+            LineKind::CollectionCosts => "collection_costs",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             LineKind::Penalty => i18n::t("money.line.penalty"),

@@ -30,7 +30,7 @@ impl NoticeKind {
 
 /// Default and acceptable notice periods, in days; configurable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DeadlineRules {
     pub b2b_days: i64,
     pub b2c_days: i64,

@@ -65,7 +65,7 @@ pub enum Imputation {
 
 /// The configurable parts of the money rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MoneyRules {
     pub imputation: Imputation,
     /// Fixed recovery indemnity per late invoice (D441-5 Code de commerce).
