@@ -5,6 +5,7 @@
 
 pub mod event;
 pub mod fold;
+pub mod letters;
 pub mod model;
 pub mod parse;
 pub mod schedule;
