@@ -721,8 +721,8 @@ fn claim_label(kind: DossierKind, refs: &[String], principal: Decimal) -> String
     match kind {
         DossierKind::Invoices if refs.len() == 1 => format!("Facture n° {}", refs[0]),
         DossierKind::Invoices => format!("Factures n° {}", join_fr(refs)),
-        DossierKind::Rent if refs.len() == 1 => format!("Loyer impayé — échéance {}", refs[0]),
-        DossierKind::Rent => format!("Loyers impayés — échéances {}", join_fr(refs)),
+        DossierKind::Rent if refs.len() == 1 => format!("Loyer et charges impayés ({})", refs[0]),
+        DossierKind::Rent => format!("Loyers et charges impayés ({})", join_fr(refs)),
         DossierKind::Refund => format!("Remboursement de la somme de {}", format_eur_fr(principal)),
     }
 }
@@ -933,7 +933,11 @@ fn injonction_view(
     }
     if !reminders.is_empty() {
         let dates: Vec<String> = reminders.iter().map(|r| r.date_long.clone()).collect();
-        docs.push(format!("la copie de nos relances du {}", join_fr(&dates)));
+        docs.push(if dates.len() == 1 {
+            format!("la copie de notre relance du {}", dates[0])
+        } else {
+            format!("la copie de nos relances des {}", join_fr(&dates))
+        });
     }
     if let Some(n) = notice {
         let mut s = format!("la copie de la mise en demeure du {}", n.date_long);
@@ -1083,10 +1087,11 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         bic: creditor.bic.clone(),
         holder: non_empty(&creditor.account_holder).unwrap_or_else(|| creditor.name.clone()),
         reference: input.options.payment_reference.clone().unwrap_or_else(|| {
-            if references.is_empty() {
-                format!("DOSSIER {}", st.id)
-            } else {
-                references.join(" ")
+            // A tenant pays every month under the same reference; invoices are quoted.
+            match (&debtor.customer_number, st.kind) {
+                (Some(c), DossierKind::Rent) => c.clone(),
+                _ if references.is_empty() => format!("DOSSIER {}", st.id),
+                _ => references.join(", "),
             }
         }),
     };

@@ -114,8 +114,41 @@ fn hanging_indent(line: &str) -> usize {
     lead
 }
 
-/// Wraps lines longer than `width` at ordinary spaces (no-break spaces keep amounts and dates in
-/// one piece), with a hanging indent for list items.
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+fn is_number(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Whether French typography forbids a line break between two words: `n° 12`, `« mot »`,
+/// `mot :`, `20 mars 2026`, digit groups of phone numbers.
+fn glued(a: &str, b: &str) -> bool {
+    let month = |w: &str| MONTHS.contains(&w.trim_end_matches([',', '.', ';', ')']));
+    a.ends_with("n°")
+        || a.ends_with("N°")
+        || a == "«"
+        || matches!(b, ":" | ";" | "!" | "?" | "»" | "€" | "%")
+        || ((is_number(a) || a == "1er") && month(b))
+        || (month(a) && is_number(b.trim_end_matches([',', '.', ';', ')'])))
+        || (is_number(a) && is_number(b.trim_end_matches([',', '.', ';', ')'])))
+}
+
+/// Wraps lines longer than `width` at ordinary spaces (no-break spaces keep amounts in one
+/// piece, and [`glued`] keeps dates, numbers and French punctuation together), with a hanging
+/// indent for list items.
 pub fn wrap(text: &str, width: usize) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     for (n, line) in text.split('\n').enumerate() {
@@ -128,15 +161,27 @@ pub fn wrap(text: &str, width: usize) -> String {
         }
         let indent = hanging_indent(line);
         let lead = &line[..line.len() - line.trim_start_matches(' ').len()];
-        let mut current = lead.to_string();
-        let mut current_len = char_len(&current);
-        let mut has_word = false;
+        let mut groups: Vec<String> = Vec::new();
+        let mut prev: Option<&str> = None;
         for word in line
             .trim_start_matches(' ')
             .split(' ')
             .filter(|w| !w.is_empty())
         {
-            let wl = char_len(word);
+            match (prev, groups.last_mut()) {
+                (Some(p), Some(g)) if glued(p, word) => {
+                    g.push(' ');
+                    g.push_str(word);
+                }
+                _ => groups.push(word.to_string()),
+            }
+            prev = Some(word);
+        }
+        let mut current = lead.to_string();
+        let mut current_len = char_len(&current);
+        let mut has_word = false;
+        for group in &groups {
+            let wl = char_len(group);
             if has_word && current_len + 1 + wl > width {
                 out.push_str(current.trim_end());
                 out.push('\n');
@@ -148,7 +193,7 @@ pub fn wrap(text: &str, width: usize) -> String {
                 current.push(' ');
                 current_len += 1;
             }
-            current.push_str(word);
+            current.push_str(group);
             current_len += wl;
             has_word = true;
         }
@@ -218,5 +263,13 @@ mod tests {
         let row = format!("F-1{}1 234,56 €", " ".repeat(90));
         assert_eq!(wrap(&row, 20), row);
         assert_eq!(tidy("a  \n\n\n\nb\n\n"), "a\n\nb\n");
+        // Dates, "n° X", phone numbers and "mot :" never split.
+        let w = wrap(
+            "aaaa bbbb le 12 février 2026, facture n° F-1 : au 04 72 00 11 22",
+            12,
+        );
+        for kept in ["12 février 2026,", "n° F-1 :", "04 72 00 11 22"] {
+            assert!(w.lines().any(|l| l.contains(kept)), "{kept}: {w}");
+        }
     }
 }
