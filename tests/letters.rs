@@ -541,6 +541,8 @@ fn golden_mise_en_demeure_b2c_has_no_penalties_nor_indemnity() {
             "indemnité forfaitaire",
             "Siège social",
             "L441",
+            // The daily growth of the dropped penalties must not leak into the letter.
+            "par jour",
         ],
     );
     assert_eq!(ctx.warnings.len(), 2, "{:?}", ctx.warnings);
@@ -1279,4 +1281,37 @@ fn context_warns_about_short_notice_deadline_and_last_notice_minimum() {
     // Electronic sending: 14 days from the next day, never fewer.
     assert_eq!(ctx.deadline.as_ref().unwrap().date, "04/04/2026");
     assert_eq!(ctx.warnings.len(), 1, "{:?}", ctx.warnings);
+}
+
+#[test]
+fn provisional_and_consumer_interest_are_stated() {
+    let mut money = LetterMoney::principal_only(&b2c_journal().state());
+    money.interest = dec("1.25");
+    money.total_due = dec("481.25");
+    money.daily_growth = dec("0.09");
+    money.provisional = true;
+    let case = Case::new(
+        &b2c_journal(),
+        b2c_debtor(),
+        creditor(),
+        LetterStep::MiseEnDemeure,
+    )
+    .money(money);
+    let (text, ctx) = case.render();
+    assert_contains(
+        &text,
+        &[
+            "Intérêts au taux légal",
+            &eur("1,25"),
+            &eur("481,25"),
+            &format!("soit {} par jour", eur("0,09")),
+            "à titre provisionnel",
+        ],
+    );
+    assert!(ctx.warnings.iter().any(|w| !w.is_empty()));
+    assert_eq!(check_notice_mentions(&text, &ctx), vec![]);
+    for step in LetterStep::ALL {
+        assert_eq!(LetterStep::parse(&step.file_name()), Some(step));
+        assert!(!step.label().starts_with("letters."), "{step:?}");
+    }
 }

@@ -547,6 +547,8 @@ fn lawful_money(input: &LetterInput<'_>, warnings: &mut Vec<String>) -> LetterMo
     if consumer {
         // No L441-10 penalties nor D441-5 indemnity toward a consumer.
         if money.drop_kind(LetterMoneyKind::Penalty) {
+            // The daily growth came from those penalties; its interest part is unknown here.
+            money.daily_growth = Decimal::ZERO;
             warnings.push(t("letters.warning.consumer_penalties").to_string());
         }
         if money.drop_kind(LetterMoneyKind::Indemnity) {
@@ -630,7 +632,11 @@ fn money_view(money: &LetterMoney, today: NaiveDate, step: LetterStep) -> MoneyV
     ]];
     let table_text = table(&["", ""], &rows, &footer, &[Align::Left, Align::Right]);
     // The header row of `table` is empty here: drop it and its rule.
-    let table_text: String = table_text.lines().skip(2).collect::<Vec<_>>().join("\n");
+    let mut table_text: String = table_text.lines().skip(2).collect::<Vec<_>>().join("\n");
+    // Figures resting on a rate not yet in the table must say so wherever they are printed.
+    if money.provisional {
+        table_text.push_str("\n(sommes accessoires calculées à titre provisionnel, sous réserve du taux officiel applicable)");
+    }
     let forty = Decimal::from(40);
     let indemnity_count = (!money.indemnities.is_zero() && (money.indemnities % forty).is_zero())
         .then(|| (money.indemnities / forty).normalize().to_string());

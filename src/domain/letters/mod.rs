@@ -9,7 +9,7 @@ mod mentions;
 mod templates;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use context::{
     build_context, channel_label, injonction_court, last_notice_min_deadline, ContestationView,
@@ -26,7 +26,7 @@ use super::model::{DebtorType, DossierKind, Jurisdiction, ProfileId};
 use super::schedule::{BuiltinProfiles, Profile, Profiles};
 
 /// A letter of the collection process; each has its own template.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum LetterStep {
     #[serde(rename = "relance_1")]
     Relance1,
@@ -84,6 +84,25 @@ impl LetterStep {
         let s = s.trim().to_ascii_lowercase().replace('-', "_");
         let s = s.strip_suffix(templates::EXTENSION).unwrap_or(&s);
         LetterStep::ALL.into_iter().find(|st| st.slug() == s)
+    }
+
+    /// Name of the letter in the interface language (menus, `recouvre letter --list`).
+    pub fn label(self) -> &'static str {
+        use crate::i18n::t;
+        match self {
+            LetterStep::Relance1 => t("letters.step.relance_1"),
+            LetterStep::Relance2 => t("letters.step.relance_2"),
+            LetterStep::Relance3 => t("letters.step.relance_3"),
+            LetterStep::MiseEnDemeure => t("letters.step.mise_en_demeure"),
+            LetterStep::MiseEnDemeureRemboursement => {
+                t("letters.step.mise_en_demeure_remboursement")
+            }
+            LetterStep::LastNoticeNlBe => t("letters.step.last_notice_nl_be"),
+            LetterStep::ContestationReply => t("letters.step.contestation_reply"),
+            LetterStep::PaymentPlanProposal => t("letters.step.payment_plan_proposal"),
+            LetterStep::SettlementConfirmation => t("letters.step.settlement_confirmation"),
+            LetterStep::InjonctionLetter => t("letters.step.injonction_letter"),
+        }
     }
 
     /// `relance_1.txt.j2`: the file a user puts in the config dir to override the template.
