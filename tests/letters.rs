@@ -877,6 +877,7 @@ fn golden_injonction_letter() {
     )
     .render();
     assert_contains(&text, &["12948*06", "Tribunal judiciaire de Bordeaux"]);
+    insta::assert_snapshot!("injonction_letter_b2c", text);
     let (text, _) = Case::new(
         &rent_journal(),
         tenant(),
@@ -893,6 +894,7 @@ fn golden_injonction_letter() {
             "le bail signé",
         ],
     );
+    insta::assert_snapshot!("injonction_letter_rent", text);
 }
 
 #[test]
@@ -1314,4 +1316,23 @@ fn provisional_and_consumer_interest_are_stated() {
         assert_eq!(LetterStep::parse(&step.file_name()), Some(step));
         assert!(!step.label().starts_with("letters."), "{step:?}");
     }
+}
+
+#[test]
+fn collective_proceedings_drop_the_indemnity() {
+    let mut debtor = b2b_debtor();
+    debtor.collective_proceedings = true;
+    let case =
+        Case::new(&b2b_journal(1), debtor, creditor(), LetterStep::Relance2).money(b2b_money());
+    let (text, ctx) = case.render();
+    assert_lacks(
+        &text,
+        &[
+            "40 € par facture",
+            "Indemnités forfaitaires",
+            &eur("2 190,85"),
+        ],
+    );
+    assert_contains(&text, &[&eur("2 110,85"), "L441-10"]);
+    assert_eq!(ctx.warnings.len(), 1, "{:?}", ctx.warnings);
 }

@@ -376,6 +376,9 @@ pub struct LetterContext {
     pub claim_of: String,
     /// More than one item is listed (agreement of verbs and adjectives).
     pub plural: bool,
+    /// The fixed 40 € indemnity may be claimed: professional debtor not in collective
+    /// proceedings.
+    pub indemnity_claimable: bool,
     /// Contractual late-payment rate from the terms of sale, `12,15 %`.
     pub contractual_rate: Option<String>,
     /// Proofs recorded on the listed items (order, delivery note, contract), deduplicated.
@@ -959,10 +962,12 @@ fn injonction_view(
     if st.contestation.is_some() || !st.contestations_resolved.is_empty() {
         docs.push("nos échanges au sujet de la contestation du débiteur".to_string());
     }
-    docs.push(
+    docs.push(if input.debtor.debtor_type == DebtorType::B2c {
+        "le décompte détaillé des sommes réclamées (principal et intérêts)".to_string()
+    } else {
         "le décompte détaillé des sommes réclamées (principal, pénalités, indemnités, intérêts)"
-            .to_string(),
-    );
+            .to_string()
+    });
     docs.push(if input.creditor.natural_person {
         "la copie de notre pièce d'identité".to_string()
     } else {
@@ -1083,6 +1088,9 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
     }
     if creditor.iban.trim().is_empty() {
         warnings.push(t("letters.warning.no_iban").to_string());
+    }
+    if step == LetterStep::InjonctionLetter && st.notice.is_none() {
+        warnings.push(t("letters.warning.no_notice").to_string());
     }
     if step == LetterStep::LastNoticeNlBe && money.costs.is_zero() {
         warnings.push(t("letters.warning.last_notice_costs").to_string());
@@ -1206,6 +1214,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         claim_label: claim,
         claim_of: claim_of(st.kind, &items, money.principal),
         plural: items.len() > 1,
+        indemnity_claimable: !consumer && !debtor.collective_proceedings,
         contractual_rate: st.contractual_rate.map(format_rate_fr),
         proofs: {
             let mut p: Vec<String> = listed.iter().filter_map(|(i, _)| i.proof.clone()).collect();
