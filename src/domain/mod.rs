@@ -6,6 +6,7 @@
 pub mod assess;
 pub mod event;
 pub mod fold;
+pub mod letters;
 pub mod model;
 pub mod money;
 pub mod parse;

@@ -1,0 +1,1338 @@
+//! Golden tests of every letter template on fixed dossiers folded from hand-written journals,
+//! the nine-mentions checker, step suggestion and template overrides.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use recouvre::domain::event::{Channel, Event, EventKind, Instalment};
+use recouvre::domain::fold::{fold, DossierState};
+use recouvre::domain::letters::*;
+use recouvre::domain::model::*;
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+const NBSP: char = '\u{a0}';
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// `1 234,56 €` with the no-break spaces letters use.
+fn eur(s: &str) -> String {
+    format!("{}{NBSP}€", s.replace(' ', &NBSP.to_string()))
+}
+
+fn today() -> NaiveDate {
+    d("2026-03-20")
+}
+
+struct Journal {
+    events: Vec<Event>,
+}
+
+impl Journal {
+    fn new(
+        date: &str,
+        kind: DossierKind,
+        jurisdiction: Jurisdiction,
+        refund: Option<&str>,
+    ) -> Self {
+        let mut j = Journal { events: vec![] };
+        j.push(
+            date,
+            EventKind::Created {
+                debtor: 1,
+                kind,
+                profile: None,
+                jurisdiction,
+                contractual_rate: (kind == DossierKind::Invoices).then(|| dec("12.15")),
+                refund_reason: refund.map(str::to_string),
+                terms: (kind == DossierKind::Invoices).then(|| "30 jours date de facture".into()),
+            },
+        );
+        j
+    }
+    fn push(&mut self, date: &str, kind: EventKind) -> &mut Self {
+        let seq = self.events.len() as u32;
+        self.events.push(Event {
+            seq,
+            at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(),
+            date: d(date),
+            user: "test".into(),
+            kind,
+        });
+        self
+    }
+    fn item(&mut self, reference: &str, issued: &str, due: &str, amount: &str) -> &mut Self {
+        self.item_with(reference, issued, due, amount, None, None)
+    }
+    fn item_with(
+        &mut self,
+        reference: &str,
+        issued: &str,
+        due: &str,
+        amount: &str,
+        description: Option<&str>,
+        proof: Option<&str>,
+    ) -> &mut Self {
+        self.push(
+            issued,
+            EventKind::ItemAdded(Item {
+                reference: reference.into(),
+                issued: d(issued),
+                due: d(due),
+                amount: dec(amount),
+                description: description.map(str::to_string),
+                proof: proof.map(str::to_string),
+            }),
+        )
+    }
+    fn relance(&mut self, date: &str, level: u8, channel: Channel) -> &mut Self {
+        self.push(
+            date,
+            EventKind::RelanceSent {
+                level,
+                channel,
+                letter: None,
+            },
+        )
+    }
+    fn state(&self) -> DossierState {
+        fold(7, &self.events).unwrap()
+    }
+}
+
+fn creditor() -> Creditor {
+    Creditor {
+        name: "Atelier Durand SAS".into(),
+        address: vec!["12 rue des Tanneurs".into(), "69003 Lyon".into()],
+        phone: "04 72 00 11 22".into(),
+        email: "compta@atelier-durand.fr".into(),
+        siren: "812 345 678".into(),
+        iban: "FR76 3000 4000 0312 3456 7890 143".into(),
+        bic: "BNPAFRPPXXX".into(),
+        account_holder: "Atelier Durand SAS".into(),
+        signatory_name: "Claire Martin".into(),
+        signatory_function: "Responsable du recouvrement".into(),
+        city: "Lyon".into(),
+        natural_person: false,
+    }
+}
+
+fn landlord() -> Creditor {
+    Creditor {
+        name: "SCI Les Tilleuls".into(),
+        address: vec!["5 place Bellecour".into(), "69002 Lyon".into()],
+        phone: "04 78 00 22 33".into(),
+        email: "gestion@sci-tilleuls.fr".into(),
+        siren: "440 111 222".into(),
+        iban: "FR76 1027 8073 0000 0201 2340 156".into(),
+        bic: "CMCIFR2A".into(),
+        account_holder: "SCI Les Tilleuls".into(),
+        signatory_name: "Paul Girard".into(),
+        signatory_function: "Gérant".into(),
+        city: "Lyon".into(),
+        natural_person: false,
+    }
+}
+
+fn b2b_debtor() -> Debtor {
+    let mut debtor = Debtor::new(1, "Bâtiments Rolland SARL", DebtorType::B2b);
+    debtor.address = vec!["4 avenue Foch".into(), "75008 Paris".into()];
+    debtor.contact = Some("M. Éric Rolland, gérant".into());
+    debtor.customer_number = Some("C-0042".into());
+    debtor.siren = Some("501 234 567".into());
+    debtor
+}
+
+fn b2c_debtor() -> Debtor {
+    let mut debtor = Debtor::new(1, "M. Julien Petit", DebtorType::B2c);
+    debtor.address = vec!["8 rue Victor Hugo".into(), "33000 Bordeaux".into()];
+    debtor
+}
+
+fn tenant() -> Debtor {
+    let mut debtor = Debtor::new(1, "Mme Sophie Lambert", DebtorType::B2c);
+    debtor.address = vec![
+        "Appartement 3B".into(),
+        "27 rue Sainte-Catherine".into(),
+        "69001 Lyon".into(),
+    ];
+    debtor.customer_number = Some("LOC-12".into());
+    debtor
+}
+
+/// Two B2B invoices, three reminders (the B2B ladder).
+fn b2b_journal(reminders: u8) -> Journal {
+    let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item_with(
+        "F-2026-014",
+        "2026-01-05",
+        "2026-02-04",
+        "1234.56",
+        Some("Menuiseries du chantier Foch"),
+        Some("bon de commande n° BC-5531 du 2 janvier 2026"),
+    )
+    .item_with(
+        "F-2026-027",
+        "2026-01-20",
+        "2026-02-19",
+        "850.00",
+        None,
+        Some("bon de livraison n° BL-7710 du 15 janvier 2026, signé sans réserve"),
+    );
+    let ladder = [
+        ("2026-02-09", Channel::Email),
+        ("2026-02-19", Channel::Letter),
+        ("2026-03-02", Channel::Letter),
+    ];
+    for (level, (date, channel)) in ladder.iter().enumerate().take(reminders as usize) {
+        j.relance(date, level as u8 + 1, *channel);
+    }
+    j
+}
+
+/// Money as the money module will compute it for the B2B dossier on 20 March 2026: contractual
+/// rate 12,15 %, penalties per invoice from the day after the due date, 2 × 40 €.
+fn b2b_money() -> LetterMoney {
+    let line = |kind, label: &str, from: Option<&str>, days, rate: Option<&str>, amount: &str| {
+        LetterMoneyLine {
+            kind,
+            label: label.into(),
+            from: from.map(d),
+            to: from.map(|_| today()),
+            days,
+            rate: rate.map(dec),
+            amount: dec(amount),
+        }
+    };
+    LetterMoney {
+        principal: dec("2084.56"),
+        penalties: dec("26.29"),
+        indemnities: dec("80"),
+        interest: Decimal::ZERO,
+        costs: Decimal::ZERO,
+        total_due: dec("2190.85"),
+        daily_growth: dec("0.69"),
+        provisional: false,
+        lines: vec![
+            line(
+                LetterMoneyKind::Penalty,
+                "Pénalités de retard, facture F-2026-014",
+                Some("2026-02-05"),
+                Some(44),
+                Some("12.15"),
+                "18.08",
+            ),
+            line(
+                LetterMoneyKind::Penalty,
+                "Pénalités de retard, facture F-2026-027",
+                Some("2026-02-20"),
+                Some(29),
+                Some("12.15"),
+                "8.21",
+            ),
+            line(
+                LetterMoneyKind::Indemnity,
+                "Indemnités forfaitaires de recouvrement (2 × 40 €)",
+                None,
+                None,
+                None,
+                "80.00",
+            ),
+        ],
+    }
+}
+
+fn b2c_journal() -> Journal {
+    let mut j = Journal::new("2026-02-02", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item("F-2026-101", "2026-02-02", "2026-02-02", "480.00")
+        .relance("2026-02-05", 1, Channel::Email)
+        .relance("2026-02-12", 2, Channel::Letter);
+    j
+}
+
+fn rent_journal() -> Journal {
+    let mut j = Journal::new("2026-01-25", DossierKind::Rent, Jurisdiction::Fr, None);
+    j.item("Loyer février 2026", "2026-01-25", "2026-02-05", "950.00")
+        .item("Loyer mars 2026", "2026-02-25", "2026-03-05", "950.00")
+        .relance("2026-02-10", 1, Channel::Letter)
+        .relance("2026-03-10", 2, Channel::Letter);
+    j
+}
+
+const REFUND_REASON: &str =
+    "l'acompte versé le 12 janvier 2026 sur la commande n° C-2026-118, annulée le 2 février 2026";
+
+fn refund_journal() -> Journal {
+    let mut j = Journal::new(
+        "2026-02-02",
+        DossierKind::Refund,
+        Jurisdiction::Fr,
+        Some(REFUND_REASON),
+    );
+    j.item("Acompte C-2026-118", "2026-01-12", "2026-02-16", "1500.00")
+        .relance("2026-02-20", 1, Channel::Email)
+        .relance("2026-03-02", 2, Channel::Letter);
+    j
+}
+
+fn refund_debtor() -> Debtor {
+    let mut debtor = Debtor::new(1, "Menuiserie Roux SAS", DebtorType::B2b);
+    debtor.address = vec!["3 chemin des Vignes".into(), "38000 Grenoble".into()];
+    debtor
+}
+
+fn be_debtor() -> Debtor {
+    let mut debtor = Debtor::new(1, "M. Thomas Peeters", DebtorType::B2c);
+    debtor.address = vec!["Rue de la Loi 16".into(), "1000 Bruxelles".into()];
+    debtor.customer_number = Some("C-7781".into());
+    debtor
+}
+
+fn be_journal() -> Journal {
+    let mut j = Journal::new("2026-02-01", DossierKind::Invoices, Jurisdiction::Be, None);
+    j.item_with(
+        "INV-2026-0311",
+        "2026-02-01",
+        "2026-02-15",
+        "320.00",
+        Some("Abonnement annuel au service de maintenance"),
+        None,
+    )
+    .relance("2026-02-20", 1, Channel::Email);
+    j
+}
+
+struct Case {
+    state: DossierState,
+    events: Vec<Event>,
+    debtor: Debtor,
+    creditor: Creditor,
+    step: LetterStep,
+    options: LetterOptions,
+    money: Option<LetterMoney>,
+}
+
+impl Case {
+    fn new(j: &Journal, debtor: Debtor, creditor: Creditor, step: LetterStep) -> Case {
+        Case {
+            state: j.state(),
+            events: j.events.clone(),
+            debtor,
+            creditor,
+            step,
+            options: LetterOptions::default(),
+            money: None,
+        }
+    }
+    fn money(mut self, m: LetterMoney) -> Case {
+        self.money = Some(m);
+        self
+    }
+    fn options(mut self, o: LetterOptions) -> Case {
+        self.options = o;
+        self
+    }
+    fn context(&self) -> LetterContext {
+        build_context(&LetterInput {
+            state: &self.state,
+            events: &self.events,
+            debtor: &self.debtor,
+            creditor: &self.creditor,
+            today: today(),
+            step: self.step,
+            options: self.options.clone(),
+            money: self
+                .money
+                .clone()
+                .unwrap_or_else(|| LetterMoney::principal_only(&self.state)),
+        })
+    }
+    fn render(&self) -> (String, LetterContext) {
+        let ctx = self.context();
+        let text = Templates::builtin().render(&ctx).expect("renders");
+        (text, ctx)
+    }
+}
+
+fn b2b_case(step: LetterStep, reminders: u8) -> Case {
+    Case::new(&b2b_journal(reminders), b2b_debtor(), creditor(), step).money(b2b_money())
+}
+
+/// Joins wrapped lines: ordinary spaces and line breaks collapse to one space (no-break spaces
+/// are kept, they are part of amounts).
+fn flat(s: &str) -> String {
+    s.split([' ', '\n'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assert_contains(text: &str, needles: &[&str]) {
+    let f = flat(text);
+    for n in needles {
+        assert!(f.contains(&flat(n)), "missing {n:?} in:\n{text}");
+    }
+}
+
+fn assert_lacks(text: &str, needles: &[&str]) {
+    let f = flat(text);
+    for n in needles {
+        assert!(!f.contains(&flat(n)), "unexpected {n:?} in:\n{text}");
+    }
+}
+
+fn common_b2b(text: &str) {
+    assert_contains(
+        text,
+        &[
+            "Atelier Durand SAS",
+            "12 rue des Tanneurs",
+            "Bâtiments Rolland SARL",
+            "Siège social",
+            "4 avenue Foch",
+            "75008 Paris",
+            "Lyon, le 20 mars 2026",
+            "F-2026-014",
+            "F-2026-027",
+            "05/01/2026",
+            "04/02/2026",
+            "19/02/2026",
+            &eur("1 234,56"),
+            &eur("850,00"),
+            "FR76 3000 4000 0312 3456 7890 143",
+            "Référence à rappeler : F-2026-014, F-2026-027",
+            "Votre numéro de client : C-0042",
+            "Claire Martin",
+            "Responsable du recouvrement",
+        ],
+    );
+    assert!(text.lines().all(|l| l.chars().count() <= 78), "{text}");
+}
+
+// ---------------------------------------------------------------- golden texts
+
+#[test]
+fn golden_relance_1() {
+    let (text, _) = b2b_case(LetterStep::Relance1, 0).render();
+    common_b2b(&text);
+    assert_contains(
+        &text,
+        &[
+            "Objet : Rappel de paiement — Factures n° F-2026-014 et F-2026-027",
+            "Envoyé par courriel",
+            &eur("2 084,56"),
+            "au plus tard le 28 mars 2026",
+            "simple oubli",
+        ],
+    );
+    // A first reminder stays courteous: no penalty figures yet.
+    assert_lacks(&text, &["Pénalités", &eur("2 190,85")]);
+    insta::assert_snapshot!("relance_1", text);
+}
+
+#[test]
+fn golden_relance_2() {
+    let (text, _) = b2b_case(LetterStep::Relance2, 1).render();
+    common_b2b(&text);
+    assert_contains(
+        &text,
+        &[
+            "Objet : Deuxième relance — Factures n° F-2026-014 et F-2026-027",
+            "Malgré notre relance du 9 février 2026",
+            "L441-10",
+            "12,15\u{a0}% l'an",
+            "40 € par facture",
+            "taux 12,15\u{a0}% l'an, du 05/02/2026 au 20/03/2026, 44 jours",
+            &eur("18,08"),
+            &eur("80,00"),
+            &eur("2 190,85"),
+            &format!("augmente de {} par jour", eur("0,69")),
+            "suspendre nos livraisons",
+        ],
+    );
+    insta::assert_snapshot!("relance_2", text);
+}
+
+#[test]
+fn golden_relance_3() {
+    let (text, _) = b2b_case(LetterStep::Relance3, 2).render();
+    common_b2b(&text);
+    assert_contains(
+        &text,
+        &[
+            "Objet : Dernière relance avant mise en demeure",
+            "du 9 février 2026 et du 19 février 2026",
+            "dernière relance amiable",
+            "mise en demeure formelle",
+            "injonction de payer",
+            &eur("2 190,85"),
+        ],
+    );
+    insta::assert_snapshot!("relance_3", text);
+}
+
+#[test]
+fn golden_mise_en_demeure_b2b() {
+    let case = b2b_case(LetterStep::MiseEnDemeure, 3).options(LetterOptions {
+        tracking: Some("1A 234 567 8901 2".into()),
+        ..LetterOptions::default()
+    });
+    let (text, ctx) = case.render();
+    common_b2b(&text);
+    assert_contains(
+        &text,
+        &[
+            "Lettre recommandée avec demande d'avis de réception n° 1A 234 567 8901 2",
+            "Objet : MISE EN DEMEURE DE PAYER — Factures n° F-2026-014 et F-2026-027",
+            "Nos relances du 9 février 2026, du 19 février 2026 et du 2 mars 2026 sont restées",
+            "mettons en demeure",
+            &eur("2 190,85"),
+            &eur("26,29").replace("26,29", "18,08"),
+            "délai de 8 jours",
+            "au plus tard le 28 mars 2026",
+            "injonction de payer",
+            "article 1344 du Code civil",
+        ],
+    );
+    assert!(ctx.warnings.is_empty(), "{:?}", ctx.warnings);
+    assert_eq!(check_notice_mentions(&text, &ctx), vec![]);
+    insta::assert_snapshot!("mise_en_demeure_b2b", text);
+}
+
+#[test]
+fn golden_mise_en_demeure_b2c_has_no_penalties_nor_indemnity() {
+    // The caller (wrongly) passes B2B money: the letter engine must not claim it from a consumer.
+    let mut money = b2b_money();
+    money.principal = dec("480");
+    money.total_due = dec("480") + money.penalties + money.indemnities;
+    let case = Case::new(
+        &b2c_journal(),
+        b2c_debtor(),
+        creditor(),
+        LetterStep::MiseEnDemeure,
+    )
+    .money(money);
+    let (text, ctx) = case.render();
+    assert_contains(
+        &text,
+        &[
+            "M. Julien Petit",
+            "8 rue Victor Hugo",
+            "33000 Bordeaux",
+            "Objet : MISE EN DEMEURE DE PAYER — Facture n° F-2026-101",
+            &format!("la somme de {}.", eur("480,00")),
+            "Nos relances du 5 février 2026 et du 12 février 2026",
+            "intérêts au taux légal à compter de la présente mise en demeure",
+            "1231-6 et 1344-1",
+        ],
+    );
+    assert_lacks(
+        &text,
+        &[
+            "40 €",
+            "40,00",
+            "Pénalité",
+            "pénalité",
+            "indemnité forfaitaire",
+            "Siège social",
+            "L441",
+            // The daily growth of the dropped penalties must not leak into the letter.
+            "par jour",
+        ],
+    );
+    assert_eq!(ctx.warnings.len(), 2, "{:?}", ctx.warnings);
+    assert_eq!(check_notice_mentions(&text, &ctx), vec![]);
+    insta::assert_snapshot!("mise_en_demeure_b2c", text);
+}
+
+#[test]
+fn golden_mise_en_demeure_rent() {
+    let case = Case::new(
+        &rent_journal(),
+        tenant(),
+        landlord(),
+        LetterStep::MiseEnDemeure,
+    )
+    .options(LetterOptions {
+        channel: Some(Channel::Commissaire),
+        deadline_days: Some(15),
+        ..LetterOptions::default()
+    });
+    let (text, ctx) = case.render();
+    assert_contains(
+        &text,
+        &[
+            "SCI Les Tilleuls",
+            "Mme Sophie Lambert",
+            "27 rue Sainte-Catherine",
+            "Acte remis par commissaire de justice",
+            "Objet : MISE EN DEMEURE DE PAYER — Loyers et charges impayés (Loyer février 2026 et Loyer mars 2026)",
+            "Référence locataire : LOC-12",
+            "En notre qualité de bailleur",
+            "au titre du bail",
+            "des loyers et charges suivants",
+            "Exigible le",
+            &eur("1 900,00"),
+            "délai de 15 jours",
+            "au plus tard le 4 avril 2026",
+            "clause résolutoire du bail",
+            "Paul Girard",
+            "Gérant",
+        ],
+    );
+    assert_lacks(&text, &["facture", "Facture", "40 €"]);
+    assert_eq!(check_notice_mentions(&text, &ctx), vec![]);
+    insta::assert_snapshot!("mise_en_demeure_rent", text);
+}
+
+#[test]
+fn golden_mise_en_demeure_remboursement() {
+    let case = Case::new(
+        &refund_journal(),
+        refund_debtor(),
+        creditor(),
+        LetterStep::MiseEnDemeureRemboursement,
+    );
+    let (text, ctx) = case.render();
+    assert_contains(
+        &text,
+        &[
+            "Menuiserie Roux SAS",
+            "38000 Grenoble",
+            &format!(
+                "Objet : MISE EN DEMEURE DE REMBOURSER — Remboursement de la somme de {}",
+                eur("1 500,00")
+            ),
+            "Acompte C-2026-118",
+            "exigible le 16 février 2026",
+            "Malgré nos relances du 20 février 2026 et du 2 mars 2026",
+            "taux légal à compter de la présente mise en demeure",
+            "au plus tard le 28 mars 2026",
+            "injonction de payer",
+        ],
+    );
+    assert_contains(&text, &[REFUND_REASON]);
+    assert_eq!(check_notice_mentions(&text, &ctx), vec![]);
+    insta::assert_snapshot!("mise_en_demeure_remboursement", text);
+}
+
+fn be_money() -> LetterMoney {
+    // Belgian cap for 320 €: 30 € + 10 % of the part above 150 € = 47 €.
+    LetterMoney {
+        principal: dec("320"),
+        costs: dec("47"),
+        total_due: dec("320"),
+        ..LetterMoney::default()
+    }
+}
+
+#[test]
+fn golden_last_notice_nl_be() {
+    let case = Case::new(
+        &be_journal(),
+        be_debtor(),
+        creditor(),
+        LetterStep::LastNoticeNlBe,
+    )
+    .money(be_money());
+    let (text, ctx) = case.render();
+    assert_contains(
+        &text,
+        &[
+            "M. Thomas Peeters",
+            "1000 Bruxelles",
+            "Votre numéro de client : C-7781",
+            "Facture n° : INV-2026-0311",
+            "Date de la facture : 01/02/2026",
+            "Date d'échéance : 15/02/2026",
+            "Description : Abonnement annuel au service de maintenance",
+            &format!("Montant total restant dû : {}", eur("320,00")),
+            "au moins 14 jours, à compter du lendemain",
+            // Paper sending in Belgium: from the third working day (Wed 25 March) + 14 days.
+            "au plus tard le 8 avril 2026 (08/04/2026)",
+            "FR76 3000 4000 0312 3456 7890 143",
+            "Titulaire du compte : Atelier Durand SAS",
+            "Référence à rappeler : INV-2026-0311",
+            &format!("frais de recouvrement d'un montant de {}", eur("47,00")),
+            &eur("367,00"),
+            "livre XIX",
+        ],
+    );
+    assert_lacks(&text, &["pénalité", "40 €"]);
+    assert_eq!(check_mentions(&text, &ctx), vec![]);
+    insta::assert_snapshot!("last_notice_nl_be", text);
+}
+
+#[test]
+fn golden_contestation_reply() {
+    let mut j = b2b_journal(2);
+    j.push(
+        "2026-03-10",
+        EventKind::ContestationReceived {
+            reason: "menuiseries non conformes".into(),
+            text: "Les menuiseries livrées ne correspondent pas au devis.".into(),
+            review: None,
+        },
+    );
+    let case =
+        Case::new(&j, b2b_debtor(), creditor(), LetterStep::ContestationReply).money(b2b_money());
+    let (text, _) = case.render();
+    common_b2b(&text);
+    assert_contains(
+        &text,
+        &[
+            "Objet : Réponse à votre contestation du 10 mars 2026",
+            "courrier du 10 mars 2026",
+            "« menuiseries non conformes »",
+            "point par point",
+            "1. La commande.",
+            "bon de commande n° BC-5531",
+            "2. La livraison.",
+            "3. La facturation.",
+            "30 jours date de facture",
+            "maintenons donc intégralement notre créance",
+            &eur("2 190,85"),
+            "injonction de payer",
+        ],
+    );
+    insta::assert_snapshot!("contestation_reply", text);
+}
+
+#[test]
+fn golden_payment_plan_proposal() {
+    let case = Case::new(
+        &b2c_journal(),
+        b2c_debtor(),
+        creditor(),
+        LetterStep::PaymentPlanProposal,
+    );
+    let (text, ctx) = case.render();
+    assert_contains(
+        &text,
+        &[
+            "Objet : Proposition d'échéancier de paiement — Facture n° F-2026-101",
+            "Échéancier en 3 versements",
+            "20/04/2026",
+            "20/05/2026",
+            "20/06/2026",
+            &eur("160,00"),
+            &eur("480,00"),
+            "immédiatement exigible",
+            "reconnaissance de la dette",
+            "avant le 20 avril 2026",
+        ],
+    );
+    assert!(ctx.warnings.is_empty(), "{:?}", ctx.warnings);
+    insta::assert_snapshot!("payment_plan_proposal", text);
+
+    // An agreed plan from the journal is confirmed, not proposed.
+    let mut j = b2c_journal();
+    j.push(
+        "2026-03-15",
+        EventKind::PaymentPlanAgreed {
+            instalments: vec![
+                Instalment {
+                    due: d("2026-04-05"),
+                    amount: dec("240"),
+                },
+                Instalment {
+                    due: d("2026-05-05"),
+                    amount: dec("240"),
+                },
+            ],
+        },
+    );
+    let (text, _) = Case::new(
+        &j,
+        b2c_debtor(),
+        creditor(),
+        LetterStep::PaymentPlanProposal,
+    )
+    .render();
+    assert_contains(&text, &["Comme convenu", "05/04/2026", &eur("240,00")]);
+    assert_lacks(&text, &["Bon pour accord"]);
+}
+
+#[test]
+fn golden_settlement_confirmation() {
+    let mut j = b2b_journal(2);
+    j.push(
+        "2026-03-01",
+        EventKind::PaymentReceived {
+            amount: dec("500"),
+            reference: Some("VIR-0301".into()),
+        },
+    )
+    .push(
+        "2026-03-18",
+        EventKind::PaymentReceived {
+            amount: dec("1584.56"),
+            reference: None,
+        },
+    );
+    let case = Case::new(
+        &j,
+        b2b_debtor(),
+        creditor(),
+        LetterStep::SettlementConfirmation,
+    );
+    assert_eq!(
+        suggest_step(&case.state, DebtorType::B2b, today()),
+        LetterStep::SettlementConfirmation
+    );
+    let (text, _) = case.render();
+    assert_contains(
+        &text,
+        &[
+            "Objet : Confirmation de règlement — Factures n° F-2026-014 et F-2026-027",
+            "en dernier lieu le 18 mars 2026",
+            "le 1er mars 2026",
+            "(référence VIR-0301)",
+            &eur("1 584,56"),
+            &format!("Total des règlements : {}", eur("2 084,56")),
+            "Votre compte est soldé",
+        ],
+    );
+    insta::assert_snapshot!("settlement_confirmation", text);
+
+    let mut j = rent_journal();
+    j.push(
+        "2026-03-18",
+        EventKind::PaymentReceived {
+            amount: dec("1900"),
+            reference: None,
+        },
+    );
+    let (text, _) =
+        Case::new(&j, tenant(), landlord(), LetterStep::SettlementConfirmation).render();
+    assert_contains(&text, &["vaut quittance"]);
+}
+
+fn notice_journal() -> Journal {
+    let mut j = b2b_journal(3);
+    j.push(
+        "2026-03-03",
+        EventKind::NoticeSent {
+            channel: Channel::Lrar,
+            deadline: d("2026-03-13"),
+            tracking: Some("1A 234 567 8901 2".into()),
+            letter: None,
+            overrides: vec![],
+        },
+    )
+    .push(
+        "2026-03-05",
+        EventKind::AcknowledgementReceived {
+            tracking: Some("1A 234 567 8901 2".into()),
+        },
+    );
+    j
+}
+
+#[test]
+fn golden_injonction_letter() {
+    let j = notice_journal();
+    let case =
+        Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter).money(b2b_money());
+    assert_eq!(
+        suggest_step(&case.state, DebtorType::B2b, today()),
+        LetterStep::InjonctionLetter
+    );
+    let (text, ctx) = case.render();
+    assert_contains(
+        &text,
+        &[
+            "Tribunal de commerce de Paris",
+            "Objet : Requête en injonction de payer — Atelier Durand SAS contre Bâtiments Rolland SARL",
+            "Cerfa n° 12946*02",
+            "articles 1405 et suivants du Code de procédure civile",
+            "SIREN : 501 234 567",
+            "certaine",
+            "liquide",
+            "exigible",
+            "le 9 février 2026 : relance n° 1 (courriel)",
+            "le 3 mars 2026 : mise en demeure (lettre recommandée avec AR, n° 1A 234 567 8901 2)",
+            "a expiré le 13 mars 2026",
+            &eur("2 190,85"),
+            "Pièces jointes :",
+            "la facture n° F-2026-014 du 05/01/2026",
+            "avis de réception signé le 5 mars 2026",
+            "extrait Kbis de notre société",
+        ],
+    );
+    assert_eq!(ctx.injonction.as_ref().unwrap().cerfa, "12946*02");
+    insta::assert_snapshot!("injonction_letter", text);
+
+    // Consumer: tribunal judiciaire; consumer tenant: juge des contentieux de la protection.
+    let (text, _) = Case::new(
+        &b2c_journal(),
+        b2c_debtor(),
+        creditor(),
+        LetterStep::InjonctionLetter,
+    )
+    .render();
+    assert_contains(&text, &["12948*06", "Tribunal judiciaire de Bordeaux"]);
+    insta::assert_snapshot!("injonction_letter_b2c", text);
+    let (text, _) = Case::new(
+        &rent_journal(),
+        tenant(),
+        landlord(),
+        LetterStep::InjonctionLetter,
+    )
+    .render();
+    assert_contains(
+        &text,
+        &[
+            "16040*01",
+            "Juge des contentieux de la protection du tribunal judiciaire de Lyon",
+            "Madame, Monsieur le Juge,",
+            "le bail signé",
+        ],
+    );
+    insta::assert_snapshot!("injonction_letter_rent", text);
+}
+
+#[test]
+fn rent_relances_use_rent_wording() {
+    for step in [
+        LetterStep::Relance1,
+        LetterStep::Relance2,
+        LetterStep::Relance3,
+    ] {
+        let (text, _) = Case::new(&rent_journal(), tenant(), landlord(), step).render();
+        assert_contains(&text, &["loyer", "bail", "Exigible le"]);
+        assert_lacks(&text, &["facture", "Facture", "livraisons"]);
+        insta::assert_snapshot!(format!("rent_{}", step.slug()), text);
+    }
+}
+
+#[test]
+fn refund_relance_states_reason() {
+    let (text, _) = Case::new(
+        &refund_journal(),
+        refund_debtor(),
+        creditor(),
+        LetterStep::Relance1,
+    )
+    .render();
+    assert_contains(&text, &[REFUND_REASON]);
+    assert_contains(&text, &[&eur("1 500,00")]);
+}
+
+// ---------------------------------------------------------------- the nine mentions
+
+/// Deletes every paragraph (block between blank lines) whose flattened text contains `needle`.
+fn drop_paragraphs(text: &str, needle: &str) -> String {
+    let needle = flat(needle);
+    let out: Vec<String> = text
+        .split("\n\n")
+        .filter(|p| !flat(p).contains(&needle))
+        .map(str::to_string)
+        .collect();
+    assert_ne!(out.join("\n\n"), text, "nothing removed for {needle:?}");
+    out.join("\n\n")
+}
+
+fn drop_lines(text: &str, pred: impl Fn(&str) -> bool) -> String {
+    text.lines()
+        .filter(|l| !pred(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Edits the rendered notice the way a user might, removing one mention.
+fn remove(text: &str, ctx: &LetterContext, m: Mention) -> String {
+    match m {
+        Mention::Creditor => drop_paragraphs(text, &ctx.creditor.address[0]),
+        Mention::Debtor => drop_paragraphs(text, &ctx.debtor.address[0]),
+        Mention::NoticeTitle => text.replace("MISE EN DEMEURE DE", "Rappel :"),
+        Mention::WritingDate => drop_lines(text, |l| l.contains(", le ")),
+        Mention::Claim if ctx.refund => drop_paragraphs(text, "au titre de :"),
+        Mention::Claim => drop_paragraphs(text, &ctx.items[0].due),
+        Mention::PreviousReminders => drop_paragraphs(text, &ctx.reminders[0].date_long),
+        Mention::Deadline => drop_paragraphs(text, &ctx.deadline.as_ref().unwrap().date_long),
+        Mention::Consequences => drop_paragraphs(text, "injonction de payer"),
+        Mention::Signature => drop_paragraphs(text, &ctx.signatory.name),
+        other => panic!("not a notice mention: {other:?}"),
+    }
+}
+
+fn notice_cases() -> Vec<(&'static str, Case)> {
+    vec![
+        ("b2b", b2b_case(LetterStep::MiseEnDemeure, 3)),
+        (
+            "b2c",
+            Case::new(
+                &b2c_journal(),
+                b2c_debtor(),
+                creditor(),
+                LetterStep::MiseEnDemeure,
+            ),
+        ),
+        (
+            "rent",
+            Case::new(
+                &rent_journal(),
+                tenant(),
+                landlord(),
+                LetterStep::MiseEnDemeure,
+            ),
+        ),
+        (
+            "refund",
+            Case::new(
+                &refund_journal(),
+                refund_debtor(),
+                creditor(),
+                LetterStep::MiseEnDemeureRemboursement,
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn every_notice_carries_the_nine_mentions() {
+    for (name, case) in notice_cases() {
+        let (text, ctx) = case.render();
+        assert_eq!(
+            check_notice_mentions(&text, &ctx),
+            vec![],
+            "{name}:\n{text}"
+        );
+        assert_eq!(check_mentions(&text, &ctx), vec![], "{name}");
+    }
+}
+
+#[test]
+fn removing_any_mention_is_detected() {
+    for (name, case) in notice_cases() {
+        let (text, ctx) = case.render();
+        for m in Mention::NOTICE {
+            let edited = remove(&text, &ctx, m);
+            let missing = check_notice_mentions(&edited, &ctx);
+            if missing != vec![m] {
+                eprintln!("{name}: removing {m:?} gives {missing:?}");
+            }
+            assert_eq!(missing, vec![m], "{name}: removing {m:?}\n{edited}");
+            assert!(!m.label().is_empty());
+        }
+    }
+}
+
+#[test]
+fn mentions_survive_rewrapping() {
+    let (text, ctx) = b2b_case(LetterStep::MiseEnDemeure, 3).render();
+    // Joining every paragraph into one long line (as a word processor would) changes nothing.
+    let joined: String = text
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    assert_eq!(check_notice_mentions(&joined, &ctx), vec![]);
+    // Lower-case subject still counts; an empty text misses all nine.
+    assert_eq!(
+        check_notice_mentions(&text.replace("MISE EN DEMEURE", "Mise en demeure"), &ctx),
+        vec![]
+    );
+    assert_eq!(check_notice_mentions("", &ctx), Mention::NOTICE.to_vec());
+}
+
+#[test]
+fn last_notice_mentions_removal_is_detected() {
+    let case = Case::new(
+        &be_journal(),
+        be_debtor(),
+        creditor(),
+        LetterStep::LastNoticeNlBe,
+    )
+    .money(be_money());
+    let (text, ctx) = case.render();
+    for (m, needle) in [
+        (Mention::InvoiceNumber, "INV-2026-0311"),
+        (Mention::InvoiceDate, "01/02/2026"),
+        (Mention::DueDate, "15/02/2026"),
+        (Mention::CustomerNumber, "C-7781"),
+        (Mention::Description, "Abonnement annuel"),
+        (Mention::BankDetails, "FR76 3000"),
+        (Mention::CollectionCosts, "47,00"),
+    ] {
+        let edited = drop_lines(&text, |l| l.contains(needle));
+        assert!(
+            check_last_notice_mentions(&edited, &ctx).contains(&m),
+            "{m:?}\n{edited}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- step choice
+
+#[test]
+fn suggested_steps_follow_the_ladder() {
+    let t = today();
+    let step = |j: &Journal, ty| suggest_step(&j.state(), ty, t);
+    assert_eq!(step(&b2b_journal(0), DebtorType::B2b), LetterStep::Relance1);
+    assert_eq!(step(&b2b_journal(1), DebtorType::B2b), LetterStep::Relance2);
+    assert_eq!(step(&b2b_journal(2), DebtorType::B2b), LetterStep::Relance3);
+    assert_eq!(
+        step(&b2b_journal(3), DebtorType::B2b),
+        LetterStep::MiseEnDemeure
+    );
+    // The consumer profile has no third reminder.
+    assert_eq!(
+        step(&b2c_journal(), DebtorType::B2c),
+        LetterStep::MiseEnDemeure
+    );
+    assert_eq!(
+        step(&rent_journal(), DebtorType::B2c),
+        LetterStep::MiseEnDemeure
+    );
+    assert_eq!(
+        step(&refund_journal(), DebtorType::B2b),
+        LetterStep::Relance3
+    );
+    let mut r = refund_journal();
+    r.relance("2026-03-10", 3, Channel::Letter);
+    assert_eq!(
+        step(&r, DebtorType::B2b),
+        LetterStep::MiseEnDemeureRemboursement
+    );
+    let mut be = be_journal();
+    be.relance("2026-03-01", 2, Channel::Letter);
+    assert_eq!(step(&be, DebtorType::B2c), LetterStep::LastNoticeNlBe);
+    // A Belgian professional gets the ordinary notice (after the B2B third reminder).
+    be.relance("2026-03-05", 3, Channel::Letter);
+    assert_eq!(step(&be, DebtorType::B2b), LetterStep::MiseEnDemeure);
+
+    // Before the notice deadline the notice stays current; after it, the injonction letter.
+    let n = notice_journal();
+    assert_eq!(
+        suggest_step(&n.state(), DebtorType::B2b, d("2026-03-13")),
+        LetterStep::MiseEnDemeure
+    );
+    assert_eq!(
+        suggest_step(&n.state(), DebtorType::B2b, d("2026-03-14")),
+        LetterStep::InjonctionLetter
+    );
+
+    let mut c = b2b_journal(2);
+    c.push(
+        "2026-03-10",
+        EventKind::ContestationReceived {
+            reason: "qualité".into(),
+            text: String::new(),
+            review: None,
+        },
+    );
+    assert_eq!(step(&c, DebtorType::B2b), LetterStep::ContestationReply);
+    c.push(
+        "2026-03-12",
+        EventKind::ContestationResolved {
+            outcome: recouvre::domain::event::ContestationOutcome::Rejected,
+            note: String::new(),
+        },
+    );
+    assert_eq!(step(&c, DebtorType::B2b), LetterStep::Relance3);
+
+    let mut p = b2c_journal();
+    p.push(
+        "2026-03-15",
+        EventKind::PaymentPlanAgreed {
+            instalments: vec![Instalment {
+                due: d("2026-04-05"),
+                amount: dec("480"),
+            }],
+        },
+    );
+    assert_eq!(step(&p, DebtorType::B2c), LetterStep::PaymentPlanProposal);
+}
+
+// ---------------------------------------------------------------- overrides and errors
+
+#[test]
+fn override_replaces_a_template_and_is_listed() {
+    let path = PathBuf::from("/home/cm/.config/recouvre/templates/relance_1.txt.j2");
+    let templates = Templates::builtin()
+        .with_override(
+            "relance_1.txt.j2",
+            "Bonjour {{ debtor.name }},\nmerci de régler {{ money.principal }}.\n",
+            &path,
+        )
+        .unwrap();
+    let ctx = b2b_case(LetterStep::Relance1, 0).context();
+    let text = templates.render(&ctx).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "Bonjour Bâtiments Rolland SARL,\nmerci de régler {}.\n",
+            eur("2 084,56")
+        )
+    );
+    let list = templates.list();
+    let r1 = list.iter().find(|i| i.name == "relance_1").unwrap();
+    assert_eq!(r1.origin, TemplateOrigin::Override(path.clone()));
+    assert_eq!(r1.file_name, "relance_1.txt.j2");
+    assert_eq!(r1.step, Some(LetterStep::Relance1));
+    assert!(r1.origin.label().contains("relance_1.txt.j2"));
+    assert!(list
+        .iter()
+        .filter(|i| i.name != "relance_1")
+        .all(|i| i.origin == TemplateOrigin::Builtin));
+    assert_eq!(list.iter().filter(|i| i.step.is_some()).count(), 10);
+    // Overriding a shared part changes every letter that includes it.
+    let templates = Templates::builtin()
+        .with_override(
+            "_signature",
+            "— {{ signatory.name }}\n",
+            "/x/_signature.txt.j2",
+        )
+        .unwrap();
+    let text = templates.render(&ctx).unwrap();
+    assert!(text.ends_with("— Claire Martin\n"), "{text}");
+}
+
+#[test]
+fn syntax_error_names_template_and_line() {
+    let err = Templates::builtin()
+        .with_override(
+            "mise_en_demeure",
+            "Ligne 1\nLigne 2\n{% if debtor.name %}\nnon fermé\n{{ oops( }}\n",
+            "/x/mise_en_demeure.txt.j2",
+        )
+        .unwrap_err();
+    match &err {
+        LetterError::Template { template, line, .. } => {
+            assert_eq!(template, "mise_en_demeure.txt.j2");
+            assert_eq!(*line, Some(5));
+        }
+        other => panic!("{other:?}"),
+    }
+    let msg = err.to_string();
+    assert!(msg.contains("mise_en_demeure.txt.j2"), "{msg}");
+    assert!(msg.contains('5'), "{msg}");
+}
+
+#[test]
+fn render_error_names_template_and_line() {
+    // A misspelt variable fails loudly instead of printing nothing.
+    let templates = Templates::builtin()
+        .with_override(
+            "relance_2",
+            "Madame, Monsieur,\n\nVous devez {{ money.totl_due }}.\n",
+            "/x/relance_2.txt.j2",
+        )
+        .unwrap();
+    let ctx = b2b_case(LetterStep::Relance2, 1).context();
+    match templates.render(&ctx).unwrap_err() {
+        LetterError::Template { template, line, .. } => {
+            assert_eq!(template, "relance_2.txt.j2");
+            assert_eq!(line, Some(3));
+        }
+        other => panic!("{other:?}"),
+    }
+    // An error inside an overridden shared part points at that part.
+    let templates = Templates::builtin()
+        .with_override("_header", "{{ creditor.nom }}\n", "/x/_header.txt.j2")
+        .unwrap();
+    match templates.render(&ctx).unwrap_err() {
+        LetterError::Template { template, line, .. } => {
+            assert_eq!(template, "_header.txt.j2");
+            assert_eq!(line, Some(1));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unknown_override_names_are_refused() {
+    let err = Templates::builtin()
+        .with_override("relance_4.txt.j2", "x", "/x/relance_4.txt.j2")
+        .unwrap_err();
+    assert!(matches!(err, LetterError::UnknownTemplate { .. }));
+    assert!(err.to_string().contains("relance_4.txt.j2"));
+}
+
+#[test]
+fn context_warns_about_short_notice_deadline_and_last_notice_minimum() {
+    let ctx = b2b_case(LetterStep::MiseEnDemeure, 3)
+        .options(LetterOptions {
+            deadline_days: Some(5),
+            ..LetterOptions::default()
+        })
+        .context();
+    assert_eq!(ctx.deadline.as_ref().unwrap().days, 5);
+    assert_eq!(ctx.warnings.len(), 1, "{:?}", ctx.warnings);
+
+    let ctx = Case::new(
+        &be_journal(),
+        be_debtor(),
+        creditor(),
+        LetterStep::LastNoticeNlBe,
+    )
+    .money(be_money())
+    .options(LetterOptions {
+        deadline_days: Some(7),
+        channel: Some(Channel::Email),
+        ..LetterOptions::default()
+    })
+    .context();
+    // Electronic sending: 14 days from the next day, never fewer.
+    assert_eq!(ctx.deadline.as_ref().unwrap().date, "04/04/2026");
+    assert_eq!(ctx.warnings.len(), 1, "{:?}", ctx.warnings);
+}
+
+#[test]
+fn provisional_and_consumer_interest_are_stated() {
+    let mut money = LetterMoney::principal_only(&b2c_journal().state());
+    money.interest = dec("1.25");
+    money.total_due = dec("481.25");
+    money.daily_growth = dec("0.09");
+    money.provisional = true;
+    let case = Case::new(
+        &b2c_journal(),
+        b2c_debtor(),
+        creditor(),
+        LetterStep::MiseEnDemeure,
+    )
+    .money(money);
+    let (text, ctx) = case.render();
+    assert_contains(
+        &text,
+        &[
+            "Intérêts au taux légal",
+            &eur("1,25"),
+            &eur("481,25"),
+            &format!("soit {} par jour", eur("0,09")),
+            "à titre provisionnel",
+        ],
+    );
+    assert!(ctx.warnings.iter().any(|w| !w.is_empty()));
+    assert_eq!(check_notice_mentions(&text, &ctx), vec![]);
+    for step in LetterStep::ALL {
+        assert_eq!(LetterStep::parse(&step.file_name()), Some(step));
+        assert!(!step.label().starts_with("letters."), "{step:?}");
+    }
+}
+
+#[test]
+fn collective_proceedings_drop_the_indemnity() {
+    let mut debtor = b2b_debtor();
+    debtor.collective_proceedings = true;
+    let case =
+        Case::new(&b2b_journal(1), debtor, creditor(), LetterStep::Relance2).money(b2b_money());
+    let (text, ctx) = case.render();
+    assert_lacks(
+        &text,
+        &[
+            "40 € par facture",
+            "Indemnités forfaitaires",
+            &eur("2 190,85"),
+        ],
+    );
+    assert_contains(&text, &[&eur("2 110,85"), "L441-10"]);
+    assert_eq!(ctx.warnings.len(), 1, "{:?}", ctx.warnings);
+}
