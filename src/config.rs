@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::domain::assess::Rules;
 use crate::domain::event::Channel;
+use crate::domain::letters::Templates;
 use crate::domain::model::{Creditor, ProfileId};
 use crate::domain::money::{rates, ChannelRules, DeadlineRules, MoneyRules, RateTable};
 use crate::domain::schedule::{Profile, Profiles, Step, NOTICE};
@@ -271,6 +272,32 @@ impl Config {
             channels: self.channels.clone(),
             creditor: self.creditor(),
         })
+    }
+
+    /// Letter templates: the built-in ones, each replaced by a file of the same name in
+    /// `<config dir>/templates/` when there is one.
+    pub fn templates(config_dir: &Path) -> Result<Templates, ConfigError> {
+        let mut templates = Templates::builtin();
+        let dir = config_dir.join("templates");
+        for info in Templates::builtin().list() {
+            let path = dir.join(&info.file_name);
+            match std::fs::read_to_string(&path) {
+                Ok(source) => templates
+                    .set_override(&info.name, source, path.clone())
+                    .map_err(|e| ConfigError::Invalid {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(ConfigError::Unreadable {
+                        path,
+                        reason: e.to_string(),
+                    })
+                }
+            }
+        }
+        Ok(templates)
     }
 
     pub fn lang(&self) -> Option<Lang> {

@@ -447,3 +447,70 @@ fn a_notice_on_a_dossier_that_fails_a_check_needs_force_and_is_recorded() {
     assert!(stderr(&o).contains("noté au journal"), "{}", stderr(&o));
     assert_eq!(json(&db, &["#1"])[0]["stage"], "mise_en_demeure");
 }
+
+#[test]
+fn letters_from_the_shell_next_kept_copy_list_and_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    assert!(run(&db, &["--demo", "status"]).status.success());
+    let id = format!("#{}", json(&db, &["ACME"])[0]["id"].as_u64().unwrap());
+
+    // The next letter is relance 2 with the amounts, invoices and the previous reminder's date.
+    let o = run(&db, &["letter", &id, "--next"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let next = stdout(&o);
+    assert!(next.contains("Deuxième relance"), "{next}");
+    assert!(
+        next.contains("F-2026-0301") && next.contains("F-2026-0318"),
+        "{next}"
+    );
+    assert!(
+        next.contains("18 novembre 2026"),
+        "previous reminder date: {next}"
+    );
+    assert!(next.contains("5\u{a0}534,63\u{a0}€"), "total due: {next}");
+    assert!(stderr(&o).contains("PROVISOIRES"), "{}", stderr(&o));
+
+    // No letter kept yet for this dossier's relance 1 (demo history has none): exit 1.
+    assert_eq!(run(&db, &["letter", &id]).status.code(), Some(1));
+    // Logging the relance keeps the exact text as proof.
+    assert!(run(&db, &["log", &id, "relance"]).status.success());
+    let kept = stdout(&run(&db, &["letter", &id]));
+    assert_eq!(kept, next, "the kept copy is the letter that was prepared");
+    let out = dir.path().join("r2.txt");
+    assert!(run(&db, &["letter", &id, "--out", out.to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), next);
+
+    // A user template replaces the built-in one; --list says where each comes from.
+    let tdir = dir.path().join("xdg-config/recouvre/templates");
+    std::fs::create_dir_all(&tdir).unwrap();
+    std::fs::write(
+        tdir.join("relance_3.txt.j2"),
+        "Troisième relance, {{ debtor.name }}.\n",
+    )
+    .unwrap();
+    let list = stdout(&run(&db, &["letter", "--list"]));
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("relance_3.txt.j2"))
+        .unwrap();
+    assert!(line.contains("templates/relance_3.txt.j2"), "{line}");
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("relance_1.txt.j2") && l.contains("intégré")),
+        "{list}"
+    );
+    let o = run(&db, &["letter", &id, "--next"]);
+    assert_eq!(stdout(&o), "Troisième relance, ACME SARL.\n");
+    // A broken template is named, with its line.
+    std::fs::write(tdir.join("relance_3.txt.j2"), "ok\n{% if %}\n").unwrap();
+    let o = run(&db, &["letter", &id, "--next"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("relance_3") && stderr(&o).contains('2'),
+        "{}",
+        stderr(&o)
+    );
+}

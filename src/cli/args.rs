@@ -64,6 +64,8 @@ pub enum Command {
         #[arg(help = h("cli.help.id"))]
         id: String,
     },
+    #[command(about = h("cli.cmd.letter"))]
+    Letter(LetterArgs),
     #[command(about = h("cli.cmd.rates"))]
     Rates {
         #[arg(long, short, help = h("cli.help.verbose"))]
@@ -74,6 +76,26 @@ pub enum Command {
         #[arg(help = h("cli.help.id"))]
         id: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct LetterArgs {
+    #[arg(value_name = "ID", help = h("cli.help.id"), required_unless_present = "list")]
+    pub id: Option<String>,
+    #[arg(long, help = h("cli.help.letter_list"))]
+    pub list: bool,
+    #[arg(long, help = h("cli.help.letter_next"), conflicts_with = "event")]
+    pub next: bool,
+    #[arg(long, value_name = "N", help = h("cli.help.letter_event"))]
+    pub event: Option<u32>,
+    #[arg(long, value_name = "STEP", requires = "next", help = h("cli.help.letter_step"))]
+    pub step: Option<String>,
+    #[arg(long, value_name = "CHANNEL", requires = "next", help = h("cli.help.channel"))]
+    pub channel: Option<String>,
+    #[arg(long = "deadline-days", value_name = "N", requires = "next", help = h("cli.help.deadline_days"))]
+    pub deadline_days: Option<i64>,
+    #[arg(long, value_name = "FILE", help = h("cli.help.out"))]
+    pub out: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -52,6 +52,7 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
             Ok(exit::OK)
         }
         Some(Command::Undo { id }) => undo(ctx, id),
+        Some(Command::Letter(args)) => letter(ctx, args),
         Some(Command::Rates { verbose }) => {
             output::print_rates(ctx, *verbose);
             Ok(exit::OK)
@@ -424,10 +425,25 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                     _ => Channel::Letter,
                 },
             };
+            let step = match level {
+                1 => crate::domain::letters::LetterStep::Relance1,
+                2 => crate::domain::letters::LetterStep::Relance2,
+                _ => crate::domain::letters::LetterStep::Relance3,
+            };
+            let composed = compose_letter(
+                ctx,
+                &d,
+                date,
+                &crate::domain::letters::ComposeChoices {
+                    step: Some(step),
+                    channel: Some(channel),
+                    ..Default::default()
+                },
+            )?;
             EventKind::RelanceSent {
                 level,
                 channel,
-                letter: None,
+                letter: Some(composed.text),
             }
         }
         LogEvent::Notice {
@@ -462,25 +478,53 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                     tf("cli.notice_forced", &[("problems", &failed.join(" ; "))])
                 );
             }
-            // The period runs from receipt (next working day unless an AR says otherwise).
-            let advice = crate::domain::money::notice_deadline(
+            // The letter states the deadline the journal records: the period runs from receipt
+            // (next working day unless an AR says otherwise).
+            let composed = compose_letter(
+                ctx,
+                &d,
                 date,
-                None,
-                *deadline_days,
-                channel,
-                d.debtor.debtor_type,
-                st.jurisdiction,
-                &ctx.rules.deadlines,
-            );
+                &crate::domain::letters::ComposeChoices {
+                    step: Some(crate::domain::letters::notice_step(
+                        st,
+                        d.debtor.debtor_type,
+                    )),
+                    channel: Some(channel),
+                    deadline_days: *deadline_days,
+                    tracking: tracking.clone(),
+                },
+            )?;
+            let advice = composed.deadline.clone().unwrap_or_else(|| {
+                crate::domain::money::notice_deadline(
+                    date,
+                    None,
+                    *deadline_days,
+                    channel,
+                    d.debtor.debtor_type,
+                    st.jurisdiction,
+                    &ctx.rules.deadlines,
+                )
+            });
             for w in &advice.warnings {
                 eprintln!("recouvre: {}", w.message());
             }
-            EventKind::NoticeSent {
-                channel,
-                deadline: advice.deadline,
-                tracking: tracking.clone(),
-                letter: None,
-                overrides: if *force { failed } else { vec![] },
+            if composed.step == crate::domain::letters::LetterStep::LastNoticeNlBe {
+                let costs = crate::domain::money::collection_costs(st.jurisdiction, st.balance())
+                    .unwrap_or_default();
+                EventKind::LastNoticeSent {
+                    channel,
+                    deadline: advice.deadline,
+                    costs,
+                    letter: Some(composed.text),
+                }
+            } else {
+                EventKind::NoticeSent {
+                    channel,
+                    deadline: advice.deadline,
+                    tracking: tracking.clone(),
+                    letter: Some(composed.text),
+                    overrides: if *force { failed } else { vec![] },
+                }
             }
         }
         LogEvent::Injonction { step, note } => {
@@ -553,4 +597,125 @@ fn undo(ctx: &Ctx, key: &str) -> Result<i32, UserError> {
         ctx.today,
         vec![EventKind::Cancel { target: target.seq }],
     )
+}
+
+fn templates(ctx: &Ctx) -> Result<crate::domain::letters::Templates, UserError> {
+    Ok(crate::config::Config::templates(&ctx.config_dir)?)
+}
+
+/// Composes the letter for a step at `date`, naming the template on error.
+fn compose_letter(
+    ctx: &Ctx,
+    d: &LoadedDossier,
+    date: NaiveDate,
+    choices: &crate::domain::letters::ComposeChoices,
+) -> Result<crate::domain::letters::Composed, UserError> {
+    let templates = templates(ctx)?;
+    let composed = crate::domain::letters::compose(
+        &d.state,
+        &d.events,
+        &d.debtor,
+        &ctx.rules,
+        &ctx.config,
+        &templates,
+        date,
+        choices,
+    )
+    .map_err(|e| UserError::usage(e.to_string()))?;
+    if composed.provisional {
+        eprintln!("recouvre: {}", t("cli.letter_provisional"));
+    }
+    if let Some(e) = &composed.money_error {
+        eprintln!("recouvre: {}", tf("cli.amounts_error", &[("reason", e)]));
+    }
+    Ok(composed)
+}
+
+fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
+    use crate::domain::letters::{ComposeChoices, LetterStep};
+    if a.list {
+        for info in templates(ctx)?.list() {
+            let label = info
+                .step
+                .map(|s| s.label().to_string())
+                .unwrap_or_else(|| t("cli.letter_part").to_string());
+            println!(
+                "{}  {}  {}",
+                super::output::pad(&info.file_name, 40),
+                super::output::pad(&label, 44),
+                info.origin.label()
+            );
+        }
+        return Ok(exit::OK);
+    }
+    let key = a.id.as_deref().unwrap_or_default();
+    let d = resolve(ctx, key)?;
+    let text = if a.next {
+        let step = match &a.step {
+            Some(s) => Some(LetterStep::parse(s).ok_or_else(|| {
+                let all: Vec<&str> = LetterStep::ALL.iter().map(|s| s.slug()).collect();
+                bad_choice("--step", s, &all.join(", "))
+            })?),
+            None => None,
+        };
+        let channel = match &a.channel {
+            Some(c) => Some(Channel::parse(c).ok_or_else(|| {
+                bad_choice(
+                    "--channel",
+                    c,
+                    "email, letter, lrar, phone, commissaire, avocat",
+                )
+            })?),
+            None => None,
+        };
+        let composed = compose_letter(
+            ctx,
+            &d,
+            ctx.today,
+            &ComposeChoices {
+                step,
+                channel,
+                deadline_days: a.deadline_days,
+                tracking: None,
+            },
+        )?;
+        for w in &composed.context.warnings {
+            eprintln!("recouvre: {w}");
+        }
+        composed.text
+    } else {
+        // The kept copy: the given event, else the latest event that carries a letter.
+        let ev = match a.event {
+            Some(n) => d.events.iter().find(|e| e.seq == n).ok_or_else(|| {
+                UserError::usage(tf("cli.no_event", &[("seq", &n), ("id", &d.state.id)]))
+            })?,
+            None => d
+                .events
+                .iter()
+                .rev()
+                .find(|e| e.kind.letter().is_some())
+                .ok_or_else(|| UserError {
+                    code: exit::NO_MATCH,
+                    message: tf("cli.no_letter", &[("id", &d.state.id)]),
+                })?,
+        };
+        ev.kind
+            .letter()
+            .ok_or_else(|| UserError::usage(tf("cli.event_without_letter", &[("seq", &ev.seq)])))?
+            .to_string()
+    };
+    match &a.out {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| UserError {
+                code: exit::STORAGE,
+                message: tf(
+                    "cli.write_failed",
+                    &[("path", &path.display()), ("reason", &e)],
+                ),
+            })?;
+            eprintln!("{}", tf("cli.letter_written", &[("path", &path.display())]));
+        }
+        None => print!("{text}"),
+    }
+    Ok(exit::OK)
 }

@@ -149,7 +149,7 @@ pub fn amounts_line(claim: &Result<ClaimAmounts, MoneyError>, today: NaiveDate) 
     }
 }
 
-fn pad(s: &str, w: usize) -> String {
+pub fn pad(s: &str, w: usize) -> String {
     let n = s.chars().count();
     if n >= w {
         s.chars().take(w).collect()

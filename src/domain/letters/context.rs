@@ -246,6 +246,9 @@ pub struct NoticeView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeadlineView {
     pub days: i64,
+    /// The period counts from receipt of the letter (the date then includes the assumed
+    /// delivery), not from the date of writing.
+    pub from_receipt: bool,
     /// `8 jours`.
     pub days_text: String,
     pub date: String,
@@ -527,7 +530,13 @@ fn deadline_for(
         }
         _ => wanted.unwrap_or(today + Duration::days(DEFAULT_DEADLINE_DAYS)),
     };
-    let days = (date - today).num_days();
+    // When the caller fixed both the period and the date, the period runs from receipt.
+    let from_receipt = matches!((opts.deadline, opts.deadline_days), (Some(d), Some(n)) if d != today + Duration::days(n))
+        && Some(date) == opts.deadline;
+    let days = match (from_receipt, opts.deadline_days) {
+        (true, Some(n)) => n,
+        _ => (date - today).num_days(),
+    };
     if input.step.is_formal_notice() {
         if days < DEFAULT_DEADLINE_DAYS {
             warnings.push(tf("letters.warning.deadline_short", &[("days", &days)]));
@@ -537,6 +546,7 @@ fn deadline_for(
     }
     Some(DeadlineView {
         days,
+        from_receipt,
         days_text: days_fr(days),
         date: format_date_fr(date),
         date_long: format_date_long_fr(date),

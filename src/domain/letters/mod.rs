@@ -3,6 +3,7 @@
 //!
 //! Pure: the caller reads override files and configuration; this module takes strings and data.
 
+mod compose;
 mod context;
 pub mod format;
 mod mentions;
@@ -11,6 +12,7 @@ mod templates;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use compose::{compose, letter_money, ComposeChoices, Composed};
 pub use context::{
     build_context, channel_label, injonction_court, last_notice_min_deadline, ContestationView,
     DeadlineView, InjonctionCourt, InjonctionView, InstalmentView, ItemView, LetterContext,
@@ -135,7 +137,7 @@ pub fn suggest_step(st: &DossierState, debtor_type: DebtorType, today: NaiveDate
 }
 
 /// The notice that applies: refund, NL/BE consumer last notice, or the French notice to pay.
-fn notice_step(st: &DossierState, debtor_type: DebtorType) -> LetterStep {
+pub fn notice_step(st: &DossierState, debtor_type: DebtorType) -> LetterStep {
     if st.kind == DossierKind::Refund {
         LetterStep::MiseEnDemeureRemboursement
     } else if debtor_type == DebtorType::B2c && st.jurisdiction != Jurisdiction::Fr {
