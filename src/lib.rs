@@ -7,3 +7,7 @@ pub mod domain;
 pub mod i18n;
 pub mod identity;
 pub mod storage;
+pub mod app;
+pub mod keymap;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,167 @@
+//! The event loop: read an event, map it through the keymap, `update`, run effects against the
+//! store, draw. Generic over the terminal backend and the event source so tests can script it.
+
+use std::collections::VecDeque;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crossterm::event::Event;
+use ratatui::backend::Backend;
+use ratatui::Terminal;
+
+use crate::app::{key_to_action, update, Action, Effect, State};
+use crate::storage::{Store, StoreError};
+use crate::ui;
+
+/// Where terminal events come from.
+pub trait EventSource {
+    /// The next event, or `None` when `timeout` passed without one.
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
+}
+
+/// The real terminal.
+pub struct TerminalEvents;
+
+impl EventSource for TerminalEvents {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        if crossterm::event::poll(timeout)? {
+            crossterm::event::read().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// A fixed list of events (tests). Running out is an error: a script must end by quitting.
+pub struct ScriptedEvents(pub VecDeque<Event>);
+
+impl ScriptedEvents {
+    pub fn new(events: impl IntoIterator<Item = Event>) -> Self {
+        ScriptedEvents(events.into_iter().collect())
+    }
+}
+
+impl EventSource for ScriptedEvents {
+    fn next(&mut self, _timeout: Duration) -> io::Result<Option<Event>> {
+        self.0
+            .pop_front()
+            .map(Some)
+            .ok_or_else(|| io::Error::other("scripted events exhausted before quit"))
+    }
+}
+
+/// Runs one effect against the store; the outcome comes back as an action. Store errors become
+/// actions too: the UI shows them, it never crashes on them.
+pub fn run_effect(store: &Store, effect: Effect) -> Action {
+    match effect {
+        Effect::LoadAll => Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+        Effect::Append {
+            id,
+            expected_len,
+            date,
+            kinds,
+            done,
+        } => match store.append(id, Some(expected_len), date, kinds) {
+            Ok(_) => Action::Written {
+                id,
+                dossier: store.load(id).map_err(|e| e.to_string()),
+                done,
+                generation: store.generation_hint(),
+            },
+            Err(StoreError::Stale { newer, .. }) => Action::Stale {
+                id,
+                newer,
+                reloaded: store.load(id).map_err(|e| e.to_string()),
+            },
+            Err(e) => Action::WriteFailed(e.to_string()),
+        },
+        Effect::Create { new, done } => match store.create(*new) {
+            Ok(id) => Action::Written {
+                id,
+                dossier: store.load(id).map_err(|e| e.to_string()),
+                done,
+                generation: store.generation_hint(),
+            },
+            Err(e) => Action::WriteFailed(e.to_string()),
+        },
+    }
+}
+
+/// Feeds an action and every follow-up produced by its effects.
+pub fn dispatch<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    store: &Store,
+    action: Action,
+) -> io::Result<()> {
+    let mut queue = VecDeque::from([action]);
+    while let Some(a) = queue.pop_front() {
+        for effect in update(state, a) {
+            // Show "saving…" before a call that may wait up to the lock timeout.
+            terminal.draw(|f| ui::render(f, state))?;
+            queue.push_back(run_effect(store, effect));
+        }
+    }
+    Ok(())
+}
+
+pub struct LoopOptions {
+    /// How often to look for other users' writes (None: never).
+    pub refresh: Option<Duration>,
+    pub tick: Duration,
+}
+
+impl Default for LoopOptions {
+    fn default() -> Self {
+        LoopOptions {
+            refresh: Some(Duration::from_secs(2)),
+            tick: Duration::from_millis(250),
+        }
+    }
+}
+
+pub fn run_loop<B: Backend, E: EventSource>(
+    terminal: &mut Terminal<B>,
+    events: &mut E,
+    state: &mut State,
+    store: &Store,
+    stop: &AtomicBool,
+    opts: &LoopOptions,
+) -> io::Result<()> {
+    let size = terminal.size()?;
+    update(state, Action::Resize(size.width, size.height));
+    dispatch(terminal, state, store, Action::Command(crate::app::Command::Reload))?;
+    state.notice = None;
+    let mut last_check = Instant::now();
+    loop {
+        terminal.draw(|f| ui::render(f, state))?;
+        if state.quit || stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        match events.next(opts.tick)? {
+            Some(Event::Key(k)) => {
+                if let Some(a) = key_to_action(state, k) {
+                    dispatch(terminal, state, store, a)?;
+                }
+            }
+            Some(Event::Resize(w, h)) => {
+                update(state, Action::Resize(w, h));
+                // Some terminals leave garbage on resize; a full repaint is cheap.
+                terminal.clear()?;
+            }
+            Some(_) => {}
+            None => {
+                if let Some(every) = opts.refresh {
+                    // Only a cheap side-file read; never while the user is mid-form.
+                    if last_check.elapsed() >= every && state.popup.is_none() {
+                        last_check = Instant::now();
+                        if store.generation_hint().is_some_and(|g| g > state.generation) {
+                            dispatch(terminal, state, store, Action::ExternalChange)?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Turns a rendered buffer into plain text and a colour SVG, for `screenshots/` and the README.
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+/// Width of a cell's symbol, so that a wide character hides the cell it covers.
+fn symbol_width(s: &str) -> usize {
+    ratatui::text::Span::raw(s).width()
+}
+
+/// The screen as text, one line per row, trailing spaces trimmed.
+pub fn buffer_to_text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = symbol_width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+const DEFAULT_FG: &str = "#d0d0d0";
+const DEFAULT_BG: &str = "#1c1c1c";
+
+/// xterm's default palette for the 16 named colours (the SVG has to pick some values).
+fn hex(c: Color, fg: bool) -> String {
+    let s = match c {
+        Color::Reset => {
+            if fg {
+                DEFAULT_FG
+            } else {
+                DEFAULT_BG
+            }
+        }
+        Color::Black => "#000000",
+        Color::Red => "#cd0000",
+        Color::Green => "#00cd00",
+        Color::Yellow => "#cdcd00",
+        Color::Blue => "#0000ee",
+        Color::Magenta => "#cd00cd",
+        Color::Cyan => "#00cdcd",
+        Color::Gray => "#e5e5e5",
+        Color::DarkGray => "#7f7f7f",
+        Color::LightRed => "#ff5555",
+        Color::LightGreen => "#55ff55",
+        Color::LightYellow => "#ffff55",
+        Color::LightBlue => "#5c5cff",
+        Color::LightMagenta => "#ff55ff",
+        Color::LightCyan => "#55ffff",
+        Color::White => "#ffffff",
+        Color::Rgb(r, g, b) => return format!("#{r:02x}{g:02x}{b:02x}"),
+        Color::Indexed(i) => return format!("#{i:02x}{i:02x}{i:02x}"),
+    };
+    s.to_string()
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Keep columns aligned in SVG viewers that collapse spaces.
+            ' ' | '\u{a0}' | '\u{202f}' => out.push('\u{a0}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CELL_W: f32 = 8.4;
+const CELL_H: f32 = 17.0;
+
+/// A self-contained SVG: one background rectangle per run of equal background, one `<text>` per
+/// cell run of equal style (positioned per cell so wide glyphs cannot shift the grid).
+pub fn buffer_to_svg(buf: &Buffer) -> String {
+    let area = buf.area;
+    let (w, h) = (area.width as f32 * CELL_W, area.height as f32 * CELL_H);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.1} {h:.1}\">\n"
+    ));
+    out.push_str(&format!(
+        "<rect width=\"100%\" height=\"100%\" fill=\"{DEFAULT_BG}\"/>\n<g font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"14\" xml:space=\"preserve\">\n"
+    ));
+    for y in area.top()..area.bottom() {
+        let py = (y - area.top()) as f32 * CELL_H;
+        // Background runs.
+        let mut x = area.left();
+        while x < area.right() {
+            let cell = &buf[(x, y)];
+            let reversed = cell.modifier.contains(Modifier::REVERSED);
+            let bg = if reversed { hex(cell.fg, true) } else { hex(cell.bg, false) };
+            let start = x;
+            while x < area.right() {
+                let c = &buf[(x, y)];
+                let r = c.modifier.contains(Modifier::REVERSED);
+                let b = if r { hex(c.fg, true) } else { hex(c.bg, false) };
+                if b != bg {
+                    break;
+                }
+                x += 1;
+            }
+            if bg != DEFAULT_BG {
+                out.push_str(&format!(
+                    "<rect x=\"{:.1}\" y=\"{py:.1}\" width=\"{:.1}\" height=\"{CELL_H:.1}\" fill=\"{bg}\"/>\n",
+                    (start - area.left()) as f32 * CELL_W,
+                    (x - start) as f32 * CELL_W
+                ));
+            }
+        }
+        // Text, cell by cell, grouped by style.
+        let mut skip = 0usize;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let cell = &buf[(x, y)];
+            let sym = cell.symbol();
+            skip = symbol_width(sym).saturating_sub(1);
+            if sym.trim().is_empty() {
+                continue;
+            }
+            let reversed = cell.modifier.contains(Modifier::REVERSED);
+            let fg = if reversed { hex(cell.bg, false) } else { hex(cell.fg, true) };
+            let mut attrs = format!("fill=\"{fg}\"");
+            if cell.modifier.contains(Modifier::BOLD) {
+                attrs.push_str(" font-weight=\"bold\"");
+            }
+            let mut deco = vec![];
+            if cell.modifier.contains(Modifier::UNDERLINED) {
+                deco.push("underline");
+            }
+            if cell.modifier.contains(Modifier::CROSSED_OUT) {
+                deco.push("line-through");
+            }
+            if !deco.is_empty() {
+                attrs.push_str(&format!(" text-decoration=\"{}\"", deco.join(" ")));
+            }
+            out.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{:.1}\" {attrs}>{}</text>\n",
+                (x - area.left()) as f32 * CELL_W,
+                py + CELL_H * 0.78,
+                escape(sym)
+            ));
+        }
+    }
+    out.push_str("</g>\n</svg>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    #[test]
+    fn text_and_svg_carry_content_and_colour() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 2));
+        buf.set_string(0, 0, "R2 <ACME>", Style::new().fg(Color::Black).bg(Color::Yellow));
+        buf.set_string(0, 1, "日本", Style::new());
+        let text = buffer_to_text(&buf);
+        assert_eq!(text, "R2 <ACME>\n日本\n");
+        let svg = buffer_to_svg(&buf);
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("&lt;"));
+        assert!(svg.contains("#cdcd00"), "yellow background present");
+        assert!(svg.contains("日"));
+    }
+}
