@@ -369,9 +369,14 @@ impl Keymap {
     /// The first key for a hint ("r relance"), if the command is reachable in that context.
     pub fn hint_key(&self, context: Context, command: Command) -> Option<KeyChord> {
         let keys = self.keys_for(context, command);
-        // Prefer a plain letter over arrows or ctrl chords: shortest to read in the status line.
+        // Leaving and confirming are taught by their usual keys (Esc, Enter); everything else by
+        // a plain letter, the shortest to read in the status line.
+        let prefer_named = matches!(
+            command,
+            Command::Back | Command::Cancel | Command::Submit | Command::Open | Command::NextField
+        );
         keys.iter()
-            .find(|k| k.is_typing())
+            .find(|k| k.is_typing() != prefer_named)
             .or_else(|| keys.first())
             .copied()
     }

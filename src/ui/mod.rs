@@ -41,7 +41,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         LayoutMode::Single => render_table(frame, body, state),
         LayoutMode::Side => {
             let [l, r] =
-                Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
                     .areas(body);
             render_table(frame, l, state);
             render_detail(frame, r, state);
@@ -105,6 +105,15 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     let mut l1 = vec![
         Span::styled(" recouvre ", th.title().add_modifier(Modifier::REVERSED)),
         Span::raw(" "),
+    ];
+    if state.view == View::Agenda {
+        l1.push(Span::styled(
+            format!(" {} ", t("tui.header.agenda")),
+            th.due_today().add_modifier(Modifier::REVERSED),
+        ));
+        l1.push(Span::raw(" "));
+    }
+    l1.extend([
         Span::styled(t("tui.header.outstanding").to_string(), th.label()),
         Span::styled(money(total), th.money()),
         Span::raw("  ·  "),
@@ -121,27 +130,30 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
         ),
         Span::raw("  ·  "),
         Span::styled(date(state.today), th.label()),
-    ];
-    if state.view == View::Agenda {
-        l1.push(Span::raw("  "));
-        l1.push(Span::styled(
-            format!(" {} ", t("tui.header.agenda")),
-            th.title().add_modifier(Modifier::REVERSED),
-        ));
-    }
+    ]);
     // Chips: count and amount per stage, in ladder order.
-    let mut chips = vec![Span::raw(" ")];
-    for stage in Stage::ALL {
-        let of: Vec<&&Entry> = open.iter().filter(|e| e.stage == stage).collect();
-        if of.is_empty() {
-            continue;
+    let build = |with_amount: bool| {
+        let mut chips = vec![Span::raw(" ")];
+        for stage in Stage::ALL {
+            let of: Vec<&&Entry> = open.iter().filter(|e| e.stage == stage).collect();
+            if of.is_empty() {
+                continue;
+            }
+            let amount: Decimal = of.iter().map(|e| e.balance.max(Decimal::ZERO)).sum();
+            chips.push(badge(th, stage));
+            let text = if with_amount {
+                format!(" {} · {}  ", of.len(), money(amount))
+            } else {
+                format!(" {}  ", of.len())
+            };
+            chips.push(Span::styled(text, th.stage_text(stage)));
         }
-        let amount: Decimal = of.iter().map(|e| e.balance.max(Decimal::ZERO)).sum();
-        chips.push(badge(th, stage));
-        chips.push(Span::styled(
-            format!(" {} · {}  ", of.len(), money(amount)),
-            th.stage_text(stage),
-        ));
+        chips
+    };
+    // Amounts when they fit; otherwise counts only, so no stage falls off the edge.
+    let mut chips = build(true);
+    if Line::from(chips.clone()).width() > area.width as usize {
+        chips = build(false);
     }
     frame.render_widget(
         Paragraph::new(vec![Line::from(l1), Line::from(chips)]),
@@ -229,7 +241,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         widths.push(Constraint::Length(4));
         titles.push(t("tui.col.open").into());
     }
-    widths.extend([Constraint::Length(14), Constraint::Length(5), Constraint::Length(24)]);
+    widths.extend([Constraint::Length(13), Constraint::Length(5), Constraint::Length(24)]);
     titles.extend([
         t("tui.col.balance").to_string(),
         t("tui.col.dpd").to_string(),
@@ -544,11 +556,34 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
         &[("id", &e.id()), ("debtor", &e.debtor())],
     );
     let blk = block(th, title, focused);
-    let inner_h = blk.inner(area).height as usize;
+    let inner = blk.inner(area);
     let lines = detail_lines(state, e);
-    let max_scroll = lines.len().saturating_sub(inner_h);
+    let max_scroll = wrapped_height(&lines, inner.width).saturating_sub(inner.height as usize);
     let scroll = (state.detail_scroll as usize).min(max_scroll) as u16;
-    frame.render_widget(Paragraph::new(lines).block(blk).scroll((scroll, 0)), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(blk)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+/// Rows the lines take once wrapped; word wrapping can take a little more than a plain cut, so
+/// this errs on the generous side (scrolling a line too far is harmless, too short hides text).
+fn wrapped_height(lines: &[Line], width: u16) -> usize {
+    let w = width.max(1) as usize;
+    lines
+        .iter()
+        .map(|l| {
+            let n = l.width();
+            if n <= w {
+                1
+            } else {
+                n.div_ceil(w) + 1
+            }
+        })
+        .sum()
 }
 
 /// Hints for the status line, taken from the active keymap so they can never drift.
@@ -556,6 +591,7 @@ fn hints(state: &State) -> Vec<(String, String)> {
     let ctx = state.context();
     let cmds: &[Command] = match ctx {
         Context::List | Context::Global => &[
+            Command::Help,
             Command::Open,
             Command::NextDue,
             Command::Relance,
@@ -567,10 +603,10 @@ fn hints(state: &State) -> Vec<(String, String)> {
             Command::Undo,
             Command::Agenda,
             Command::Filter,
-            Command::Help,
             Command::Quit,
         ],
         Context::Detail => &[
+            Command::Help,
             Command::Back,
             Command::Down,
             Command::NextDue,
@@ -580,7 +616,6 @@ fn hints(state: &State) -> Vec<(String, String)> {
             Command::Notice,
             Command::Note,
             Command::Undo,
-            Command::Help,
         ],
         Context::Form => &[Command::Submit, Command::NextField, Command::Cancel],
         Context::Editor => &[Command::Submit, Command::NextField, Command::Cancel],
@@ -696,10 +731,17 @@ fn render_help(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
     let r = centered(area, 84, area.height.saturating_sub(2));
     let blk = block(th, t("tui.help.title").to_string(), true);
     let lines = help_lines(state);
-    let inner_h = blk.inner(r).height as usize;
-    let scroll = (scroll as usize).min(lines.len().saturating_sub(inner_h)) as u16;
+    let inner = blk.inner(r);
+    let max = wrapped_height(&lines, inner.width).saturating_sub(inner.height as usize);
+    let scroll = (scroll as usize).min(max) as u16;
     frame.render_widget(Clear, r);
-    frame.render_widget(Paragraph::new(lines).block(blk).scroll((scroll, 0)), r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(blk)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        r,
+    );
 }
 
 fn submit_hint(state: &State, ctx: Context) -> Line<'static> {

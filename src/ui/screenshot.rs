@@ -122,7 +122,19 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
                 ));
             }
         }
-        // Text, cell by cell, grouped by style.
+        // Text runs of one style; every glyph gets its own x so wide glyphs cannot shift the grid.
+        let mut run: Option<(String, Vec<f32>, String)> = None;
+        let flush = |run: &mut Option<(String, Vec<f32>, String)>, out: &mut String| {
+            if let Some((attrs, xs, text)) = run.take() {
+                let xs: Vec<String> = xs.iter().map(|x| format!("{x:.1}")).collect();
+                out.push_str(&format!(
+                    "<text x=\"{}\" y=\"{:.1}\" {attrs}>{}</text>\n",
+                    xs.join(" "),
+                    py + CELL_H * 0.78,
+                    text
+                ));
+            }
+        };
         let mut skip = 0usize;
         for x in area.left()..area.right() {
             if skip > 0 {
@@ -133,6 +145,7 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
             let sym = cell.symbol();
             skip = symbol_width(sym).saturating_sub(1);
             if sym.trim().is_empty() {
+                flush(&mut run, &mut out);
                 continue;
             }
             let reversed = cell.modifier.contains(Modifier::REVERSED);
@@ -151,13 +164,19 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
             if !deco.is_empty() {
                 attrs.push_str(&format!(" text-decoration=\"{}\"", deco.join(" ")));
             }
-            out.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" {attrs}>{}</text>\n",
-                (x - area.left()) as f32 * CELL_W,
-                py + CELL_H * 0.78,
-                escape(sym)
-            ));
+            let px = (x - area.left()) as f32 * CELL_W;
+            match &mut run {
+                Some((a, xs, text)) if *a == attrs => {
+                    xs.push(px);
+                    text.push_str(&escape(sym));
+                }
+                _ => {
+                    flush(&mut run, &mut out);
+                    run = Some((attrs, vec![px], escape(sym)));
+                }
+            }
         }
+        flush(&mut run, &mut out);
     }
     out.push_str("</g>\n</svg>\n");
     out
