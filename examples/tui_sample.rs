@@ -15,7 +15,10 @@ fn main() -> anyhow::Result<()> {
     let mut db: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut val = || args.next().ok_or_else(|| anyhow::anyhow!("{a} needs a value"));
+        let mut val = || {
+            args.next()
+                .ok_or_else(|| anyhow::anyhow!("{a} needs a value"))
+        };
         match a.as_str() {
             "--keymap" => ui.keymap = val()?,
             "--keymap-file" => ui.keymap_file = Some(val()?.into()),

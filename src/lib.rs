@@ -3,11 +3,11 @@
 //! Layers: `domain` (pure rules), `storage` (sled behind one store type), `cli` and `tui` (the
 //! user interfaces), `config` (files the user edits), `i18n` (every user-facing string).
 
+pub mod app;
 pub mod domain;
 pub mod i18n;
 pub mod identity;
-pub mod storage;
-pub mod app;
 pub mod keymap;
+pub mod storage;
 pub mod tui;
 pub mod ui;

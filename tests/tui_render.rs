@@ -100,7 +100,8 @@ fn help_is_generated_from_the_keymap() {
     insta::assert_snapshot!("help", t.backend());
     // Rebinding a key changes the help: nothing is hand-written.
     let mut km = recouvre::keymap::Keymap::named("default").unwrap();
-    km.apply_overrides("test.toml", "[global]\nF = \"payment\"\n").unwrap();
+    km.apply_overrides("test.toml", "[global]\nF = \"payment\"\n")
+        .unwrap();
     s.keymap = std::sync::Arc::new(km);
     let t = draw(&mut s, 120, 40);
     assert!(text(&t).contains("F, p"), "{}", text(&t));
@@ -115,8 +116,10 @@ fn payment_form_with_error() {
     press(&mut s, KeyCode::Enter);
     let t = draw(&mut s, 120, 36);
     insta::assert_snapshot!("form_payment_error", t.backend());
-    assert!(text(&t).contains("« 12,345 » a plus de deux décimales")
-        || text(&t).contains("« 12,345 » n'est pas un montant valide"));
+    assert!(
+        text(&t).contains("« 12,345 » a plus de deux décimales")
+            || text(&t).contains("« 12,345 » n'est pas un montant valide")
+    );
 }
 
 #[test]
@@ -173,12 +176,22 @@ fn relance_confirmation() {
 #[test]
 fn status_line_reports_done_and_errors() {
     let mut s = st();
-    update(&mut s, Action::WriteFailed("La base /srv/recouvre est occupée par bob".into()));
+    update(
+        &mut s,
+        Action::WriteFailed("La base /srv/recouvre est occupée par bob".into()),
+    );
     let t = draw(&mut s, 120, 30);
-    assert!(text(&t).contains("Erreur : Rien n'a été enregistré : La base /srv/recouvre est occupée par bob"));
-    update(&mut s, Action::Loaded(Err("Enregistrement illisible (journal/3#2)".into())));
+    assert!(text(&t)
+        .contains("Erreur : Rien n'a été enregistré : La base /srv/recouvre est occupée par bob"));
+    update(
+        &mut s,
+        Action::Loaded(Err("Enregistrement illisible (journal/3#2)".into())),
+    );
     update(&mut s, Action::Loaded(Ok(Default::default())));
-    update(&mut s, Action::Loaded(Err("Enregistrement illisible (journal/3#2)".into())));
+    update(
+        &mut s,
+        Action::Loaded(Err("Enregistrement illisible (journal/3#2)".into())),
+    );
     insta::assert_snapshot!("load_error", draw(&mut s, 100, 24).backend());
 }
 
@@ -229,7 +242,11 @@ fn colours(buf: &Buffer) -> Vec<Color> {
 #[test]
 fn no_color_uses_no_colour_at_all() {
     let mut s = st();
-    s.theme = Theme::resolve(recouvre::ui::theme::ColorMode::Auto, Some("1"), Some("xterm-256color"));
+    s.theme = Theme::resolve(
+        recouvre::ui::theme::ColorMode::Auto,
+        Some("1"),
+        Some("xterm-256color"),
+    );
     assert_eq!(s.theme.palette, Palette::Mono);
     press(&mut s, KeyCode::Char('p'));
     typ(&mut s, "abc");

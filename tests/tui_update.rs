@@ -54,7 +54,10 @@ fn select(s: &mut State, debtor: &str) {
 }
 
 fn notice(s: &State) -> String {
-    s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+    s.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
 }
 
 fn form_error(s: &State, id: &str) -> Option<String> {
@@ -154,7 +157,10 @@ fn agenda_shows_only_due_and_overdue() {
     let mut s = st();
     cmd(&mut s, Command::Agenda);
     assert_eq!(s.view, View::Agenda);
-    assert_eq!(names(&s), ["Boulangerie Martin", "Jean Dupont", "ACME SARL"]);
+    assert_eq!(
+        names(&s),
+        ["Boulangerie Martin", "Jean Dupont", "ACME SARL"]
+    );
     assert_eq!(s.due_counts(), (1, 2));
     cmd(&mut s, Command::Back);
     assert_eq!(s.view, View::List);
@@ -257,7 +263,10 @@ fn relance_asks_confirmation_then_writes_next_level() {
     let mut s = st();
     select(&mut s, "ACME SARL");
     let len = s.current().unwrap().dossier.state.journal_len;
-    assert!(press(&mut s, KeyCode::Char('r')).is_empty(), "nothing written before confirming");
+    assert!(
+        press(&mut s, KeyCode::Char('r')).is_empty(),
+        "nothing written before confirming"
+    );
     assert!(matches!(s.popup, Some(Popup::Confirm(_))));
     let (id, expected, date, kind, done) = single_append(press(&mut s, KeyCode::Enter));
     assert_eq!(id, 1);
@@ -289,7 +298,11 @@ fn relance_refused_after_notice_and_on_settled_dossier() {
     select(&mut s, "Jean Dupont");
     press(&mut s, KeyCode::Char('r'));
     assert!(s.popup.is_none());
-    assert!(notice(&s).contains("mise en demeure est déjà partie"), "{}", notice(&s));
+    assert!(
+        notice(&s).contains("mise en demeure est déjà partie"),
+        "{}",
+        notice(&s)
+    );
     cmd(&mut s, Command::ToggleClosed);
     select(&mut s, "Transports Lemoine");
     press(&mut s, KeyCode::Char('r'));
@@ -305,7 +318,10 @@ fn payment_form_shows_exact_parse_error_and_writes_only_when_valid() {
     typ(&mut s, "12,345");
     assert!(press(&mut s, KeyCode::Enter).is_empty());
     let err = form_error(&s, "amount").expect("error beside the amount");
-    assert!(err.contains("« 12,345 »") && err.contains("Montant"), "{err}");
+    assert!(
+        err.contains("« 12,345 »") && err.contains("Montant"),
+        "{err}"
+    );
     // Editing the field clears its error; a future date is refused.
     for _ in 0..6 {
         press(&mut s, KeyCode::Backspace);
@@ -318,7 +334,9 @@ fn payment_form_shows_exact_parse_error_and_writes_only_when_valid() {
     }
     typ(&mut s, "2099-01-01");
     assert!(press(&mut s, KeyCode::Enter).is_empty());
-    assert!(form_error(&s, "date").unwrap().contains("après aujourd'hui"));
+    assert!(form_error(&s, "date")
+        .unwrap()
+        .contains("après aujourd'hui"));
     for _ in 0..10 {
         press(&mut s, KeyCode::Backspace);
     }
@@ -334,7 +352,10 @@ fn payment_form_shows_exact_parse_error_and_writes_only_when_valid() {
             reference: Some("VIR 123".into())
         }
     );
-    assert_eq!(done, "Paiement de 1\u{a0}000,50\u{a0}€ enregistré pour ACME SARL.");
+    assert_eq!(
+        done,
+        "Paiement de 1\u{a0}000,50\u{a0}€ enregistré pour ACME SARL."
+    );
 }
 
 #[test]
@@ -350,10 +371,7 @@ fn contestation_requires_text_and_records_reason() {
     press(&mut s, KeyCode::Enter);
     typ(&mut s, "reçu");
     let submit = recouvre::keymap::KeyChord::parse("ctrl-s").unwrap();
-    assert_eq!(
-        s.keymap.lookup(s.context(), &submit),
-        Some(Command::Submit)
-    );
+    assert_eq!(s.keymap.lookup(s.context(), &submit), Some(Command::Submit));
     let (_, _, _, kind, done) = single_append(cmd(&mut s, Command::Submit));
     assert_eq!(
         kind,
@@ -388,7 +406,10 @@ fn notice_form_checks_the_time_to_pay_and_picks_channel() {
     };
     assert_eq!(channel, Channel::Commissaire);
     assert_eq!(deadline, fixtures::today() + Duration::days(15));
-    assert!(done.contains("commissaire de justice") && done.contains("10/12/2026"), "{done}");
+    assert!(
+        done.contains("commissaire de justice") && done.contains("10/12/2026"),
+        "{done}"
+    );
 }
 
 #[test]
@@ -434,10 +455,19 @@ fn note_and_call() {
     assert!(done.starts_with("Appel enregistré"));
     press(&mut s, KeyCode::Esc);
     press(&mut s, KeyCode::Char('t'));
-    assert!(cmd(&mut s, Command::Submit).is_empty(), "empty note refused");
+    assert!(
+        cmd(&mut s, Command::Submit).is_empty(),
+        "empty note refused"
+    );
     typ(&mut s, "x");
     let (_, _, _, kind, _) = single_append(cmd(&mut s, Command::Submit));
-    assert!(matches!(kind, EventKind::Note { kind: NoteKind::Note, .. }));
+    assert!(matches!(
+        kind,
+        EventKind::Note {
+            kind: NoteKind::Note,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -554,7 +584,10 @@ fn stale_write_reloads_and_says_who_did_what() {
         },
     );
     let n = notice(&s);
-    assert!(n.contains("carole") && n.contains("Relance 2 (e-mail)"), "{n}");
+    assert!(
+        n.contains("carole") && n.contains("Relance 2 (e-mail)"),
+        "{n}"
+    );
     assert!(n.contains("n'a pas été enregistrée"), "{n}");
     assert_eq!(s.entry(1).unwrap().stage, Stage::Relance2);
     assert!(s.popup.is_none());
@@ -566,7 +599,10 @@ fn failed_write_keeps_the_form_for_a_retry() {
     press(&mut s, KeyCode::Char('p'));
     typ(&mut s, "10");
     assert_eq!(press(&mut s, KeyCode::Enter).len(), 1);
-    update(&mut s, Action::WriteFailed("La base /x est occupée par bob".into()));
+    update(
+        &mut s,
+        Action::WriteFailed("La base /x est occupée par bob".into()),
+    );
     assert!(matches!(s.popup, Some(Popup::Form(_))));
     assert!(notice(&s).contains("Rien n'a été enregistré : La base /x est occupée par bob"));
     assert_eq!(press(&mut s, KeyCode::Enter).len(), 1, "Enter retries");
@@ -584,8 +620,14 @@ fn load_errors_are_state_not_crashes() {
     // Actions on nothing say so.
     press(&mut s, KeyCode::Char('p'));
     assert!(notice(&s).contains("Aucun dossier"));
-    assert!(matches!(cmd(&mut s, Command::Reload)[..], [Effect::LoadAll]));
-    assert!(matches!(update(&mut s, Action::ExternalChange)[..], [Effect::LoadAll]));
+    assert!(matches!(
+        cmd(&mut s, Command::Reload)[..],
+        [Effect::LoadAll]
+    ));
+    assert!(matches!(
+        update(&mut s, Action::ExternalChange)[..],
+        [Effect::LoadAll]
+    ));
 }
 
 #[test]

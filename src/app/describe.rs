@@ -1,6 +1,8 @@
 //! Words for domain values (stages, channels, events), shared by the list, the detail and messages.
 
-use crate::domain::event::{Channel, ContestationOutcome, Event, EventKind, HandOver, InjonctionStep};
+use crate::domain::event::{
+    Channel, ContestationOutcome, Event, EventKind, HandOver, InjonctionStep,
+};
 use crate::domain::fold::Stage;
 use crate::domain::model::DebtorType;
 use crate::domain::schedule::NextActionKind;
@@ -31,7 +33,8 @@ pub fn step_label(s: InjonctionStep) -> String {
 
 pub fn next_label(k: &NextActionKind) -> String {
     match k {
-        NextActionKind::CheckInstalment { amount } | NextActionKind::MissedInstalment { amount } => {
+        NextActionKind::CheckInstalment { amount }
+        | NextActionKind::MissedInstalment { amount } => {
             format!("{} {}", tk("next", k.slug()), money(*amount))
         }
         _ => tk("next", k.slug()),
@@ -94,13 +97,19 @@ pub fn event_text(kind: &EventKind) -> String {
             channel, deadline, ..
         } => tf(
             "tui.event.notice",
-            &[("channel", &channel_label(*channel)), ("date", &date(*deadline))],
+            &[
+                ("channel", &channel_label(*channel)),
+                ("date", &date(*deadline)),
+            ],
         ),
         EventKind::LastNoticeSent {
             channel, deadline, ..
         } => tf(
             "tui.event.last_notice",
-            &[("channel", &channel_label(*channel)), ("date", &date(*deadline))],
+            &[
+                ("channel", &channel_label(*channel)),
+                ("date", &date(*deadline)),
+            ],
         ),
         EventKind::AcknowledgementReceived { .. } => t("tui.event.ar").to_string(),
         EventKind::Injonction { step, .. } => {
@@ -193,18 +202,49 @@ mod tests {
             keys.push(format!("tui.hint.{}", c.name()));
         }
         for n in [
-            "relance_1", "relance_2", "relance_3", "mise_en_demeure", "last_notice",
-            "file_injonction", "await_order", "serve_order", "await_opposition", "enforce",
-            "prepare_hearing", "follow_up_handover", "review_contestation", "check_promise",
-            "check_instalment", "missed_instalment", "confirm_settlement",
+            "relance_1",
+            "relance_2",
+            "relance_3",
+            "mise_en_demeure",
+            "last_notice",
+            "file_injonction",
+            "await_order",
+            "serve_order",
+            "await_opposition",
+            "enforce",
+            "prepare_hearing",
+            "follow_up_handover",
+            "review_contestation",
+            "check_promise",
+            "check_instalment",
+            "missed_instalment",
+            "confirm_settlement",
         ] {
             keys.push(format!("tui.next.{n}"));
         }
         for e in [
-            "created", "item_added", "credit_note", "relance", "contestation",
-            "contestation_resolved", "payment", "promise", "payment_plan", "notice",
-            "last_notice", "ar", "injonction", "handover", "note", "call", "acknowledgment",
-            "cost", "assign", "close", "reopen", "cancel",
+            "created",
+            "item_added",
+            "credit_note",
+            "relance",
+            "contestation",
+            "contestation_resolved",
+            "payment",
+            "promise",
+            "payment_plan",
+            "notice",
+            "last_notice",
+            "ar",
+            "injonction",
+            "handover",
+            "note",
+            "call",
+            "acknowledgment",
+            "cost",
+            "assign",
+            "close",
+            "reopen",
+            "cancel",
         ] {
             keys.push(format!("tui.event_short.{e}"));
         }
@@ -219,10 +259,7 @@ mod tests {
     fn badges_are_short() {
         for s in Stage::ALL {
             let b = stage_badge(s);
-            assert!(
-                ratatui::text::Span::raw(b.as_str()).width() <= 6,
-                "{b}"
-            );
+            assert!(ratatui::text::Span::raw(b.as_str()).width() <= 6, "{b}");
         }
     }
 }

@@ -68,8 +68,23 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                 item("F-2026-118", d(40), d(10), "980.00"),
             ],
             events: vec![
-                (d(10), "alice", EventKind::RelanceSent { level: 1, channel: Channel::Email, letter: None }),
-                (d(5), "bob", EventKind::Note { kind: NoteKind::PhoneCall, text: "Promet un virement la semaine prochaine".into() }),
+                (
+                    d(10),
+                    "alice",
+                    EventKind::RelanceSent {
+                        level: 1,
+                        channel: Channel::Email,
+                        letter: None,
+                    },
+                ),
+                (
+                    d(5),
+                    "bob",
+                    EventKind::Note {
+                        kind: NoteKind::PhoneCall,
+                        text: "Promet un virement la semaine prochaine".into(),
+                    },
+                ),
             ],
         },
         Spec {
@@ -85,9 +100,35 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
             created: d(60),
             items: vec![item("F-2026-033", d(70), d(40), "349.90")],
             events: vec![
-                (d(37), "alice", EventKind::RelanceSent { level: 1, channel: Channel::Email, letter: None }),
-                (d(30), "alice", EventKind::RelanceSent { level: 2, channel: Channel::Letter, letter: None }),
-                (d(25), "alice", EventKind::NoticeSent { channel: Channel::Lrar, deadline: d(10), tracking: Some("1A 234 567 8901 2".into()), letter: None, overrides: vec![] }),
+                (
+                    d(37),
+                    "alice",
+                    EventKind::RelanceSent {
+                        level: 1,
+                        channel: Channel::Email,
+                        letter: None,
+                    },
+                ),
+                (
+                    d(30),
+                    "alice",
+                    EventKind::RelanceSent {
+                        level: 2,
+                        channel: Channel::Letter,
+                        letter: None,
+                    },
+                ),
+                (
+                    d(25),
+                    "alice",
+                    EventKind::NoticeSent {
+                        channel: Channel::Lrar,
+                        deadline: d(10),
+                        tracking: Some("1A 234 567 8901 2".into()),
+                        letter: None,
+                        overrides: vec![],
+                    },
+                ),
             ],
         },
         Spec {
@@ -96,15 +137,36 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
             created: d(35),
             items: vec![item("F-2026-077", d(60), d(30), "2750.00")],
             events: vec![
-                (d(24), "bob", EventKind::RelanceSent { level: 1, channel: Channel::Email, letter: None }),
-                (d(6), "bob", EventKind::ContestationReceived { reason: "Qualité".into(), text: "Pièces livrées non conformes".into(), review: Some(today + Duration::days(9)) }),
+                (
+                    d(24),
+                    "bob",
+                    EventKind::RelanceSent {
+                        level: 1,
+                        channel: Channel::Email,
+                        letter: None,
+                    },
+                ),
+                (
+                    d(6),
+                    "bob",
+                    EventKind::ContestationReceived {
+                        reason: "Qualité".into(),
+                        text: "Pièces livrées non conformes".into(),
+                        review: Some(today + Duration::days(9)),
+                    },
+                ),
             ],
         },
         Spec {
             debtor: debtor(5, "Hôtel Belvédère", DebtorType::B2b),
             kind: DossierKind::Invoices,
             created: d(5),
-            items: vec![item("F-2026-140", d(5), today + Duration::days(25), "5600.00")],
+            items: vec![item(
+                "F-2026-140",
+                d(5),
+                today + Duration::days(25),
+                "5600.00",
+            )],
             events: vec![],
         },
         Spec {
@@ -113,12 +175,60 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
             created: d(120),
             items: vec![item("F-2026-012", d(150), d(120), "18450.00")],
             events: vec![
-                (d(115), "alice", EventKind::RelanceSent { level: 1, channel: Channel::Email, letter: None }),
-                (d(105), "alice", EventKind::RelanceSent { level: 2, channel: Channel::Letter, letter: None }),
-                (d(95), "alice", EventKind::RelanceSent { level: 3, channel: Channel::Letter, letter: None }),
-                (d(90), "alice", EventKind::NoticeSent { channel: Channel::Commissaire, deadline: d(75), tracking: None, letter: None, overrides: vec![] }),
-                (d(60), "alice", EventKind::Injonction { step: InjonctionStep::RequestFiled, note: None }),
-                (d(20), "alice", EventKind::Injonction { step: InjonctionStep::OrderIssued, note: None }),
+                (
+                    d(115),
+                    "alice",
+                    EventKind::RelanceSent {
+                        level: 1,
+                        channel: Channel::Email,
+                        letter: None,
+                    },
+                ),
+                (
+                    d(105),
+                    "alice",
+                    EventKind::RelanceSent {
+                        level: 2,
+                        channel: Channel::Letter,
+                        letter: None,
+                    },
+                ),
+                (
+                    d(95),
+                    "alice",
+                    EventKind::RelanceSent {
+                        level: 3,
+                        channel: Channel::Letter,
+                        letter: None,
+                    },
+                ),
+                (
+                    d(90),
+                    "alice",
+                    EventKind::NoticeSent {
+                        channel: Channel::Commissaire,
+                        deadline: d(75),
+                        tracking: None,
+                        letter: None,
+                        overrides: vec![],
+                    },
+                ),
+                (
+                    d(60),
+                    "alice",
+                    EventKind::Injonction {
+                        step: InjonctionStep::RequestFiled,
+                        note: None,
+                    },
+                ),
+                (
+                    d(20),
+                    "alice",
+                    EventKind::Injonction {
+                        step: InjonctionStep::OrderIssued,
+                        note: None,
+                    },
+                ),
             ],
         },
         Spec {
@@ -127,9 +237,30 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
             created: d(50),
             items: vec![item("F-2026-055", d(80), d(50), "760.00")],
             events: vec![
-                (d(44), "bob", EventKind::RelanceSent { level: 1, channel: Channel::Email, letter: None }),
-                (d(30), "bob", EventKind::PaymentReceived { amount: dec("760.00"), reference: Some("VIR 88213".into()) }),
-                (d(29), "bob", EventKind::Closed { reason: crate::domain::event::CloseReason::Paid }),
+                (
+                    d(44),
+                    "bob",
+                    EventKind::RelanceSent {
+                        level: 1,
+                        channel: Channel::Email,
+                        letter: None,
+                    },
+                ),
+                (
+                    d(30),
+                    "bob",
+                    EventKind::PaymentReceived {
+                        amount: dec("760.00"),
+                        reference: Some("VIR 88213".into()),
+                    },
+                ),
+                (
+                    d(29),
+                    "bob",
+                    EventKind::Closed {
+                        reason: crate::domain::event::CloseReason::Paid,
+                    },
+                ),
             ],
         },
         Spec {
@@ -141,12 +272,34 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                 item("LOYER-10", d(55), d(55), "1100.00"),
             ],
             events: vec![
-                (d(50), "alice", EventKind::PaymentPlanAgreed { instalments: vec![
-                    Instalment { due: d(20), amount: dec("550.00") },
-                    Instalment { due: today + Duration::days(10), amount: dec("550.00") },
-                    Instalment { due: today + Duration::days(40), amount: dec("1100.00") },
-                ] }),
-                (d(19), "alice", EventKind::PaymentReceived { amount: dec("550.00"), reference: None }),
+                (
+                    d(50),
+                    "alice",
+                    EventKind::PaymentPlanAgreed {
+                        instalments: vec![
+                            Instalment {
+                                due: d(20),
+                                amount: dec("550.00"),
+                            },
+                            Instalment {
+                                due: today + Duration::days(10),
+                                amount: dec("550.00"),
+                            },
+                            Instalment {
+                                due: today + Duration::days(40),
+                                amount: dec("1100.00"),
+                            },
+                        ],
+                    },
+                ),
+                (
+                    d(19),
+                    "alice",
+                    EventKind::PaymentReceived {
+                        amount: dec("550.00"),
+                        reference: None,
+                    },
+                ),
             ],
         },
     ]
@@ -170,9 +323,8 @@ pub fn dossiers(today: NaiveDate) -> Vec<LoadedDossier> {
         .into_iter()
         .enumerate()
         .map(|(i, spec)| {
-            let at = |d: NaiveDate| {
-                Utc.from_utc_datetime(&d.and_hms_opt(9, 30, 0).unwrap_or_default())
-            };
+            let at =
+                |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(9, 30, 0).unwrap_or_default());
             let mut kinds: Vec<(NaiveDate, &str, EventKind)> =
                 vec![(spec.created, "alice", created_event(&spec))];
             kinds.extend(

@@ -80,9 +80,12 @@ pub struct Choice {
 pub enum FieldKind {
     Line(LineInput),
     /// Multi-line free text, edited with tui-textarea (the "editor" keymap context).
-    Text(TextArea<'static>),
+    Text(Box<TextArea<'static>>),
     /// Cycled with ←/→ or space.
-    Choice { options: Vec<Choice>, index: usize },
+    Choice {
+        options: Vec<Choice>,
+        index: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -110,7 +113,7 @@ impl Field {
         Field {
             id,
             label,
-            kind: FieldKind::Text(ta),
+            kind: FieldKind::Text(Box::new(ta)),
             error: None,
         }
     }
@@ -273,9 +276,18 @@ mod tests {
     #[test]
     fn choice_cycles_and_picks_by_letter() {
         let opts = vec![
-            Choice { label: "LRAR".into(), value: "lrar".into() },
-            Choice { label: "Commissaire".into(), value: "commissaire".into() },
-            Choice { label: "Avocat".into(), value: "avocat".into() },
+            Choice {
+                label: "LRAR".into(),
+                value: "lrar".into(),
+            },
+            Choice {
+                label: "Commissaire".into(),
+                value: "commissaire".into(),
+            },
+            Choice {
+                label: "Avocat".into(),
+                value: "avocat".into(),
+            },
         ];
         let mut f = Field::choice("c", "Canal".into(), opts, 0);
         f.handle(&key(KeyCode::Right));

@@ -236,7 +236,9 @@ impl State {
     }
 
     pub fn current(&self) -> Option<&Entry> {
-        self.visible.get(self.cursor).and_then(|i| self.entries.get(*i))
+        self.visible
+            .get(self.cursor)
+            .and_then(|i| self.entries.get(*i))
     }
 
     pub fn entry(&self, id: DossierId) -> Option<&Entry> {

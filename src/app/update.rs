@@ -537,7 +537,10 @@ fn dossier_command(state: &mut State, cmd: Command) {
 fn relance_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
     let st = &e.dossier.state;
     if st.notice.is_some() || st.injonction.is_some() {
-        return Err(tf("tui.error.relance_after_notice", &[("debtor", &e.debtor())]));
+        return Err(tf(
+            "tui.error.relance_after_notice",
+            &[("debtor", &e.debtor())],
+        ));
     }
     let level = st.relance_level() + 1;
     if level > 3 {
@@ -555,7 +558,10 @@ fn relance_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
     let mut lines = vec![
         tf("tui.confirm.debtor", &[("debtor", &e.debtor())]),
         tf("tui.confirm.balance", &[("amount", &money(e.balance))]),
-        tf("tui.confirm.channel", &[("channel", &channel_label(channel))]),
+        tf(
+            "tui.confirm.channel",
+            &[("channel", &channel_label(channel))],
+        ),
         tf("tui.confirm.date", &[("date", &date(today))]),
     ];
     if let Some(n) = &e.next {
@@ -601,7 +607,10 @@ fn injonction_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
         lines.push(t("tui.confirm.no_notice").to_string());
     }
     Ok(Popup::Confirm(Confirm {
-        title: tf("tui.confirm.injonction_title", &[("step", &step_label(step))]),
+        title: tf(
+            "tui.confirm.injonction_title",
+            &[("step", &step_label(step))],
+        ),
         lines,
         write: PendingWrite::Append {
             id: e.id(),
@@ -634,7 +643,11 @@ fn undo_popup(e: &Entry) -> Result<Popup, String> {
             tf("tui.confirm.debtor", &[("debtor", &e.debtor())]),
             tf(
                 "tui.confirm.undo_what",
-                &[("what", &what), ("date", &date(ev.date)), ("user", &ev.user)],
+                &[
+                    ("what", &what),
+                    ("date", &date(ev.date)),
+                    ("user", &ev.user),
+                ],
             ),
             t("tui.confirm.undo_kept").to_string(),
         ],
@@ -643,10 +656,7 @@ fn undo_popup(e: &Entry) -> Result<Popup, String> {
             expected_len: st.journal_len,
             date: ev.date.max(st.created),
             kinds: vec![EventKind::Cancel { target: seq }],
-            done: tf(
-                "tui.done.undo",
-                &[("what", &what), ("debtor", &e.debtor())],
-            ),
+            done: tf("tui.done.undo", &[("what", &what), ("debtor", &e.debtor())]),
         },
     }))
 }
@@ -695,7 +705,11 @@ pub const NOTICE_DAYS_MIN: i64 = 7;
 pub const NOTICE_DAYS_MAX: i64 = 30;
 
 fn notice_form(e: &Entry, _today: NaiveDate) -> Form {
-    let suggested = e.next.as_ref().and_then(|n| n.channel).filter(|c| c.is_formal());
+    let suggested = e
+        .next
+        .as_ref()
+        .and_then(|n| n.channel)
+        .filter(|c| c.is_formal());
     let index = suggested
         .and_then(|c| FORMAL_CHANNELS.iter().position(|x| *x == c))
         .unwrap_or(0);
@@ -856,7 +870,10 @@ fn date_field(form: &mut Form, id: &str, today: NaiveDate, not_future: bool) -> 
         Ok(d) if not_future && d > today => {
             form.set_error(
                 id,
-                tf("tui.error.future_date", &[("field", &label), ("today", &date(today))]),
+                tf(
+                    "tui.error.future_date",
+                    &[("field", &label), ("today", &date(today))],
+                ),
             );
             None
         }
@@ -891,15 +908,14 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
     for f in &mut form.fields {
         f.error = None;
     }
-    let append = |t: &Target, date: NaiveDate, kinds: Vec<EventKind>, done: String| {
-        PendingWrite::Append {
+    let append =
+        |t: &Target, date: NaiveDate, kinds: Vec<EventKind>, done: String| PendingWrite::Append {
             id: t.id,
             expected_len: t.expected_len,
             date,
             kinds,
             done,
-        }
-    };
+        };
     match form.kind {
         FormKind::Payment => {
             let amount = amount_field(form, "amount");
@@ -1005,7 +1021,12 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
                 NoteKind::PhoneCall => "tui.done.call",
             };
             let done = tf(key, &[("debtor", &t.debtor)]);
-            Some(append(&t, today, vec![EventKind::Note { kind, text }], done))
+            Some(append(
+                &t,
+                today,
+                vec![EventKind::Note { kind, text }],
+                done,
+            ))
         }
         FormKind::AddDossier => {
             let name = required(form, "debtor");

@@ -104,10 +104,7 @@ impl KeyChord {
         let mut shift = false;
         let mut rest = s;
         // Peel modifiers; a lone "-" or "+" is itself a key.
-        loop {
-            let Some(pos) = rest.find(['-', '+']) else {
-                break;
-            };
+        while let Some(pos) = rest.find(['-', '+']) {
             if pos == 0 || pos + 1 >= rest.len() {
                 break;
             }
@@ -143,7 +140,10 @@ impl KeyChord {
             "plus" => ChordCode::Char('+'),
             "lt" => ChordCode::Char('<'),
             "gt" => ChordCode::Char('>'),
-            f if f.len() >= 2 && f.starts_with('f') && f[1..].chars().all(|c| c.is_ascii_digit()) => {
+            f if f.len() >= 2
+                && f.starts_with('f')
+                && f[1..].chars().all(|c| c.is_ascii_digit()) =>
+            {
                 match f[1..].parse::<u8>() {
                     Ok(n @ 1..=12) => ChordCode::F(n),
                     _ => return Err(input.to_string()),
@@ -211,10 +211,7 @@ impl KeyChord {
             ChordCode::Left => "←".to_string(),
             ChordCode::Right => "→".to_string(),
             ChordCode::Enter => "⏎".to_string(),
-            _ => {
-                let plain = KeyChord::plain(self.code).to_string();
-                plain
-            }
+            _ => KeyChord::plain(self.code).to_string(),
         };
         let mut out = String::new();
         if self.ctrl {
@@ -253,8 +250,23 @@ mod tests {
     #[test]
     fn display_round_trips() {
         for s in [
-            "j", "G", "?", "/", "ctrl-s", "alt-v", "shift-tab", "enter", "esc", "pgup", "pgdn",
-            "f5", "space", "home", "end", "+", "alt-<",
+            "j",
+            "G",
+            "?",
+            "/",
+            "ctrl-s",
+            "alt-v",
+            "shift-tab",
+            "enter",
+            "esc",
+            "pgup",
+            "pgdn",
+            "f5",
+            "space",
+            "home",
+            "end",
+            "+",
+            "alt-<",
         ] {
             let c = KeyChord::parse(s).unwrap();
             assert_eq!(KeyChord::parse(&c.to_string()).unwrap(), c, "{s}");

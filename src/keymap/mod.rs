@@ -164,7 +164,11 @@ fn parse_entries(file: &str, src: &str) -> Result<Vec<Entry>, KeymapError> {
         let Some(context) = Context::parse(section) else {
             let line = src
                 .lines()
-                .position(|l| l.trim().trim_start_matches('[').starts_with(section.as_str()))
+                .position(|l| {
+                    l.trim()
+                        .trim_start_matches('[')
+                        .starts_with(section.as_str())
+                })
                 .map(|i| i + 1);
             return Err(err(
                 file,
@@ -242,7 +246,9 @@ fn build(
             (e.context, e.chord),
             (e.spelling.clone(), e.line, e.command),
         );
-        maps.entry(e.context).or_default().insert(e.chord, e.command);
+        maps.entry(e.context)
+            .or_default()
+            .insert(e.chord, e.command);
     }
     // A context binding that hides the global quit or help key would trap the user.
     let globals = maps.get(&Context::Global).cloned().unwrap_or_default();
@@ -253,10 +259,7 @@ fn build(
         for ctx in [Context::List, Context::Detail] {
             if let Some(cmd) = maps.get(&ctx).and_then(|m| m.get(chord)) {
                 if cmd != gcmd {
-                    let line = seen
-                        .get(&(ctx, *chord))
-                        .map(|s| s.1)
-                        .filter(|l| *l > 0);
+                    let line = seen.get(&(ctx, *chord)).map(|s| s.1).filter(|l| *l > 0);
                     return Err(err(
                         file,
                         line,
@@ -303,13 +306,20 @@ impl Keymap {
                     err(
                         name,
                         None,
-                        tf("keymap.unreadable", &[("reason", &e), ("builtins", &"default, vim, emacs")]),
+                        tf(
+                            "keymap.unreadable",
+                            &[("reason", &e), ("builtins", &"default, vim, emacs")],
+                        ),
                     )
                 })?;
                 Keymap::from_source(name, &src)?
             }
         };
-        km.name = if name.is_empty() { "default".into() } else { name.into() };
+        km.name = if name.is_empty() {
+            "default".into()
+        } else {
+            name.into()
+        };
         Ok(km)
     }
 
@@ -320,7 +330,10 @@ impl Keymap {
             err(
                 &file,
                 None,
-                tf("keymap.unreadable", &[("reason", &e), ("builtins", &"default, vim, emacs")]),
+                tf(
+                    "keymap.unreadable",
+                    &[("reason", &e), ("builtins", &"default, vim, emacs")],
+                ),
             )
         })?;
         self.apply_overrides(&file, &src)?;
@@ -343,7 +356,10 @@ impl Keymap {
         if context == Context::Global || (context.types_text() && chord.is_typing()) {
             return None;
         }
-        self.maps.get(&Context::Global).and_then(|m| m.get(chord)).copied()
+        self.maps
+            .get(&Context::Global)
+            .and_then(|m| m.get(chord))
+            .copied()
     }
 
     /// Every chord that triggers `command` in `context` (including through `[global]`).
@@ -394,7 +410,11 @@ impl Keymap {
 
     /// Commands reachable anywhere (used by the completeness test).
     pub fn all_commands(&self) -> Vec<Command> {
-        let mut v: Vec<Command> = self.maps.values().flat_map(|m| m.values().copied()).collect();
+        let mut v: Vec<Command> = self
+            .maps
+            .values()
+            .flat_map(|m| m.values().copied())
+            .collect();
         v.sort();
         v.dedup();
         v
@@ -431,15 +451,33 @@ mod tests {
             let km = Keymap::named(p.to_str().unwrap())
                 .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             // A complete alternative reaches every command, and forms can always be left.
-            assert_eq!(km.all_commands(), Command::ALL.to_vec().into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>(), "{}", p.display());
+            assert_eq!(
+                km.all_commands(),
+                Command::ALL
+                    .to_vec()
+                    .into_iter()
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+                "{}",
+                p.display()
+            );
             for ctx in [Context::Form, Context::Editor] {
                 for cmd in [Command::Submit, Command::Cancel, Command::NextField] {
-                    assert!(km.hint_key(ctx, cmd).is_some(), "{} {ctx:?} {cmd:?}", p.display());
+                    assert!(
+                        km.hint_key(ctx, cmd).is_some(),
+                        "{} {ctx:?} {cmd:?}",
+                        p.display()
+                    );
                 }
             }
             for ctx in [Context::List, Context::Detail, Context::Help] {
                 assert!(km.hint_key(ctx, Command::Quit).is_some() || ctx == Context::Help);
-                assert!(km.hint_key(ctx, Command::Back).is_some(), "{} {ctx:?}", p.display());
+                assert!(
+                    km.hint_key(ctx, Command::Back).is_some(),
+                    "{} {ctx:?}",
+                    p.display()
+                );
             }
         }
         assert!(seen >= 3);
@@ -457,15 +495,22 @@ mod tests {
     #[test]
     fn global_fallback_and_text_protection() {
         let km = Keymap::named("default").unwrap();
-        assert_eq!(km.lookup(Context::List, &chord("ctrl-c")), Some(Command::Quit));
-        assert_eq!(km.lookup(Context::Form, &chord("ctrl-c")), Some(Command::Quit));
+        assert_eq!(
+            km.lookup(Context::List, &chord("ctrl-c")),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            km.lookup(Context::Form, &chord("ctrl-c")),
+            Some(Command::Quit)
+        );
         // "q" types a q in a form rather than quitting.
         assert_eq!(km.lookup(Context::Form, &chord("q")), None);
     }
 
     #[test]
     fn unknown_command_names_file_and_line() {
-        let e = Keymap::from_source("mine.toml", "[list]\nj = \"down\"\nk = \"fly\"\n").unwrap_err();
+        let e =
+            Keymap::from_source("mine.toml", "[list]\nj = \"down\"\nk = \"fly\"\n").unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("mine.toml"), "{}", e.message);
         assert!(e.message.contains("fly"), "{}", e.message);
@@ -486,8 +531,16 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.line, Some(3));
-        assert!(e.message.contains("filter") && e.message.contains("sort"), "{}", e.message);
-        assert!(e.message.contains("line 2") || e.message.contains("ligne 2"), "{}", e.message);
+        assert!(
+            e.message.contains("filter") && e.message.contains("sort"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("line 2") || e.message.contains("ligne 2"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -500,7 +553,8 @@ mod tests {
     fn override_replaces_single_binding() {
         let mut km = Keymap::named("default").unwrap();
         let before_down = km.lookup(Context::List, &chord("down"));
-        km.apply_overrides("keymap.toml", "[list]\nj = \"sort\"\n").unwrap();
+        km.apply_overrides("keymap.toml", "[list]\nj = \"sort\"\n")
+            .unwrap();
         assert_eq!(km.lookup(Context::List, &chord("j")), Some(Command::Sort));
         assert_eq!(km.lookup(Context::List, &chord("down")), before_down);
     }

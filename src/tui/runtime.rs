@@ -131,7 +131,12 @@ pub fn run_loop<B: Backend, E: EventSource>(
 ) -> io::Result<()> {
     let size = terminal.size()?;
     update(state, Action::Resize(size.width, size.height));
-    dispatch(terminal, state, store, Action::Command(crate::app::Command::Reload))?;
+    dispatch(
+        terminal,
+        state,
+        store,
+        Action::Command(crate::app::Command::Reload),
+    )?;
     state.notice = None;
     let mut last_check = Instant::now();
     loop {
@@ -156,7 +161,10 @@ pub fn run_loop<B: Backend, E: EventSource>(
                     // Only a cheap side-file read; never while the user is mid-form.
                     if last_check.elapsed() >= every && state.popup.is_none() {
                         last_check = Instant::now();
-                        if store.generation_hint().is_some_and(|g| g > state.generation) {
+                        if store
+                            .generation_hint()
+                            .is_some_and(|g| g > state.generation)
+                        {
                             dispatch(terminal, state, store, Action::ExternalChange)?;
                         }
                     }

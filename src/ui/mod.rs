@@ -28,7 +28,6 @@ pub fn render(frame: &mut Frame, state: &State) {
         too_small(frame, area, state);
         return;
     }
-    let th = &state.theme;
     let [header, body, status] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(1),
@@ -36,7 +35,9 @@ pub fn render(frame: &mut Frame, state: &State) {
     ])
     .areas(area);
     render_header(frame, header, state);
-    match state.layout_mode() {
+    // Layout from the frame actually drawn (not the last resize seen by update), so a render
+    // into any buffer size is consistent.
+    match layout_mode((area.width, area.height)) {
         LayoutMode::Single if state.detail_full => render_detail(frame, body, state),
         LayoutMode::Single => render_table(frame, body, state),
         LayoutMode::Side => {
@@ -47,7 +48,7 @@ pub fn render(frame: &mut Frame, state: &State) {
             render_detail(frame, r, state);
         }
         LayoutMode::Stacked => {
-            let rows = table_rows(state.size) as u16 + 3;
+            let rows = table_rows((area.width, area.height)) as u16 + 3;
             let [top, bottom] =
                 Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(body);
             render_table(frame, top, state);
@@ -61,7 +62,6 @@ pub fn render(frame: &mut Frame, state: &State) {
         Some(Popup::Form(f)) => render_form(frame, area, state, f),
         None => {}
     }
-    let _ = th;
 }
 
 fn too_small(frame: &mut Frame, area: Rect, state: &State) {
@@ -196,7 +196,10 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         View::List => tf("tui.list.title", &[("count", &state.visible.len())]),
         View::Agenda => tf("tui.list.agenda_title", &[("count", &state.visible.len())]),
     };
-    title.push_str(&tf("tui.list.sorted", &[("sort", &t(state.sort.label_key()))]));
+    title.push_str(&tf(
+        "tui.list.sorted",
+        &[("sort", &t(state.sort.label_key()))],
+    ));
     let blk = block(th, title, focused);
     let inner = blk.inner(area);
     frame.render_widget(blk, area);
@@ -223,7 +226,9 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
                 th.error(),
             ),
             None if !state.loaded => (t("tui.list.loading").to_string(), th.dim()),
-            None if state.view == View::Agenda => (t("tui.list.agenda_empty").to_string(), th.success()),
+            None if state.view == View::Agenda => {
+                (t("tui.list.agenda_empty").to_string(), th.success())
+            }
             None => (t("tui.list.empty").to_string(), th.dim()),
         };
         frame.render_widget(
@@ -236,12 +241,19 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     let show_last = w >= 110;
     let show_open = w >= 80;
     let mut widths = vec![Constraint::Length(6), Constraint::Min(12)];
-    let mut titles = vec![t("tui.col.stage").to_string(), t("tui.col.debtor").to_string()];
+    let mut titles = vec![
+        t("tui.col.stage").to_string(),
+        t("tui.col.debtor").to_string(),
+    ];
     if show_open {
         widths.push(Constraint::Length(4));
         titles.push(t("tui.col.open").into());
     }
-    widths.extend([Constraint::Length(13), Constraint::Length(5), Constraint::Length(24)]);
+    widths.extend([
+        Constraint::Length(13),
+        Constraint::Length(5),
+        Constraint::Length(24),
+    ]);
     titles.extend([
         t("tui.col.balance").to_string(),
         t("tui.col.dpd").to_string(),
@@ -356,7 +368,12 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
     let d = &e.dossier.debtor;
     let today = state.today;
     let mut out: Vec<Line> = Vec::new();
-    let section = |s: &str| Line::from(Span::styled(s.to_string(), th.title().add_modifier(Modifier::UNDERLINED)));
+    let section = |s: &str| {
+        Line::from(Span::styled(
+            s.to_string(),
+            th.title().add_modifier(Modifier::UNDERLINED),
+        ))
+    };
     out.push(Line::from(vec![
         badge(th, e.stage),
         Span::raw(" "),
@@ -383,7 +400,10 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
         out.push(Line::from(contact.join(" · ")));
     }
     if d.collective_proceedings {
-        out.push(Line::from(Span::styled(t("tui.detail.collective").to_string(), th.error())));
+        out.push(Line::from(Span::styled(
+            t("tui.detail.collective").to_string(),
+            th.error(),
+        )));
     }
     if let Some(terms) = &st.terms {
         out.push(Line::from(vec![
@@ -404,7 +424,11 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
             Span::raw(format!("  {:<12} ", it.reference)),
             Span::styled(
                 tf("tui.detail.due", &[("date", &date(it.due))]),
-                if it.due < today && rest > Decimal::ZERO { th.overdue() } else { th.info() },
+                if it.due < today && rest > Decimal::ZERO {
+                    th.overdue()
+                } else {
+                    th.info()
+                },
             ),
             Span::raw(format!("  {:>13}", money(it.amount))),
             Span::styled(
@@ -419,7 +443,10 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
     }
     out.push(section(t("tui.detail.payments")));
     if st.payments.is_empty() {
-        out.push(Line::from(Span::styled(format!("  {}", t("tui.detail.none")), th.dim())));
+        out.push(Line::from(Span::styled(
+            format!("  {}", t("tui.detail.none")),
+            th.dim(),
+        )));
     }
     for p in &st.payments {
         out.push(Line::from(format!(
@@ -432,13 +459,21 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
     for c in &st.credit_notes {
         out.push(Line::from(tf(
             "tui.detail.credit_note",
-            &[("reference", &c.reference), ("amount", &money(c.amount)), ("date", &date(c.date))],
+            &[
+                ("reference", &c.reference),
+                ("amount", &money(c.amount)),
+                ("date", &date(c.date)),
+            ],
         )));
     }
     for c in &st.costs {
         out.push(Line::from(tf(
             "tui.detail.cost",
-            &[("label", &c.label), ("amount", &money(c.amount)), ("date", &date(c.date))],
+            &[
+                ("label", &c.label),
+                ("amount", &money(c.amount)),
+                ("date", &date(c.date)),
+            ],
         )));
     }
     out.push(Line::from(vec![
@@ -453,7 +488,10 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
             th.dim(),
         ),
     ]));
-    out.push(Line::from(Span::styled(t("tui.detail.penalties_pending").to_string(), th.dim())));
+    out.push(Line::from(Span::styled(
+        t("tui.detail.penalties_pending").to_string(),
+        th.dim(),
+    )));
     if let Some(n) = &e.next {
         let style = if n.date < today {
             th.overdue()
@@ -473,7 +511,10 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
     }
     if let Some(c) = &st.contestation {
         out.push(Line::from(Span::styled(
-            tf("tui.detail.contested", &[("reason", &c.reason), ("date", &date(c.review))]),
+            tf(
+                "tui.detail.contested",
+                &[("reason", &c.reason), ("date", &date(c.review))],
+            ),
             th.stage_text(Stage::Disputed),
         )));
     }
@@ -524,7 +565,10 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
             Span::styled(event_text(&ev.kind), style),
         ];
         if cancelled {
-            spans.push(Span::styled(format!(" {}", t("tui.detail.cancelled")), th.dim()));
+            spans.push(Span::styled(
+                format!(" {}", t("tui.detail.cancelled")),
+                th.dim(),
+            ));
         }
         spans.push(Span::styled(
             tf(
@@ -639,12 +683,22 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         let text = &state.filter.text;
         let cur = state.filter.cursor;
         let before: String = text.chars().take(cur).collect();
-        let at: String = text.chars().nth(cur).map(String::from).unwrap_or(" ".into());
+        let at: String = text
+            .chars()
+            .nth(cur)
+            .map(String::from)
+            .unwrap_or(" ".into());
         let after: String = text.chars().skip(cur + 1).collect();
         l1.push(Span::styled(before, th.input_focused()));
-        l1.push(Span::styled(at, th.input_focused().add_modifier(Modifier::REVERSED)));
+        l1.push(Span::styled(
+            at,
+            th.input_focused().add_modifier(Modifier::REVERSED),
+        ));
         l1.push(Span::styled(after, th.input_focused()));
-        l1.push(Span::styled(format!("  {}", t("tui.filter.help")), th.dim()));
+        l1.push(Span::styled(
+            format!("  {}", t("tui.filter.help")),
+            th.dim(),
+        ));
         l1.push(Span::raw("  "));
     } else if !state.filter.text.is_empty() {
         l1.push(Span::styled(
@@ -677,10 +731,7 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         l2.push(Span::styled(k, th.key()));
         l2.push(Span::styled(format!(" {label}  "), th.dim()));
     }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(l1), Line::from(l2)]),
-        area,
-    );
+    frame.render_widget(Paragraph::new(vec![Line::from(l1), Line::from(l2)]), area);
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`, never larger than it.
@@ -819,7 +870,12 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
         }
         let focused = i == form.focus;
         let h = if f.is_text() { 4 } else { 1 }.min(bottom - y);
-        let label_area = Rect { x: inner.x, y, width: LABEL_W.min(inner.width), height: 1 };
+        let label_area = Rect {
+            x: inner.x,
+            y,
+            width: LABEL_W.min(inner.width),
+            height: 1,
+        };
         let input_area = Rect {
             x: inner.x + LABEL_W.min(inner.width),
             y,
@@ -834,13 +890,22 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
             ])),
             label_area,
         );
-        let style = if focused { th.input_focused() } else { th.input() };
+        let style = if focused {
+            th.input_focused()
+        } else {
+            th.input()
+        };
         match &f.kind {
             FieldKind::Line(l) => {
                 let mut spans = vec![];
                 if focused {
                     let before: String = l.text.chars().take(l.cursor).collect();
-                    let at: String = l.text.chars().nth(l.cursor).map(String::from).unwrap_or(" ".into());
+                    let at: String = l
+                        .text
+                        .chars()
+                        .nth(l.cursor)
+                        .map(String::from)
+                        .unwrap_or(" ".into());
                     let after: String = l.text.chars().skip(l.cursor + 1).collect();
                     spans.push(Span::styled(before, style));
                     spans.push(Span::styled(at, style.add_modifier(Modifier::REVERSED)));
@@ -854,7 +919,10 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
                 let mut spans = vec![Span::styled("‹ ", th.key())];
                 for (j, o) in options.iter().enumerate() {
                     if j == *index {
-                        spans.push(Span::styled(format!("[{}]", o.label), style.add_modifier(Modifier::BOLD)));
+                        spans.push(Span::styled(
+                            format!("[{}]", o.label),
+                            style.add_modifier(Modifier::BOLD),
+                        ));
                     } else {
                         spans.push(Span::styled(format!(" {} ", o.label), th.dim()));
                     }
@@ -863,7 +931,7 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
                 frame.render_widget(Paragraph::new(Line::from(spans)), input_area);
             }
             FieldKind::Text(ta) => {
-                let mut ta = ta.clone();
+                let mut ta = (**ta).clone();
                 ta.set_style(style);
                 if focused {
                     ta.set_cursor_style(style.add_modifier(Modifier::REVERSED));
@@ -878,8 +946,15 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
             let text = tf("tui.form.field_error", &[("error", e)]);
             let rows = wrapped_rows(&text, err_w).min(bottom.saturating_sub(y));
             frame.render_widget(
-                Paragraph::new(text).style(th.error()).wrap(Wrap { trim: true }),
-                Rect { x: inner.x + 2, y, width: err_w.min(inner.width.saturating_sub(2)), height: rows },
+                Paragraph::new(text)
+                    .style(th.error())
+                    .wrap(Wrap { trim: true }),
+                Rect {
+                    x: inner.x + 2,
+                    y,
+                    width: err_w.min(inner.width.saturating_sub(2)),
+                    height: rows,
+                },
             );
             y += rows;
         }
@@ -888,7 +963,12 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     if y < bottom {
         frame.render_widget(
             Paragraph::new(submit_hint(state, ctx)),
-            Rect { x: inner.x + 2, y: bottom - 1, width: inner.width.saturating_sub(2), height: 1 },
+            Rect {
+                x: inner.x + 2,
+                y: bottom - 1,
+                width: inner.width.saturating_sub(2),
+                height: 1,
+            },
         );
     }
 }

@@ -1,7 +1,64 @@
 //! Turns a rendered buffer into plain text and a colour SVG, for `screenshots/` and the README.
 
+use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+
+use crate::app::{update, Action, Command, State};
+
+/// Renders `state` into a fresh `w`×`h` buffer with the real rendering code.
+pub fn render_buffer(state: &State, w: u16, h: u16) -> Buffer {
+    let mut state = state.clone();
+    // Page sizes and scroll offsets follow the size, as after a real resize.
+    update(&mut state, Action::Resize(w, h));
+    let mut term = match Terminal::new(TestBackend::new(w, h)) {
+        Ok(t) => t,
+        Err(_) => return Buffer::empty(Rect::new(0, 0, w, h)),
+    };
+    if term.draw(|f| super::render(f, &state)).is_err() {
+        return Buffer::empty(Rect::new(0, 0, w, h));
+    }
+    term.backend().buffer().clone()
+}
+
+/// The standard set of screens for `screenshots/`, derived from any loaded state (the demo
+/// database in the real command): (file stem, state). The first one is the README's main screen.
+pub fn standard_screens(base: &State) -> Vec<(&'static str, State)> {
+    let run = |cmds: &[Command]| {
+        let mut s = base.clone();
+        for c in cmds {
+            update(&mut s, Action::Command(*c));
+        }
+        s
+    };
+    let mut out = vec![
+        ("main", base.clone()),
+        ("detail", run(&[Command::NextDue, Command::Open])),
+        ("agenda", run(&[Command::Agenda])),
+        ("help", run(&[Command::Help])),
+        ("relance", run(&[Command::NextDue, Command::Relance])),
+    ];
+    // A form showing an error exactly as the user would see it.
+    let mut pay = run(&[Command::NextDue, Command::Payment]);
+    for c in "12,345".chars() {
+        update(
+            &mut pay,
+            Action::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            )),
+        );
+    }
+    // Navigation notices ("Suivant : …") are noise in a screenshot; the form's error is not.
+    for s in &mut out {
+        s.1.notice = None;
+    }
+    update(&mut pay, Action::Command(Command::Submit));
+    out.push(("payment_error", pay));
+    out
+}
 
 /// Width of a cell's symbol, so that a wide character hides the cell it covers.
 fn symbol_width(s: &str) -> usize {
@@ -103,7 +160,11 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
         while x < area.right() {
             let cell = &buf[(x, y)];
             let reversed = cell.modifier.contains(Modifier::REVERSED);
-            let bg = if reversed { hex(cell.fg, true) } else { hex(cell.bg, false) };
+            let bg = if reversed {
+                hex(cell.fg, true)
+            } else {
+                hex(cell.bg, false)
+            };
             let start = x;
             while x < area.right() {
                 let c = &buf[(x, y)];
@@ -149,7 +210,11 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
                 continue;
             }
             let reversed = cell.modifier.contains(Modifier::REVERSED);
-            let fg = if reversed { hex(cell.bg, false) } else { hex(cell.fg, true) };
+            let fg = if reversed {
+                hex(cell.bg, false)
+            } else {
+                hex(cell.fg, true)
+            };
             let mut attrs = format!("fill=\"{fg}\"");
             if cell.modifier.contains(Modifier::BOLD) {
                 attrs.push_str(" font-weight=\"bold\"");
@@ -185,13 +250,17 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::layout::Rect;
     use ratatui::style::Style;
 
     #[test]
     fn text_and_svg_carry_content_and_colour() {
         let mut buf = Buffer::empty(Rect::new(0, 0, 12, 2));
-        buf.set_string(0, 0, "R2 <ACME>", Style::new().fg(Color::Black).bg(Color::Yellow));
+        buf.set_string(
+            0,
+            0,
+            "R2 <ACME>",
+            Style::new().fg(Color::Black).bg(Color::Yellow),
+        );
         buf.set_string(0, 1, "日本", Style::new());
         let text = buffer_to_text(&buf);
         assert_eq!(text, "R2 <ACME>\n日本\n");
@@ -200,5 +269,18 @@ mod tests {
         assert!(svg.contains("&lt;"));
         assert!(svg.contains("#cdcd00"), "yellow background present");
         assert!(svg.contains("日"));
+    }
+
+    #[test]
+    fn standard_screens_render_at_screenshot_size() {
+        let base = crate::app::fixtures::state(crate::app::fixtures::today());
+        let shots = standard_screens(&base);
+        assert_eq!(shots[0].0, "main");
+        for (name, st) in &shots {
+            let text = buffer_to_text(&render_buffer(st, 140, 40));
+            assert!(text.contains("recouvre"), "{name}");
+        }
+        let pay = &shots.iter().find(|s| s.0 == "payment_error").unwrap().1;
+        assert!(buffer_to_text(&render_buffer(pay, 140, 40)).contains("12,345"));
     }
 }

@@ -132,7 +132,9 @@ impl Theme {
         match self.color(Self::stage_color(stage)) {
             Some(bg) => Style::new().fg(Color::Black).bg(bg),
             None => {
-                if stage >= Stage::MiseEnDemeure && !stage.is_closed() && stage != Stage::PaymentPlan
+                if stage >= Stage::MiseEnDemeure
+                    && !stage.is_closed()
+                    && stage != Stage::PaymentPlan
                 {
                     Style::new().add_modifier(Modifier::BOLD)
                 } else {
@@ -218,7 +220,9 @@ impl Theme {
     pub fn input(&self) -> Style {
         match self.palette {
             Palette::Mono => Style::new().add_modifier(Modifier::UNDERLINED),
-            _ => Style::new().bg(self.color(Color::Blue).unwrap_or(Color::Reset)).fg(Color::White),
+            _ => Style::new()
+                .bg(self.color(Color::Blue).unwrap_or(Color::Reset))
+                .fg(Color::White),
         }
     }
 
