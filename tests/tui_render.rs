@@ -275,7 +275,7 @@ fn linux_console_uses_only_the_eight_base_colours() {
                     | Color::Blue
                     | Color::Magenta
                     | Color::Cyan
-                    | Color::White
+                    | Color::Gray
             ),
             "{c:?}"
         );

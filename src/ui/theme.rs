@@ -95,8 +95,8 @@ impl Theme {
                 Color::LightBlue => Color::Blue,
                 Color::LightMagenta => Color::Magenta,
                 Color::LightCyan => Color::Cyan,
-                Color::Gray => Color::White,
-                Color::DarkGray => Color::White,
+                // Terminal colour 7 is what ratatui calls Gray; "White" is bright (15).
+                Color::White | Color::DarkGray => Color::Gray,
                 other => other,
             }),
         }
@@ -222,7 +222,7 @@ impl Theme {
             Palette::Mono => Style::new().add_modifier(Modifier::UNDERLINED),
             _ => Style::new()
                 .bg(self.color(Color::Blue).unwrap_or(Color::Reset))
-                .fg(Color::White),
+                .fg(self.color(Color::White).unwrap_or(Color::Reset)),
         }
     }
 
@@ -266,7 +266,7 @@ mod tests {
                             | Color::Blue
                             | Color::Magenta
                             | Color::Cyan
-                            | Color::White
+                            | Color::Gray
                     ),
                     "{st:?}: {c:?}"
                 );
