@@ -1,7 +1,6 @@
 //! End to end: scripted key events through the real event loop against a temporary database,
 //! then the journal on disk is checked.
 
-use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -14,7 +13,7 @@ use recouvre::app::{fixtures, State};
 use recouvre::domain::event::{Channel, EventKind};
 use recouvre::keymap::Keymap;
 use recouvre::storage::{Store, StoreOptions};
-use recouvre::tui::runtime::{run_loop, EventSource, LoopOptions, ScriptedEvents};
+use recouvre::tui::runtime::{retry_transient, run_loop, EventSource, LoopOptions, ScriptedEvents};
 use recouvre::ui::theme::{Palette, Theme};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -53,7 +52,7 @@ fn no_refresh() -> LoopOptions {
 fn morning_round_writes_the_expected_journal() {
     let (_dir, store, ids) = setup();
     let acme = ids[0];
-    let before = store.load(acme).unwrap().events.len();
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
     let mut script = vec![];
     // Find ACME with the filter, log relance 2 (confirm), then a payment with a typo first.
     script.push(key(KeyCode::Char('/')));
@@ -96,7 +95,7 @@ fn morning_round_writes_the_expected_journal() {
     .unwrap();
     assert!(st.quit);
 
-    let d = store.load(acme).unwrap();
+    let d = retry_transient(|| store.load(acme)).unwrap();
     let new: Vec<&EventKind> = d.events[before..].iter().map(|e| &e.kind).collect();
     assert_eq!(new.len(), 4, "{new:#?}");
     assert_eq!(
@@ -153,7 +152,7 @@ impl EventSource for WithInterference {
 fn stale_write_is_refused_and_explained() {
     let (_dir, store, ids) = setup();
     let acme = ids[0];
-    let before = store.load(acme).unwrap().events.len();
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
     let other = Store::new(
         store.path(),
         StoreOptions {
@@ -169,12 +168,12 @@ fn stale_write_is_refused_and_explained() {
     script.push(key(KeyCode::Char('q')));
     let at = script.len() - 2;
     let mut events = WithInterference {
-        inner: ScriptedEvents(VecDeque::from(script)),
+        inner: ScriptedEvents::new(script),
         at,
         n: 0,
         hook: Some(Box::new(move || {
-            other
-                .append(
+            retry_transient(|| {
+                other.append(
                     acme,
                     None,
                     fixtures::today(),
@@ -184,7 +183,8 @@ fn stale_write_is_refused_and_explained() {
                         letter: None,
                     }],
                 )
-                .unwrap();
+            })
+            .unwrap();
         })),
     };
     let mut st = state("default");
@@ -198,7 +198,7 @@ fn stale_write_is_refused_and_explained() {
         &no_refresh(),
     )
     .unwrap();
-    let d = store.load(acme).unwrap();
+    let d = retry_transient(|| store.load(acme)).unwrap();
     assert_eq!(d.events.len(), before + 1, "only carole's event is there");
     assert_eq!(d.events[before].user, "carole");
     let screen = format!("{}", term.backend());
@@ -229,7 +229,7 @@ fn vim_keymap_drives_the_same_loop() {
         &no_refresh(),
     )
     .unwrap();
-    let d = store.load(ids[2]).unwrap();
+    let d = retry_transient(|| store.load(ids[2])).unwrap();
     assert!(matches!(
         d.events.last().unwrap().kind,
         EventKind::Injonction { .. }
@@ -271,4 +271,102 @@ fn stop_flag_ends_the_loop_like_a_signal() {
         &no_refresh(),
     )
     .unwrap();
+}
+
+#[test]
+fn another_users_write_appears_without_a_key_press() {
+    let (_dir, store, ids) = setup();
+    let other = Store::new(
+        store.path(),
+        StoreOptions {
+            user: "carole".into(),
+            ..StoreOptions::default()
+        },
+    );
+    let mut events = WithInterference {
+        // Two idle ticks: the first after carole's write notices it.
+        inner: ScriptedEvents::with_ticks([None, None, Some(key(KeyCode::Char('q')))]),
+        at: 0,
+        n: 0,
+        hook: Some(Box::new(move || {
+            retry_transient(|| {
+                other.append(
+                    ids[1],
+                    None,
+                    fixtures::today(),
+                    vec![EventKind::RelanceSent {
+                        level: 1,
+                        channel: Channel::Email,
+                        letter: None,
+                    }],
+                )
+            })
+            .unwrap();
+        })),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let opts = LoopOptions {
+        refresh: Some(Duration::ZERO),
+        tick: Duration::from_millis(1),
+    };
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &opts,
+    )
+    .unwrap();
+    let martin = st
+        .entries
+        .iter()
+        .find(|e| e.debtor() == "Boulangerie Martin")
+        .unwrap();
+    assert_eq!(martin.stage, recouvre::domain::fold::Stage::Relance1);
+}
+
+#[test]
+fn database_held_by_another_process_is_shown_then_retried() {
+    let (_dir, seeded, _) = setup();
+    let store = Store::new(
+        seeded.path(),
+        StoreOptions {
+            lock_wait: Duration::from_millis(50),
+            ..StoreOptions::default()
+        },
+    );
+    let guard = recouvre::storage::lock::acquire(seeded.path(), Duration::from_secs(1), "bob")
+        .ok()
+        .expect("lock taken");
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let mut events = ScriptedEvents::new([key(KeyCode::Char('j')), key(KeyCode::Char('q'))]);
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    let screen = format!("{}", term.backend());
+    assert!(screen.contains("occupée par bob"), "{screen}");
+    assert!(st.entries.is_empty());
+    drop(guard);
+    st.quit = false;
+    let mut events = ScriptedEvents::new([key(KeyCode::Char('R')), key(KeyCode::Char('q'))]);
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    assert_eq!(st.entries.len(), 8);
+    assert!(st.load_error.is_none());
 }

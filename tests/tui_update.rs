@@ -648,3 +648,12 @@ fn quit_and_help() {
     update(&mut s, a);
     assert!(s.quit);
 }
+
+#[test]
+fn notice_refused_before_the_claim_is_due() {
+    let mut s = st();
+    select(&mut s, "Hôtel Belvédère");
+    press(&mut s, KeyCode::Char('m'));
+    assert!(s.popup.is_none());
+    assert!(notice(&s).contains("pas encore exigible"), "{}", notice(&s));
+}

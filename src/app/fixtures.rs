@@ -375,19 +375,21 @@ pub fn state(today: NaiveDate) -> State {
 /// Writes the fixtures into a real store through `create` and `append` (for manual runs and the
 /// end-to-end test). Returns the dossier ids in fixture order.
 pub fn seed_store(store: &Store, today: NaiveDate) -> Result<Vec<DossierId>, StoreError> {
+    use crate::tui::runtime::retry_transient as retry;
     if !store.exists() {
         store.init()?;
     }
     let mut ids = Vec::new();
     for spec in specs(today) {
-        let id = store.create(NewDossier {
+        let new = NewDossier {
             debtor: spec.debtor.clone(),
             created: created_event(&spec),
             items: spec.items.clone(),
             date: spec.created,
-        })?;
+        };
+        let id = retry(|| store.create(new.clone()))?;
         for (date, _, kind) in spec.events {
-            store.append(id, None, date, vec![kind])?;
+            retry(|| store.append(id, None, date, vec![kind.clone()]))?;
         }
         ids.push(id);
     }

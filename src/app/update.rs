@@ -518,10 +518,17 @@ fn dossier_command(state: &mut State, cmd: Command) {
     let result: Result<Popup, String> = match cmd {
         Command::Relance => relance_popup(e, today),
         Command::Injonction => injonction_popup(e, today),
-        Command::Undo => undo_popup(e),
+        Command::Undo => undo_popup(e, today),
         Command::Payment => Ok(Popup::Form(Box::new(payment_form(e, today)))),
         Command::Contestation => Ok(Popup::Form(Box::new(contestation_form(e)))),
-        Command::Notice => Ok(Popup::Form(Box::new(notice_form(e, today)))),
+        Command::Notice => match e.dossier.state.oldest_open_due() {
+            // Not exigible yet: a formal notice now would be premature (and a mistake in court).
+            Some(due) if due >= today => Err(tf(
+                "tui.error.not_exigible",
+                &[("debtor", &e.debtor()), ("date", &date(due))],
+            )),
+            _ => Ok(Popup::Form(Box::new(notice_form(e, today)))),
+        },
         Command::Note => Ok(Popup::Form(Box::new(note_form(e, NoteKind::Note)))),
         Command::Call => Ok(Popup::Form(Box::new(note_form(e, NoteKind::PhoneCall)))),
         _ => return,
@@ -625,7 +632,7 @@ fn injonction_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
     }))
 }
 
-fn undo_popup(e: &Entry) -> Result<Popup, String> {
+fn undo_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
     let st = &e.dossier.state;
     let Some((seq, _, _)) = st.last_event.filter(|(seq, _, _)| *seq > 0) else {
         return Err(tf("tui.error.nothing_to_undo", &[("debtor", &e.debtor())]));
@@ -654,7 +661,8 @@ fn undo_popup(e: &Entry) -> Result<Popup, String> {
         write: PendingWrite::Append {
             id: e.id(),
             expected_len: st.journal_len,
-            date: ev.date.max(st.created),
+            // The cancel is recorded today; the voided event keeps its own date.
+            date: today,
             kinds: vec![EventKind::Cancel { target: seq }],
             done: tf("tui.done.undo", &[("what", &what), ("debtor", &e.debtor())]),
         },

@@ -33,11 +33,16 @@ impl EventSource for TerminalEvents {
     }
 }
 
-/// A fixed list of events (tests). Running out is an error: a script must end by quitting.
-pub struct ScriptedEvents(pub VecDeque<Event>);
+/// A fixed list of events (tests); `None` stands for an idle tick. Running out is an error: a
+/// script must end by quitting.
+pub struct ScriptedEvents(pub VecDeque<Option<Event>>);
 
 impl ScriptedEvents {
     pub fn new(events: impl IntoIterator<Item = Event>) -> Self {
+        ScriptedEvents(events.into_iter().map(Some).collect())
+    }
+
+    pub fn with_ticks(events: impl IntoIterator<Item = Option<Event>>) -> Self {
         ScriptedEvents(events.into_iter().collect())
     }
 }
@@ -46,40 +51,60 @@ impl EventSource for ScriptedEvents {
     fn next(&mut self, _timeout: Duration) -> io::Result<Option<Event>> {
         self.0
             .pop_front()
-            .map(Some)
             .ok_or_else(|| io::Error::other("scripted events exhausted before quit"))
     }
+}
+
+/// Retries a store call that failed only because sled's own file lock was still held by the
+/// previous operation of this very process (sled releases it from a background thread shortly
+/// after the database is dropped, so two calls in quick succession can collide). The failure
+/// happens while opening, before anything is written, so retrying cannot duplicate a write.
+/// The proper fix belongs in `Store::with_db`; this keeps the UI from showing a spurious error.
+pub fn retry_transient<T>(mut f: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    let mut pause = Duration::from_millis(5);
+    for _ in 0..8 {
+        match f() {
+            Err(StoreError::Sled { reason, .. }) if reason.contains("could not acquire lock") => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+    f()
 }
 
 /// Runs one effect against the store; the outcome comes back as an action. Store errors become
 /// actions too: the UI shows them, it never crashes on them.
 pub fn run_effect(store: &Store, effect: Effect) -> Action {
     match effect {
-        Effect::LoadAll => Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+        Effect::LoadAll => {
+            Action::Loaded(retry_transient(|| store.load_all()).map_err(|e| e.to_string()))
+        }
         Effect::Append {
             id,
             expected_len,
             date,
             kinds,
             done,
-        } => match store.append(id, Some(expected_len), date, kinds) {
+        } => match retry_transient(|| store.append(id, Some(expected_len), date, kinds.clone())) {
             Ok(_) => Action::Written {
                 id,
-                dossier: store.load(id).map_err(|e| e.to_string()),
+                dossier: retry_transient(|| store.load(id)).map_err(|e| e.to_string()),
                 done,
                 generation: store.generation_hint(),
             },
             Err(StoreError::Stale { newer, .. }) => Action::Stale {
                 id,
                 newer,
-                reloaded: store.load(id).map_err(|e| e.to_string()),
+                reloaded: retry_transient(|| store.load(id)).map_err(|e| e.to_string()),
             },
             Err(e) => Action::WriteFailed(e.to_string()),
         },
-        Effect::Create { new, done } => match store.create(*new) {
+        Effect::Create { new, done } => match retry_transient(|| store.create((*new).clone())) {
             Ok(id) => Action::Written {
                 id,
-                dossier: store.load(id).map_err(|e| e.to_string()),
+                dossier: retry_transient(|| store.load(id)).map_err(|e| e.to_string()),
                 done,
                 generation: store.generation_hint(),
             },
@@ -137,7 +162,14 @@ pub fn run_loop<B: Backend, E: EventSource>(
         store,
         Action::Command(crate::app::Command::Reload),
     )?;
-    state.notice = None;
+    // Keep a load error or warning on screen; drop only the transient "reloading…".
+    if state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.level == crate::app::state::Level::Info)
+    {
+        state.notice = None;
+    }
     let mut last_check = Instant::now();
     loop {
         terminal.draw(|f| ui::render(f, state))?;

@@ -573,7 +573,10 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
         spans.push(Span::styled(
             tf(
                 "tui.detail.by",
-                &[("user", &ev.user), ("at", &ev.at.format("%d/%m %H:%M"))],
+                &[
+                    ("user", &ev.user),
+                    ("at", &ev.at.format("%d/%m/%Y %H:%M UTC")),
+                ],
             ),
             th.dim(),
         ));
