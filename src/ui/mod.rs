@@ -240,7 +240,14 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     let w = inner.width;
     let show_last = w >= 110;
     let show_open = w >= 80;
-    let mut widths = vec![Constraint::Length(6), Constraint::Min(12)];
+    // Fixed columns first; what is left is shared between the debtor and the next action
+    // (whose label must stay readable), then the last event on very wide screens.
+    let fixed = 6 + if show_open { 4 } else { 0 } + 13 + 5 + if show_last { 20 } else { 0 };
+    let spacing = if show_open { 5 } else { 4 } + u16::from(show_last);
+    let free = w.saturating_sub(fixed + spacing);
+    let next_w = free.saturating_sub(14).clamp(22, 28).min(free);
+    let debtor_w = free.saturating_sub(next_w);
+    let mut widths = vec![Constraint::Length(6), Constraint::Length(debtor_w)];
     let mut titles = vec![
         t("tui.col.stage").to_string(),
         t("tui.col.debtor").to_string(),
@@ -252,7 +259,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     widths.extend([
         Constraint::Length(13),
         Constraint::Length(5),
-        Constraint::Length(24),
+        Constraint::Length(next_w),
     ]);
     titles.extend([
         t("tui.col.balance").to_string(),
@@ -639,6 +646,7 @@ fn hints(state: &State) -> Vec<(String, String)> {
     let cmds: &[Command] = match ctx {
         Context::List | Context::Global => &[
             Command::Help,
+            Command::Quit,
             Command::Open,
             Command::NextDue,
             Command::Relance,
@@ -650,7 +658,6 @@ fn hints(state: &State) -> Vec<(String, String)> {
             Command::Undo,
             Command::Agenda,
             Command::Filter,
-            Command::Quit,
         ],
         Context::Detail => &[
             Command::Help,
@@ -664,6 +671,9 @@ fn hints(state: &State) -> Vec<(String, String)> {
             Command::Note,
             Command::Undo,
         ],
+        Context::Form if matches!(state.popup, Some(Popup::Confirm(_))) || state.filter_editing => {
+            &[Command::Submit, Command::Cancel]
+        }
         Context::Form => &[Command::Submit, Command::NextField, Command::Cancel],
         Context::Editor => &[Command::Submit, Command::NextField, Command::Cancel],
         Context::Help => &[Command::Down, Command::Up, Command::Back],
@@ -729,12 +739,28 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         };
         l1.push(Span::styled(format!("{prefix}{}", n.text), style));
     }
-    let mut l2: Vec<Span> = vec![Span::raw(" ")];
+    // Hints go whole (key + label) onto the second line, and onto the first as well when
+    // there is nothing to report, so none is cut in half at the edge.
+    let free_first = l1.len() == 1;
+    let mut lines: Vec<Vec<Span>> = vec![vec![Span::raw(" ")], vec![Span::raw(" ")]];
+    let mut row = if free_first { 0 } else { 1 };
+    let mut used = 1usize;
     for (k, label) in hints(state) {
-        l2.push(Span::styled(k, th.key()));
-        l2.push(Span::styled(format!(" {label}  "), th.dim()));
+        let w = Span::raw(format!("{k} {label}  ")).width();
+        if used + w > area.width as usize && row == 0 {
+            row = 1;
+            used = 1;
+        }
+        lines[row].push(Span::styled(k, th.key()));
+        lines[row].push(Span::styled(format!(" {label}  "), th.dim()));
+        used += w;
     }
-    frame.render_widget(Paragraph::new(vec![Line::from(l1), Line::from(l2)]), area);
+    let [h1, h2]: [Vec<Span>; 2] = lines.try_into().unwrap_or_default();
+    let first = if free_first { h1 } else { l1 };
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(h2)]),
+        area,
+    );
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`, never larger than it.
