@@ -354,7 +354,7 @@ fn payment_form_shows_exact_parse_error_and_writes_only_when_valid() {
     );
     assert_eq!(
         done,
-        "Paiement de 1\u{a0}000,50\u{a0}€ enregistré pour ACME SARL."
+        "Paiement de 1\u{a0}000,50\u{a0}€ enregistré pour ACME SARL. Reste dû : 1\u{a0}214,06\u{a0}€."
     );
 }
 

@@ -197,6 +197,8 @@ pub struct Target {
     pub id: DossierId,
     pub expected_len: u32,
     pub debtor: String,
+    /// Balance when the form opened, to tell the user what a payment leaves due.
+    pub balance: rust_decimal::Decimal,
 }
 
 #[derive(Debug, Clone)]

@@ -493,6 +493,7 @@ fn target(e: &Entry) -> Target {
         id: e.id(),
         expected_len: e.dossier.state.journal_len,
         debtor: e.debtor().to_string(),
+        balance: e.balance,
     }
 }
 
@@ -930,10 +931,18 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
             let day = date_field(form, "date", today, true);
             let (amount, day) = (amount?, day?);
             let t = form.target.clone()?;
-            let done = tf(
+            let rest = t.balance - amount;
+            let mut done = tf(
                 "tui.done.payment",
                 &[("amount", &money(amount)), ("debtor", &t.debtor)],
             );
+            // What the payment leaves is the next thing the user wants to know.
+            done.push(' ');
+            done.push_str(&if rest > rust_decimal::Decimal::ZERO {
+                tf("tui.done.payment_rest", &[("amount", &money(rest))])
+            } else {
+                crate::i18n::t("tui.done.payment_settled").to_string()
+            });
             let reference = optional(form, "reference");
             Some(append(
                 &t,
