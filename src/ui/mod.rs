@@ -516,6 +516,28 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
         }
         out.push(Line::from(spans));
     }
+    if let Some(p) = &st.promise {
+        out.push(Line::from(tf(
+            "tui.detail.promise",
+            &[("amount", &money(p.amount)), ("date", &date(p.until))],
+        )));
+    }
+    if let Some(plan) = &st.plan {
+        out.push(Line::from(Span::styled(
+            tf("tui.detail.plan", &[("date", &date(plan.date))]),
+            th.label(),
+        )));
+        for i in &plan.instalments {
+            out.push(Line::from(format!(
+                "  {}  {:>13}",
+                date(i.due),
+                money(i.amount)
+            )));
+        }
+    }
+    if let Some(a) = &st.assigned {
+        out.push(Line::from(tf("tui.detail.assigned", &[("user", a)])));
+    }
     if let Some(c) = &st.contestation {
         out.push(Line::from(Span::styled(
             tf(

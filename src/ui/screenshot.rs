@@ -60,6 +60,26 @@ pub fn standard_screens(base: &State) -> Vec<(&'static str, State)> {
     out
 }
 
+/// Writes `<name>.svg` and `<name>.txt` for every standard screen into `dir`; returns the files.
+pub fn write_screens(
+    dir: &std::path::Path,
+    base: &State,
+    w: u16,
+    h: u16,
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    for (name, st) in standard_screens(base) {
+        let buf = render_buffer(&st, w, h);
+        for (ext, body) in [("svg", buffer_to_svg(&buf)), ("txt", buffer_to_text(&buf))] {
+            let p = dir.join(format!("{name}.{ext}"));
+            std::fs::write(&p, body)?;
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
 /// Width of a cell's symbol, so that a wide character hides the cell it covers.
 fn symbol_width(s: &str) -> usize {
     ratatui::text::Span::raw(s).width()
@@ -271,6 +291,10 @@ mod tests {
         assert!(svg.contains("日"));
     }
 
+    fn tempfile_dir() -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("recouvre-shots-{}", std::process::id()))
+    }
+
     #[test]
     fn standard_screens_render_at_screenshot_size() {
         let base = crate::app::fixtures::state(crate::app::fixtures::today());
@@ -280,6 +304,10 @@ mod tests {
             let text = buffer_to_text(&render_buffer(st, 140, 40));
             assert!(text.contains("recouvre"), "{name}");
         }
+        let dir = tempfile_dir();
+        let files = write_screens(&dir, &base, 120, 36).unwrap();
+        assert_eq!(files.len(), shots.len() * 2);
+        let _ = std::fs::remove_dir_all(&dir);
         let pay = &shots.iter().find(|s| s.0 == "payment_error").unwrap().1;
         assert!(buffer_to_text(&render_buffer(pay, 140, 40)).contains("12,345"));
     }
