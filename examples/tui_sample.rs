@@ -1,7 +1,7 @@
 //! Manual run of the TUI on a throw-away database seeded with the fixture dossiers.
 //!
 //!   cargo run --example tui_sample -- [--keymap vim|emacs|PATH] [--keymap-file PATH]
-//!                                     [--colors auto|16|8|none] [--db DIR] [--today YYYY-MM-DD]
+//!                                     [--colors auto|16|8|none] [--theme dark|light] [--db DIR] [--today YYYY-MM-DD]
 //!
 //! Without `--db` the database lives in a temporary directory removed on exit.
 
@@ -23,6 +23,7 @@ fn main() -> anyhow::Result<()> {
             "--keymap" => ui.keymap = val()?,
             "--keymap-file" => ui.keymap_file = Some(val()?.into()),
             "--colors" => ui.colors = toml::Value::String(val()?).try_into()?,
+            "--theme" => ui.theme = toml::Value::String(val()?).try_into()?,
             "--db" => db = Some(val()?.into()),
             "--today" => today = chrono::NaiveDate::parse_from_str(&val()?, "%Y-%m-%d")?,
             other => anyhow::bail!("unknown argument {other}"),

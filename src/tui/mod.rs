@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::State;
 use crate::storage::Store;
-use crate::ui::theme::{ColorMode, Theme};
+use crate::ui::theme::{Background, ColorMode, Theme};
 
 /// The `[ui]` section of config.toml.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +29,8 @@ pub struct UiConfig {
     pub keymap_file: Option<PathBuf>,
     /// `auto` (default; honours NO_COLOR and TERM), `16`, `8` or `none`.
     pub colors: ColorMode,
+    /// `dark` (default) or `light`: the terminal's background, so text keeps its contrast.
+    pub theme: Background,
     /// Seconds between checks for other users' writes; 0 turns live refresh off.
     pub refresh_seconds: u64,
 }
@@ -39,6 +41,7 @@ impl Default for UiConfig {
             keymap: "default".into(),
             keymap_file: None,
             colors: ColorMode::Auto,
+            theme: Background::Dark,
             refresh_seconds: 2,
         }
     }
@@ -48,7 +51,7 @@ impl Default for UiConfig {
 /// message (file, line, conflict) is printed on a normal screen.
 pub fn initial_state(ui: &UiConfig, today: NaiveDate) -> anyhow::Result<State> {
     let keymap = crate::keymap::load(&ui.keymap, ui.keymap_file.as_deref())?;
-    let theme = Theme::from_env(ui.colors);
+    let theme = Theme::from_env(ui.colors).with_background(ui.theme);
     Ok(State::new(today, Arc::new(keymap), theme))
 }
 
@@ -80,7 +83,9 @@ mod tests {
 
     #[test]
     fn ui_config_rejects_unknown_keys_and_has_defaults() {
-        let c: UiConfig = toml::from_str("keymap = \"vim\"\ncolors = \"8\"").unwrap();
+        let c: UiConfig =
+            toml::from_str("keymap = \"vim\"\ncolors = \"8\"\ntheme = \"light\"").unwrap();
+        assert_eq!(c.theme, Background::Light);
         assert_eq!(c.keymap, "vim");
         assert_eq!(c.colors, ColorMode::Eight);
         assert_eq!(c.refresh_seconds, 2);

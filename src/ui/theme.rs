@@ -32,22 +32,38 @@ pub enum Palette {
     Mono,
 }
 
+/// Terminal background, from `[ui] theme`: text colours that read well on black vanish on white.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Background {
+    #[default]
+    Dark,
+    Light,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub palette: Palette,
+    pub background: Background,
 }
 
 impl Default for Theme {
     fn default() -> Self {
-        Theme {
-            palette: Palette::Sixteen,
-        }
+        Theme::new(Palette::Sixteen)
     }
 }
 
 impl Theme {
     pub fn new(palette: Palette) -> Theme {
-        Theme { palette }
+        Theme {
+            palette,
+            background: Background::Dark,
+        }
+    }
+
+    pub fn with_background(mut self, background: Background) -> Theme {
+        self.background = background;
+        self
     }
 
     /// Resolves the configured mode against NO_COLOR (any non-empty value, per no-color.org) and
@@ -103,6 +119,19 @@ impl Theme {
     }
 
     fn fg(&self, c: Color) -> Style {
+        // On a light background the bright and grey text colours lose their contrast: use the
+        // darker counterpart (backgrounds, as in badges, keep their colour).
+        let c = match (self.background, c) {
+            (Background::Dark, c) => c,
+            (Background::Light, Color::LightRed) => Color::Red,
+            (Background::Light, Color::LightGreen) => Color::Green,
+            (Background::Light, Color::LightYellow) => Color::Yellow,
+            (Background::Light, Color::LightBlue) => Color::Blue,
+            (Background::Light, Color::LightMagenta) => Color::Magenta,
+            (Background::Light, Color::LightCyan) => Color::Cyan,
+            (Background::Light, Color::Gray | Color::White) => Color::DarkGray,
+            (Background::Light, c) => c,
+        };
         match self.color(c) {
             Some(c) => Style::new().fg(c),
             None => Style::new(),
@@ -247,6 +276,13 @@ mod tests {
         // An empty NO_COLOR does not count (no-color.org).
         let t = Theme::resolve(ColorMode::Auto, Some(""), Some("xterm"));
         assert_eq!(t.palette, Palette::Sixteen);
+    }
+
+    #[test]
+    fn light_background_darkens_text_colours() {
+        let t = Theme::new(Palette::Sixteen).with_background(Background::Light);
+        assert_eq!(t.label().fg, Some(Color::DarkGray));
+        assert_eq!(t.overdue().fg, Some(Color::Red));
     }
 
     #[test]
