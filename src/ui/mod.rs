@@ -245,7 +245,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     let fixed = 6 + if show_open { 4 } else { 0 } + 13 + 5 + if show_last { 20 } else { 0 };
     let spacing = if show_open { 5 } else { 4 } + u16::from(show_last);
     let free = w.saturating_sub(fixed + spacing);
-    let next_w = free.saturating_sub(14).clamp(22, 28).min(free);
+    let next_w = free.saturating_sub(18).clamp(22, 28).min(free);
     let debtor_w = free.saturating_sub(next_w);
     let mut widths = vec![Constraint::Length(6), Constraint::Length(debtor_w)];
     let mut titles = vec![
