@@ -657,3 +657,73 @@ fn notice_refused_before_the_claim_is_due() {
     assert!(s.popup.is_none());
     assert!(notice(&s).contains("pas encore exigible"), "{}", notice(&s));
 }
+
+#[test]
+fn contestation_key_on_a_disputed_dossier_records_the_outcome() {
+    let mut s = st();
+    select(&mut s, "Garage du Port");
+    press(&mut s, KeyCode::Char('c'));
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "Pièces conformes selon expertise");
+    let (_, _, _, kind, done) = single_append(cmd(&mut s, Command::Submit));
+    assert_eq!(
+        kind,
+        EventKind::ContestationResolved {
+            outcome: recouvre::domain::event::ContestationOutcome::Rejected,
+            note: "Pièces conformes selon expertise".into()
+        }
+    );
+    assert_eq!(done, "Contestation rejetée pour Garage du Port.");
+}
+
+#[test]
+fn dutch_consumer_gets_a_last_reminder_with_costs() {
+    use recouvre::domain::model::Jurisdiction;
+    let mut dossiers = fixtures::dossiers(fixtures::today());
+    // Jean Dupont, consumer, moved to the Netherlands and without the French notice.
+    let d = &mut dossiers[2];
+    d.events.truncate(d.events.len() - 1);
+    if let EventKind::Created { jurisdiction, .. } = &mut d.events[0].kind {
+        *jurisdiction = Jurisdiction::Nl;
+    }
+    d.state = recouvre::domain::fold(d.state.id, &d.events).unwrap();
+    let mut s = st();
+    update(
+        &mut s,
+        Action::Loaded(Ok(Snapshot {
+            dossiers,
+            problems: vec![],
+            generation: 2,
+        })),
+    );
+    select(&mut s, "Jean Dupont");
+    press(&mut s, KeyCode::Char('m'));
+    typ(&mut s, "abc");
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(form_error(&s, "costs").is_some());
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, "52,49");
+    press(&mut s, KeyCode::Up);
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Backspace);
+    typ(&mut s, "10");
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(form_error(&s, "days")
+        .unwrap()
+        .contains("au moins 14 jours"));
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Backspace);
+    typ(&mut s, "14");
+    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Enter));
+    assert_eq!(
+        kind,
+        EventKind::LastNoticeSent {
+            channel: Channel::Letter,
+            deadline: fixtures::today() + Duration::days(14),
+            costs: Decimal::from_str("52.49").unwrap(),
+            letter: None
+        }
+    );
+}

@@ -186,7 +186,11 @@ impl Field {
 pub enum FormKind {
     Payment,
     Contestation,
+    /// Outcome of an open contestation (same key as recording one).
+    Resolve,
     Notice,
+    /// NL/BE consumer last reminder: 14 days, collection costs stated.
+    LastNotice,
     Note,
     AddDossier,
 }

@@ -521,6 +521,10 @@ fn dossier_command(state: &mut State, cmd: Command) {
         Command::Injonction => injonction_popup(e, today),
         Command::Undo => undo_popup(e, today),
         Command::Payment => Ok(Popup::Form(Box::new(payment_form(e, today)))),
+        // On a disputed dossier the same key records how the dispute ended.
+        Command::Contestation if e.dossier.state.contestation.is_some() => {
+            Ok(Popup::Form(Box::new(resolve_form(e))))
+        }
         Command::Contestation => Ok(Popup::Form(Box::new(contestation_form(e)))),
         Command::Notice => match e.dossier.state.oldest_open_due() {
             // Not exigible yet: a formal notice now would be premature (and a mistake in court).
@@ -528,6 +532,7 @@ fn dossier_command(state: &mut State, cmd: Command) {
                 "tui.error.not_exigible",
                 &[("debtor", &e.debtor()), ("date", &date(due))],
             )),
+            _ if needs_last_notice(e) => Ok(Popup::Form(Box::new(last_notice_form(e)))),
             _ => Ok(Popup::Form(Box::new(notice_form(e, today)))),
         },
         Command::Note => Ok(Popup::Form(Box::new(note_form(e, NoteKind::Note)))),
@@ -741,6 +746,73 @@ fn notice_form(e: &Entry, _today: NaiveDate) -> Form {
                 &NOTICE_DAYS_DEFAULT.to_string(),
             ),
             Field::line("tracking", t("tui.field.tracking").into(), ""),
+        ],
+        focus: 0,
+    }
+}
+
+/// Dutch and Belgian consumers get a last reminder (14 days, costs stated) instead of a French
+/// mise en demeure; the schedule says so through its next action.
+fn needs_last_notice(e: &Entry) -> bool {
+    let st = &e.dossier.state;
+    matches!(
+        e.next.as_ref().map(|n| &n.kind),
+        Some(NextActionKind::LastNotice)
+    ) || (e.dossier.debtor.debtor_type == DebtorType::B2c
+        && st.jurisdiction != Jurisdiction::Fr
+        && st.notice.is_none())
+}
+
+/// Minimum time a consumer gets in a NL/BE last reminder.
+pub const LAST_NOTICE_DAYS_MIN: i64 = crate::domain::schedule::LAST_NOTICE_DAYS;
+const DURABLE_CHANNELS: [Channel; 3] = [Channel::Email, Channel::Letter, Channel::Lrar];
+
+fn last_notice_form(e: &Entry) -> Form {
+    let options = DURABLE_CHANNELS
+        .iter()
+        .map(|c| Choice {
+            label: channel_label(*c),
+            value: c.slug().to_string(),
+        })
+        .collect();
+    Form {
+        kind: FormKind::LastNotice,
+        title: tf("tui.form.last_notice_title", &[("debtor", &e.debtor())]),
+        target: Some(target(e)),
+        fields: vec![
+            Field::choice("channel", t("tui.field.channel").into(), options, 1),
+            Field::line(
+                "days",
+                t("tui.field.notice_days").into(),
+                &LAST_NOTICE_DAYS_MIN.to_string(),
+            ),
+            Field::line("costs", t("tui.field.costs").into(), ""),
+        ],
+        focus: 2,
+    }
+}
+
+const OUTCOMES: [crate::domain::event::ContestationOutcome; 3] = [
+    crate::domain::event::ContestationOutcome::Rejected,
+    crate::domain::event::ContestationOutcome::Settled,
+    crate::domain::event::ContestationOutcome::Upheld,
+];
+
+fn resolve_form(e: &Entry) -> Form {
+    let options = OUTCOMES
+        .iter()
+        .map(|o| Choice {
+            label: t(&format!("tui.outcome.{}", o.slug())).to_string(),
+            value: o.slug().to_string(),
+        })
+        .collect();
+    Form {
+        kind: FormKind::Resolve,
+        title: tf("tui.form.resolve_title", &[("debtor", &e.debtor())]),
+        target: Some(target(e)),
+        fields: vec![
+            Field::choice("outcome", t("tui.field.outcome").into(), options, 0),
+            Field::text("note", t("tui.field.resolve_note").into()),
         ],
         focus: 0,
     }
@@ -1022,6 +1094,75 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
                     letter: None,
                     overrides: vec![],
                 }],
+                done,
+            ))
+        }
+        FormKind::LastNotice => {
+            let channel = Channel::parse(&form.field("channel")?.value())?;
+            let days_text = form.field("days")?.value();
+            let days = match days_text.trim().parse::<i64>() {
+                Ok(d) if (LAST_NOTICE_DAYS_MIN..=NOTICE_DAYS_MAX).contains(&d) => Some(d),
+                _ => {
+                    form.set_error(
+                        "days",
+                        tf(
+                            "tui.error.last_notice_days",
+                            &[("input", &days_text), ("min", &LAST_NOTICE_DAYS_MIN)],
+                        ),
+                    );
+                    None
+                }
+            };
+            let costs = {
+                let f = form.field("costs")?;
+                let (label, value) = (f.label.clone(), f.value());
+                match crate::domain::parse::parse_amount(&label, &value) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        form.set_error("costs", e.to_string());
+                        None
+                    }
+                }
+            };
+            let (days, costs) = (days?, costs?);
+            let deadline = today + Duration::days(days);
+            let t = form.target.clone()?;
+            let done = tf(
+                "tui.done.last_notice",
+                &[
+                    ("channel", &channel_label(channel)),
+                    ("debtor", &t.debtor),
+                    ("date", &date(deadline)),
+                ],
+            );
+            Some(append(
+                &t,
+                today,
+                vec![EventKind::LastNoticeSent {
+                    channel,
+                    deadline,
+                    costs,
+                    letter: None,
+                }],
+                done,
+            ))
+        }
+        FormKind::Resolve => {
+            let slug = form.field("outcome")?.value();
+            let outcome = crate::domain::event::ContestationOutcome::parse(&slug)?;
+            let note = form.field("note")?.value().trim().to_string();
+            let t = form.target.clone()?;
+            let done = tf(
+                "tui.done.resolved",
+                &[
+                    ("outcome", &crate::i18n::t(&format!("tui.outcome.{slug}"))),
+                    ("debtor", &t.debtor),
+                ],
+            );
+            Some(append(
+                &t,
+                today,
+                vec![EventKind::ContestationResolved { outcome, note }],
                 done,
             ))
         }
