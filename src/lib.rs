@@ -3,11 +3,15 @@
 //! Layers: `domain` (pure rules), `storage` (sled behind one store type), `cli` and `tui` (the
 //! user interfaces), `config` (files the user edits), `i18n` (every user-facing string).
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod identity;
+pub mod keymap;
 pub mod present;
 pub mod storage;
+pub mod tui;
+pub mod ui;

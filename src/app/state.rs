@@ -1,0 +1,324 @@
+//! Everything the screen shows, as plain data. Rendering reads it; only `update` changes it.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::form::Form;
+use crate::domain::event::EventKind;
+use crate::domain::fold::Stage;
+use crate::domain::model::DossierId;
+use crate::domain::schedule::{next_action, BuiltinProfiles, NextAction};
+use crate::keymap::{Context, Keymap};
+use crate::storage::store::RecordProblem;
+use crate::storage::{LoadedDossier, NewDossier};
+use crate::ui::theme::Theme;
+
+/// A loaded dossier with what the list needs precomputed once per load, not once per frame.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub dossier: LoadedDossier,
+    pub stage: Stage,
+    pub next: Option<NextAction>,
+    pub balance: Decimal,
+    pub open_items: usize,
+    pub days_past_due: i64,
+    /// Lower-cased text the filter matches: debtor, customer number, invoice refs, id.
+    haystack: String,
+}
+
+impl Entry {
+    pub fn new(dossier: LoadedDossier, today: NaiveDate) -> Entry {
+        let st = &dossier.state;
+        let stage = st.stage(today);
+        let next = next_action(st, dossier.debtor.debtor_type, &BuiltinProfiles, today);
+        let mut haystack = format!(
+            "{} {} #{} ",
+            dossier.debtor.name,
+            dossier.debtor.customer_number.as_deref().unwrap_or(""),
+            st.id
+        );
+        for it in &st.items {
+            haystack.push_str(&it.reference);
+            haystack.push(' ');
+        }
+        Entry {
+            stage,
+            next,
+            balance: st.balance(),
+            open_items: st.open_items().len(),
+            days_past_due: st.days_past_due(today),
+            haystack: haystack.to_lowercase(),
+            dossier,
+        }
+    }
+
+    pub fn id(&self) -> DossierId {
+        self.dossier.state.id
+    }
+
+    pub fn debtor(&self) -> &str {
+        &self.dossier.debtor.name
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.stage.is_closed() && self.dossier.state.closed.is_some()
+    }
+
+    /// Due today or overdue: what the morning round must handle.
+    pub fn needs_action(&self, today: NaiveDate) -> bool {
+        self.next.as_ref().is_some_and(|n| n.date <= today)
+    }
+
+    /// Every word of the filter must appear (so "acme F-12" narrows down).
+    pub fn matches(&self, filter: &str) -> bool {
+        let f = filter.trim().to_lowercase();
+        f.split_whitespace().all(|w| {
+            let w = w.strip_prefix('#').unwrap_or(w);
+            self.haystack.contains(w)
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    List,
+    /// Only what is due today or overdue, most overdue first.
+    Agenda,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Detail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Next-action date, then amount: the default morning order.
+    Urgency,
+    Balance,
+    DaysPastDue,
+    Debtor,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Urgency => SortKey::Balance,
+            SortKey::Balance => SortKey::DaysPastDue,
+            SortKey::DaysPastDue => SortKey::Debtor,
+            SortKey::Debtor => SortKey::Urgency,
+        }
+    }
+    pub fn label_key(self) -> &'static str {
+        match self {
+            SortKey::Urgency => "tui.sort.urgency",
+            SortKey::Balance => "tui.sort.balance",
+            SortKey::DaysPastDue => "tui.sort.days_past_due",
+            SortKey::Debtor => "tui.sort.debtor",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Success,
+    Error,
+}
+
+/// The result of the last action, shown in the status line until the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
+
+/// A write waiting for the user's confirmation, or in flight. Carried as data so that the
+/// confirmation popup (and later the letter editor) only has to hand it back.
+#[derive(Debug, Clone)]
+pub enum PendingWrite {
+    Append {
+        id: DossierId,
+        expected_len: u32,
+        date: NaiveDate,
+        kinds: Vec<EventKind>,
+        /// Status-line text once the write is on disk.
+        done: String,
+    },
+    Create {
+        new: Box<NewDossier>,
+        done: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub write: PendingWrite,
+}
+
+#[derive(Debug, Clone)]
+pub enum Popup {
+    Help { scroll: u16 },
+    Confirm(Confirm),
+    Form(Box<Form>),
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub today: NaiveDate,
+    pub keymap: Arc<Keymap>,
+    pub theme: Theme,
+    pub entries: Vec<Entry>,
+    /// Indices into `entries`, filtered and sorted; rebuilt whenever those inputs change.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub cursor: usize,
+    /// First row shown in the table viewport.
+    pub offset: usize,
+    /// Kept across reloads so the cursor stays on the same dossier when the order changes.
+    pub selected: Option<DossierId>,
+    pub view: View,
+    pub focus: Focus,
+    /// Narrow terminals show the detail as a full view instead of beside the list.
+    pub detail_full: bool,
+    pub sort: SortKey,
+    pub show_closed: bool,
+    pub stage_filter: Option<Stage>,
+    pub filter: super::form::LineInput,
+    pub filter_editing: bool,
+    pub detail_scroll: u16,
+    pub popup: Option<Popup>,
+    pub notice: Option<Notice>,
+    /// Why the dossiers could not be loaded (busy, corrupt…); shown instead of the list.
+    pub load_error: Option<String>,
+    pub problems: Vec<RecordProblem>,
+    pub generation: u64,
+    pub loaded: bool,
+    /// Terminal size from the last resize, for page sizes and layout.
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(today: NaiveDate, keymap: Arc<Keymap>, theme: Theme) -> State {
+        State {
+            today,
+            keymap,
+            theme,
+            entries: Vec::new(),
+            visible: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            selected: None,
+            view: View::List,
+            focus: Focus::List,
+            detail_full: false,
+            sort: SortKey::Urgency,
+            show_closed: false,
+            stage_filter: None,
+            filter: Default::default(),
+            filter_editing: false,
+            detail_scroll: 0,
+            popup: None,
+            notice: None,
+            load_error: None,
+            problems: Vec::new(),
+            generation: 0,
+            loaded: false,
+            size: (120, 36),
+            quit: false,
+        }
+    }
+
+    pub fn current(&self) -> Option<&Entry> {
+        self.visible
+            .get(self.cursor)
+            .and_then(|i| self.entries.get(*i))
+    }
+
+    pub fn entry(&self, id: DossierId) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id() == id)
+    }
+
+    /// Which keymap context the next key is looked up in.
+    pub fn context(&self) -> Context {
+        match &self.popup {
+            Some(Popup::Help { .. }) => Context::Help,
+            Some(Popup::Confirm(_)) => Context::Form,
+            Some(Popup::Form(f)) => {
+                if f.focused().is_some_and(|x| x.is_text()) {
+                    Context::Editor
+                } else {
+                    Context::Form
+                }
+            }
+            None if self.filter_editing => Context::Form,
+            None => match self.focus {
+                Focus::List => Context::List,
+                Focus::Detail => Context::Detail,
+            },
+        }
+    }
+
+    /// Counts for the header: (due today, overdue) among open dossiers.
+    pub fn due_counts(&self) -> (usize, usize) {
+        let mut today = 0;
+        let mut overdue = 0;
+        for e in &self.entries {
+            if let Some(n) = &e.next {
+                if n.date == self.today {
+                    today += 1;
+                } else if n.date < self.today {
+                    overdue += 1;
+                }
+            }
+        }
+        (today, overdue)
+    }
+
+    /// Whether the detail is beside the list (wide), below it (tall) or a full view (narrow).
+    pub fn layout_mode(&self) -> LayoutMode {
+        layout_mode(self.size)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayoutMode {
+    Side,
+    Stacked,
+    Single,
+}
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// From this width the detail pane sits beside the list.
+pub const SIDE_WIDTH: u16 = 120;
+/// From this height (on narrower terminals) the detail pane sits below the list.
+pub const STACK_HEIGHT: u16 = 40;
+
+pub fn layout_mode((w, h): (u16, u16)) -> LayoutMode {
+    if w >= SIDE_WIDTH {
+        LayoutMode::Side
+    } else if h >= STACK_HEIGHT {
+        LayoutMode::Stacked
+    } else {
+        LayoutMode::Single
+    }
+}
+
+/// Rows of the dossier table body for a terminal size: the same arithmetic as the renderer, so
+/// paging and scrolling agree with what is on screen.
+pub fn table_rows((w, h): (u16, u16)) -> usize {
+    // Header (2) + status (2) + table border (2) + column titles (1).
+    let body = h.saturating_sub(7);
+    let body = match layout_mode((w, h)) {
+        LayoutMode::Stacked => body / 2,
+        _ => body,
+    };
+    body.max(1) as usize
+}

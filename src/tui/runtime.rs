@@ -1,0 +1,207 @@
+//! The event loop: read an event, map it through the keymap, `update`, run effects against the
+//! store, draw. Generic over the terminal backend and the event source so tests can script it.
+
+use std::collections::VecDeque;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crossterm::event::Event;
+use ratatui::backend::Backend;
+use ratatui::Terminal;
+
+use crate::app::{key_to_action, update, Action, Effect, State};
+use crate::storage::{Store, StoreError};
+use crate::ui;
+
+/// Where terminal events come from.
+pub trait EventSource {
+    /// The next event, or `None` when `timeout` passed without one.
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
+}
+
+/// The real terminal.
+pub struct TerminalEvents;
+
+impl EventSource for TerminalEvents {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        if crossterm::event::poll(timeout)? {
+            crossterm::event::read().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// A fixed list of events (tests); `None` stands for an idle tick. Running out is an error: a
+/// script must end by quitting.
+pub struct ScriptedEvents(pub VecDeque<Option<Event>>);
+
+impl ScriptedEvents {
+    pub fn new(events: impl IntoIterator<Item = Event>) -> Self {
+        ScriptedEvents(events.into_iter().map(Some).collect())
+    }
+
+    pub fn with_ticks(events: impl IntoIterator<Item = Option<Event>>) -> Self {
+        ScriptedEvents(events.into_iter().collect())
+    }
+}
+
+impl EventSource for ScriptedEvents {
+    fn next(&mut self, _timeout: Duration) -> io::Result<Option<Event>> {
+        self.0
+            .pop_front()
+            .ok_or_else(|| io::Error::other("scripted events exhausted before quit"))
+    }
+}
+
+/// Retries a store call that failed only because sled's own file lock was still held by the
+/// previous operation of this very process (sled releases it from a background thread shortly
+/// after the database is dropped, so two calls in quick succession can collide). The failure
+/// happens while opening, before anything is written, so retrying cannot duplicate a write.
+/// The proper fix belongs in `Store::with_db`; this keeps the UI from showing a spurious error.
+pub fn retry_transient<T>(mut f: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    let mut pause = Duration::from_millis(5);
+    for _ in 0..8 {
+        match f() {
+            Err(StoreError::Sled { reason, .. }) if reason.contains("could not acquire lock") => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+    f()
+}
+
+/// Runs one effect against the store; the outcome comes back as an action. Store errors become
+/// actions too: the UI shows them, it never crashes on them.
+pub fn run_effect(store: &Store, effect: Effect) -> Action {
+    match effect {
+        Effect::LoadAll => {
+            Action::Loaded(retry_transient(|| store.load_all()).map_err(|e| e.to_string()))
+        }
+        Effect::Append {
+            id,
+            expected_len,
+            date,
+            kinds,
+            done,
+        } => match retry_transient(|| store.append(id, Some(expected_len), date, kinds.clone())) {
+            Ok(_) => Action::Written {
+                id,
+                dossier: retry_transient(|| store.load(id)).map_err(|e| e.to_string()),
+                done,
+                generation: store.generation_hint(),
+            },
+            Err(StoreError::Stale { newer, .. }) => Action::Stale {
+                id,
+                newer,
+                reloaded: retry_transient(|| store.load(id)).map_err(|e| e.to_string()),
+            },
+            Err(e) => Action::WriteFailed(e.to_string()),
+        },
+        Effect::Create { new, done } => match retry_transient(|| store.create((*new).clone())) {
+            Ok(id) => Action::Written {
+                id,
+                dossier: retry_transient(|| store.load(id)).map_err(|e| e.to_string()),
+                done,
+                generation: store.generation_hint(),
+            },
+            Err(e) => Action::WriteFailed(e.to_string()),
+        },
+    }
+}
+
+/// Feeds an action and every follow-up produced by its effects.
+pub fn dispatch<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    store: &Store,
+    action: Action,
+) -> io::Result<()> {
+    let mut queue = VecDeque::from([action]);
+    while let Some(a) = queue.pop_front() {
+        for effect in update(state, a) {
+            // Show "saving…" before a call that may wait up to the lock timeout.
+            terminal.draw(|f| ui::render(f, state))?;
+            queue.push_back(run_effect(store, effect));
+        }
+    }
+    Ok(())
+}
+
+pub struct LoopOptions {
+    /// How often to look for other users' writes (None: never).
+    pub refresh: Option<Duration>,
+    pub tick: Duration,
+}
+
+impl Default for LoopOptions {
+    fn default() -> Self {
+        LoopOptions {
+            refresh: Some(Duration::from_secs(2)),
+            tick: Duration::from_millis(250),
+        }
+    }
+}
+
+pub fn run_loop<B: Backend, E: EventSource>(
+    terminal: &mut Terminal<B>,
+    events: &mut E,
+    state: &mut State,
+    store: &Store,
+    stop: &AtomicBool,
+    opts: &LoopOptions,
+) -> io::Result<()> {
+    let size = terminal.size()?;
+    update(state, Action::Resize(size.width, size.height));
+    dispatch(
+        terminal,
+        state,
+        store,
+        Action::Command(crate::app::Command::Reload),
+    )?;
+    // Keep a load error or warning on screen; drop only the transient "reloading…".
+    if state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.level == crate::app::state::Level::Info)
+    {
+        state.notice = None;
+    }
+    let mut last_check = Instant::now();
+    loop {
+        terminal.draw(|f| ui::render(f, state))?;
+        if state.quit || stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        match events.next(opts.tick)? {
+            Some(Event::Key(k)) => {
+                if let Some(a) = key_to_action(state, k) {
+                    dispatch(terminal, state, store, a)?;
+                }
+            }
+            Some(Event::Resize(w, h)) => {
+                update(state, Action::Resize(w, h));
+                // Some terminals leave garbage on resize; a full repaint is cheap.
+                terminal.clear()?;
+            }
+            Some(_) => {}
+            None => {
+                if let Some(every) = opts.refresh {
+                    // Only a cheap side-file read; never while the user is mid-form.
+                    if last_check.elapsed() >= every && state.popup.is_none() {
+                        last_check = Instant::now();
+                        if store
+                            .generation_hint()
+                            .is_some_and(|g| g > state.generation)
+                        {
+                            dispatch(terminal, state, store, Action::ExternalChange)?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1025 @@
+//! Rendering: a pure function of `&State` into a ratatui frame. Never mutates, never panics on
+//! any terminal size (every rectangle is computed with saturating arithmetic and clamped).
+
+pub mod screenshot;
+pub mod theme;
+
+use chrono::{Datelike, NaiveDate};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+use rust_decimal::Decimal;
+
+use crate::app::command::Command;
+use crate::app::describe::*;
+use crate::app::form::{FieldKind, Form};
+use crate::app::state::*;
+use crate::domain::fold::Stage;
+use crate::domain::model::DebtorType;
+use crate::i18n::{date, money, t, tf};
+use crate::keymap::Context;
+use theme::Theme;
+
+pub fn render(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, state);
+        return;
+    }
+    let [header, body, status] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    render_header(frame, header, state);
+    // Layout from the frame actually drawn (not the last resize seen by update), so a render
+    // into any buffer size is consistent.
+    match layout_mode((area.width, area.height)) {
+        LayoutMode::Single if state.detail_full => render_detail(frame, body, state),
+        LayoutMode::Single => render_table(frame, body, state),
+        LayoutMode::Side => {
+            let [l, r] =
+                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                    .areas(body);
+            render_table(frame, l, state);
+            render_detail(frame, r, state);
+        }
+        LayoutMode::Stacked => {
+            let rows = table_rows((area.width, area.height)) as u16 + 3;
+            let [top, bottom] =
+                Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(body);
+            render_table(frame, top, state);
+            render_detail(frame, bottom, state);
+        }
+    }
+    render_status(frame, status, state);
+    match &state.popup {
+        Some(Popup::Help { scroll }) => render_help(frame, area, state, *scroll),
+        Some(Popup::Confirm(c)) => render_confirm(frame, area, state, c),
+        Some(Popup::Form(f)) => render_form(frame, area, state, f),
+        None => {}
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, state: &State) {
+    let quit = state
+        .keymap
+        .hint_key(Context::List, Command::Quit)
+        .map(|k| k.short())
+        .unwrap_or_default();
+    let text = tf(
+        "tui.too_small",
+        &[
+            ("need", &format!("{MIN_WIDTH}×{MIN_HEIGHT}")),
+            ("have", &format!("{}×{}", area.width, area.height)),
+            ("quit", &quit),
+        ],
+    );
+    let top = area.height.saturating_sub(3) / 2;
+    let inner = Rect {
+        y: area.y + top.min(area.height.saturating_sub(1)),
+        height: area.height.saturating_sub(top),
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .style(state.theme.title())
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+fn badge(th: &Theme, stage: Stage) -> Span<'static> {
+    Span::styled(format!(" {:<5}", stage_badge(stage)), th.stage_badge(stage))
+}
+
+fn render_header(frame: &mut Frame, area: Rect, state: &State) {
+    let th = &state.theme;
+    let open: Vec<&Entry> = state.entries.iter().filter(|e| !e.is_closed()).collect();
+    let total: Decimal = open.iter().map(|e| e.balance.max(Decimal::ZERO)).sum();
+    let (today, overdue) = state.due_counts();
+    let mut l1 = vec![
+        Span::styled(" recouvre ", th.title().add_modifier(Modifier::REVERSED)),
+        Span::raw(" "),
+    ];
+    if state.view == View::Agenda {
+        l1.push(Span::styled(
+            format!(" {} ", t("tui.header.agenda")),
+            th.due_today().add_modifier(Modifier::REVERSED),
+        ));
+        l1.push(Span::raw(" "));
+    }
+    l1.extend([
+        Span::styled(t("tui.header.outstanding").to_string(), th.label()),
+        Span::styled(money(total), th.money()),
+        Span::raw("  ·  "),
+        Span::raw(tf("tui.header.open", &[("count", &open.len())])),
+        Span::raw("  ·  "),
+        Span::styled(
+            tf("tui.header.due_today", &[("count", &today)]),
+            if today > 0 { th.due_today() } else { th.info() },
+        ),
+        Span::raw("  ·  "),
+        Span::styled(
+            tf("tui.header.overdue", &[("count", &overdue)]),
+            if overdue > 0 { th.overdue() } else { th.info() },
+        ),
+        Span::raw("  ·  "),
+        Span::styled(date(state.today), th.label()),
+    ]);
+    // Chips: count and amount per stage, in ladder order.
+    let build = |with_amount: bool| {
+        let mut chips = vec![Span::raw(" ")];
+        for stage in Stage::ALL {
+            let of: Vec<&&Entry> = open.iter().filter(|e| e.stage == stage).collect();
+            if of.is_empty() {
+                continue;
+            }
+            let amount: Decimal = of.iter().map(|e| e.balance.max(Decimal::ZERO)).sum();
+            chips.push(badge(th, stage));
+            let text = if with_amount {
+                format!(" {} · {}  ", of.len(), money(amount))
+            } else {
+                format!(" {}  ", of.len())
+            };
+            chips.push(Span::styled(text, th.stage_text(stage)));
+        }
+        chips
+    };
+    // Amounts when they fit; otherwise counts only, so no stage falls off the edge.
+    let mut chips = build(true);
+    if Line::from(chips.clone()).width() > area.width as usize {
+        chips = build(false);
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(l1), Line::from(chips)]),
+        area,
+    );
+}
+
+fn block<'a>(th: &Theme, title: String, focused: bool) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused {
+            th.border_focused()
+        } else {
+            th.border()
+        })
+        .title(Span::styled(format!(" {title} "), th.title()))
+}
+
+fn short_date(d: NaiveDate, today: NaiveDate) -> String {
+    // The year only when it differs: the list is about the weeks around today.
+    if d.year() == today.year() {
+        match crate::i18n::lang() {
+            crate::i18n::Lang::Fr => d.format("%d/%m").to_string(),
+            crate::i18n::Lang::En => d.format("%m-%d").to_string(),
+        }
+    } else {
+        date(d)
+    }
+}
+
+fn render_table(frame: &mut Frame, area: Rect, state: &State) {
+    let th = &state.theme;
+    let focused = state.focus == Focus::List && state.popup.is_none();
+    let mut title = match state.view {
+        View::List => tf("tui.list.title", &[("count", &state.visible.len())]),
+        View::Agenda => tf("tui.list.agenda_title", &[("count", &state.visible.len())]),
+    };
+    title.push_str(&tf(
+        "tui.list.sorted",
+        &[("sort", &t(state.sort.label_key()))],
+    ));
+    let blk = block(th, title, focused);
+    let inner = blk.inner(area);
+    frame.render_widget(blk, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    if state.visible.is_empty() {
+        let (text, style) = match &state.load_error {
+            Some(e) => (
+                tf(
+                    "tui.list.load_error",
+                    &[
+                        ("error", e),
+                        (
+                            "key",
+                            &state
+                                .keymap
+                                .hint_key(Context::List, Command::Reload)
+                                .map(|k| k.short())
+                                .unwrap_or_default(),
+                        ),
+                    ],
+                ),
+                th.error(),
+            ),
+            None if !state.loaded => (t("tui.list.loading").to_string(), th.dim()),
+            None if state.view == View::Agenda => {
+                (t("tui.list.agenda_empty").to_string(), th.success())
+            }
+            None => (t("tui.list.empty").to_string(), th.dim()),
+        };
+        frame.render_widget(
+            Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let w = inner.width;
+    let show_last = w >= 110;
+    let show_open = w >= 80;
+    // Fixed columns first; what is left is shared between the debtor and the next action
+    // (whose label must stay readable), then the last event on very wide screens.
+    let fixed = 6 + if show_open { 4 } else { 0 } + 13 + 5 + if show_last { 20 } else { 0 };
+    let spacing = if show_open { 5 } else { 4 } + u16::from(show_last);
+    let free = w.saturating_sub(fixed + spacing);
+    let next_w = free.saturating_sub(18).clamp(22, 28).min(free);
+    let debtor_w = free.saturating_sub(next_w);
+    let mut widths = vec![Constraint::Length(6), Constraint::Length(debtor_w)];
+    let mut titles = vec![
+        t("tui.col.stage").to_string(),
+        t("tui.col.debtor").to_string(),
+    ];
+    if show_open {
+        widths.push(Constraint::Length(4));
+        titles.push(t("tui.col.open").into());
+    }
+    widths.extend([
+        Constraint::Length(13),
+        Constraint::Length(5),
+        Constraint::Length(next_w),
+    ]);
+    titles.extend([
+        t("tui.col.balance").to_string(),
+        t("tui.col.dpd").to_string(),
+        t("tui.col.next").to_string(),
+    ]);
+    if show_last {
+        widths.push(Constraint::Length(20));
+        titles.push(t("tui.col.last").into());
+    }
+    let rows_h = inner.height.saturating_sub(1) as usize;
+    // Clamp locally as well, in case the last resize did not reach update yet.
+    let mut offset = state.offset.min(state.visible.len().saturating_sub(1));
+    if state.cursor < offset {
+        offset = state.cursor;
+    } else if rows_h > 0 && state.cursor >= offset + rows_h {
+        offset = state.cursor + 1 - rows_h;
+    }
+    let today = state.today;
+    // Only the rows on screen are built.
+    let rows: Vec<Row> = state
+        .visible
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows_h)
+        .filter_map(|(pos, idx)| state.entries.get(*idx).map(|e| (pos, e)))
+        .map(|(pos, e)| {
+            let mut cells = vec![
+                Cell::from(badge(th, e.stage)),
+                Cell::from(e.debtor().to_string()),
+            ];
+            if show_open {
+                cells.push(Cell::from(
+                    Line::from(e.open_items.to_string()).alignment(Alignment::Right),
+                ));
+            }
+            cells.push(Cell::from(
+                Line::from(money(e.balance)).alignment(Alignment::Right),
+            ));
+            cells.push(Cell::from(
+                Line::from(if e.days_past_due > 0 {
+                    e.days_past_due.to_string()
+                } else {
+                    "—".into()
+                })
+                .alignment(Alignment::Right),
+            ));
+            cells.push(match &e.next {
+                Some(n) => {
+                    let (mark, style) = if n.date < today {
+                        ("!!", th.overdue())
+                    } else if n.date == today {
+                        ("! ", th.due_today())
+                    } else {
+                        ("  ", th.info())
+                    };
+                    Cell::from(Line::from(vec![
+                        Span::styled(mark, style),
+                        Span::styled(format!("{} ", short_date(n.date, today)), style),
+                        Span::styled(next_label(&n.kind), style),
+                    ]))
+                }
+                None => Cell::from(Span::styled("  —", th.dim())),
+            });
+            if show_last {
+                let last = e
+                    .dossier
+                    .state
+                    .last_event
+                    .map(|(_, d, slug)| format!("{} {}", short_date(d, today), event_short(slug)))
+                    .unwrap_or_default();
+                cells.push(Cell::from(Span::styled(last, th.dim())));
+            }
+            let row = Row::new(cells);
+            if pos == state.cursor {
+                row.style(th.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let header = Row::new(titles).style(th.label().add_modifier(Modifier::BOLD));
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        inner,
+    );
+}
+
+/// Date until which the claim can be sued on: 5 years (commercial / civil) or 2 years against a
+/// consumer, from the oldest open due date or the last interrupting act. Indicative only.
+pub fn limitation_date(e: &Entry) -> Option<NaiveDate> {
+    let st = &e.dossier.state;
+    let start = st.oldest_open_due()?;
+    let interrupt = st
+        .acknowledgments
+        .iter()
+        .copied()
+        .chain(st.injonction_steps.iter().map(|(_, d)| *d))
+        .max();
+    let from = interrupt.map_or(start, |i| i.max(start));
+    let years = match e.dossier.debtor.debtor_type {
+        DebtorType::B2b => 5,
+        DebtorType::B2c => 2,
+    };
+    from.with_year(from.year() + years)
+        .or_else(|| (from + chrono::Duration::days(365 * years as i64)).into())
+}
+
+fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
+    let th = &state.theme;
+    let st = &e.dossier.state;
+    let d = &e.dossier.debtor;
+    let today = state.today;
+    let mut out: Vec<Line> = Vec::new();
+    let section = |s: &str| {
+        Line::from(Span::styled(
+            s.to_string(),
+            th.title().add_modifier(Modifier::UNDERLINED),
+        ))
+    };
+    out.push(Line::from(vec![
+        badge(th, e.stage),
+        Span::raw(" "),
+        Span::styled(stage_label(e.stage), th.stage_text(e.stage)),
+    ]));
+    let mut ident = vec![debtor_type_label(d.debtor_type)];
+    if let Some(c) = &d.customer_number {
+        ident.push(tf("tui.detail.customer", &[("number", c)]));
+    }
+    if let Some(s) = &d.siren {
+        ident.push(format!("SIREN {s}"));
+    }
+    out.push(Line::from(Span::styled(d.name.clone(), th.title())));
+    out.push(Line::from(ident.join(" · ")));
+    if !d.address.is_empty() {
+        out.push(Line::from(d.address.join(", ")));
+    }
+    let contact: Vec<String> = [&d.contact, &d.email, &d.phone]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    if !contact.is_empty() {
+        out.push(Line::from(contact.join(" · ")));
+    }
+    if d.collective_proceedings {
+        out.push(Line::from(Span::styled(
+            t("tui.detail.collective").to_string(),
+            th.error(),
+        )));
+    }
+    if let Some(terms) = &st.terms {
+        out.push(Line::from(vec![
+            Span::styled(t("tui.detail.terms").to_string(), th.label()),
+            Span::raw(terms.clone()),
+        ]));
+    }
+    out.push(Line::default());
+    out.push(section(t("tui.detail.items")));
+    let open = st.open_items();
+    for it in &st.items {
+        let rest = open
+            .iter()
+            .find(|(o, _)| o.reference == it.reference)
+            .map(|(_, r)| *r)
+            .unwrap_or(Decimal::ZERO);
+        out.push(Line::from(vec![
+            Span::raw(format!("  {:<12} ", it.reference)),
+            Span::styled(
+                tf("tui.detail.due", &[("date", &date(it.due))]),
+                if it.due < today && rest > Decimal::ZERO {
+                    th.overdue()
+                } else {
+                    th.info()
+                },
+            ),
+            Span::raw(format!("  {:>13}", money(it.amount))),
+            Span::styled(
+                if rest > Decimal::ZERO {
+                    tf("tui.detail.rest", &[("amount", &money(rest))])
+                } else {
+                    t("tui.detail.settled").to_string()
+                },
+                th.dim(),
+            ),
+        ]));
+    }
+    out.push(section(t("tui.detail.payments")));
+    if st.payments.is_empty() {
+        out.push(Line::from(Span::styled(
+            format!("  {}", t("tui.detail.none")),
+            th.dim(),
+        )));
+    }
+    for p in &st.payments {
+        out.push(Line::from(format!(
+            "  {}  {:>13}  {}",
+            date(p.date),
+            money(p.amount),
+            p.reference.clone().unwrap_or_default()
+        )));
+    }
+    for c in &st.credit_notes {
+        out.push(Line::from(tf(
+            "tui.detail.credit_note",
+            &[
+                ("reference", &c.reference),
+                ("amount", &money(c.amount)),
+                ("date", &date(c.date)),
+            ],
+        )));
+    }
+    for c in &st.costs {
+        out.push(Line::from(tf(
+            "tui.detail.cost",
+            &[
+                ("label", &c.label),
+                ("amount", &money(c.amount)),
+                ("date", &date(c.date)),
+            ],
+        )));
+    }
+    out.push(Line::from(vec![
+        Span::styled(t("tui.detail.balance").to_string(), th.title()),
+        Span::styled(money(e.balance), th.money()),
+        Span::styled(
+            if e.days_past_due > 0 {
+                tf("tui.detail.dpd", &[("days", &e.days_past_due)])
+            } else {
+                String::new()
+            },
+            th.dim(),
+        ),
+    ]));
+    out.push(Line::from(Span::styled(
+        t("tui.detail.penalties_pending").to_string(),
+        th.dim(),
+    )));
+    if let Some(n) = &e.next {
+        let style = if n.date < today {
+            th.overdue()
+        } else if n.date == today {
+            th.due_today()
+        } else {
+            th.info()
+        };
+        let mut spans = vec![
+            Span::styled(t("tui.detail.next").to_string(), th.label()),
+            Span::styled(format!("{} — {}", next_label(&n.kind), date(n.date)), style),
+        ];
+        if let Some(c) = n.channel {
+            spans.push(Span::raw(format!(" ({})", channel_label(c))));
+        }
+        out.push(Line::from(spans));
+    }
+    if let Some(p) = &st.promise {
+        out.push(Line::from(tf(
+            "tui.detail.promise",
+            &[("amount", &money(p.amount)), ("date", &date(p.until))],
+        )));
+    }
+    if let Some(plan) = &st.plan {
+        out.push(Line::from(Span::styled(
+            tf("tui.detail.plan", &[("date", &date(plan.date))]),
+            th.label(),
+        )));
+        for i in &plan.instalments {
+            out.push(Line::from(format!(
+                "  {}  {:>13}",
+                date(i.due),
+                money(i.amount)
+            )));
+        }
+    }
+    if let Some(a) = &st.assigned {
+        out.push(Line::from(tf("tui.detail.assigned", &[("user", a)])));
+    }
+    if let Some(c) = &st.contestation {
+        out.push(Line::from(Span::styled(
+            tf(
+                "tui.detail.contested",
+                &[("reason", &c.reason), ("date", &date(c.review))],
+            ),
+            th.stage_text(Stage::Disputed),
+        )));
+    }
+    if let Some(n) = &st.notice {
+        out.push(Line::from(tf(
+            "tui.detail.notice",
+            &[
+                ("channel", &channel_label(n.channel)),
+                ("date", &date(n.date)),
+                ("deadline", &date(n.deadline)),
+            ],
+        )));
+    }
+    // Readiness for a formal notice: certaine, liquide, exigible. A text mark, not only colour.
+    out.push(Line::default());
+    out.push(section(t("tui.detail.readiness")));
+    let certain = !st.items.is_empty() && st.items.iter().all(|i| i.proof.is_some());
+    let liquid = e.balance > Decimal::ZERO;
+    let due = st.oldest_open_due().is_some_and(|d| d < today);
+    for (ok, key) in [
+        (certain, "tui.detail.certaine"),
+        (liquid, "tui.detail.liquide"),
+        (due, "tui.detail.exigible"),
+    ] {
+        out.push(Line::from(vec![
+            Span::styled(
+                if ok { "  [x] " } else { "  [ ] " },
+                if ok { th.success() } else { th.error() },
+            ),
+            Span::raw(t(key).to_string()),
+        ]));
+    }
+    if let Some(lim) = limitation_date(e) {
+        let near = (lim - today).num_days() < 180;
+        out.push(Line::from(vec![
+            Span::styled(t("tui.detail.limitation").to_string(), th.label()),
+            Span::styled(date(lim), if near { th.overdue() } else { th.info() }),
+            Span::styled(t("tui.detail.indicative").to_string(), th.dim()),
+        ]));
+    }
+    out.push(Line::default());
+    out.push(section(t("tui.detail.journal")));
+    for ev in e.dossier.events.iter().rev() {
+        let cancelled = st.cancelled.contains(&ev.seq);
+        let style = if cancelled { th.cancelled() } else { th.info() };
+        let mut spans = vec![
+            Span::styled(format!("  {}  ", date(ev.date)), th.label()),
+            Span::styled(event_text(&ev.kind), style),
+        ];
+        if cancelled {
+            spans.push(Span::styled(
+                format!(" {}", t("tui.detail.cancelled")),
+                th.dim(),
+            ));
+        }
+        spans.push(Span::styled(
+            tf(
+                "tui.detail.by",
+                &[
+                    ("user", &ev.user),
+                    ("at", &ev.at.format("%d/%m/%Y %H:%M UTC")),
+                ],
+            ),
+            th.dim(),
+        ));
+        out.push(Line::from(spans));
+    }
+    out
+}
+
+fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
+    let th = &state.theme;
+    let focused = state.focus == Focus::Detail && state.popup.is_none();
+    let Some(e) = state.current() else {
+        let blk = block(th, t("tui.detail.title_none").to_string(), focused);
+        frame.render_widget(
+            Paragraph::new(t("tui.detail.nothing").to_string())
+                .style(th.dim())
+                .block(blk),
+            area,
+        );
+        return;
+    };
+    let title = tf(
+        "tui.detail.title",
+        &[("id", &e.id()), ("debtor", &e.debtor())],
+    );
+    let blk = block(th, title, focused);
+    let inner = blk.inner(area);
+    let lines = detail_lines(state, e);
+    let max_scroll = wrapped_height(&lines, inner.width).saturating_sub(inner.height as usize);
+    let scroll = (state.detail_scroll as usize).min(max_scroll) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(blk)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+/// Rows the lines take once wrapped; word wrapping can take a little more than a plain cut, so
+/// this errs on the generous side (scrolling a line too far is harmless, too short hides text).
+fn wrapped_height(lines: &[Line], width: u16) -> usize {
+    let w = width.max(1) as usize;
+    lines
+        .iter()
+        .map(|l| {
+            let n = l.width();
+            if n <= w {
+                1
+            } else {
+                n.div_ceil(w) + 1
+            }
+        })
+        .sum()
+}
+
+/// Hints for the status line, taken from the active keymap so they can never drift.
+fn hints(state: &State) -> Vec<(String, String)> {
+    let ctx = state.context();
+    let cmds: &[Command] = match ctx {
+        Context::List | Context::Global => &[
+            Command::Help,
+            Command::Quit,
+            Command::Open,
+            Command::NextDue,
+            Command::Relance,
+            Command::Payment,
+            Command::Contestation,
+            Command::Notice,
+            Command::Injonction,
+            Command::Note,
+            Command::Undo,
+            Command::Agenda,
+            Command::Filter,
+        ],
+        Context::Detail => &[
+            Command::Help,
+            Command::Back,
+            Command::Down,
+            Command::NextDue,
+            Command::Relance,
+            Command::Payment,
+            Command::Contestation,
+            Command::Notice,
+            Command::Note,
+            Command::Undo,
+        ],
+        Context::Form if matches!(state.popup, Some(Popup::Confirm(_))) || state.filter_editing => {
+            &[Command::Submit, Command::Cancel]
+        }
+        Context::Form => &[Command::Submit, Command::NextField, Command::Cancel],
+        Context::Editor => &[Command::Submit, Command::NextField, Command::Cancel],
+        Context::Help => &[Command::Down, Command::Up, Command::Back],
+    };
+    cmds.iter()
+        .filter_map(|c| {
+            state
+                .keymap
+                .hint_key(ctx, *c)
+                .map(|k| (k.short(), c.hint()))
+        })
+        .collect()
+}
+
+fn render_status(frame: &mut Frame, area: Rect, state: &State) {
+    let th = &state.theme;
+    let mut l1: Vec<Span> = vec![Span::raw(" ")];
+    if state.filter_editing {
+        l1.push(Span::styled("/", th.key()));
+        let text = &state.filter.text;
+        let cur = state.filter.cursor;
+        let before: String = text.chars().take(cur).collect();
+        let at: String = text
+            .chars()
+            .nth(cur)
+            .map(String::from)
+            .unwrap_or(" ".into());
+        let after: String = text.chars().skip(cur + 1).collect();
+        l1.push(Span::styled(before, th.input_focused()));
+        l1.push(Span::styled(
+            at,
+            th.input_focused().add_modifier(Modifier::REVERSED),
+        ));
+        l1.push(Span::styled(after, th.input_focused()));
+        l1.push(Span::styled(
+            format!("  {}", t("tui.filter.help")),
+            th.dim(),
+        ));
+        l1.push(Span::raw("  "));
+    } else if !state.filter.text.is_empty() {
+        l1.push(Span::styled(
+            tf("tui.filter.active", &[("filter", &state.filter.text)]),
+            th.key(),
+        ));
+        l1.push(Span::raw("  "));
+    }
+    if let Some(s) = state.stage_filter {
+        l1.push(Span::styled(
+            tf("tui.stage_filter.on", &[("stage", &stage_label(s))]),
+            th.key(),
+        ));
+        l1.push(Span::raw("  "));
+    }
+    if state.show_closed {
+        l1.push(Span::styled(t("tui.closed.shown").to_string(), th.key()));
+        l1.push(Span::raw("  "));
+    }
+    if let Some(n) = &state.notice {
+        let (prefix, style) = match n.level {
+            Level::Error => (t("tui.level.error"), th.error()),
+            Level::Success => (t("tui.level.ok"), th.success()),
+            Level::Info => ("", th.info()),
+        };
+        l1.push(Span::styled(format!("{prefix}{}", n.text), style));
+    }
+    // Hints go whole (key + label) onto the second line, and onto the first as well when
+    // there is nothing to report, so none is cut in half at the edge.
+    let free_first = l1.len() == 1;
+    let mut lines: Vec<Vec<Span>> = vec![vec![Span::raw(" ")], vec![Span::raw(" ")]];
+    let mut row = if free_first { 0 } else { 1 };
+    let mut used = 1usize;
+    for (k, label) in hints(state) {
+        let w = Span::raw(format!("{k} {label}  ")).width();
+        if used + w > area.width as usize && row == 0 {
+            row = 1;
+            used = 1;
+        }
+        lines[row].push(Span::styled(k, th.key()));
+        lines[row].push(Span::styled(format!(" {label}  "), th.dim()));
+        used += w;
+    }
+    let [h1, h2]: [Vec<Span>; 2] = lines.try_into().unwrap_or_default();
+    let first = if free_first { h1 } else { l1 };
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(h2)]),
+        area,
+    );
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`, never larger than it.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+pub fn help_lines(state: &State) -> Vec<Line<'static>> {
+    let th = &state.theme;
+    let km = &state.keymap;
+    let mut out = vec![
+        Line::from(Span::styled(
+            tf("tui.help.keymap", &[("name", &km.name)]),
+            th.dim(),
+        )),
+        Line::from(Span::styled(t("tui.help.fallback").to_string(), th.dim())),
+    ];
+    for ctx in Context::ALL {
+        let bindings = km.bindings(ctx);
+        if bindings.is_empty() {
+            continue;
+        }
+        out.push(Line::default());
+        out.push(Line::from(Span::styled(
+            t(&format!("tui.context.{}", ctx.name())).to_string(),
+            th.title().add_modifier(Modifier::UNDERLINED),
+        )));
+        for (cmd, keys) in bindings {
+            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            out.push(Line::from(vec![
+                Span::styled(format!("  {:<22}", keys.join(", ")), th.key()),
+                Span::raw(cmd.description()),
+            ]));
+        }
+    }
+    out
+}
+
+fn render_help(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
+    let th = &state.theme;
+    let r = centered(area, 84, area.height.saturating_sub(2));
+    let blk = block(th, t("tui.help.title").to_string(), true);
+    let lines = help_lines(state);
+    let inner = blk.inner(r);
+    let max = wrapped_height(&lines, inner.width).saturating_sub(inner.height as usize);
+    let scroll = (scroll as usize).min(max) as u16;
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(blk)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        r,
+    );
+}
+
+fn submit_hint(state: &State, ctx: Context) -> Line<'static> {
+    let th = &state.theme;
+    let mut spans = vec![];
+    for c in [Command::Submit, Command::NextField, Command::Cancel] {
+        if let Some(k) = state.keymap.hint_key(ctx, c) {
+            spans.push(Span::styled(k.short(), th.key()));
+            spans.push(Span::styled(format!(" {}   ", c.hint()), th.dim()));
+        }
+    }
+    Line::from(spans)
+}
+
+fn render_confirm(frame: &mut Frame, area: Rect, state: &State, c: &Confirm) {
+    let th = &state.theme;
+    let h = c.lines.len() as u16 + 5;
+    let r = centered(area, 72, h);
+    let blk = block(th, c.title.clone(), true);
+    let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::from(l.clone())).collect();
+    lines.push(Line::default());
+    let mut hint = vec![];
+    for cmd in [Command::Submit, Command::Cancel] {
+        if let Some(k) = state.keymap.hint_key(Context::Form, cmd) {
+            hint.push(Span::styled(k.short(), th.key()));
+            let label = if cmd == Command::Submit {
+                t("tui.confirm.yes").to_string()
+            } else {
+                cmd.hint()
+            };
+            hint.push(Span::styled(format!(" {label}   "), th.dim()));
+        }
+    }
+    lines.push(Line::from(hint));
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(blk).wrap(Wrap { trim: false }),
+        r,
+    );
+}
+
+const LABEL_W: u16 = 26;
+
+/// Rows an error message takes once wrapped in `width` columns.
+fn wrapped_rows(text: &str, width: u16) -> u16 {
+    let w = width.max(1) as usize;
+    let len = Span::raw(text).width();
+    len.div_ceil(w).clamp(1, 4) as u16
+}
+
+fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
+    let th = &state.theme;
+    let width = 84u16.min(area.width.saturating_sub(2));
+    let field_w = width.saturating_sub(LABEL_W + 3);
+    let err_w = width.saturating_sub(4);
+    let mut height: u16 = 2 + 2;
+    for f in &form.fields {
+        height += if f.is_text() { 4 } else { 1 };
+        if let Some(e) = &f.error {
+            height += wrapped_rows(&format!("✖ {e}"), err_w);
+        }
+        height += 1;
+    }
+    let r = centered(area, width, height);
+    frame.render_widget(Clear, r);
+    let ctx = state.context();
+    let blk = block(th, form.title.clone(), true);
+    let inner = blk.inner(r);
+    frame.render_widget(blk, r);
+    let mut y = inner.y;
+    let bottom = inner.y + inner.height;
+    for (i, f) in form.fields.iter().enumerate() {
+        if y >= bottom {
+            break;
+        }
+        let focused = i == form.focus;
+        let h = if f.is_text() { 4 } else { 1 }.min(bottom - y);
+        let label_area = Rect {
+            x: inner.x,
+            y,
+            width: LABEL_W.min(inner.width),
+            height: 1,
+        };
+        let input_area = Rect {
+            x: inner.x + LABEL_W.min(inner.width),
+            y,
+            width: field_w.min(inner.width.saturating_sub(LABEL_W)),
+            height: h,
+        };
+        let label_style = if focused { th.title() } else { th.label() };
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(if focused { "› " } else { "  " }, th.key()),
+                Span::styled(format!("{} ", f.label), label_style),
+            ])),
+            label_area,
+        );
+        let style = if focused {
+            th.input_focused()
+        } else {
+            th.input()
+        };
+        match &f.kind {
+            FieldKind::Line(l) => {
+                let mut spans = vec![];
+                if focused {
+                    let before: String = l.text.chars().take(l.cursor).collect();
+                    let at: String = l
+                        .text
+                        .chars()
+                        .nth(l.cursor)
+                        .map(String::from)
+                        .unwrap_or(" ".into());
+                    let after: String = l.text.chars().skip(l.cursor + 1).collect();
+                    spans.push(Span::styled(before, style));
+                    spans.push(Span::styled(at, style.add_modifier(Modifier::REVERSED)));
+                    spans.push(Span::styled(after, style));
+                } else {
+                    spans.push(Span::styled(l.text.clone(), style));
+                }
+                frame.render_widget(Paragraph::new(Line::from(spans)).style(style), input_area);
+            }
+            FieldKind::Choice { options, index } => {
+                let mut spans = vec![Span::styled("‹ ", th.key())];
+                for (j, o) in options.iter().enumerate() {
+                    if j == *index {
+                        spans.push(Span::styled(
+                            format!("[{}]", o.label),
+                            style.add_modifier(Modifier::BOLD),
+                        ));
+                    } else {
+                        spans.push(Span::styled(format!(" {} ", o.label), th.dim()));
+                    }
+                }
+                spans.push(Span::styled(" ›", th.key()));
+                frame.render_widget(Paragraph::new(Line::from(spans)), input_area);
+            }
+            FieldKind::Text(ta) => {
+                let mut ta = (**ta).clone();
+                ta.set_style(style);
+                if focused {
+                    ta.set_cursor_style(style.add_modifier(Modifier::REVERSED));
+                } else {
+                    ta.set_cursor_style(style);
+                }
+                frame.render_widget(&ta, input_area);
+            }
+        }
+        y += h;
+        if let Some(e) = &f.error {
+            let text = tf("tui.form.field_error", &[("error", e)]);
+            let rows = wrapped_rows(&text, err_w).min(bottom.saturating_sub(y));
+            frame.render_widget(
+                Paragraph::new(text)
+                    .style(th.error())
+                    .wrap(Wrap { trim: true }),
+                Rect {
+                    x: inner.x + 2,
+                    y,
+                    width: err_w.min(inner.width.saturating_sub(2)),
+                    height: rows,
+                },
+            );
+            y += rows;
+        }
+        y += 1;
+    }
+    if y < bottom {
+        frame.render_widget(
+            Paragraph::new(submit_hint(state, ctx)),
+            Rect {
+                x: inner.x + 2,
+                y: bottom - 1,
+                width: inner.width.saturating_sub(2),
+                height: 1,
+            },
+        );
+    }
+}

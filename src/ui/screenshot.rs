@@ -1,0 +1,314 @@
+//! Turns a rendered buffer into plain text and a colour SVG, for `screenshots/` and the README.
+
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+
+use crate::app::{update, Action, Command, State};
+
+/// Renders `state` into a fresh `w`×`h` buffer with the real rendering code.
+pub fn render_buffer(state: &State, w: u16, h: u16) -> Buffer {
+    let mut state = state.clone();
+    // Page sizes and scroll offsets follow the size, as after a real resize.
+    update(&mut state, Action::Resize(w, h));
+    let mut term = match Terminal::new(TestBackend::new(w, h)) {
+        Ok(t) => t,
+        Err(_) => return Buffer::empty(Rect::new(0, 0, w, h)),
+    };
+    if term.draw(|f| super::render(f, &state)).is_err() {
+        return Buffer::empty(Rect::new(0, 0, w, h));
+    }
+    term.backend().buffer().clone()
+}
+
+/// The standard set of screens for `screenshots/`, derived from any loaded state (the demo
+/// database in the real command): (file stem, state). The first one is the README's main screen.
+pub fn standard_screens(base: &State) -> Vec<(&'static str, State)> {
+    let run = |cmds: &[Command]| {
+        let mut s = base.clone();
+        for c in cmds {
+            update(&mut s, Action::Command(*c));
+        }
+        s
+    };
+    let mut out = vec![
+        ("main", base.clone()),
+        ("detail", run(&[Command::NextDue, Command::Open])),
+        ("agenda", run(&[Command::Agenda])),
+        ("help", run(&[Command::Help])),
+        ("relance", run(&[Command::NextDue, Command::Relance])),
+    ];
+    // A form showing an error exactly as the user would see it.
+    let mut pay = run(&[Command::NextDue, Command::Payment]);
+    for c in "12,345".chars() {
+        update(
+            &mut pay,
+            Action::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            )),
+        );
+    }
+    // Navigation notices ("Suivant : …") are noise in a screenshot; the form's error is not.
+    for s in &mut out {
+        s.1.notice = None;
+    }
+    update(&mut pay, Action::Command(Command::Submit));
+    out.push(("payment_error", pay));
+    out
+}
+
+/// Writes `<name>.svg` and `<name>.txt` for every standard screen into `dir`; returns the files.
+pub fn write_screens(
+    dir: &std::path::Path,
+    base: &State,
+    w: u16,
+    h: u16,
+) -> std::io::Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    for (name, st) in standard_screens(base) {
+        let buf = render_buffer(&st, w, h);
+        for (ext, body) in [("svg", buffer_to_svg(&buf)), ("txt", buffer_to_text(&buf))] {
+            let p = dir.join(format!("{name}.{ext}"));
+            std::fs::write(&p, body)?;
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// Width of a cell's symbol, so that a wide character hides the cell it covers.
+fn symbol_width(s: &str) -> usize {
+    ratatui::text::Span::raw(s).width()
+}
+
+/// The screen as text, one line per row, trailing spaces trimmed.
+pub fn buffer_to_text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = symbol_width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+const DEFAULT_FG: &str = "#d0d0d0";
+const DEFAULT_BG: &str = "#1c1c1c";
+
+/// xterm's default palette for the 16 named colours (the SVG has to pick some values).
+fn hex(c: Color, fg: bool) -> String {
+    let s = match c {
+        Color::Reset => {
+            if fg {
+                DEFAULT_FG
+            } else {
+                DEFAULT_BG
+            }
+        }
+        Color::Black => "#000000",
+        Color::Red => "#cd0000",
+        Color::Green => "#00cd00",
+        Color::Yellow => "#cdcd00",
+        Color::Blue => "#0000ee",
+        Color::Magenta => "#cd00cd",
+        Color::Cyan => "#00cdcd",
+        Color::Gray => "#e5e5e5",
+        Color::DarkGray => "#7f7f7f",
+        Color::LightRed => "#ff5555",
+        Color::LightGreen => "#55ff55",
+        Color::LightYellow => "#ffff55",
+        Color::LightBlue => "#5c5cff",
+        Color::LightMagenta => "#ff55ff",
+        Color::LightCyan => "#55ffff",
+        Color::White => "#ffffff",
+        Color::Rgb(r, g, b) => return format!("#{r:02x}{g:02x}{b:02x}"),
+        Color::Indexed(i) => return format!("#{i:02x}{i:02x}{i:02x}"),
+    };
+    s.to_string()
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Keep columns aligned in SVG viewers that collapse spaces.
+            ' ' | '\u{a0}' | '\u{202f}' => out.push('\u{a0}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CELL_W: f32 = 8.4;
+const CELL_H: f32 = 17.0;
+
+/// A self-contained SVG: one background rectangle per run of equal background, one `<text>` per
+/// cell run of equal style (positioned per cell so wide glyphs cannot shift the grid).
+pub fn buffer_to_svg(buf: &Buffer) -> String {
+    let area = buf.area;
+    let (w, h) = (area.width as f32 * CELL_W, area.height as f32 * CELL_H);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.1} {h:.1}\">\n"
+    ));
+    out.push_str(&format!(
+        "<rect width=\"100%\" height=\"100%\" fill=\"{DEFAULT_BG}\"/>\n<g font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"14\" xml:space=\"preserve\">\n"
+    ));
+    for y in area.top()..area.bottom() {
+        let py = (y - area.top()) as f32 * CELL_H;
+        // Background runs.
+        let mut x = area.left();
+        while x < area.right() {
+            let cell = &buf[(x, y)];
+            let reversed = cell.modifier.contains(Modifier::REVERSED);
+            let bg = if reversed {
+                hex(cell.fg, true)
+            } else {
+                hex(cell.bg, false)
+            };
+            let start = x;
+            while x < area.right() {
+                let c = &buf[(x, y)];
+                let r = c.modifier.contains(Modifier::REVERSED);
+                let b = if r { hex(c.fg, true) } else { hex(c.bg, false) };
+                if b != bg {
+                    break;
+                }
+                x += 1;
+            }
+            if bg != DEFAULT_BG {
+                out.push_str(&format!(
+                    "<rect x=\"{:.1}\" y=\"{py:.1}\" width=\"{:.1}\" height=\"{CELL_H:.1}\" fill=\"{bg}\"/>\n",
+                    (start - area.left()) as f32 * CELL_W,
+                    (x - start) as f32 * CELL_W
+                ));
+            }
+        }
+        // Text runs of one style; every glyph gets its own x so wide glyphs cannot shift the grid.
+        let mut run: Option<(String, Vec<f32>, String)> = None;
+        let flush = |run: &mut Option<(String, Vec<f32>, String)>, out: &mut String| {
+            if let Some((attrs, xs, text)) = run.take() {
+                let xs: Vec<String> = xs.iter().map(|x| format!("{x:.1}")).collect();
+                out.push_str(&format!(
+                    "<text x=\"{}\" y=\"{:.1}\" {attrs}>{}</text>\n",
+                    xs.join(" "),
+                    py + CELL_H * 0.78,
+                    text
+                ));
+            }
+        };
+        let mut skip = 0usize;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let cell = &buf[(x, y)];
+            let sym = cell.symbol();
+            skip = symbol_width(sym).saturating_sub(1);
+            if sym.trim().is_empty() {
+                flush(&mut run, &mut out);
+                continue;
+            }
+            let reversed = cell.modifier.contains(Modifier::REVERSED);
+            let fg = if reversed {
+                hex(cell.bg, false)
+            } else {
+                hex(cell.fg, true)
+            };
+            let mut attrs = format!("fill=\"{fg}\"");
+            if cell.modifier.contains(Modifier::BOLD) {
+                attrs.push_str(" font-weight=\"bold\"");
+            }
+            let mut deco = vec![];
+            if cell.modifier.contains(Modifier::UNDERLINED) {
+                deco.push("underline");
+            }
+            if cell.modifier.contains(Modifier::CROSSED_OUT) {
+                deco.push("line-through");
+            }
+            if !deco.is_empty() {
+                attrs.push_str(&format!(" text-decoration=\"{}\"", deco.join(" ")));
+            }
+            let px = (x - area.left()) as f32 * CELL_W;
+            match &mut run {
+                Some((a, xs, text)) if *a == attrs => {
+                    xs.push(px);
+                    text.push_str(&escape(sym));
+                }
+                _ => {
+                    flush(&mut run, &mut out);
+                    run = Some((attrs, vec![px], escape(sym)));
+                }
+            }
+        }
+        flush(&mut run, &mut out);
+    }
+    out.push_str("</g>\n</svg>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Style;
+
+    #[test]
+    fn text_and_svg_carry_content_and_colour() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 2));
+        buf.set_string(
+            0,
+            0,
+            "R2 <ACME>",
+            Style::new().fg(Color::Black).bg(Color::Yellow),
+        );
+        buf.set_string(0, 1, "日本", Style::new());
+        let text = buffer_to_text(&buf);
+        assert_eq!(text, "R2 <ACME>\n日本\n");
+        let svg = buffer_to_svg(&buf);
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("&lt;"));
+        assert!(svg.contains("#cdcd00"), "yellow background present");
+        assert!(svg.contains("日"));
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("recouvre-shots-{}", std::process::id()))
+    }
+
+    #[test]
+    fn standard_screens_render_at_screenshot_size() {
+        let base = crate::app::fixtures::state(crate::app::fixtures::today());
+        let shots = standard_screens(&base);
+        assert_eq!(shots[0].0, "main");
+        for (name, st) in &shots {
+            let text = buffer_to_text(&render_buffer(st, 140, 40));
+            assert!(text.contains("recouvre"), "{name}");
+        }
+        let dir = tempfile_dir();
+        let files = write_screens(&dir, &base, 120, 36).unwrap();
+        assert_eq!(files.len(), shots.len() * 2);
+        let _ = std::fs::remove_dir_all(&dir);
+        let pay = &shots.iter().find(|s| s.0 == "payment_error").unwrap().1;
+        assert!(buffer_to_text(&render_buffer(pay, 140, 40)).contains("12,345"));
+    }
+}

@@ -1,0 +1,372 @@
+//! End to end: scripted key events through the real event loop against a temporary database,
+//! then the journal on disk is checked.
+
+use std::io;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use recouvre::app::{fixtures, State};
+use recouvre::domain::event::{Channel, EventKind};
+use recouvre::keymap::Keymap;
+use recouvre::storage::{Store, StoreOptions};
+use recouvre::tui::runtime::{retry_transient, run_loop, EventSource, LoopOptions, ScriptedEvents};
+use recouvre::ui::theme::{Palette, Theme};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn text(s: &str) -> Vec<Event> {
+    s.chars().map(|c| key(KeyCode::Char(c))).collect()
+}
+
+fn setup() -> (tempfile::TempDir, Store, Vec<u64>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("db"), StoreOptions::default());
+    let ids = fixtures::seed_store(&store, fixtures::today()).unwrap();
+    (dir, store, ids)
+}
+
+fn state(keymap: &str) -> State {
+    State::new(
+        fixtures::today(),
+        Arc::new(Keymap::named(keymap).unwrap()),
+        Theme::new(Palette::Sixteen),
+    )
+}
+
+fn no_refresh() -> LoopOptions {
+    LoopOptions {
+        refresh: None,
+        tick: Duration::from_millis(1),
+    }
+}
+
+#[test]
+fn morning_round_writes_the_expected_journal() {
+    let (_dir, store, ids) = setup();
+    let acme = ids[0];
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let mut script = vec![];
+    // Find ACME with the filter, log relance 2 (confirm), then a payment with a typo first.
+    script.push(key(KeyCode::Char('/')));
+    script.extend(text("acme"));
+    script.push(key(KeyCode::Enter));
+    script.push(key(KeyCode::Char('r')));
+    script.push(key(KeyCode::Enter));
+    script.push(key(KeyCode::Char('p')));
+    script.extend(text("1O0,50")); // letter O: refused, nothing written
+    script.push(key(KeyCode::Enter));
+    script.extend((0..6).map(|_| key(KeyCode::Backspace)));
+    script.extend(text("100,50"));
+    script.push(key(KeyCode::Enter));
+    // A note, then cancel a form: nothing written for the cancelled one.
+    script.push(key(KeyCode::Char('t')));
+    script.extend(text("Client prévenu"));
+    script.push(Event::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    script.push(key(KeyCode::Char('c')));
+    script.extend(text("xyz"));
+    script.push(key(KeyCode::Esc));
+    // Undo the note (confirm), then quit.
+    script.push(key(KeyCode::Char('u')));
+    script.push(key(KeyCode::Enter));
+    script.push(key(KeyCode::Char('q')));
+
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    let stop = AtomicBool::new(false);
+    run_loop(
+        &mut term,
+        &mut ScriptedEvents::new(script),
+        &mut st,
+        &store,
+        &stop,
+        &no_refresh(),
+    )
+    .unwrap();
+    assert!(st.quit);
+
+    let d = retry_transient(|| store.load(acme)).unwrap();
+    let new: Vec<&EventKind> = d.events[before..].iter().map(|e| &e.kind).collect();
+    assert_eq!(new.len(), 4, "{new:#?}");
+    assert_eq!(
+        new[0],
+        &EventKind::RelanceSent {
+            level: 2,
+            channel: Channel::Letter,
+            letter: None
+        }
+    );
+    assert_eq!(
+        new[1],
+        &EventKind::PaymentReceived {
+            amount: Decimal::from_str("100.50").unwrap(),
+            reference: None
+        }
+    );
+    assert!(matches!(new[2], EventKind::Note { text, .. } if text == "Client prévenu"));
+    assert_eq!(
+        new[3],
+        &EventKind::Cancel {
+            target: (before + 2) as u32
+        }
+    );
+    assert!(d.events[before..]
+        .iter()
+        .all(|e| e.user == recouvre::identity::current_user()));
+    // The status line reported the last write as done.
+    let screen = format!("{}", term.backend());
+    assert!(screen.contains("annulé pour ACME SARL"), "{screen}");
+}
+
+/// An event source that lets another "user" write between two keys.
+struct WithInterference {
+    inner: ScriptedEvents,
+    at: usize,
+    n: usize,
+    hook: Option<Box<dyn FnOnce()>>,
+}
+
+impl EventSource for WithInterference {
+    fn next(&mut self, t: Duration) -> io::Result<Option<Event>> {
+        if self.n == self.at {
+            if let Some(h) = self.hook.take() {
+                h();
+            }
+        }
+        self.n += 1;
+        self.inner.next(t)
+    }
+}
+
+#[test]
+fn stale_write_is_refused_and_explained() {
+    let (_dir, store, ids) = setup();
+    let acme = ids[0];
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let other = Store::new(
+        store.path(),
+        StoreOptions {
+            user: "carole".into(),
+            ..StoreOptions::default()
+        },
+    );
+    let mut script = vec![key(KeyCode::Char('/'))];
+    script.extend(text("acme"));
+    script.push(key(KeyCode::Enter));
+    script.push(key(KeyCode::Char('r')));
+    script.push(key(KeyCode::Enter)); // confirm: carole wrote just before
+    script.push(key(KeyCode::Char('q')));
+    let at = script.len() - 2;
+    let mut events = WithInterference {
+        inner: ScriptedEvents::new(script),
+        at,
+        n: 0,
+        hook: Some(Box::new(move || {
+            retry_transient(|| {
+                other.append(
+                    acme,
+                    None,
+                    fixtures::today(),
+                    vec![EventKind::RelanceSent {
+                        level: 2,
+                        channel: Channel::Email,
+                        letter: None,
+                    }],
+                )
+            })
+            .unwrap();
+        })),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(160, 36)).unwrap();
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    let d = retry_transient(|| store.load(acme)).unwrap();
+    assert_eq!(d.events.len(), before + 1, "only carole's event is there");
+    assert_eq!(d.events[before].user, "carole");
+    let screen = format!("{}", term.backend());
+    assert!(screen.contains("carole"), "{screen}");
+    assert!(screen.contains("n'a pas été enregistrée"), "{screen}");
+}
+
+#[test]
+fn vim_keymap_drives_the_same_loop() {
+    let (_dir, store, ids) = setup();
+    let mut script = vec![
+        key(KeyCode::Char('G')),
+        key(KeyCode::Char('g')),
+        key(KeyCode::Char('j')),
+    ];
+    // Second row in urgency order is Jean Dupont: next injonction step = request filed.
+    script.push(key(KeyCode::Char('i')));
+    script.push(key(KeyCode::Enter));
+    script.push(key(KeyCode::Char('q')));
+    let mut st = state("vim");
+    let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    run_loop(
+        &mut term,
+        &mut ScriptedEvents::new(script),
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    let d = retry_transient(|| store.load(ids[2])).unwrap();
+    assert!(matches!(
+        d.events.last().unwrap().kind,
+        EventKind::Injonction { .. }
+    ));
+}
+
+#[test]
+fn busy_or_missing_database_is_shown_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("nothing-here"), StoreOptions::default());
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    run_loop(
+        &mut term,
+        &mut ScriptedEvents::new([key(KeyCode::Char('r')), key(KeyCode::Char('q'))]),
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    assert!(st.load_error.is_some());
+    let screen = format!("{}", term.backend());
+    assert!(screen.contains("Aucune base de données"), "{screen}");
+}
+
+#[test]
+fn stop_flag_ends_the_loop_like_a_signal() {
+    let (_dir, store, _) = setup();
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    // No quit key in the script: the flag (set by SIGTERM/SIGHUP in real runs) ends the loop.
+    run_loop(
+        &mut term,
+        &mut ScriptedEvents::new([]),
+        &mut st,
+        &store,
+        &AtomicBool::new(true),
+        &no_refresh(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn another_users_write_appears_without_a_key_press() {
+    let (_dir, store, ids) = setup();
+    let other = Store::new(
+        store.path(),
+        StoreOptions {
+            user: "carole".into(),
+            ..StoreOptions::default()
+        },
+    );
+    let mut events = WithInterference {
+        // Two idle ticks: the first after carole's write notices it.
+        inner: ScriptedEvents::with_ticks([None, None, Some(key(KeyCode::Char('q')))]),
+        at: 0,
+        n: 0,
+        hook: Some(Box::new(move || {
+            retry_transient(|| {
+                other.append(
+                    ids[1],
+                    None,
+                    fixtures::today(),
+                    vec![EventKind::RelanceSent {
+                        level: 1,
+                        channel: Channel::Email,
+                        letter: None,
+                    }],
+                )
+            })
+            .unwrap();
+        })),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let opts = LoopOptions {
+        refresh: Some(Duration::ZERO),
+        tick: Duration::from_millis(1),
+    };
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &opts,
+    )
+    .unwrap();
+    let martin = st
+        .entries
+        .iter()
+        .find(|e| e.debtor() == "Boulangerie Martin")
+        .unwrap();
+    assert_eq!(martin.stage, recouvre::domain::fold::Stage::Relance1);
+}
+
+#[test]
+fn database_held_by_another_process_is_shown_then_retried() {
+    let (_dir, seeded, _) = setup();
+    let store = Store::new(
+        seeded.path(),
+        StoreOptions {
+            lock_wait: Duration::from_millis(50),
+            ..StoreOptions::default()
+        },
+    );
+    let guard = recouvre::storage::lock::acquire(seeded.path(), Duration::from_secs(1), "bob")
+        .ok()
+        .expect("lock taken");
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let mut events = ScriptedEvents::new([key(KeyCode::Char('j')), key(KeyCode::Char('q'))]);
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    let screen = format!("{}", term.backend());
+    assert!(screen.contains("occupée par bob"), "{screen}");
+    assert!(st.entries.is_empty());
+    drop(guard);
+    st.quit = false;
+    let mut events = ScriptedEvents::new([key(KeyCode::Char('R')), key(KeyCode::Char('q'))]);
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    assert_eq!(st.entries.len(), 8);
+    assert!(st.load_error.is_none());
+}

@@ -1,0 +1,50 @@
+//! The English catalogue through the real rendering, in its own process: the language is global.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use recouvre::app::{fixtures, key_to_action, update, Action, State};
+use recouvre::ui::{render, screenshot};
+
+fn st() -> State {
+    fixtures::state(fixtures::today())
+}
+
+fn press(s: &mut State, code: KeyCode) {
+    if let Some(a) = key_to_action(s, KeyEvent::new(code, KeyModifiers::NONE)) {
+        update(s, a);
+    }
+}
+
+fn draw(state: &mut State, w: u16, h: u16) -> Terminal<TestBackend> {
+    update(state, Action::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| render(f, state)).unwrap();
+    term
+}
+
+fn text(term: &Terminal<TestBackend>) -> String {
+    screenshot::buffer_to_text(term.backend().buffer())
+}
+
+#[test]
+fn english_interface_and_vim_help_render() {
+    recouvre::i18n::set_lang(recouvre::i18n::Lang::En);
+    let mut s = st();
+    s.keymap = std::sync::Arc::new(recouvre::keymap::Keymap::named("vim").unwrap());
+    press(&mut s, KeyCode::Char('?'));
+    let t = text(&draw(&mut s, 140, 60));
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('p'));
+    let t2 = text(&draw(&mut s, 140, 36));
+    assert!(t.contains("Keymap: vim"), "{t}");
+    assert!(
+        t.contains("ctrl-d, pgdn") || t.contains("pgdn, ctrl-d"),
+        "{t}"
+    );
+    assert!(t2.contains("Payment received"), "{t2}");
+    assert!(
+        !t.contains("tui.") && !t2.contains("tui."),
+        "untranslated key:\n{t}\n{t2}"
+    );
+}

@@ -1,0 +1,294 @@
+//! Whole-screen snapshots through ratatui's TestBackend (plain-text "screenshots" in
+//! tests/snapshots/), plus checks on colours where they matter.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use ratatui::Terminal;
+use recouvre::app::{fixtures, key_to_action, update, Action, Command, State};
+use recouvre::ui::theme::{Palette, Theme};
+use recouvre::ui::{render, screenshot};
+
+fn st() -> State {
+    fixtures::state(fixtures::today())
+}
+
+fn draw(state: &mut State, w: u16, h: u16) -> Terminal<TestBackend> {
+    update(state, Action::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| render(f, state)).unwrap();
+    term
+}
+
+fn press(s: &mut State, code: KeyCode) {
+    if let Some(a) = key_to_action(s, KeyEvent::new(code, KeyModifiers::NONE)) {
+        update(s, a);
+    }
+}
+
+fn typ(s: &mut State, text: &str) {
+    for c in text.chars() {
+        press(s, KeyCode::Char(c));
+    }
+}
+
+fn select(s: &mut State, debtor: &str) {
+    update(s, Action::Command(Command::Top));
+    for _ in 0..s.visible.len() {
+        if s.current().map(|e| e.debtor()) == Some(debtor) {
+            return;
+        }
+        update(s, Action::Command(Command::Down));
+    }
+    panic!("{debtor} not found");
+}
+
+fn text(term: &Terminal<TestBackend>) -> String {
+    screenshot::buffer_to_text(term.backend().buffer())
+}
+
+#[test]
+fn list_wide_with_detail_beside() {
+    let mut s = st();
+    let t = draw(&mut s, 140, 36);
+    insta::assert_snapshot!("list_wide", t.backend());
+    let txt = text(&t);
+    // Header: totals, chips with labels, due counts.
+    assert!(txt.contains("1 à traiter aujourd'hui"));
+    assert!(txt.contains("2 en retard"));
+    assert!(txt.contains("MED"), "badges carry a text label");
+}
+
+#[test]
+fn list_at_minimum_size() {
+    let mut s = st();
+    insta::assert_snapshot!("list_80x24", draw(&mut s, 80, 24).backend());
+}
+
+#[test]
+fn detail_full_view_on_narrow_terminal() {
+    let mut s = st();
+    update(&mut s, Action::Resize(100, 40));
+    select(&mut s, "ACME SARL");
+    update(&mut s, Action::Resize(100, 30));
+    press(&mut s, KeyCode::Enter);
+    let t = draw(&mut s, 100, 30);
+    insta::assert_snapshot!("detail_narrow", t.backend());
+    assert!(text(&t).contains("Journal"));
+}
+
+#[test]
+fn detail_stacked_below_on_tall_narrow_terminal() {
+    let mut s = st();
+    select(&mut s, "SCI Les Tilleuls");
+    insta::assert_snapshot!("detail_stacked", draw(&mut s, 100, 44).backend());
+}
+
+#[test]
+fn agenda() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('a'));
+    insta::assert_snapshot!("agenda", draw(&mut s, 120, 30).backend());
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('?'));
+    let t = draw(&mut s, 120, 40);
+    insta::assert_snapshot!("help", t.backend());
+    // Rebinding a key changes the help: nothing is hand-written.
+    let mut km = recouvre::keymap::Keymap::named("default").unwrap();
+    km.apply_overrides("test.toml", "[global]\nF = \"payment\"\n")
+        .unwrap();
+    s.keymap = std::sync::Arc::new(km);
+    let t = draw(&mut s, 120, 40);
+    assert!(text(&t).contains("F, p"), "{}", text(&t));
+}
+
+#[test]
+fn payment_form_with_error() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('p'));
+    typ(&mut s, "12,345");
+    press(&mut s, KeyCode::Enter);
+    let t = draw(&mut s, 120, 36);
+    insta::assert_snapshot!("form_payment_error", t.backend());
+    assert!(
+        text(&t).contains("« 12,345 » a plus de deux décimales")
+            || text(&t).contains("« 12,345 » n'est pas un montant valide")
+    );
+}
+
+#[test]
+fn contestation_form_with_error() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('c'));
+    press(&mut s, KeyCode::Enter);
+    insta::assert_snapshot!("form_contestation_error", draw(&mut s, 120, 36).backend());
+}
+
+#[test]
+fn notice_form_with_error() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('m'));
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Backspace);
+    typ(&mut s, "45");
+    press(&mut s, KeyCode::Enter);
+    insta::assert_snapshot!("form_notice_error", draw(&mut s, 120, 36).backend());
+}
+
+#[test]
+fn note_form_with_error() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('T'));
+    update(&mut s, Action::Command(Command::Submit));
+    insta::assert_snapshot!("form_note_error", draw(&mut s, 120, 36).backend());
+}
+
+#[test]
+fn add_dossier_form_with_errors() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('+'));
+    typ(&mut s, "Nouveau Client SA");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "-5");
+    press(&mut s, KeyCode::Enter);
+    insta::assert_snapshot!("form_add_errors", draw(&mut s, 120, 36).backend());
+}
+
+#[test]
+fn relance_confirmation() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    insta::assert_snapshot!("confirm_relance", draw(&mut s, 120, 36).backend());
+}
+
+#[test]
+fn status_line_reports_done_and_errors() {
+    let mut s = st();
+    update(
+        &mut s,
+        Action::WriteFailed("La base /srv/recouvre est occupée par bob".into()),
+    );
+    let t = draw(&mut s, 120, 30);
+    assert!(text(&t)
+        .contains("Erreur : Rien n'a été enregistré : La base /srv/recouvre est occupée par bob"));
+    update(
+        &mut s,
+        Action::Loaded(Err("Enregistrement illisible (journal/3#2)".into())),
+    );
+    update(&mut s, Action::Loaded(Ok(Default::default())));
+    update(
+        &mut s,
+        Action::Loaded(Err("Enregistrement illisible (journal/3#2)".into())),
+    );
+    insta::assert_snapshot!("load_error", draw(&mut s, 100, 24).backend());
+}
+
+#[test]
+fn too_small_screen() {
+    let mut s = st();
+    let t = draw(&mut s, 60, 20);
+    insta::assert_snapshot!("too_small", t.backend());
+    assert!(text(&t).contains("80×24"));
+}
+
+#[test]
+fn no_panic_at_any_size_with_any_popup() {
+    let mut states = vec![];
+    let base = st();
+    states.push(base.clone());
+    for keys in ["?", "p", "c", "m", "+", "r", "u", "T", "/x"] {
+        let mut s = base.clone();
+        for ch in keys.chars() {
+            press(&mut s, KeyCode::Char(ch));
+        }
+        states.push(s);
+    }
+    let mut detail = base.clone();
+    press(&mut detail, KeyCode::Enter);
+    states.push(detail);
+    for s in &mut states {
+        for w in (1..=130).step_by(7).chain([1, 2, 79, 80, 81, 119, 120]) {
+            for h in (1..=45).step_by(4).chain([1, 23, 24, 25, 39, 40]) {
+                draw(s, w, h);
+            }
+        }
+    }
+}
+
+fn colours(buf: &Buffer) -> Vec<Color> {
+    let mut v: Vec<Color> = buf
+        .content()
+        .iter()
+        .flat_map(|c| [c.fg, c.bg])
+        .filter(|c| *c != Color::Reset)
+        .collect();
+    v.sort_by_key(|c| format!("{c:?}"));
+    v.dedup();
+    v
+}
+
+#[test]
+fn no_color_uses_no_colour_at_all() {
+    let mut s = st();
+    s.theme = Theme::resolve(
+        recouvre::ui::theme::ColorMode::Auto,
+        Some("1"),
+        Some("xterm-256color"),
+    );
+    assert_eq!(s.theme.palette, Palette::Mono);
+    press(&mut s, KeyCode::Char('p'));
+    typ(&mut s, "abc");
+    press(&mut s, KeyCode::Enter);
+    let t = draw(&mut s, 120, 36);
+    assert_eq!(colours(t.backend().buffer()), vec![]);
+    insta::assert_snapshot!("no_color", t.backend());
+}
+
+#[test]
+fn linux_console_uses_only_the_eight_base_colours() {
+    let mut s = st();
+    s.theme = Theme::resolve(recouvre::ui::theme::ColorMode::Auto, None, Some("linux"));
+    press(&mut s, KeyCode::Char('p'));
+    typ(&mut s, "abc");
+    press(&mut s, KeyCode::Enter);
+    let t = draw(&mut s, 140, 36);
+    for c in colours(t.backend().buffer()) {
+        assert!(
+            matches!(
+                c,
+                Color::Black
+                    | Color::Red
+                    | Color::Green
+                    | Color::Yellow
+                    | Color::Blue
+                    | Color::Magenta
+                    | Color::Cyan
+                    | Color::Gray
+            ),
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
+fn svg_and_text_screenshots_of_the_main_screen() {
+    let mut s = st();
+    let t = draw(&mut s, 140, 36);
+    let svg = screenshot::buffer_to_svg(t.backend().buffer());
+    assert!(svg.contains("ACME") && svg.contains("<rect"));
+    let txt = text(&t);
+    assert_eq!(txt.lines().count(), 36);
+    assert!(txt.contains("Boulangerie Martin"));
+}

@@ -1,0 +1,729 @@
+//! `update` without a terminal: every command and form path, as a user would notice it.
+
+use chrono::Duration;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use recouvre::app::fixtures;
+use recouvre::app::state::{Focus, Level, Popup, SortKey, View};
+use recouvre::app::{key_to_action, update, Action, Command, Effect, State};
+use recouvre::domain::event::{Channel, Event, EventKind, InjonctionStep, NoteKind};
+use recouvre::domain::fold::Stage;
+use recouvre::storage::Snapshot;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn st() -> State {
+    fixtures::state(fixtures::today())
+}
+
+fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
+    update(s, Action::Command(c))
+}
+
+/// Types through the keymap, exactly as the terminal would.
+fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    let ev = KeyEvent::new(code, KeyModifiers::NONE);
+    match key_to_action(s, ev) {
+        Some(a) => update(s, a),
+        None => vec![],
+    }
+}
+
+fn typ(s: &mut State, text: &str) {
+    for c in text.chars() {
+        press(s, KeyCode::Char(c));
+    }
+}
+
+fn names(s: &State) -> Vec<String> {
+    s.visible
+        .iter()
+        .map(|i| s.entries[*i].debtor().to_string())
+        .collect()
+}
+
+fn select(s: &mut State, debtor: &str) {
+    let pos = names(s)
+        .iter()
+        .position(|n| n == debtor)
+        .unwrap_or_else(|| panic!("{debtor} not visible: {:?}", names(s)));
+    cmd(s, Command::Top);
+    for _ in 0..pos {
+        cmd(s, Command::Down);
+    }
+    assert_eq!(s.current().unwrap().debtor(), debtor);
+}
+
+fn notice(s: &State) -> String {
+    s.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+fn form_error(s: &State, id: &str) -> Option<String> {
+    match &s.popup {
+        Some(Popup::Form(f)) => f.field(id).and_then(|x| x.error.clone()),
+        _ => panic!("no form open"),
+    }
+}
+
+fn single_append(effects: Vec<Effect>) -> (u64, u32, chrono::NaiveDate, EventKind, String) {
+    assert_eq!(effects.len(), 1, "{effects:?}");
+    match effects.into_iter().next().unwrap() {
+        Effect::Append {
+            id,
+            expected_len,
+            date,
+            mut kinds,
+            done,
+        } => {
+            assert_eq!(kinds.len(), 1);
+            (id, expected_len, date, kinds.remove(0), done)
+        }
+        other => panic!("expected an append, got {other:?}"),
+    }
+}
+
+#[test]
+fn default_order_is_most_urgent_first_and_closed_hidden() {
+    let s = st();
+    assert_eq!(
+        names(&s),
+        [
+            "Boulangerie Martin",
+            "Jean Dupont",
+            "ACME SARL",
+            "Garage du Port",
+            "SCI Les Tilleuls",
+            "Hôtel Belvédère",
+            "Imprimerie Nouvelle SAS"
+        ]
+    );
+    assert!(!names(&s).contains(&"Transports Lemoine".to_string()));
+}
+
+#[test]
+fn navigation_moves_cursor_and_keeps_it_in_view() {
+    let mut s = st();
+    update(&mut s, Action::Resize(120, 9)); // 2 table rows
+    assert_eq!(s.cursor, 0);
+    cmd(&mut s, Command::Down);
+    cmd(&mut s, Command::Down);
+    assert_eq!(s.cursor, 2);
+    assert_eq!(s.offset, 1, "the cursor row stays on screen");
+    cmd(&mut s, Command::Bottom);
+    assert_eq!(s.cursor, 6);
+    cmd(&mut s, Command::Down);
+    assert_eq!(s.cursor, 6, "no wrap past the end");
+    cmd(&mut s, Command::PageUp);
+    assert_eq!(s.cursor, 4);
+    cmd(&mut s, Command::Top);
+    assert_eq!((s.cursor, s.offset), (0, 0));
+    cmd(&mut s, Command::Up);
+    assert_eq!(s.cursor, 0);
+    cmd(&mut s, Command::PageDown);
+    assert_eq!(s.cursor, 2);
+    // j/k from the keymap do the same.
+    press(&mut s, KeyCode::Char('k'));
+    assert_eq!(s.cursor, 1);
+}
+
+#[test]
+fn open_back_and_tab_between_panes() {
+    let mut s = st();
+    update(&mut s, Action::Resize(160, 40));
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.focus, Focus::Detail);
+    assert!(!s.detail_full, "wide terminal: detail beside the list");
+    // Arrow keys now scroll the detail, not the list.
+    press(&mut s, KeyCode::Down);
+    assert_eq!((s.cursor, s.detail_scroll), (0, 1));
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.focus, Focus::List);
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Focus::Detail);
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Focus::List);
+    // Narrow: the detail becomes a full view.
+    update(&mut s, Action::Resize(90, 30));
+    press(&mut s, KeyCode::Enter);
+    assert!(s.detail_full);
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.detail_full);
+}
+
+#[test]
+fn agenda_shows_only_due_and_overdue() {
+    let mut s = st();
+    cmd(&mut s, Command::Agenda);
+    assert_eq!(s.view, View::Agenda);
+    assert_eq!(
+        names(&s),
+        ["Boulangerie Martin", "Jean Dupont", "ACME SARL"]
+    );
+    assert_eq!(s.due_counts(), (1, 2));
+    cmd(&mut s, Command::Back);
+    assert_eq!(s.view, View::List);
+}
+
+#[test]
+fn next_due_walks_the_morning_round_and_wraps() {
+    let mut s = st();
+    select(&mut s, "Garage du Port");
+    cmd(&mut s, Command::NextDue);
+    assert_eq!(s.current().unwrap().debtor(), "Boulangerie Martin");
+    assert!(notice(&s).contains("Boulangerie Martin"), "{}", notice(&s));
+    cmd(&mut s, Command::NextDue);
+    assert_eq!(s.current().unwrap().debtor(), "Jean Dupont");
+    cmd(&mut s, Command::NextDue);
+    assert_eq!(s.current().unwrap().debtor(), "ACME SARL");
+    cmd(&mut s, Command::NextDue);
+    assert_eq!(s.current().unwrap().debtor(), "Boulangerie Martin");
+}
+
+#[test]
+fn next_due_says_so_when_nothing_is_due() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('/'));
+    typ(&mut s, "belv");
+    press(&mut s, KeyCode::Enter);
+    cmd(&mut s, Command::NextDue);
+    assert!(notice(&s).contains("Plus rien"), "{}", notice(&s));
+}
+
+#[test]
+fn incremental_filter_by_name_customer_invoice_and_id() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('/'));
+    typ(&mut s, "acme");
+    assert_eq!(names(&s), ["ACME SARL"]);
+    // "q" is text in the filter, not quit.
+    typ(&mut s, "q");
+    assert!(!s.quit);
+    assert!(names(&s).is_empty());
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Enter);
+    assert!(!s.filter_editing);
+    assert_eq!(names(&s), ["ACME SARL"], "Enter keeps the filter");
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(names(&s).len(), 7, "Esc in the list clears the filter");
+
+    for (needle, who) in [
+        ("P-0007", "Jean Dupont"),
+        ("f-2026-012", "Imprimerie Nouvelle SAS"),
+        ("#5", "Hôtel Belvédère"),
+        ("belv", "Hôtel Belvédère"),
+    ] {
+        press(&mut s, KeyCode::Char('/'));
+        typ(&mut s, needle);
+        assert_eq!(names(&s), [who], "{needle}");
+        press(&mut s, KeyCode::Esc);
+        assert_eq!(names(&s).len(), 7, "Esc while typing clears");
+    }
+}
+
+#[test]
+fn stage_filter_cycles_through_present_stages() {
+    let mut s = st();
+    cmd(&mut s, Command::StageFilter);
+    assert_eq!(s.stage_filter, Some(Stage::NotDue));
+    assert_eq!(names(&s), ["Hôtel Belvédère"]);
+    cmd(&mut s, Command::StageFilter);
+    assert_eq!(s.stage_filter, Some(Stage::Due));
+    let mut seen = vec![];
+    while let Some(st) = s.stage_filter {
+        seen.push(st);
+        cmd(&mut s, Command::StageFilter);
+        assert!(seen.len() < 20);
+    }
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert_eq!(names(&s).len(), 7);
+}
+
+#[test]
+fn sort_cycle_and_closed_toggle() {
+    let mut s = st();
+    cmd(&mut s, Command::Sort);
+    assert_eq!(s.sort, SortKey::Balance);
+    assert_eq!(names(&s)[0], "Imprimerie Nouvelle SAS");
+    cmd(&mut s, Command::Sort);
+    cmd(&mut s, Command::Sort);
+    assert_eq!(s.sort, SortKey::Debtor);
+    assert_eq!(names(&s)[0], "ACME SARL");
+    cmd(&mut s, Command::Sort);
+    assert_eq!(s.sort, SortKey::Urgency);
+    cmd(&mut s, Command::ToggleClosed);
+    assert!(names(&s).contains(&"Transports Lemoine".to_string()));
+    cmd(&mut s, Command::ToggleClosed);
+    assert!(!names(&s).contains(&"Transports Lemoine".to_string()));
+}
+
+#[test]
+fn relance_asks_confirmation_then_writes_next_level() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    let len = s.current().unwrap().dossier.state.journal_len;
+    assert!(
+        press(&mut s, KeyCode::Char('r')).is_empty(),
+        "nothing written before confirming"
+    );
+    assert!(matches!(s.popup, Some(Popup::Confirm(_))));
+    let (id, expected, date, kind, done) = single_append(press(&mut s, KeyCode::Enter));
+    assert_eq!(id, 1);
+    assert_eq!(expected, len);
+    assert_eq!(date, fixtures::today());
+    assert_eq!(
+        kind,
+        EventKind::RelanceSent {
+            level: 2,
+            channel: Channel::Letter,
+            letter: None
+        }
+    );
+    assert_eq!(done, "Relance 2 enregistrée pour ACME SARL.");
+}
+
+#[test]
+fn relance_cancelled_writes_nothing() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('r'));
+    assert!(press(&mut s, KeyCode::Esc).is_empty());
+    assert!(s.popup.is_none());
+    assert!(notice(&s).contains("rien n'a été enregistré"));
+}
+
+#[test]
+fn relance_refused_after_notice_and_on_settled_dossier() {
+    let mut s = st();
+    select(&mut s, "Jean Dupont");
+    press(&mut s, KeyCode::Char('r'));
+    assert!(s.popup.is_none());
+    assert!(
+        notice(&s).contains("mise en demeure est déjà partie"),
+        "{}",
+        notice(&s)
+    );
+    cmd(&mut s, Command::ToggleClosed);
+    select(&mut s, "Transports Lemoine");
+    press(&mut s, KeyCode::Char('r'));
+    assert!(s.popup.is_none());
+    assert_eq!(s.notice.as_ref().unwrap().level, Level::Error);
+}
+
+#[test]
+fn payment_form_shows_exact_parse_error_and_writes_only_when_valid() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('p'));
+    typ(&mut s, "12,345");
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    let err = form_error(&s, "amount").expect("error beside the amount");
+    assert!(
+        err.contains("« 12,345 »") && err.contains("Montant"),
+        "{err}"
+    );
+    // Editing the field clears its error; a future date is refused.
+    for _ in 0..6 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    assert!(form_error(&s, "amount").is_none());
+    typ(&mut s, "1 000,50");
+    press(&mut s, KeyCode::Tab);
+    for _ in 0..10 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, "2099-01-01");
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(form_error(&s, "date")
+        .unwrap()
+        .contains("après aujourd'hui"));
+    for _ in 0..10 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, "20/11/2026");
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "VIR 123");
+    let (_, _, date, kind, done) = single_append(press(&mut s, KeyCode::Enter));
+    assert_eq!(date.to_string(), "2026-11-20");
+    assert_eq!(
+        kind,
+        EventKind::PaymentReceived {
+            amount: Decimal::from_str("1000.50").unwrap(),
+            reference: Some("VIR 123".into())
+        }
+    );
+    assert_eq!(
+        done,
+        "Paiement de 1\u{a0}000,50\u{a0}€ enregistré pour ACME SARL. Reste dû : 1\u{a0}214,06\u{a0}€."
+    );
+}
+
+#[test]
+fn contestation_requires_text_and_records_reason() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('c'));
+    press(&mut s, KeyCode::Right); // reason: Livraison
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(form_error(&s, "text").unwrap().contains("obligatoire"));
+    // Focus jumped to the text field: the editor context, where Enter is a newline.
+    typ(&mut s, "Colis jamais");
+    press(&mut s, KeyCode::Enter);
+    typ(&mut s, "reçu");
+    let submit = recouvre::keymap::KeyChord::parse("ctrl-s").unwrap();
+    assert_eq!(s.keymap.lookup(s.context(), &submit), Some(Command::Submit));
+    let (_, _, _, kind, done) = single_append(cmd(&mut s, Command::Submit));
+    assert_eq!(
+        kind,
+        EventKind::ContestationReceived {
+            reason: "Livraison".into(),
+            text: "Colis jamais\nreçu".into(),
+            review: None
+        }
+    );
+    assert_eq!(done, "Contestation enregistrée pour ACME SARL.");
+}
+
+#[test]
+fn notice_form_checks_the_time_to_pay_and_picks_channel() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('m'));
+    press(&mut s, KeyCode::Right); // commissaire de justice
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Backspace);
+    typ(&mut s, "3");
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(form_error(&s, "days").unwrap().contains("entre 7 et 30"));
+    press(&mut s, KeyCode::Backspace);
+    typ(&mut s, "15");
+    let (_, _, _, kind, done) = single_append(press(&mut s, KeyCode::Enter));
+    let EventKind::NoticeSent {
+        channel, deadline, ..
+    } = kind
+    else {
+        panic!("{kind:?}")
+    };
+    assert_eq!(channel, Channel::Commissaire);
+    assert_eq!(deadline, fixtures::today() + Duration::days(15));
+    assert!(
+        done.contains("commissaire de justice") && done.contains("10/12/2026"),
+        "{done}"
+    );
+}
+
+#[test]
+fn injonction_goes_to_the_next_step() {
+    let mut s = st();
+    select(&mut s, "Imprimerie Nouvelle SAS");
+    press(&mut s, KeyCode::Char('i'));
+    let (_, _, _, kind, done) = single_append(press(&mut s, KeyCode::Enter));
+    assert_eq!(
+        kind,
+        EventKind::Injonction {
+            step: InjonctionStep::Served,
+            note: None
+        }
+    );
+    assert!(done.contains("ordonnance signifiée"), "{done}");
+    press(&mut s, KeyCode::Esc);
+    select(&mut s, "Jean Dupont");
+    press(&mut s, KeyCode::Char('i'));
+    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Enter));
+    assert!(matches!(
+        kind,
+        EventKind::Injonction {
+            step: InjonctionStep::RequestFiled,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn note_and_call() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('T'));
+    typ(&mut s, "Rappeler lundi");
+    let (_, _, _, kind, done) = single_append(cmd(&mut s, Command::Submit));
+    assert_eq!(
+        kind,
+        EventKind::Note {
+            kind: NoteKind::PhoneCall,
+            text: "Rappeler lundi".into()
+        }
+    );
+    assert!(done.starts_with("Appel enregistré"));
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('t'));
+    assert!(
+        cmd(&mut s, Command::Submit).is_empty(),
+        "empty note refused"
+    );
+    typ(&mut s, "x");
+    let (_, _, _, kind, _) = single_append(cmd(&mut s, Command::Submit));
+    assert!(matches!(
+        kind,
+        EventKind::Note {
+            kind: NoteKind::Note,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn add_dossier_form_validates_every_field_at_once() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('+'));
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    for id in ["debtor", "reference", "amount", "due"] {
+        assert!(form_error(&s, id).is_some(), "{id}");
+    }
+    typ(&mut s, "Nouveau Client SA");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "CL-9");
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "F-900");
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "1 500");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "01/11/2026");
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(form_error(&s, "due").unwrap().contains("précéder"));
+    for _ in 0..10 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, "2026-12-10");
+    let eff = press(&mut s, KeyCode::Enter);
+    assert_eq!(eff.len(), 1);
+    let Effect::Create { new, done } = &eff[0] else {
+        panic!("{eff:?}")
+    };
+    assert_eq!(new.debtor.name, "Nouveau Client SA");
+    assert_eq!(new.debtor.customer_number.as_deref(), Some("CL-9"));
+    assert_eq!(new.items[0].amount, Decimal::from(1500));
+    assert_eq!(new.items[0].due.to_string(), "2026-12-10");
+    assert_eq!(done, "Dossier créé pour Nouveau Client SA.");
+}
+
+#[test]
+fn undo_cancels_the_last_effective_event() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('u'));
+    let Some(Popup::Confirm(c)) = &s.popup else {
+        panic!("confirmation expected")
+    };
+    assert!(c.lines.iter().any(|l| l.contains("bob")), "{:?}", c.lines);
+    let (_, _, _, kind, done) = single_append(press(&mut s, KeyCode::Enter));
+    assert_eq!(kind, EventKind::Cancel { target: 4 });
+    assert!(done.contains("annulé pour ACME SARL"), "{done}");
+}
+
+#[test]
+fn write_results_update_the_dossier_and_status_line() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    let (id, _, date, kind, done) = single_append(press(&mut s, KeyCode::Enter));
+    // The runtime reports the write as done (after fsync): the popup closes, the row updates.
+    let mut d = s.entry(id).unwrap().dossier.clone();
+    let ev = Event {
+        seq: d.events.len() as u32,
+        at: chrono::Utc::now(),
+        date,
+        user: "alice".into(),
+        kind,
+    };
+    d.events.push(ev);
+    d.state = recouvre::domain::fold(id, &d.events).unwrap();
+    update(
+        &mut s,
+        Action::Written {
+            id,
+            dossier: Ok(d),
+            done,
+            generation: Some(9),
+        },
+    );
+    assert!(s.popup.is_none());
+    assert_eq!(notice(&s), "Relance 2 enregistrée pour ACME SARL.");
+    assert_eq!(s.notice.as_ref().unwrap().level, Level::Success);
+    assert_eq!(s.entry(id).unwrap().stage, Stage::Relance2);
+    assert_eq!(s.current().unwrap().id(), id, "cursor follows the dossier");
+    assert_eq!(s.generation, 9);
+}
+
+#[test]
+fn stale_write_reloads_and_says_who_did_what() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    press(&mut s, KeyCode::Enter);
+    let mut d = s.entry(1).unwrap().dossier.clone();
+    let theirs = Event {
+        seq: d.events.len() as u32,
+        at: chrono::Utc::now(),
+        date: fixtures::today(),
+        user: "carole".into(),
+        kind: EventKind::RelanceSent {
+            level: 2,
+            channel: Channel::Email,
+            letter: None,
+        },
+    };
+    d.events.push(theirs.clone());
+    d.state = recouvre::domain::fold(1, &d.events).unwrap();
+    update(
+        &mut s,
+        Action::Stale {
+            id: 1,
+            newer: vec![theirs],
+            reloaded: Ok(d),
+        },
+    );
+    let n = notice(&s);
+    assert!(
+        n.contains("carole") && n.contains("Relance 2 (e-mail)"),
+        "{n}"
+    );
+    assert!(n.contains("n'a pas été enregistrée"), "{n}");
+    assert_eq!(s.entry(1).unwrap().stage, Stage::Relance2);
+    assert!(s.popup.is_none());
+}
+
+#[test]
+fn failed_write_keeps_the_form_for_a_retry() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('p'));
+    typ(&mut s, "10");
+    assert_eq!(press(&mut s, KeyCode::Enter).len(), 1);
+    update(
+        &mut s,
+        Action::WriteFailed("La base /x est occupée par bob".into()),
+    );
+    assert!(matches!(s.popup, Some(Popup::Form(_))));
+    assert!(notice(&s).contains("Rien n'a été enregistré : La base /x est occupée par bob"));
+    assert_eq!(press(&mut s, KeyCode::Enter).len(), 1, "Enter retries");
+}
+
+#[test]
+fn load_errors_are_state_not_crashes() {
+    let mut s = st();
+    update(&mut s, Action::Loaded(Err("La base est occupée".into())));
+    assert_eq!(s.load_error.as_deref(), Some("La base est occupée"));
+    assert_eq!(s.entries.len(), 8, "what was shown stays");
+    update(&mut s, Action::Loaded(Ok(Snapshot::default())));
+    assert!(s.load_error.is_none());
+    assert!(s.entries.is_empty());
+    // Actions on nothing say so.
+    press(&mut s, KeyCode::Char('p'));
+    assert!(notice(&s).contains("Aucun dossier"));
+    assert!(matches!(
+        cmd(&mut s, Command::Reload)[..],
+        [Effect::LoadAll]
+    ));
+    assert!(matches!(
+        update(&mut s, Action::ExternalChange)[..],
+        [Effect::LoadAll]
+    ));
+}
+
+#[test]
+fn quit_and_help() {
+    let mut s = st();
+    press(&mut s, KeyCode::Char('?'));
+    assert!(matches!(s.popup, Some(Popup::Help { .. })));
+    press(&mut s, KeyCode::Char('j'));
+    assert!(matches!(s.popup, Some(Popup::Help { scroll: 1 })));
+    press(&mut s, KeyCode::Esc);
+    assert!(s.popup.is_none());
+    // In a form, "q" is a letter, ctrl-c still quits.
+    press(&mut s, KeyCode::Char('t'));
+    press(&mut s, KeyCode::Char('q'));
+    assert!(!s.quit);
+    let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let a = key_to_action(&s, ev).unwrap();
+    update(&mut s, a);
+    assert!(s.quit);
+}
+
+#[test]
+fn notice_refused_before_the_claim_is_due() {
+    let mut s = st();
+    select(&mut s, "Hôtel Belvédère");
+    press(&mut s, KeyCode::Char('m'));
+    assert!(s.popup.is_none());
+    assert!(notice(&s).contains("pas encore exigible"), "{}", notice(&s));
+}
+
+#[test]
+fn contestation_key_on_a_disputed_dossier_records_the_outcome() {
+    let mut s = st();
+    select(&mut s, "Garage du Port");
+    press(&mut s, KeyCode::Char('c'));
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "Pièces conformes selon expertise");
+    let (_, _, _, kind, done) = single_append(cmd(&mut s, Command::Submit));
+    assert_eq!(
+        kind,
+        EventKind::ContestationResolved {
+            outcome: recouvre::domain::event::ContestationOutcome::Rejected,
+            note: "Pièces conformes selon expertise".into()
+        }
+    );
+    assert_eq!(done, "Contestation rejetée pour Garage du Port.");
+}
+
+#[test]
+fn dutch_consumer_gets_a_last_reminder_with_costs() {
+    use recouvre::domain::model::Jurisdiction;
+    let mut dossiers = fixtures::dossiers(fixtures::today());
+    // Jean Dupont, consumer, moved to the Netherlands and without the French notice.
+    let d = &mut dossiers[2];
+    d.events.truncate(d.events.len() - 1);
+    if let EventKind::Created { jurisdiction, .. } = &mut d.events[0].kind {
+        *jurisdiction = Jurisdiction::Nl;
+    }
+    d.state = recouvre::domain::fold(d.state.id, &d.events).unwrap();
+    let mut s = st();
+    update(
+        &mut s,
+        Action::Loaded(Ok(Snapshot {
+            dossiers,
+            problems: vec![],
+            generation: 2,
+        })),
+    );
+    select(&mut s, "Jean Dupont");
+    press(&mut s, KeyCode::Char('m'));
+    typ(&mut s, "abc");
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(form_error(&s, "costs").is_some());
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, "52,49");
+    press(&mut s, KeyCode::Up);
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Backspace);
+    typ(&mut s, "10");
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(form_error(&s, "days")
+        .unwrap()
+        .contains("au moins 14 jours"));
+    press(&mut s, KeyCode::Backspace);
+    press(&mut s, KeyCode::Backspace);
+    typ(&mut s, "14");
+    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Enter));
+    assert_eq!(
+        kind,
+        EventKind::LastNoticeSent {
+            channel: Channel::Letter,
+            deadline: fixtures::today() + Duration::days(14),
+            costs: Decimal::from_str("52.49").unwrap(),
+            letter: None
+        }
+    );
+}
