@@ -36,6 +36,9 @@ pub struct Config {
     /// Thresholds and prices behind the sending-channel advice.
     #[serde(default)]
     pub channels: ChannelRules,
+    /// The full-screen interface: keymap, colours, refresh.
+    #[serde(default)]
+    pub ui: crate::tui::UiConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -66,6 +66,16 @@ pub enum Command {
     },
     #[command(about = h("cli.cmd.letter"))]
     Letter(LetterArgs),
+    /// Regenerates screenshots/ from the real rendering code on a fresh demo database.
+    #[command(hide = true)]
+    Screenshots {
+        #[arg(long, default_value = "screenshots")]
+        out: std::path::PathBuf,
+        #[arg(long, default_value_t = 120)]
+        width: u16,
+        #[arg(long, default_value_t = 36)]
+        height: u16,
+    },
     #[command(about = h("cli.cmd.rates"))]
     Rates {
         #[arg(long, short, help = h("cli.help.verbose"))]

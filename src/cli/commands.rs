@@ -28,19 +28,8 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
         ctx.ensure_demo()?;
     }
     match &cli.command {
-        None => {
-            // The TUI is the main job; until it is wired in, show the portfolio.
-            output::print_overview(
-                ctx,
-                &StatusArgs {
-                    query: None,
-                    stage: None,
-                    overdue: false,
-                    closed: false,
-                    json: false,
-                },
-            )
-        }
+        None => tui(ctx),
+        Some(Command::Screenshots { out, width, height }) => screenshots(ctx, out, *width, *height),
         Some(Command::Init { path }) => init(ctx, path.as_deref()),
         Some(Command::Status(args)) => output::print_overview(ctx, args),
         Some(Command::Add(args)) => add(ctx, args),
@@ -716,6 +705,72 @@ fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
             eprintln!("{}", tf("cli.letter_written", &[("path", &path.display())]));
         }
         None => print!("{text}"),
+    }
+    Ok(exit::OK)
+}
+
+/// The main job: the full-screen daily review (or the overview when not on a terminal).
+fn tui(ctx: &Ctx) -> Result<i32, UserError> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return output::print_overview(
+            ctx,
+            &StatusArgs {
+                query: None,
+                stage: None,
+                overdue: false,
+                closed: false,
+                json: false,
+            },
+        );
+    }
+    let mut ui = ctx.config.ui.clone();
+    if ui.keymap_file.is_none() {
+        let user_keys = ctx.config_dir.join("keymap.toml");
+        if user_keys.is_file() {
+            ui.keymap_file = Some(user_keys);
+        }
+    }
+    crate::tui::run(ctx.store.clone(), ui, ctx.today).map_err(|e| UserError {
+        code: exit::STORAGE,
+        message: format!("{e:#}"),
+    })?;
+    Ok(exit::OK)
+}
+
+/// Renders the standard screens of a fresh demo database into `out` (SVG and text).
+fn screenshots(
+    ctx: &Ctx,
+    out: &std::path::Path,
+    width: u16,
+    height: u16,
+) -> Result<i32, UserError> {
+    use crate::app::Action;
+    let io = |e: std::io::Error| UserError {
+        code: exit::STORAGE,
+        message: tf(
+            "cli.write_failed",
+            &[("path", &out.display()), ("reason", &e)],
+        ),
+    };
+    let tmp = std::env::temp_dir().join(format!("recouvre-screenshots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let store = crate::storage::Store::new(&tmp, crate::storage::StoreOptions::default());
+    store.init()?;
+    crate::demo::populate(&store, ctx.today)?;
+    let ui = crate::tui::UiConfig::default();
+    let mut state = crate::tui::initial_state(&ui, ctx.today)
+        .map_err(|e| UserError::usage(format!("{e:#}")))?;
+    // Fixed colours: the pictures must not depend on the terminal that made them.
+    state.theme = crate::ui::theme::Theme::new(crate::ui::theme::Palette::Sixteen);
+    crate::app::update(
+        &mut state,
+        Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+    );
+    let written = crate::ui::screenshot::write_screens(out, &state, width, height).map_err(io)?;
+    let _ = std::fs::remove_dir_all(&tmp);
+    for p in written {
+        println!("{}", p.display());
     }
     Ok(exit::OK)
 }
