@@ -1,6 +1,8 @@
 use clap::Parser;
 
 fn main() {
+    // The TUI replaces this hook with one that restores the terminal first.
+    recouvre::crash::install_panic_hook(|| {});
     let args: Vec<String> = std::env::args().collect();
     recouvre::cli::preselect_language(&args);
     let cli = recouvre::cli::Cli::parse();

@@ -38,10 +38,17 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
                     overdue: false,
                     closed: false,
                     json: false,
+                    mine: false,
                 },
             )
         }
-        Some(Command::Init { path }) => init(ctx, path.as_deref()),
+        Some(Command::Init {
+            path,
+            shared: true,
+            group,
+        }) => super::team::init_shared(ctx, path.as_deref(), group.as_deref().unwrap_or_default()),
+        Some(Command::Init { path, .. }) => init(ctx, path.as_deref()),
+        Some(Command::Doctor { repair }) => super::doctor::run(ctx, *repair),
         Some(Command::Status(args)) => output::print_overview(ctx, args),
         Some(Command::Add(args)) => add(ctx, args),
         Some(Command::AddItem { id, item }) => add_item(ctx, id, item),
