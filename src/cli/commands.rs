@@ -268,28 +268,10 @@ fn append(
             println!("{}", output::stage_and_next_line(&s));
             Ok(exit::OK)
         }
-        Err(StoreError::Stale { newer, .. }) => {
-            let what: Vec<String> = newer
-                .iter()
-                .map(|e| {
-                    tf(
-                        "cli.stale_event",
-                        &[
-                            ("what", &crate::present::describe_event(e)),
-                            ("user", &e.user),
-                            (
-                                "at",
-                                &e.at.with_timezone(&chrono::Local).format("%d/%m %H:%M"),
-                            ),
-                        ],
-                    )
-                })
-                .collect();
-            Err(UserError {
-                code: exit::STORAGE,
-                message: tf("cli.stale", &[("changes", &what.join("; "))]),
-            })
-        }
+        Err(StoreError::Stale { newer, .. }) => Err(UserError {
+            code: exit::STORAGE,
+            message: crate::storage::live::stale_message(&newer),
+        }),
         Err(e) => Err(e.into()),
     }
 }

@@ -27,7 +27,32 @@ use std::os::unix::fs::MetadataExt;
 use std::time::SystemTime;
 
 use super::store::{Result, Store};
+use crate::domain::event::Event;
 use crate::domain::model::DossierId;
+use crate::i18n::tf;
+
+/// The message for a refused stale write ([`super::StoreError::Stale`]): what the others did,
+/// who, when ("Relance 2 par bob à 25/11 10:42 … votre action n'a pas été enregistrée"). Shared by
+/// the CLI and the TUI, which then shows the reloaded dossier so the user can decide again.
+pub fn stale_message(newer: &[Event]) -> String {
+    let what: Vec<String> = newer
+        .iter()
+        .map(|e| {
+            tf(
+                "cli.stale_event",
+                &[
+                    ("what", &crate::present::describe_event(e)),
+                    ("user", &e.user),
+                    (
+                        "at",
+                        &e.at.with_timezone(&chrono::Local).format("%d/%m %H:%M"),
+                    ),
+                ],
+            )
+        })
+        .collect();
+    tf("cli.stale", &[("changes", &what.join("; "))])
+}
 
 /// What changed since the generation the caller last saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
