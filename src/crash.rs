@@ -29,6 +29,16 @@ pub fn report_dir() -> PathBuf {
     base.join("crashes")
 }
 
+/// Lets `recouvre status | head` end quietly, as Unix tools do, instead of panicking on the
+/// closed pipe (Rust ignores SIGPIPE by default, turning it into a write error). Harmless for
+/// data: every command prints after its write is committed.
+pub fn default_sigpipe() {
+    // SAFETY: restoring the default disposition of one signal, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Installs the panic hook. `restore` runs first (the TUI leaves raw mode and the alternate
 /// screen there), so the message and the report path land on a usable terminal. Calling it again
 /// replaces the previous hook.

@@ -293,6 +293,7 @@ impl Store {
     /// Opens sled under our lock. sled's own file lock is normally free by then; should the
     /// previous holder's sled still be releasing it, retry briefly rather than fail the user.
     fn open_sled(&self) -> Result<sled::Db> {
+        remove_unfinished_snapshots(&self.data_dir()).map_err(|e| self.io(e))?;
         let start = std::time::Instant::now();
         loop {
             match sled::Config::new()
@@ -626,6 +627,11 @@ impl Store {
                             e,
                         ))
                     })?;
+                    // The journal is the source of truth: never overwrite an entry, even when
+                    // the summary record lags behind it (doctor --repair fixes the record).
+                    if journal.get(journal_key(id, rec.journal_len))?.is_some() {
+                        return Err(abort(Abort::Behind(id)));
+                    }
                     if let Some(expected) = expected_len {
                         if expected != rec.journal_len {
                             return Err(abort(Abort::Stale {
@@ -633,11 +639,6 @@ impl Store {
                                 actual: rec.journal_len,
                             }));
                         }
-                    }
-                    // The journal is the source of truth: never overwrite an entry, even when
-                    // the summary record lags behind it (doctor --repair fixes the record).
-                    if journal.get(journal_key(id, rec.journal_len))?.is_some() {
-                        return Err(abort(Abort::Behind(id)));
                     }
                     let now = Utc::now();
                     let mut written = Vec::new();
@@ -822,6 +823,32 @@ fn load_one(
         state,
         debtor,
     })
+}
+
+/// Deletes snapshot files sled was still writing when its process died.
+///
+/// sled 0.34 writes a snapshot to `snap.<lsn>.generating` and renames it when complete, but when
+/// opening it takes the name that sorts last among `snap.*` files, `.generating` included: a
+/// process killed mid-snapshot (kill -9, power loss) leaves a truncated file that makes every
+/// later open fail with "Read corrupted data at file offset None" (spacejam/sled#1527). The
+/// complete snapshot it was meant to replace is still there (old ones are deleted only after the
+/// rename) and the log holds the rest, so the unfinished file carries nothing. We hold the lock,
+/// so no other process can be writing one right now.
+fn remove_unfinished_snapshots(data: &Path) -> std::io::Result<()> {
+    let entries = match fs::read_dir(data) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// fsyncs every file below `dir`, then the directories themselves.
