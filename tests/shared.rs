@@ -228,3 +228,19 @@ fn status_mine_lists_only_the_dossiers_assigned_to_me() {
     let all = ids(&[]);
     assert!(all.contains(&3) && all.contains(&4));
 }
+
+#[test]
+fn a_personal_database_is_closed_to_other_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("perso/db");
+    std::fs::create_dir_all(dir.path().join("perso")).unwrap();
+    std::fs::write(db.with_extension("config.toml"), "").unwrap();
+    let out = cli_umask_022(&db, &["init", db.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = std::fs::metadata(&db).unwrap().mode();
+    assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+}

@@ -51,6 +51,11 @@ pub fn refuse_world_writable(db: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// rwx------ on a directory we just created for one user.
+pub fn make_private(dir: &Path) -> io::Result<()> {
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+}
+
 /// True when `dir` is set up for a team (setgid bit on the directory).
 pub fn is_group_shared(dir: &Path) -> bool {
     fs::metadata(dir)

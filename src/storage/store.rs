@@ -234,7 +234,12 @@ impl Store {
         if self.exists() {
             return Err(StoreError::AlreadyExists(self.path.clone()));
         }
-        fs::create_dir_all(&self.path).map_err(|e| self.io(e))?;
+        if !self.path.exists() {
+            fs::create_dir_all(&self.path).map_err(|e| self.io(e))?;
+            // A personal database on a shared server is nobody else's business (names, amounts
+            // owed); a team database is made with `init --shared` instead.
+            super::shared::make_private(&self.path).map_err(|e| self.io(e))?;
+        }
         self.with_db(true, |db| {
             let meta = db.open_tree(TREE_META).map_err(|e| self.sled_err(e))?;
             let v =
