@@ -261,6 +261,16 @@ fn an_open_screen_learns_which_dossiers_changed_without_reloading_everything() {
     assert_eq!(changes.dossiers, Some(vec![a, c]));
     assert_eq!(changes.generation, snap.generation + 2);
     assert_eq!(watcher.poll().unwrap(), None, "reported once");
+    // Only those are reloaded, in one read, with the other process's note in them.
+    let fresh = store.load_dossiers(&[a, c, 999]).unwrap();
+    assert!(fresh.problems.is_empty());
+    assert_eq!(fresh.generation, changes.generation);
+    let ids: Vec<u64> = fresh.dossiers.iter().map(|d| d.state.id).collect();
+    assert_eq!(ids, vec![a, c]);
+    for d in &fresh.dossiers {
+        assert_eq!(d.events.len(), 3, "#{} lacks the new note", d.state.id);
+        assert_eq!(d.debtor.id, d.state.debtor);
+    }
 
     // From the very start: every dossier.
     let changes = store.poll_changes(0).unwrap().unwrap();

@@ -806,7 +806,7 @@ fn read_journal(
     Ok(events)
 }
 
-fn load_one(
+pub(crate) fn load_one(
     journal: &sled::Tree,
     debtors: &HashMap<DebtorId, Debtor>,
     id: DossierId,
