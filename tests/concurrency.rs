@@ -286,3 +286,39 @@ fn an_open_screen_learns_which_dossiers_changed_without_reloading_everything() {
     assert_eq!(changes.generation, seen + 600);
     assert_eq!(changes.dossiers, None);
 }
+
+#[test]
+fn giving_up_on_a_busy_database_leaves_no_lock_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    new_store(&db);
+    let holder = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(db.join("lock"))
+        .unwrap();
+    holder.lock().unwrap();
+    let quick = Store::new(
+        &db,
+        StoreOptions {
+            lock_wait: Duration::from_millis(100),
+            ..StoreOptions::default()
+        },
+    );
+    assert!(matches!(quick.load_all(), Err(StoreError::Busy { .. })));
+    drop(holder);
+    // The waiter we abandoned may get the lock for an instant, but must let go of it at once.
+    let probe = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(db.join("lock"))
+        .unwrap();
+    let start = Instant::now();
+    while probe.try_lock().is_err() {
+        assert!(
+            start.elapsed() < Duration::from_millis(500),
+            "the lock stayed taken after the waiter gave up"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}

@@ -36,14 +36,6 @@ pub fn lock_path(db: &Path) -> PathBuf {
     db.join("lock")
 }
 
-/// Who holds the lock right now, as written by the holder ("user (pid N, since)"), if anyone
-/// wrote it. Best effort: for messages only.
-pub fn holder(db: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(lock_path(db)).ok()?;
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_string())
-}
-
 /// Takes the exclusive lock, waiting for up to `wait` for the current holder to release it.
 pub fn acquire(db: &Path, wait: Duration, user: &str) -> Result<LockGuard, LockError> {
     let path = lock_path(db);
