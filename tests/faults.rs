@@ -398,3 +398,48 @@ fn a_closed_pipe_ends_the_listing_quietly_without_a_crash_report() {
     assert!(!stderr.contains("erreur interne"), "{stderr}");
     assert!(!state.join("recouvre/crashes").exists());
 }
+
+#[test]
+fn a_hole_in_a_journal_is_found_and_left_alone_by_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(&dir);
+    let journal_key = |id: u64, seq: u32| {
+        let mut k = id.to_be_bytes().to_vec();
+        k.extend_from_slice(&seq.to_be_bytes());
+        k
+    };
+    // A dossier with at least three events.
+    let id = {
+        let raw = raw(&db);
+        let journal = raw.open_tree("journal").unwrap();
+        let id = journal
+            .iter()
+            .keys()
+            .map(|k| k.unwrap())
+            .find(|k| k[8..] == 2u32.to_be_bytes())
+            .map(|k| u64::from_be_bytes(k[..8].try_into().unwrap()))
+            .unwrap();
+        journal.remove(journal_key(id, 1)).unwrap();
+        raw.flush().unwrap();
+        id
+    };
+    let out = cli(&db).arg("doctor").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "journal/{id}#2 : journal discontinu (attendu n° 1, trouvé n° 2)"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("sauvegarde"), "{stdout}");
+    // The journal is the source of truth: repair does not invent or drop events.
+    let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("Rien à corriger"), "{stdout}");
+    let raw = raw(&db);
+    let journal = raw.open_tree("journal").unwrap();
+    assert!(journal.get(journal_key(id, 1)).unwrap().is_none());
+    assert!(journal.get(journal_key(id, 2)).unwrap().is_some());
+}
