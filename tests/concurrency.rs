@@ -322,3 +322,45 @@ fn giving_up_on_a_busy_database_leaves_no_lock_behind() {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+#[test]
+fn dossiers_added_at_the_same_time_get_distinct_numbers_and_one_debtor() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = new_store(&db);
+    let add = |tag: &'static str| {
+        let db = db.clone();
+        std::thread::spawn(move || {
+            (0..8)
+                .map(|n| {
+                    let out = cli(&db)
+                        .args(["add", "--debtor", "Même Client SA", "--b2b"])
+                        .args(["--invoice", &format!("{tag}-{n}"), "--amount", "10"])
+                        .args(["--issued", "2026-11-01", "--due", "2026-11-30"])
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    String::from_utf8_lossy(&out.stdout)
+                        .trim()
+                        .parse::<u64>()
+                        .unwrap()
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let (a, b) = (add("a"), add("b"));
+    let mut ids: Vec<u64> = a
+        .join()
+        .unwrap()
+        .into_iter()
+        .chain(b.join().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=16).collect::<Vec<u64>>());
+    assert_eq!(store.debtors().unwrap().len(), 1);
+    assert!(store.doctor().unwrap().healthy());
+}

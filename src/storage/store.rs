@@ -446,13 +446,19 @@ impl Store {
     /// Creates a dossier (and its debtor when no debtor of that name exists) in one transaction.
     pub fn create(&self, new: NewDossier) -> Result<DossierId> {
         let user = self.opts.user.clone();
-        let existing = self.debtors()?;
-        let same_name = existing
-            .iter()
-            .find(|d| d.name.trim().eq_ignore_ascii_case(new.debtor.name.trim()))
-            .cloned();
         let (id, _generation) = self.with_db(false, |db| {
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            // Matched under the same lock as the write, so two people adding a dossier for the
+            // same new debtor at the same moment do not create it twice.
+            let mut same_name = None;
+            for kv in debtors_t.iter() {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                let d: Debtor = codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &k, e))?;
+                if d.name.trim().eq_ignore_ascii_case(new.debtor.name.trim()) {
+                    same_name = Some(d);
+                    break;
+                }
+            }
             let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
                 |(debtors, dossiers, journal, meta)| {
                     let enc = |key: &str, v: &dyn erased::Enc| {
