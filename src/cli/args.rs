@@ -38,6 +38,10 @@ pub enum Command {
     Init {
         #[arg(value_name = "PATH", help = h("cli.help.init_path"))]
         path: Option<PathBuf>,
+        #[arg(long, requires = "group", help = h("shared.help_shared"))]
+        shared: bool,
+        #[arg(long, value_name = "GROUP", requires = "shared", help = h("shared.help_group"))]
+        group: Option<String>,
     },
     #[command(about = h("cli.cmd.status"))]
     Status(StatusArgs),
@@ -86,6 +90,11 @@ pub enum Command {
         #[arg(help = h("cli.help.id"))]
         id: String,
     },
+    #[command(about = h("doctor.help"))]
+    Doctor {
+        #[arg(long, help = h("doctor.help_repair"))]
+        repair: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +129,8 @@ pub struct StatusArgs {
     pub closed: bool,
     #[arg(long, help = h("cli.help.json"))]
     pub json: bool,
+    #[arg(long, help = h("shared.help_mine"))]
+    pub mine: bool,
 }
 
 #[derive(Debug, Args)]

@@ -30,7 +30,13 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
     match &cli.command {
         None => tui(ctx),
         Some(Command::Screenshots { out, width, height }) => screenshots(ctx, out, *width, *height),
-        Some(Command::Init { path }) => init(ctx, path.as_deref()),
+        Some(Command::Init {
+            path,
+            shared: true,
+            group,
+        }) => super::team::init_shared(ctx, path.as_deref(), group.as_deref().unwrap_or_default()),
+        Some(Command::Init { path, .. }) => init(ctx, path.as_deref()),
+        Some(Command::Doctor { repair }) => super::doctor::run(ctx, *repair),
         Some(Command::Status(args)) => output::print_overview(ctx, args),
         Some(Command::Add(args)) => add(ctx, args),
         Some(Command::AddItem { id, item }) => add_item(ctx, id, item),
@@ -255,28 +261,10 @@ fn append(
             println!("{}", output::stage_and_next_line(&s));
             Ok(exit::OK)
         }
-        Err(StoreError::Stale { newer, .. }) => {
-            let what: Vec<String> = newer
-                .iter()
-                .map(|e| {
-                    tf(
-                        "cli.stale_event",
-                        &[
-                            ("what", &crate::present::describe_event(e)),
-                            ("user", &e.user),
-                            (
-                                "at",
-                                &e.at.with_timezone(&chrono::Local).format("%d/%m %H:%M"),
-                            ),
-                        ],
-                    )
-                })
-                .collect();
-            Err(UserError {
-                code: exit::STORAGE,
-                message: tf("cli.stale", &[("changes", &what.join("; "))]),
-            })
-        }
+        Err(StoreError::Stale { newer, .. }) => Err(UserError {
+            code: exit::STORAGE,
+            message: crate::storage::live::stale_message(&newer),
+        }),
         Err(e) => Err(e.into()),
     }
 }
@@ -721,6 +709,7 @@ fn tui(ctx: &Ctx) -> Result<i32, UserError> {
                 overdue: false,
                 closed: false,
                 json: false,
+                mine: false,
             },
         );
     }

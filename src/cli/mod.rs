@@ -2,7 +2,9 @@
 
 pub mod args;
 pub mod commands;
+pub mod doctor;
 pub mod output;
+pub mod team;
 
 use std::path::PathBuf;
 
@@ -169,6 +171,7 @@ pub fn run(cli: Cli) -> i32 {
             return e.code;
         }
     };
+    team::warn_config_mode(&ctx);
     match commands::dispatch(&ctx, &cli) {
         Ok(code) => code,
         Err(e) => {

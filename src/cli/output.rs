@@ -232,6 +232,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
             (args.closed || args.query.is_some() || stage_filter.is_some() || open)
                 && stage_filter.is_none_or(|f| f == s.stage)
                 && (!args.overdue || s.action_due(today))
+                && (!args.mine || d.state.assigned.as_deref() == Some(ctx.store.user()))
                 && args
                     .query
                     .as_deref()

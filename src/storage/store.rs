@@ -24,16 +24,16 @@ use crate::i18n::tf;
 /// Schema of the trees and keys; bumped when their meaning changes.
 pub const SCHEMA_VERSION: u32 = 1;
 
-const TREE_DEBTORS: &str = "debtors";
-const TREE_DOSSIERS: &str = "dossiers";
-const TREE_JOURNAL: &str = "journal";
-const TREE_META: &str = "meta";
-const TREE_DRAFTS: &str = "drafts";
-const KEY_SCHEMA: &[u8] = b"schema_version";
-const KEY_NEXT_DOSSIER: &[u8] = b"next_dossier_id";
-const KEY_NEXT_DEBTOR: &[u8] = b"next_debtor_id";
-const KEY_GENERATION: &[u8] = b"generation";
-const KEY_CHANGES: &[u8] = b"recent_changes";
+pub(crate) const TREE_DEBTORS: &str = "debtors";
+pub(crate) const TREE_DOSSIERS: &str = "dossiers";
+pub(crate) const TREE_JOURNAL: &str = "journal";
+pub(crate) const TREE_META: &str = "meta";
+pub(crate) const TREE_DRAFTS: &str = "drafts";
+pub(crate) const KEY_SCHEMA: &[u8] = b"schema_version";
+pub(crate) const KEY_NEXT_DOSSIER: &[u8] = b"next_dossier_id";
+pub(crate) const KEY_NEXT_DEBTOR: &[u8] = b"next_debtor_id";
+pub(crate) const KEY_GENERATION: &[u8] = b"generation";
+pub(crate) const KEY_CHANGES: &[u8] = b"recent_changes";
 /// How many (generation, dossier) pairs are kept for live refresh.
 const RECENT_CHANGES: usize = 512;
 
@@ -88,6 +88,12 @@ pub enum StoreError {
     },
     #[error("{}", tf("store.sled", &[("path", &path.display()), ("reason", reason)]))]
     Sled { path: PathBuf, reason: String },
+    /// The database directory can be written by any account on the server.
+    #[error("{}", tf("shared.world_writable", &[("path", &.0.display())]))]
+    WorldWritable(PathBuf),
+    /// A dossier's summary record is behind its journal: appending would overwrite history.
+    #[error("{}", tf("shared.record_behind", &[("id", .0)]))]
+    RecordBehind(DossierId),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -155,18 +161,18 @@ pub struct Store {
     opts: StoreOptions,
 }
 
-fn dossier_key(id: DossierId) -> [u8; 8] {
+pub(crate) fn dossier_key(id: DossierId) -> [u8; 8] {
     id.to_be_bytes()
 }
 
-fn journal_key(id: DossierId, seq: u32) -> [u8; 12] {
+pub(crate) fn journal_key(id: DossierId, seq: u32) -> [u8; 12] {
     let mut k = [0u8; 12];
     k[..8].copy_from_slice(&id.to_be_bytes());
     k[8..].copy_from_slice(&seq.to_be_bytes());
     k
 }
 
-fn describe_key(tree: &str, key: &[u8]) -> String {
+pub(crate) fn describe_key(tree: &str, key: &[u8]) -> String {
     match (tree, key.len()) {
         (TREE_JOURNAL, 12) => {
             let id = u64::from_be_bytes(key[..8].try_into().unwrap_or_default());
@@ -189,9 +195,10 @@ fn corrupt(tree: &str, key: &[u8], e: CodecError) -> StoreError {
 }
 
 /// Abort reason inside a transaction.
-enum Abort {
+pub(crate) enum Abort {
     Stale { expected: u32, actual: u32 },
     Unknown(DossierId),
+    Behind(DossierId),
     Codec(String, CodecError),
 }
 
@@ -232,7 +239,7 @@ impl Store {
         }
     }
 
-    fn sled_err(&self, e: impl std::fmt::Display) -> StoreError {
+    pub(crate) fn sled_err(&self, e: impl std::fmt::Display) -> StoreError {
         StoreError::Sled {
             path: self.path.clone(),
             reason: e.to_string(),
@@ -244,7 +251,12 @@ impl Store {
         if self.exists() {
             return Err(StoreError::AlreadyExists(self.path.clone()));
         }
-        fs::create_dir_all(&self.path).map_err(|e| self.io(e))?;
+        if !self.path.exists() {
+            fs::create_dir_all(&self.path).map_err(|e| self.io(e))?;
+            // A personal database on a shared server is nobody else's business (names, amounts
+            // owed); a team database is made with `init --shared` instead.
+            super::shared::make_private(&self.path).map_err(|e| self.io(e))?;
+        }
         self.with_db(true, |db| {
             let meta = db.open_tree(TREE_META).map_err(|e| self.sled_err(e))?;
             let v =
@@ -255,10 +267,18 @@ impl Store {
     }
 
     /// Runs `f` on an open database: lock, open, work, flush, sync, close.
-    fn with_db<T>(&self, create: bool, f: impl FnOnce(&sled::Db) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_db<T>(
+        &self,
+        create: bool,
+        f: impl FnOnce(&sled::Db) -> Result<T>,
+    ) -> Result<T> {
         if !create && !self.exists() {
             return Err(StoreError::NotFound(self.path.clone()));
         }
+        super::shared::refuse_world_writable(&self.path)?;
+        // In a group-shared directory every file we create (lock, sled segments, snapshots, the
+        // generation hint) must stay group-writable whatever the user's own umask.
+        let _umask = super::shared::UmaskGuard::for_dir(&self.path);
         let _guard = match lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user) {
             Ok(g) => g,
             Err(LockError::Busy(holder)) => {
@@ -269,22 +289,52 @@ impl Store {
             }
             Err(LockError::Io(e)) => return Err(self.io(e)),
         };
-        let db = sled::Config::new()
-            .path(self.data_dir())
-            .cache_capacity(self.opts.cache_bytes)
-            // We flush and sync ourselves before reporting success; no background thread needed.
-            .flush_every_ms(None)
-            .open()
-            .map_err(|e| self.sled_err(e))?;
+        let db = self.open_sled()?;
         if !create {
             self.check_schema(&db)?;
         }
         let out = f(&db)?;
         db.flush().map_err(|e| self.sled_err(e))?;
+        let generation = db
+            .open_tree(TREE_META)
+            .ok()
+            .and_then(|m| read_u64(&m, KEY_GENERATION));
         drop(db);
         // sled's flush only calls sync_file_range on Linux; make the write durable for real.
         sync_dir(&self.data_dir()).map_err(|e| self.io(e))?;
+        // The hint is written while we still hold the lock, so hints from two writers can never
+        // land in the wrong order (a late, smaller number would hide a change from open TUIs).
+        if let Some(g) = generation {
+            if self.generation_hint() != Some(g) {
+                self.write_generation_hint(g);
+            }
+        }
         Ok(out)
+    }
+
+    /// Opens sled under our lock. sled's own file lock is normally free by then; should the
+    /// previous holder's sled still be releasing it, retry briefly rather than fail the user.
+    fn open_sled(&self) -> Result<sled::Db> {
+        remove_unfinished_snapshots(&self.data_dir()).map_err(|e| self.io(e))?;
+        let start = std::time::Instant::now();
+        loop {
+            match sled::Config::new()
+                .path(self.data_dir())
+                .cache_capacity(self.opts.cache_bytes)
+                // We flush and sync ourselves before reporting success; no background thread.
+                .flush_every_ms(None)
+                .open()
+            {
+                Ok(db) => return Ok(db),
+                Err(e)
+                    if e.to_string().contains("could not acquire lock")
+                        && start.elapsed() < self.opts.lock_wait =>
+                {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                Err(e) => return Err(self.sled_err(e)),
+            }
+        }
     }
 
     fn check_schema(&self, db: &sled::Db) -> Result<()> {
@@ -301,7 +351,7 @@ impl Store {
         Ok(())
     }
 
-    fn trees(&self, db: &sled::Db) -> Result<[sled::Tree; 5]> {
+    pub(crate) fn trees(&self, db: &sled::Db) -> Result<[sled::Tree; 5]> {
         let t = |name| db.open_tree(name).map_err(|e| self.sled_err(e));
         Ok([
             t(TREE_DEBTORS)?,
@@ -413,13 +463,19 @@ impl Store {
     /// Creates a dossier (and its debtor when no debtor of that name exists) in one transaction.
     pub fn create(&self, new: NewDossier) -> Result<DossierId> {
         let user = self.opts.user.clone();
-        let existing = self.debtors()?;
-        let same_name = existing
-            .iter()
-            .find(|d| d.name.trim().eq_ignore_ascii_case(new.debtor.name.trim()))
-            .cloned();
-        let (id, generation) = self.with_db(false, |db| {
+        let (id, _generation) = self.with_db(false, |db| {
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            // Matched under the same lock as the write, so two people adding a dossier for the
+            // same new debtor at the same moment do not create it twice.
+            let mut same_name = None;
+            for kv in debtors_t.iter() {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                let d: Debtor = codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &k, e))?;
+                if d.name.trim().eq_ignore_ascii_case(new.debtor.name.trim()) {
+                    same_name = Some(d);
+                    break;
+                }
+            }
             let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
                 |(debtors, dossiers, journal, meta)| {
                     let enc = |key: &str, v: &dyn erased::Enc| {
@@ -483,7 +539,6 @@ impl Store {
             );
             self.map_tx(res)
         })?;
-        self.write_generation_hint(generation);
         Ok(id)
     }
 
@@ -494,7 +549,7 @@ impl Store {
         batch: Vec<(NewDossier, Vec<(NaiveDate, EventKind)>)>,
     ) -> Result<Vec<DossierId>> {
         let user = self.opts.user.clone();
-        let (ids, generation) = self.with_db(false, |db| {
+        let (ids, _generation) = self.with_db(false, |db| {
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
             let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
                 |(debtors, dossiers, journal, meta)| {
@@ -571,7 +626,6 @@ impl Store {
             );
             self.map_tx(res)
         })?;
-        self.write_generation_hint(generation);
         Ok(ids)
     }
 
@@ -601,6 +655,11 @@ impl Store {
                             e,
                         ))
                     })?;
+                    // The journal is the source of truth: never overwrite an entry, even when
+                    // the summary record lags behind it (doctor --repair fixes the record).
+                    if journal.get(journal_key(id, rec.journal_len))?.is_some() {
+                        return Err(abort(Abort::Behind(id)));
+                    }
                     if let Some(expected) = expected_len {
                         if expected != rec.journal_len {
                             return Err(abort(Abort::Stale {
@@ -648,8 +707,7 @@ impl Store {
                 other => self.map_tx(other),
             }
         })?;
-        let (events, generation) = outcome;
-        self.write_generation_hint(generation);
+        let (events, _generation) = outcome;
         Ok(events)
     }
 
@@ -714,10 +772,14 @@ impl Store {
         })
     }
 
-    fn map_tx<T>(&self, res: std::result::Result<T, TransactionError<Abort>>) -> Result<T> {
+    pub(crate) fn map_tx<T>(
+        &self,
+        res: std::result::Result<T, TransactionError<Abort>>,
+    ) -> Result<T> {
         match res {
             Ok(v) => Ok(v),
             Err(TransactionError::Abort(Abort::Unknown(id))) => Err(StoreError::UnknownDossier(id)),
+            Err(TransactionError::Abort(Abort::Behind(id))) => Err(StoreError::RecordBehind(id)),
             Err(TransactionError::Abort(Abort::Codec(key, e))) => Err(StoreError::Corrupt {
                 key,
                 reason: e.to_string(),
@@ -745,14 +807,14 @@ mod erased {
     }
 }
 
-fn read_u64(tree: &sled::Tree, key: &[u8]) -> Option<u64> {
+pub(crate) fn read_u64(tree: &sled::Tree, key: &[u8]) -> Option<u64> {
     tree.get(key)
         .ok()
         .flatten()
         .and_then(|v| codec::decode(&v).ok())
 }
 
-fn bump_generation(
+pub(crate) fn bump_generation(
     meta: &sled::transaction::TransactionalTree,
     id: DossierId,
 ) -> std::result::Result<u64, ConflictableTransactionError<Abort>> {
@@ -803,7 +865,7 @@ fn read_journal(
     Ok(events)
 }
 
-fn load_one(
+pub(crate) fn load_one(
     journal: &sled::Tree,
     debtors: &HashMap<DebtorId, Debtor>,
     id: DossierId,
@@ -825,6 +887,32 @@ fn load_one(
         state,
         debtor,
     })
+}
+
+/// Deletes snapshot files sled was still writing when its process died.
+///
+/// sled 0.34 writes a snapshot to `snap.<lsn>.generating` and renames it when complete, but when
+/// opening it takes the name that sorts last among `snap.*` files, `.generating` included: a
+/// process killed mid-snapshot (kill -9, power loss) leaves a truncated file that makes every
+/// later open fail with "Read corrupted data at file offset None" (spacejam/sled#1527). The
+/// complete snapshot it was meant to replace is still there (old ones are deleted only after the
+/// rename) and the log holds the rest, so the unfinished file carries nothing. We hold the lock,
+/// so no other process can be writing one right now.
+fn remove_unfinished_snapshots(data: &Path) -> std::io::Result<()> {
+    let entries = match fs::read_dir(data) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// fsyncs every file below `dir`, then the directories themselves.

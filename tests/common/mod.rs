@@ -1,0 +1,205 @@
+//! Helpers shared by the multi-process tests.
+//!
+//! Writer processes are this very test binary, re-executed with only its ignored `writer_child`
+//! test selected and its plan in the environment: a real separate process using the library's
+//! store the way the CLI and the TUI do (open, transact, flush, sync, close per operation).
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use chrono::NaiveDate;
+use recouvre::domain::event::{EventKind, NoteKind};
+use recouvre::domain::model::*;
+use recouvre::storage::{NewDossier, Store, StoreError, StoreOptions};
+use rust_decimal::Decimal;
+
+pub const TODAY: &str = "2026-11-25";
+
+pub fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_recouvre")
+}
+
+/// The real binary on `db`, French, fixed date, no user config.
+pub fn cli(db: &Path) -> Command {
+    let mut c = Command::new(bin());
+    c.arg("--db")
+        .arg(db)
+        .env("RECOUVRE_TODAY", TODAY)
+        .env("LANG", "fr_FR.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("RECOUVRE_DB")
+        .arg("--config")
+        .arg(db.with_extension("config.toml"));
+    c
+}
+
+pub fn new_store(db: &Path) -> Store {
+    // An explicit, empty config file keeps the "no configuration" warning out of stderr.
+    std::fs::write(db.with_extension("config.toml"), "").unwrap();
+    let s = Store::new(db, StoreOptions::default());
+    s.init().unwrap();
+    s
+}
+
+pub fn new_dossier(name: &str) -> NewDossier {
+    NewDossier {
+        debtor: Debtor::new(0, name, DebtorType::B2b),
+        created: EventKind::Created {
+            debtor: 0,
+            kind: DossierKind::Invoices,
+            profile: None,
+            jurisdiction: Jurisdiction::Fr,
+            contractual_rate: None,
+            refund_reason: None,
+            terms: None,
+        },
+        items: vec![Item {
+            reference: format!("F-{name}"),
+            issued: d("2026-01-05"),
+            due: d("2026-02-04"),
+            amount: Decimal::new(123456, 2),
+            description: None,
+            proof: None,
+        }],
+        date: d("2026-03-01"),
+    }
+}
+
+pub fn note(text: &str) -> EventKind {
+    EventKind::Note {
+        kind: NoteKind::Note,
+        text: text.to_string(),
+    }
+}
+
+/// Note texts of a dossier's journal, in journal order, with their seq.
+pub fn notes(store: &Store, id: DossierId) -> Vec<(u32, String)> {
+    store
+        .load(id)
+        .unwrap()
+        .events
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Note { text, .. } => Some((e.seq, text)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Starts a writer process: `plan` is a list of (dossier, count); the writer alternates between
+/// them, appending notes `"{tag}-{dossier}-{n}"` with the journal length it just read, retrying
+/// stale refusals, and prints `ACK id seq text` after each acknowledged write, `STALE n` at the
+/// end, and `ERR …` (then exits 1) on any other error.
+pub fn spawn_writer(db: &Path, tag: &str, plan: &[(DossierId, usize)]) -> std::process::Child {
+    let plan: Vec<String> = plan.iter().map(|(id, n)| format!("{id}:{n}")).collect();
+    Command::new(std::env::current_exe().unwrap())
+        .args([
+            "writer_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--quiet",
+        ])
+        .env("RECOUVRE_WRITER_DB", db)
+        .env("RECOUVRE_WRITER_TAG", tag)
+        .env("RECOUVRE_WRITER_PLAN", plan.join(","))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Body of the `writer_child` pseudo-test.
+pub fn writer_main() {
+    let Ok(db) = std::env::var("RECOUVRE_WRITER_DB") else {
+        return;
+    };
+    let tag = std::env::var("RECOUVRE_WRITER_TAG").unwrap();
+    let mut plan: Vec<(DossierId, usize)> = std::env::var("RECOUVRE_WRITER_PLAN")
+        .unwrap()
+        .split(',')
+        .map(|p| {
+            let (id, n) = p.split_once(':').unwrap();
+            (id.parse().unwrap(), n.parse().unwrap())
+        })
+        .collect();
+    let store = Store::new(PathBuf::from(db), StoreOptions::default());
+    let mut out = std::io::stdout().lock();
+    let mut stale = 0usize;
+    let mut n = 0usize;
+    while plan.iter().any(|(_, left)| *left > 0) {
+        for (id, left) in plan.iter_mut() {
+            if *left == 0 {
+                continue;
+            }
+            *left -= 1;
+            n += 1;
+            let text = format!("{tag}-{id}-{n}");
+            loop {
+                let len = match store.load(*id) {
+                    Ok(d) => d.state.journal_len,
+                    Err(e) => {
+                        writeln!(out, "ERR {id} {e}").unwrap();
+                        std::process::exit(1);
+                    }
+                };
+                match store.append(*id, Some(len), d(TODAY), vec![note(&text)]) {
+                    Ok(evs) => {
+                        writeln!(out, "ACK {id} {} {text}", evs[0].seq).unwrap();
+                        out.flush().unwrap();
+                        break;
+                    }
+                    Err(StoreError::Stale { .. }) => stale += 1,
+                    Err(e) => {
+                        writeln!(out, "ERR {id} {e}").unwrap();
+                        std::process::exit(1);
+                    }
+                }
+            }
+        }
+    }
+    writeln!(out, "STALE {stale}").unwrap();
+}
+
+/// An acknowledged write as printed by a writer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ack {
+    pub id: DossierId,
+    pub seq: u32,
+    pub text: String,
+}
+
+pub fn parse_acks(stdout: &str) -> (Vec<Ack>, Vec<String>, usize) {
+    let mut acks = Vec::new();
+    let mut errors = Vec::new();
+    let mut stale = 0;
+    for line in stdout.lines() {
+        let mut parts = line.splitn(4, ' ');
+        match parts.next() {
+            Some("ACK") => {
+                let id = parts.next().and_then(|p| p.parse().ok());
+                let seq = parts.next().and_then(|p| p.parse().ok());
+                // A line cut by a kill is not an acknowledgement.
+                if let (Some(id), Some(seq), Some(text)) = (id, seq, parts.next()) {
+                    acks.push(Ack {
+                        id,
+                        seq,
+                        text: text.to_string(),
+                    });
+                }
+            }
+            Some("STALE") => stale = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0),
+            Some("ERR") => errors.push(line.to_string()),
+            _ => {}
+        }
+    }
+    (acks, errors, stale)
+}

@@ -1,0 +1,445 @@
+//! Faults: processes killed mid-write, panics, damaged records, derived data out of step.
+
+mod common;
+
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::*;
+use recouvre::storage::codec;
+use recouvre::storage::store::DossierRecord;
+
+#[test]
+#[ignore = "helper process for the multi-process tests, run by them"]
+fn writer_child() {
+    writer_main();
+}
+
+#[test]
+#[ignore = "helper process for the crash test, run by it"]
+fn crash_child() {
+    let Ok(marker) = std::env::var("RECOUVRE_CRASH_MARKER") else {
+        return;
+    };
+    recouvre::crash::install_panic_hook(move || {
+        std::fs::write(&marker, "terminal restored").unwrap();
+    });
+    panic!("boom {}", 42);
+}
+
+/// A tiny deterministic generator: reproducible from the printed seed.
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+}
+
+fn assert_doctor_clean(db: &Path) {
+    let out = cli(db).arg("doctor").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("saine"), "{stdout}");
+}
+
+#[test]
+fn killed_writers_never_lose_an_acknowledged_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = new_store(&db);
+    let id = store.create(new_dossier("Interrompu SA")).unwrap();
+    let seed = seed();
+    eprintln!("seed {seed}");
+    let mut rng = Lcg(seed);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut acked: Vec<Ack> = Vec::new();
+    let mut rounds = 0;
+    let mut killed_mid_stream = 0;
+    while Instant::now() < deadline && rounds < 40 {
+        let mut child = spawn_writer(&db, &format!("K{rounds}"), &[(id, 1_000_000)]);
+        let mut stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stdout.read_to_string(&mut s);
+            s
+        });
+        std::thread::sleep(Duration::from_millis(30 + rng.below(350)));
+        // Mostly SIGKILL; every fourth round one of the signals a user or SSH sends.
+        let sig = match rounds % 4 {
+            1 => [libc::SIGTERM, libc::SIGINT, libc::SIGHUP][(rounds / 4) % 3],
+            _ => libc::SIGKILL,
+        };
+        // SAFETY: signalling our own child process by its pid.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let status = child.wait().unwrap();
+        let out = reader.join().unwrap();
+        let (acks, errors, _) = parse_acks(&out);
+        assert!(errors.is_empty(), "round {rounds}: {errors:?}");
+        if status.signal().is_some() {
+            killed_mid_stream += 1;
+        }
+        acked.extend(acks);
+        rounds += 1;
+        // Reopen after every kill: every acknowledged event is there, at its position.
+        let stored = notes(&store, id);
+        for a in &acked {
+            assert!(
+                stored.contains(&(a.seq, a.text.clone())),
+                "round {rounds}: acknowledged {a:?} is missing (seed {seed})"
+            );
+        }
+    }
+
+    // The real binary too: one `recouvre log` at a time, killed at a random point of its run.
+    let t = Instant::now();
+    assert!(cli(&db)
+        .args(["log", &id.to_string(), "note", "chrono"])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let run_ms = t.elapsed().as_millis() as u64;
+    let mut cli_acked = Vec::new();
+    for n in 0..25 {
+        let text = format!("cli-{n}");
+        let mut child = cli(&db)
+            .args(["log", &id.to_string(), "note", &text])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.below(2 * run_ms + 1)));
+        // SAFETY: as above.
+        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        if child.wait().unwrap().success() {
+            cli_acked.push(text);
+        }
+    }
+    let stored: Vec<String> = notes(&store, id).into_iter().map(|(_, t)| t).collect();
+    for t in &cli_acked {
+        assert!(
+            stored.contains(t),
+            "acknowledged {t} is missing (seed {seed})"
+        );
+    }
+    eprintln!(
+        "{rounds} rounds ({killed_mid_stream} killed mid-stream), {} events acknowledged, {} CLI writes acknowledged",
+        acked.len(),
+        cli_acked.len()
+    );
+    assert!(rounds >= 5 && killed_mid_stream >= 5 && acked.len() >= 10);
+    assert!(
+        !cli_acked.is_empty() && cli_acked.len() < 25,
+        "kills missed the writes"
+    );
+    assert_doctor_clean(&db);
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_leaves_a_crash_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("restored");
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "crash_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--quiet",
+        ])
+        .env("RECOUVRE_CRASH_MARKER", &marker)
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("HOME", dir.path().join("home"))
+        .env("LANG", "fr_FR.UTF-8")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(marker.exists(), "restore callback did not run");
+    let crashes = dir.path().join("state/recouvre/crashes");
+    let reports: Vec<_> = std::fs::read_dir(&crashes)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(reports.len(), 1);
+    let report = std::fs::read_to_string(&reports[0]).unwrap();
+    assert!(report.contains("panic: boom 42"), "{report}");
+    assert!(report.contains("tests/faults.rs"), "{report}");
+    assert!(
+        report.contains("crash_child"),
+        "no backtrace frames:\n{report}"
+    );
+    let mode = std::fs::metadata(&reports[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "crash report readable by others: {mode:o}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&reports[0].display().to_string()),
+        "{stderr}"
+    );
+    assert!(stderr.contains("données sont intactes"), "{stderr}");
+}
+
+/// Opens the raw sled database of a store that nobody is using.
+fn raw(db: &Path) -> sled::Db {
+    sled::Config::new().path(db.join("data")).open().unwrap()
+}
+
+fn demo(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let db = dir.path().join("db");
+    std::fs::write(db.with_extension("config.toml"), "").unwrap();
+    let out = cli(&db).args(["--demo", "status"]).output().unwrap();
+    assert!(out.status.success());
+    db
+}
+
+fn json_ids(db: &Path) -> (Vec<u64>, String, Option<i32>) {
+    let out = cli(db)
+        .args(["status", "--closed", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let ids = v
+        .as_array()
+        .map(|a| a.iter().filter_map(|d| d["id"].as_u64()).collect())
+        .unwrap_or_default();
+    (
+        ids,
+        String::from_utf8_lossy(&out.stderr).to_string(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn an_undecodable_record_is_reported_and_skipped_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(&dir);
+    let (before, _, _) = json_ids(&db);
+    {
+        let raw = raw(&db);
+        let journal = raw.open_tree("journal").unwrap();
+        let mut key = 2u64.to_be_bytes().to_vec();
+        key.extend_from_slice(&1u32.to_be_bytes());
+        assert!(journal.get(&key).unwrap().is_some());
+        journal.insert(key, vec![1u8, 0xff, 0xff, 0xff]).unwrap();
+        // A record written by a future version.
+        let debtors = raw.open_tree("debtors").unwrap();
+        debtors.insert(5u64.to_be_bytes(), vec![9u8, 0, 0]).unwrap();
+        raw.flush().unwrap();
+    }
+    let (after, stderr, code) = json_ids(&db);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("journal/2#1"), "{stderr}");
+    assert!(stderr.contains("debtors/5"), "{stderr}");
+    assert!(stderr.contains("newer"), "reason missing: {stderr}");
+    assert!(!after.contains(&2) && !after.contains(&5));
+    assert_eq!(after.len(), before.len() - 2);
+    // Doctor names both and says the journal itself needs a backup.
+    let out = cli(&db).arg("doctor").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("journal/2#1") && stdout.contains("debtors/5"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("sauvegarde"), "{stdout}");
+}
+
+#[test]
+fn doctor_finds_broken_derived_data_and_repair_rebuilds_it_from_the_journals() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(&dir);
+    let (before, _, _) = json_ids(&db);
+    let max_id = *before.iter().max().unwrap();
+    let events_of_4 = {
+        let raw = raw(&db);
+        let dossiers = raw.open_tree("dossiers").unwrap();
+        let meta = raw.open_tree("meta").unwrap();
+        let rec: DossierRecord =
+            codec::decode(&dossiers.get(4u64.to_be_bytes()).unwrap().unwrap()).unwrap();
+        let behind = DossierRecord {
+            journal_len: rec.journal_len - 1,
+            ..rec.clone()
+        };
+        dossiers
+            .insert(4u64.to_be_bytes(), codec::encode(&behind).unwrap())
+            .unwrap();
+        dossiers.remove(6u64.to_be_bytes()).unwrap();
+        dossiers
+            .insert(7u64.to_be_bytes(), vec![1u8, 0xff])
+            .unwrap();
+        meta.insert("next_dossier_id", codec::encode(&2u64).unwrap())
+            .unwrap();
+        raw.flush().unwrap();
+        rec.journal_len
+    };
+    // A record behind its journal must never let a write overwrite history.
+    let out = cli(&db).args(["log", "4", "note", "x"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("doctor --repair"), "{stderr}");
+    // The dossier whose record is gone has vanished from the listing.
+    assert!(!json_ids(&db).0.contains(&6));
+
+    let out = cli(&db).arg("doctor").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    for expected in [
+        "dossiers/4",
+        &format!("{} événement(s), le journal {events_of_4}", events_of_4 - 1),
+        "dossiers/6",
+        "dossiers/7",
+        "meta/next_dossier_id",
+        "doctor --repair",
+    ] {
+        assert!(stdout.contains(expected), "{expected} not in {stdout}");
+    }
+
+    let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("4 correction(s)"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "meta/next_dossier_id : compteur porté à {}",
+            max_id + 1
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("saine"), "{stdout}");
+    assert_doctor_clean(&db);
+
+    // Everything is back, the counter does not hand out a used number, writes work again.
+    let (after, _, _) = json_ids(&db);
+    assert_eq!(after.len(), before.len());
+    let out = cli(&db).args(["log", "4", "note", "x"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cli(&db)
+        .args([
+            "add",
+            "--debtor",
+            "Nouveau SA",
+            "--b2b",
+            "--invoice",
+            "N-1",
+            "--amount",
+            "10",
+            "--issued",
+            "2026-11-01",
+            "--due",
+            "2026-11-30",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        (max_id + 1).to_string()
+    );
+    assert_doctor_clean(&db);
+}
+
+#[test]
+fn an_unfinished_sled_snapshot_left_by_a_kill_does_not_make_the_database_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = new_store(&db);
+    let id = store.create(new_dossier("ACME")).unwrap();
+    // What a process killed while sled wrote its snapshot leaves behind (spacejam/sled#1527).
+    let unfinished = db.join("data/snap.FFFFFFFFFFFFFFF0.generating");
+    std::fs::write(&unfinished, b"").unwrap();
+    let out = cli(&db).args(["show", &id.to_string()]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ACME"));
+    assert!(!unfinished.exists());
+}
+
+#[test]
+fn a_closed_pipe_ends_the_listing_quietly_without_a_crash_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(&dir);
+    let state = dir.path().join("state");
+    let mut child = cli(&db)
+        .args(["status", "--closed", "--json"])
+        .env("XDG_STATE_HOME", &state)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `recouvre status | head -0`: the reader is gone before anything is written.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{stderr}");
+    assert!(!stderr.contains("erreur interne"), "{stderr}");
+    assert!(!state.join("recouvre/crashes").exists());
+}
+
+#[test]
+fn a_hole_in_a_journal_is_found_and_left_alone_by_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(&dir);
+    let journal_key = |id: u64, seq: u32| {
+        let mut k = id.to_be_bytes().to_vec();
+        k.extend_from_slice(&seq.to_be_bytes());
+        k
+    };
+    // A dossier with at least three events.
+    let id = {
+        let raw = raw(&db);
+        let journal = raw.open_tree("journal").unwrap();
+        let id = journal
+            .iter()
+            .keys()
+            .map(|k| k.unwrap())
+            .find(|k| k[8..] == 2u32.to_be_bytes())
+            .map(|k| u64::from_be_bytes(k[..8].try_into().unwrap()))
+            .unwrap();
+        journal.remove(journal_key(id, 1)).unwrap();
+        raw.flush().unwrap();
+        id
+    };
+    let out = cli(&db).arg("doctor").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "journal/{id}#2 : journal discontinu (attendu n° 1, trouvé n° 2)"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("sauvegarde"), "{stdout}");
+    // The journal is the source of truth: repair does not invent or drop events.
+    let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("Rien à corriger"), "{stdout}");
+    let raw = raw(&db);
+    let journal = raw.open_tree("journal").unwrap();
+    assert!(journal.get(journal_key(id, 1)).unwrap().is_none());
+    assert!(journal.get(journal_key(id, 2)).unwrap().is_some());
+}
