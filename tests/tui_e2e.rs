@@ -370,3 +370,91 @@ fn database_held_by_another_process_is_shown_then_retried() {
     assert_eq!(st.entries.len(), 8);
     assert!(st.load_error.is_none());
 }
+
+/// A colleague logs a note with the real `recouvre` binary while the TUI sits on a dossier: the
+/// TUI shows it without a restart, reloads only that dossier, and keeps the selection.
+#[test]
+fn a_cli_write_by_a_colleague_shows_up_and_the_selection_stays() {
+    let (_dir, store, ids) = setup();
+    let db = store.path().to_path_buf();
+    let target = ids[2];
+    let mut events = WithInterference {
+        inner: ScriptedEvents::with_ticks([
+            Some(key(KeyCode::Char('j'))),
+            Some(key(KeyCode::Char('j'))),
+            Some(key(KeyCode::Char('j'))),
+            None,
+            None,
+            Some(key(KeyCode::Char('q'))),
+        ]),
+        at: 3,
+        n: 0,
+        hook: Some(Box::new(move || {
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_recouvre"))
+                .arg("--db")
+                .arg(&db)
+                .args([
+                    "log",
+                    &format!("#{target}"),
+                    "note",
+                    "Rappel",
+                    "promis",
+                    "vendredi",
+                ])
+                .env("RECOUVRE_TODAY", fixtures::today().to_string())
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        })),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let opts = LoopOptions {
+        refresh: Some(Duration::ZERO),
+        tick: Duration::from_millis(1),
+    };
+    // Remember which dossier the cursor is on after the three moves.
+    let mut probe = state("default");
+    let mut probe_term = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    run_loop(
+        &mut probe_term,
+        &mut ScriptedEvents::with_ticks([
+            Some(key(KeyCode::Char('j'))),
+            Some(key(KeyCode::Char('j'))),
+            Some(key(KeyCode::Char('j'))),
+            Some(key(KeyCode::Char('q'))),
+        ]),
+        &mut probe,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    let selected_before = probe.selected;
+    let generation_before = store.generation_hint().unwrap();
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(
+        st.selected, selected_before,
+        "selection kept across the refresh"
+    );
+    assert!(
+        st.generation > generation_before,
+        "the TUI saw the new generation"
+    );
+    let e = st.entries.iter().find(|e| e.id() == target).unwrap();
+    assert!(
+        e.dossier
+            .events
+            .iter()
+            .any(|ev| matches!(&ev.kind, EventKind::Note { text, .. } if text == "Rappel promis vendredi")),
+        "the colleague's note is in the TUI's copy of the journal"
+    );
+}

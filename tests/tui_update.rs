@@ -624,6 +624,13 @@ fn load_errors_are_state_not_crashes() {
         cmd(&mut s, Command::Reload)[..],
         [Effect::LoadAll]
     ));
+    // Another user's write reloads only what changed since the generation on screen...
+    assert!(matches!(
+        update(&mut s, Action::ExternalChange)[..],
+        [Effect::LoadChanged { since: 0 }]
+    ));
+    // ...but everything after a failed load.
+    update(&mut s, Action::Loaded(Err("La base est occupée".into())));
     assert!(matches!(
         update(&mut s, Action::ExternalChange)[..],
         [Effect::LoadAll]
@@ -726,4 +733,25 @@ fn dutch_consumer_gets_a_last_reminder_with_costs() {
             letter: None
         }
     );
+}
+
+#[test]
+fn mine_filter_keeps_only_dossiers_assigned_to_the_os_user() {
+    use recouvre::app::{update, Action, Command};
+    let mut st = recouvre::app::fixtures::state(recouvre::app::fixtures::today());
+    let me = st.user.clone();
+    let all = st.visible.len();
+    assert!(all > 2);
+    // Assign one dossier to us and one to a colleague.
+    st.entries[0].dossier.state.assigned = Some(me.clone());
+    st.entries[1].dossier.state.assigned = Some("bob".into());
+    update(&mut st, Action::Command(Command::ToggleMine));
+    assert_eq!(st.visible.len(), 1);
+    assert_eq!(st.selected, Some(st.entries[0].id()));
+    let screen = recouvre::ui::screenshot::buffer_to_text(
+        &recouvre::ui::screenshot::render_buffer(&st, 120, 30),
+    );
+    assert!(screen.contains(&format!("Mes dossiers ({me})")), "{screen}");
+    update(&mut st, Action::Command(Command::ToggleMine));
+    assert_eq!(st.visible.len(), all);
 }

@@ -31,13 +31,20 @@ pub enum Action {
         reloaded: Result<LoadedDossier, String>,
     },
     WriteFailed(String),
-    /// The database's generation moved (another user wrote): reload.
+    /// The database's generation moved (another user wrote): reload what changed.
     ExternalChange,
+    /// Result of `Effect::LoadChanged`: the dossiers others changed, reloaded one by one, so
+    /// the selection and the scroll position stay where the user left them.
+    Patched(Result<crate::storage::Snapshot, String>),
 }
 
 #[derive(Debug, Clone)]
 pub enum Effect {
     LoadAll,
+    /// Reload only the dossiers changed since this generation (all of them if too far behind).
+    LoadChanged {
+        since: u64,
+    },
     Append {
         id: DossierId,
         expected_len: u32,

@@ -24,6 +24,7 @@ pub enum Command {
     StageFilter,
     Sort,
     ToggleClosed,
+    ToggleMine,
     Reload,
     Relance,
     Contestation,
@@ -41,7 +42,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 31] = [
+    pub const ALL: [Command; 32] = [
         Command::Quit,
         Command::Help,
         Command::Up,
@@ -59,6 +60,7 @@ impl Command {
         Command::StageFilter,
         Command::Sort,
         Command::ToggleClosed,
+        Command::ToggleMine,
         Command::Reload,
         Command::Relance,
         Command::Contestation,
@@ -94,6 +96,7 @@ impl Command {
             Command::StageFilter => "stage_filter",
             Command::Sort => "sort",
             Command::ToggleClosed => "toggle_closed",
+            Command::ToggleMine => "toggle_mine",
             Command::Reload => "reload",
             Command::Relance => "relance",
             Command::Contestation => "contestation",

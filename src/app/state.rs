@@ -188,6 +188,10 @@ pub struct State {
     pub detail_full: bool,
     pub sort: SortKey,
     pub show_closed: bool,
+    /// Only the dossiers assigned to the OS user running the TUI.
+    pub only_mine: bool,
+    /// The OS user (from the real uid), for the "mine" filter.
+    pub user: String,
     pub stage_filter: Option<Stage>,
     pub filter: super::form::LineInput,
     pub filter_editing: bool,
@@ -220,6 +224,8 @@ impl State {
             detail_full: false,
             sort: SortKey::Urgency,
             show_closed: false,
+            only_mine: false,
+            user: crate::identity::current_user(),
             stage_filter: None,
             filter: Default::default(),
             filter_editing: false,

@@ -112,7 +112,30 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             );
             vec![]
         }
-        Action::ExternalChange => vec![Effect::LoadAll],
+        // Nothing loaded yet (or the last load failed): everything; else only what changed.
+        Action::ExternalChange if !state.loaded || state.load_error.is_some() => {
+            vec![Effect::LoadAll]
+        }
+        Action::ExternalChange => vec![Effect::LoadChanged {
+            since: state.generation,
+        }],
+        Action::Patched(Ok(snap)) => {
+            let today = state.today;
+            state.generation = state.generation.max(snap.generation);
+            for d in snap.dossiers {
+                replace_entry(state, Entry::new(d, today));
+            }
+            if !snap.problems.is_empty() {
+                state.problems = snap.problems;
+            }
+            rebuild(state);
+            vec![]
+        }
+        // A failed partial reload is retried as a full one on the next change.
+        Action::Patched(Err(e)) => {
+            notice(state, Level::Error, e);
+            vec![]
+        }
     }
 }
 
@@ -178,6 +201,9 @@ pub fn rebuild(state: &mut State) {
             View::List => state.show_closed || !e.is_closed(),
         })
         .filter(|(_, e)| state.stage_filter.is_none_or(|s| e.stage == s))
+        .filter(|(_, e)| {
+            !state.only_mine || e.dossier.state.assigned.as_deref() == Some(&state.user)
+        })
         .filter(|(_, e)| filter.trim().is_empty() || e.matches(&filter))
         .map(|(i, _)| i)
         .collect();
@@ -412,6 +438,16 @@ fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 "tui.closed.hidden"
             };
             notice(state, Level::Info, t(key));
+        }
+        Command::ToggleMine => {
+            state.only_mine = !state.only_mine;
+            rebuild(state);
+            let text = if state.only_mine {
+                tf("tui.mine.on", &[("user", &state.user)])
+            } else {
+                t("tui.mine.off").to_string()
+            };
+            notice(state, Level::Info, text);
         }
         Command::Reload => {
             notice(state, Level::Info, t("tui.reloading"));

@@ -42,7 +42,7 @@ impl Default for UiConfig {
             keymap_file: None,
             colors: ColorMode::Auto,
             theme: Background::Dark,
-            refresh_seconds: 2,
+            refresh_seconds: 1,
         }
     }
 }
@@ -88,7 +88,7 @@ mod tests {
         assert_eq!(c.theme, Background::Light);
         assert_eq!(c.keymap, "vim");
         assert_eq!(c.colors, ColorMode::Eight);
-        assert_eq!(c.refresh_seconds, 2);
+        assert_eq!(c.refresh_seconds, 1);
         assert!(toml::from_str::<UiConfig>("keymapp = \"vim\"").is_err());
     }
 }

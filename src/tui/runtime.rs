@@ -81,6 +81,21 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
         Effect::LoadAll => {
             Action::Loaded(retry_transient(|| store.load_all()).map_err(|e| e.to_string()))
         }
+        Effect::LoadChanged { since } => match store.poll_changes(since) {
+            Ok(None) => Action::Patched(Ok(crate::storage::Snapshot {
+                generation: since,
+                ..Default::default()
+            })),
+            Ok(Some(crate::storage::live::Changes {
+                dossiers: Some(ids),
+                ..
+            })) => Action::Patched(store.load_dossiers(&ids).map_err(|e| e.to_string())),
+            // Too far behind to know what changed: everything.
+            Ok(Some(_)) => {
+                Action::Loaded(retry_transient(|| store.load_all()).map_err(|e| e.to_string()))
+            }
+            Err(e) => Action::Patched(Err(e.to_string())),
+        },
         Effect::Append {
             id,
             expected_len,
@@ -140,7 +155,7 @@ pub struct LoopOptions {
 impl Default for LoopOptions {
     fn default() -> Self {
         LoopOptions {
-            refresh: Some(Duration::from_secs(2)),
+            refresh: Some(Duration::from_secs(1)),
             tick: Duration::from_millis(250),
         }
     }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Stdout};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
@@ -40,16 +40,10 @@ impl Drop for RestoreGuard {
     }
 }
 
-/// Restores the terminal before the default hook prints the panic, so the message is readable.
+/// On panic: restore the terminal first (so the message is readable and the shell usable), then
+/// write the crash report with its backtrace. Replaces the CLI's hook, which restores nothing.
 pub fn install_panic_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            restore();
-            previous(info);
-        }));
-    });
+    crate::crash::install_panic_hook(restore);
 }
 
 /// SIGTERM, SIGHUP (the SSH session dropped) and SIGINT set the flag; the event loop polls it at

@@ -749,6 +749,13 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         ));
         l1.push(Span::raw("  "));
     }
+    if state.only_mine {
+        l1.push(Span::styled(
+            tf("tui.mine.on", &[("user", &state.user)]),
+            th.key(),
+        ));
+        l1.push(Span::raw("  "));
+    }
     if state.show_closed {
         l1.push(Span::styled(t("tui.closed.shown").to_string(), th.key()));
         l1.push(Span::raw("  "));

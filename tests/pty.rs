@@ -1,0 +1,127 @@
+//! The real binary under a pseudo-terminal, as over SSH: when the link drops (SIGHUP) or the
+//! session is terminated (SIGTERM), the process exits cleanly and leaves the terminal usable.
+
+use std::io::Read;
+use std::os::fd::{FromRawFd, RawFd};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_recouvre");
+
+fn termios(fd: RawFd) -> libc::termios {
+    // SAFETY: tcgetattr only writes into the struct we pass.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        assert_eq!(libc::tcgetattr(fd, &mut t), 0, "tcgetattr");
+        t
+    }
+}
+
+fn cooked(t: &libc::termios) -> bool {
+    t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
+}
+
+fn run_and_signal(signal: libc::c_int) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut master, mut slave): (RawFd, RawFd) = (0, 0);
+    let ws = libc::winsize {
+        ws_row: 36,
+        ws_col: 120,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes the two descriptors; the name and termios pointers may be null.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &ws,
+        )
+    };
+    assert_eq!(rc, 0, "openpty");
+    assert!(cooked(&termios(slave)), "a fresh pty starts cooked");
+    let io = |fd: RawFd| {
+        // SAFETY: dup gives a new descriptor that the Stdio takes ownership of.
+        unsafe { Stdio::from(std::fs::File::from_raw_fd(libc::dup(fd))) }
+    };
+    let mut child = Command::new(BIN)
+        .args(["--demo", "--db"])
+        .arg(dir.path().join("demo"))
+        .env("TERM", "xterm-256color")
+        .env("RECOUVRE_TODAY", "2026-11-25")
+        .env("LANG", "fr_FR.UTF-8")
+        .stdin(io(slave))
+        .stdout(io(slave))
+        .stderr(io(slave))
+        .spawn()
+        .unwrap();
+    // Drain the screen so the program never blocks on a full pty buffer.
+    let screen = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let sink = Arc::clone(&screen);
+    // SAFETY: the reader thread owns this duplicate of the master descriptor.
+    let mut reader = unsafe { std::fs::File::from_raw_fd(libc::dup(master)) };
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let start = Instant::now();
+    loop {
+        let text = String::from_utf8_lossy(&screen.lock().unwrap()).into_owned();
+        if text.contains("Encours") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "TUI never drew:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!cooked(&termios(slave)), "the TUI runs in raw mode");
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "did not exit on signal {signal}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        status.success(),
+        "exit status after signal {signal}: {status:?}"
+    );
+    assert!(
+        cooked(&termios(slave)),
+        "terminal left in raw mode after signal {signal}"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    let text = String::from_utf8_lossy(&screen.lock().unwrap()).into_owned();
+    assert!(text.contains("\u{1b}[?1049l"), "alternate screen left");
+    // SAFETY: closing the descriptors openpty gave us.
+    unsafe {
+        libc::close(slave);
+        libc::close(master);
+    }
+}
+
+#[test]
+fn sighup_when_the_ssh_link_drops_restores_the_terminal_and_exits_0() {
+    run_and_signal(libc::SIGHUP);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits_0() {
+    run_and_signal(libc::SIGTERM);
+}
