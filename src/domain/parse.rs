@@ -235,7 +235,8 @@ pub fn format_date_fr(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-const MONTHS_FR: [&str; 12] = [
+/// French month names, lower case (letters, and the letter wrapper that must not split dates).
+pub const MONTHS_FR: [&str; 12] = [
     "janvier",
     "février",
     "mars",
