@@ -114,7 +114,6 @@ fn hanging_indent(line: &str) -> usize {
     lead
 }
 
-
 fn is_number(w: &str) -> bool {
     !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
 }
@@ -122,7 +121,9 @@ fn is_number(w: &str) -> bool {
 /// Whether French typography forbids a line break between two words: `n° 12`, `« mot »`,
 /// `mot :`, `20 mars 2026`, digit groups of phone numbers.
 fn glued(a: &str, b: &str) -> bool {
-    let month = |w: &str| crate::domain::parse::MONTHS_FR.contains(&w.trim_end_matches([',', '.', ';', ')']));
+    let month = |w: &str| {
+        crate::domain::parse::MONTHS_FR.contains(&w.trim_end_matches([',', '.', ';', ')']))
+    };
     a.ends_with("n°")
         || a.ends_with("N°")
         || a == "«"
