@@ -143,7 +143,7 @@ impl Store {
     /// Checks every record; changes nothing. (The `generation` side file is not checked: every
     /// operation, this one included, rewrites it from the database when it differs.)
     pub fn doctor(&self) -> Result<Report> {
-        self.with_db(false, |db| Ok(self.scan(db)?.report))
+        self.read_db(|db| Ok(self.scan(db)?.report))
     }
 
     /// Rebuilds the derived data from the journals in one transaction, then checks again. The

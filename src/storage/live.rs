@@ -82,7 +82,7 @@ impl Store {
     /// Loads the given dossiers in one locked read (for a live refresh). Unknown ids are left
     /// out; a dossier that does not decode is reported in `problems`, as in `load_all`.
     pub fn load_dossiers(&self, ids: &[DossierId]) -> Result<Snapshot> {
-        self.with_db(false, |db| {
+        self.read_db(|db| {
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
             let mut snap = Snapshot {
                 generation: super::store::read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),

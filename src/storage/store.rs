@@ -272,6 +272,21 @@ impl Store {
         create: bool,
         f: impl FnOnce(&sled::Db) -> Result<T>,
     ) -> Result<T> {
+        self.with_db_mode(create, true, f)
+    }
+
+    /// Like [`Store::with_db`] for work that writes nothing: the fsync of every file, which is
+    /// what makes a write durable, is skipped (it cost a reader several ms on a busy disk).
+    pub(crate) fn read_db<T>(&self, f: impl FnOnce(&sled::Db) -> Result<T>) -> Result<T> {
+        self.with_db_mode(false, false, f)
+    }
+
+    fn with_db_mode<T>(
+        &self,
+        create: bool,
+        durable: bool,
+        f: impl FnOnce(&sled::Db) -> Result<T>,
+    ) -> Result<T> {
         if !create && !self.exists() {
             return Err(StoreError::NotFound(self.path.clone()));
         }
@@ -301,7 +316,9 @@ impl Store {
             .and_then(|m| read_u64(&m, KEY_GENERATION));
         drop(db);
         // sled's flush only calls sync_file_range on Linux; make the write durable for real.
-        sync_dir(&self.data_dir()).map_err(|e| self.io(e))?;
+        if durable {
+            sync_dir(&self.data_dir()).map_err(|e| self.io(e))?;
+        }
         // The hint is written while we still hold the lock, so hints from two writers can never
         // land in the wrong order (a late, smaller number would hide a change from open TUIs).
         if let Some(g) = generation {
@@ -379,7 +396,7 @@ impl Store {
 
     /// Loads every dossier. Records that do not decode are reported and skipped.
     pub fn load_all(&self) -> Result<Snapshot> {
-        self.with_db(false, |db| {
+        self.read_db(|db| {
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
             let mut snap = Snapshot {
                 generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
@@ -419,7 +436,7 @@ impl Store {
 
     /// Loads one dossier with its journal and debtor.
     pub fn load(&self, id: DossierId) -> Result<LoadedDossier> {
-        self.with_db(false, |db| {
+        self.read_db(|db| {
             let [debtors_t, dossiers_t, journal_t, _, _] = self.trees(db)?;
             if !dossiers_t
                 .contains_key(dossier_key(id))
@@ -449,7 +466,7 @@ impl Store {
 
     /// Every debtor, for completion and matching.
     pub fn debtors(&self) -> Result<Vec<Debtor>> {
-        self.with_db(false, |db| {
+        self.read_db(|db| {
             let [debtors_t, ..] = self.trees(db)?;
             let mut out = Vec::new();
             for kv in debtors_t.iter() {
@@ -725,7 +742,7 @@ impl Store {
 
     /// The current user's draft for a dossier, if any.
     pub fn load_draft(&self, dossier: DossierId) -> Result<Option<Draft>> {
-        self.with_db(false, |db| {
+        self.read_db(|db| {
             let [.., drafts] = self.trees(db)?;
             let key = draft_key(dossier, &self.opts.user);
             match drafts.get(&key).map_err(|e| self.sled_err(e))? {
@@ -749,7 +766,7 @@ impl Store {
 
     /// Dossiers changed since `generation` (None when too old to tell: reload everything).
     pub fn changed_since(&self, generation: u64) -> Result<(u64, Option<Vec<DossierId>>)> {
-        self.with_db(false, |db| {
+        self.read_db(|db| {
             let [_, _, _, meta_t, _] = self.trees(db)?;
             let current = read_u64(&meta_t, KEY_GENERATION).unwrap_or(0);
             let changes: Vec<(u64, DossierId)> =
