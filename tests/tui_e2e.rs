@@ -22,6 +22,10 @@ fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
+fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
 fn text(s: &str) -> Vec<Event> {
     s.chars().map(|c| key(KeyCode::Char(c))).collect()
 }
@@ -45,6 +49,7 @@ fn no_refresh() -> LoopOptions {
     LoopOptions {
         refresh: None,
         tick: Duration::from_millis(1),
+        ..Default::default()
     }
 }
 
@@ -54,11 +59,13 @@ fn morning_round_writes_the_expected_journal() {
     let acme = ids[0];
     let before = retry_transient(|| store.load(acme)).unwrap().events.len();
     let mut script = vec![];
-    // Find ACME with the filter, log relance 2 (confirm), then a payment with a typo first.
+    // Find ACME with the filter, send relance 2 from the editor (ctrl-s, channel form, Enter),
+    // then a payment with a typo first.
     script.push(key(KeyCode::Char('/')));
     script.extend(text("acme"));
     script.push(key(KeyCode::Enter));
     script.push(key(KeyCode::Char('r')));
+    script.push(ctrl('s'));
     script.push(key(KeyCode::Enter));
     script.push(key(KeyCode::Char('p')));
     script.extend(text("1O0,50")); // letter O: refused, nothing written
@@ -98,14 +105,14 @@ fn morning_round_writes_the_expected_journal() {
     let d = retry_transient(|| store.load(acme)).unwrap();
     let new: Vec<&EventKind> = d.events[before..].iter().map(|e| &e.kind).collect();
     assert_eq!(new.len(), 4, "{new:#?}");
-    assert_eq!(
-        new[0],
-        &EventKind::RelanceSent {
+    match new[0] {
+        EventKind::RelanceSent {
             level: 2,
             channel: Channel::Letter,
-            letter: None
-        }
-    );
+            letter: Some(letter),
+        } => assert!(letter.contains("Deuxième relance"), "{letter}"),
+        other => panic!("{other:#?}"),
+    }
     assert_eq!(
         new[1],
         &EventKind::PaymentReceived {
@@ -164,8 +171,10 @@ fn stale_write_is_refused_and_explained() {
     script.extend(text("acme"));
     script.push(key(KeyCode::Enter));
     script.push(key(KeyCode::Char('r')));
-    script.push(key(KeyCode::Enter)); // confirm: carole wrote just before
-    script.push(key(KeyCode::Char('q')));
+    script.push(ctrl('s'));
+    script.push(key(KeyCode::Enter)); // send: carole wrote just before
+                                      // The editor is still open with the letter: leave with the global quit key.
+    script.push(ctrl('c'));
     let at = script.len() - 2;
     let mut events = WithInterference {
         inner: ScriptedEvents::new(script),
@@ -204,6 +213,11 @@ fn stale_write_is_refused_and_explained() {
     let screen = format!("{}", term.backend());
     assert!(screen.contains("carole"), "{screen}");
     assert!(screen.contains("n'a pas été enregistrée"), "{screen}");
+    // The letter was not lost: it waits as a draft.
+    let draft = retry_transient(|| store.load_draft(acme))
+        .unwrap()
+        .expect("draft");
+    assert!(draft.text.contains("Deuxième relance"), "{}", draft.text);
 }
 
 #[test]
@@ -309,6 +323,7 @@ fn another_users_write_appears_without_a_key_press() {
     let opts = LoopOptions {
         refresh: Some(Duration::ZERO),
         tick: Duration::from_millis(1),
+        ..Default::default()
     };
     run_loop(
         &mut term,

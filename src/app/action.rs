@@ -1,12 +1,12 @@
 //! Messages into `update` and the side effects it asks the runtime to perform.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
 use super::command::Command;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::model::DossierId;
-use crate::storage::{LoadedDossier, NewDossier, Snapshot};
+use crate::storage::{Draft, LoadedDossier, NewDossier, Snapshot};
 
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -33,6 +33,21 @@ pub enum Action {
     WriteFailed(String),
     /// The database's generation moved (another user wrote): reload.
     ExternalChange,
+    /// Result of `Effect::LoadDraft`.
+    DraftLoaded {
+        id: DossierId,
+        draft: Result<Option<Draft>, String>,
+    },
+    /// Result of `Effect::SaveDraft`: `text` is what was written.
+    DraftSaved {
+        id: DossierId,
+        text: String,
+        result: Result<DateTime<Utc>, String>,
+    },
+    /// Result of `Effect::DeleteDraft` (only a failure is worth showing).
+    DraftDeleted(Result<(), String>),
+    /// The runtime's autosave timer (or a stop signal): write the open letter if it changed.
+    AutosaveDue,
 }
 
 #[derive(Debug, Clone)]
@@ -49,4 +64,12 @@ pub enum Effect {
         new: Box<NewDossier>,
         done: String,
     },
+    /// The runtime adds the user and the time.
+    SaveDraft {
+        id: DossierId,
+        step: String,
+        text: String,
+    },
+    LoadDraft(DossierId),
+    DeleteDraft(DossierId),
 }
