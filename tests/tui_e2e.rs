@@ -385,3 +385,209 @@ fn database_held_by_another_process_is_shown_then_retried() {
     assert_eq!(st.entries.len(), 8);
     assert!(st.load_error.is_none());
 }
+
+fn acme_editor(step_key: char) -> Vec<Event> {
+    let mut script = vec![key(KeyCode::Char('/'))];
+    script.extend(text("acme"));
+    script.push(key(KeyCode::Enter));
+    script.push(key(KeyCode::Char(step_key)));
+    script
+}
+
+#[test]
+fn editor_open_type_send_keeps_the_typed_text_in_the_journal() {
+    let (_dir, store, ids) = setup();
+    let acme = ids[0];
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let mut script = acme_editor('r');
+    script.extend(text("Bonjour Madame Durand, "));
+    script.push(ctrl('s'));
+    script.push(key(KeyCode::Right)); // channel: courrier → LRAR
+    script.push(key(KeyCode::Tab));
+    script.extend(text("1A 234 567 8901 2"));
+    script.push(key(KeyCode::Enter));
+    script.push(key(KeyCode::Char('q')));
+    // Just before ctrl-s: the autosave has already put the typed text in the drafts.
+    let at = script.iter().position(|e| *e == ctrl('s')).unwrap();
+    let probe = store.clone();
+    let mut events = WithInterference {
+        inner: ScriptedEvents::new(script),
+        at,
+        n: 0,
+        hook: Some(Box::new(move || {
+            let d = retry_transient(|| probe.load_draft(acme)).unwrap();
+            assert!(d.is_some_and(|d| d.text.starts_with("Bonjour Madame Durand, ")));
+        })),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &LoopOptions {
+            // Autosave on every key: drafts exist while typing, and must be gone after sending.
+            autosave: Duration::ZERO,
+            ..no_refresh()
+        },
+    )
+    .unwrap();
+    let d = retry_transient(|| store.load(acme)).unwrap();
+    assert_eq!(d.events.len(), before + 1);
+    match &d.events[before].kind {
+        EventKind::RelanceSent {
+            level: 2,
+            channel: Channel::Lrar,
+            letter: Some(letter),
+        } => {
+            assert!(letter.starts_with("Bonjour Madame Durand, "), "{letter}");
+            assert!(letter.contains("Deuxième relance"));
+        }
+        other => panic!("{other:#?}"),
+    }
+    // The letter is logged: no draft is left behind to be offered again.
+    assert!(retry_transient(|| store.load_draft(acme))
+        .unwrap()
+        .is_none());
+}
+
+/// Sets the stop flag (as the SIGHUP handler does) once the script has run out.
+struct HangUpAfter {
+    inner: ScriptedEvents,
+    stop: Arc<AtomicBool>,
+}
+
+impl EventSource for HangUpAfter {
+    fn next(&mut self, t: Duration) -> io::Result<Option<Event>> {
+        if self.inner.0.is_empty() {
+            self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            return Ok(None);
+        }
+        self.inner.next(t)
+    }
+}
+
+#[test]
+fn sighup_while_editing_keeps_a_draft_that_is_offered_on_reopen() {
+    let (_dir, store, ids) = setup();
+    let acme = ids[0];
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let mut script = acme_editor('r');
+    script.extend(text("Texte tapé avant la coupure "));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut events = HangUpAfter {
+        inner: ScriptedEvents::new(script),
+        stop: Arc::clone(&stop),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &stop,
+        &no_refresh(),
+    )
+    .unwrap();
+    assert!(!st.quit, "left through the stop flag, not the quit key");
+    let draft = retry_transient(|| store.load_draft(acme))
+        .unwrap()
+        .expect("draft saved on the way out");
+    assert!(draft.text.starts_with("Texte tapé avant la coupure "));
+    assert_eq!(draft.step, "relance_2");
+    assert_eq!(
+        retry_transient(|| store.load(acme)).unwrap().events.len(),
+        before,
+        "a draft is not a journal event"
+    );
+
+    // Next session: the same key offers the draft; Enter resumes it.
+    let mut script = acme_editor('r');
+    script.push(key(KeyCode::Enter));
+    let stop2 = Arc::new(AtomicBool::new(false));
+    let mut events = HangUpAfter {
+        inner: ScriptedEvents::new(script),
+        stop: Arc::clone(&stop2),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    // Stop one step early to look at the offer on screen.
+    let mut peek = acme_editor('r');
+    let mut offer_term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    let offer_stop = Arc::new(AtomicBool::new(false));
+    run_loop(
+        &mut offer_term,
+        &mut HangUpAfter {
+            inner: ScriptedEvents::new(std::mem::take(&mut peek)),
+            stop: Arc::clone(&offer_stop),
+        },
+        &mut state("default"),
+        &store,
+        &offer_stop,
+        &no_refresh(),
+    )
+    .unwrap();
+    let screen = format!("{}", offer_term.backend());
+    assert!(screen.contains("Brouillon en cours"), "{screen}");
+    assert!(screen.contains("reprendre le brouillon"), "{screen}");
+
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &stop2,
+        &no_refresh(),
+    )
+    .unwrap();
+    let ed = st.editor.as_ref().expect("editor open");
+    assert!(ed.text().starts_with("Texte tapé avant la coupure "));
+}
+
+#[test]
+fn missing_mention_blocks_until_confirmed_and_the_override_is_journaled() {
+    let (_dir, store, ids) = setup();
+    let acme = ids[0];
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let mut script = acme_editor('m');
+    script.push(ctrl('f'));
+    script.extend(text("objet :"));
+    script.push(key(KeyCode::Enter));
+    script.push(ctrl('k')); // the subject line goes
+    script.push(ctrl('s'));
+    script.push(key(KeyCode::Enter)); // channel form → the mentions popup, nothing written
+    script.push(key(KeyCode::Enter)); // send anyway
+    script.push(key(KeyCode::Char('q')));
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    run_loop(
+        &mut term,
+        &mut ScriptedEvents::new(script),
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    let d = retry_transient(|| store.load(acme)).unwrap();
+    assert_eq!(d.events.len(), before + 1);
+    match &d.events[before].kind {
+        EventKind::NoticeSent {
+            letter: Some(letter),
+            overrides,
+            ..
+        } => {
+            assert!(!letter.contains("Objet"), "{letter}");
+            assert!(
+                overrides
+                    .iter()
+                    .any(|o| o.contains("mention manquante") && o.contains("MISE EN DEMEURE")),
+                "{overrides:?}"
+            );
+        }
+        other => panic!("{other:#?}"),
+    }
+}

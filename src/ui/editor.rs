@@ -137,12 +137,13 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
         ));
     let mut ta = ed.textarea.clone();
     ta.set_block(blk);
-    ta.set_style(th.input());
+    // The terminal's own colours: a full page of letter on a coloured field tires the eyes.
+    ta.set_style(ratatui::style::Style::default());
     ta.set_cursor_line_style(ratatui::style::Style::default());
     ta.set_cursor_style(if focused {
-        th.input_focused().add_modifier(Modifier::REVERSED)
+        ratatui::style::Style::default().add_modifier(Modifier::REVERSED)
     } else {
-        th.input()
+        ratatui::style::Style::default()
     });
     frame.render_widget(&ta, body);
 

@@ -789,7 +789,7 @@ fn money_lines(
     }
     for n in &c.notes {
         out.push(Line::from(Span::styled(
-            format!("  ⓘ {}", n.message()),
+            format!("  » {}", n.message()),
             th.info(),
         )));
     }
