@@ -84,6 +84,8 @@ fn new_textarea(text: &str) -> TextArea<'static> {
         lines
     });
     ta.set_max_histories(500);
+    // Neutral styles (the terminal's own colours): no underlined cursor line across a letter.
+    ta.set_cursor_line_style(ratatui::style::Style::default());
     ta
 }
 

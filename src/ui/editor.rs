@@ -135,17 +135,11 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
             ),
             th.dim(),
         ));
-    let mut ta = ed.textarea.clone();
-    ta.set_block(blk);
-    // The terminal's own colours: a full page of letter on a coloured field tires the eyes.
-    ta.set_style(ratatui::style::Style::default());
-    ta.set_cursor_line_style(ratatui::style::Style::default());
-    ta.set_cursor_style(if focused {
-        ratatui::style::Style::default().add_modifier(Modifier::REVERSED)
-    } else {
-        ratatui::style::Style::default()
-    });
-    frame.render_widget(&ta, body);
+    let inner = blk.inner(body);
+    frame.render_widget(blk, body);
+    // The stored textarea itself, not a clone: its viewport (an atomic inside tui-textarea)
+    // remembers the scroll position between frames, so moving up does not jump the page.
+    frame.render_widget(&ed.textarea, inner);
 
     if let Some(input) = &ed.search {
         let before: String = input.text.chars().take(input.cursor).collect();
