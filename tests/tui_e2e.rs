@@ -435,7 +435,14 @@ fn editor_open_type_send_keeps_the_typed_text_in_the_journal() {
     )
     .unwrap();
     let d = retry_transient(|| store.load(acme)).unwrap();
-    assert_eq!(d.events.len(), before + 1);
+    assert_eq!(
+        d.events.len(),
+        before + 2,
+        "the relance and its tracking number"
+    );
+    assert!(
+        matches!(&d.events[before + 1].kind, EventKind::Note { text, .. } if text.contains("1A 234 567 8901 2"))
+    );
     match &d.events[before].kind {
         EventKind::RelanceSent {
             level: 2,

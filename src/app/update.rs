@@ -973,7 +973,18 @@ fn send_letter(state: &mut State) -> Vec<Effect> {
             overrides.extend(ed.readiness_failed.iter().cloned());
         }
     }
-    let mut kinds = vec![ed.event(channel, tracking, overrides.clone())];
+    let mut kinds = vec![ed.event(channel, tracking.clone(), overrides.clone())];
+    // A reminder event has no tracking field: an LRAR number typed for it is kept as a note
+    // in the same write rather than silently dropped.
+    if let (Some(n), true) = (&tracking, ed.step.relance_level().is_some()) {
+        kinds.push(EventKind::Note {
+            kind: NoteKind::Note,
+            text: tf(
+                "editor.tracking_note",
+                &[("step", &ed.step.label()), ("tracking", n)],
+            ),
+        });
+    }
     if !overrides.is_empty() && ed.step == LetterStep::LastNoticeNlBe {
         // The last-notice event has no overrides field: the journal gets them as a note.
         kinds.push(EventKind::Note {

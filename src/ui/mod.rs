@@ -940,12 +940,13 @@ fn hints(state: &State) -> Vec<(String, String)> {
             Command::Payment,
             Command::Contestation,
             Command::Notice,
-            Command::Letter,
             Command::Injonction,
             Command::Note,
             Command::Undo,
             Command::Agenda,
             Command::Filter,
+            // Last: on 80 columns it is the one hint that may not fit (it is in the help).
+            Command::Letter,
         ],
         Context::Detail => &[
             Command::Help,
