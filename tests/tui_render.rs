@@ -334,3 +334,33 @@ fn svg_and_text_screenshots_of_the_main_screen() {
     assert_eq!(txt.lines().count(), 36);
     assert!(txt.contains("Boulangerie Martin"));
 }
+
+#[test]
+fn detail_items_keep_their_amount_on_the_same_line_at_120x36() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    let t = draw(&mut s, 120, 36);
+    let txt = text(&t);
+    for (reference, amount) in [("F-2026-101", "1 234,56"), ("F-2026-118", "980,00")] {
+        let line = txt
+            .lines()
+            .find(|l| l.contains(reference) && l.contains('│'))
+            .unwrap_or_else(|| panic!("{reference} not in the detail pane:\n{txt}"));
+        assert!(
+            line.replace('\u{a0}', " ").contains(amount),
+            "{reference}: amount not on its line: {line:?}"
+        );
+    }
+    // The money figures replace the old placeholder, with a text PROVISOIRE mark.
+    assert!(
+        txt.contains("Total dû") && txt.contains("PROVISOIRE"),
+        "{txt}"
+    );
+    assert!(!txt.contains("calcul à venir"));
+    // The list keeps readable debtor names.
+    assert!(
+        txt.contains("│ IP    Imprimerie Nouvelle SA")
+            || txt.contains("┃ IP    Imprimerie Nouvelle SA"),
+        "{txt}"
+    );
+}

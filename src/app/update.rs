@@ -153,7 +153,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::DraftDeleted(Ok(())) => vec![],
         Action::AutosaveDue => match state.editor.as_deref() {
-            Some(ed) if ed.dirty() && !ed.sending => vec![Effect::SaveDraft {
+            // Also while a send waits for confirmation: until it is on disk, the draft is
+            // the only copy.
+            Some(ed) if ed.dirty() => vec![Effect::SaveDraft {
                 id: ed.target.id,
                 step: ed.step.slug().to_string(),
                 text: ed.text(),
@@ -812,6 +814,10 @@ fn editor_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::SearchNext => search_next(state),
         Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        // There is no other field in a letter: Tab indents, as in any editor.
+        Command::NextField => {
+            ed.textarea.insert_tab();
+        }
         _ => {}
     }
     vec![]
