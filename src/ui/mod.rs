@@ -186,30 +186,45 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
     };
     // A rate missing from the table makes every figure provisional: say so on every screen.
     let missing = state.env.rules.rates.missing_half_years(state.today);
-    let warn: Vec<Span> = if missing.is_empty() {
-        vec![]
-    } else {
+    let warn = |key: &str| -> Vec<Span> {
+        if missing.is_empty() {
+            return vec![];
+        }
         let list: Vec<String> = missing.iter().map(|h| h.to_string()).collect();
         vec![Span::styled(
-            format!(
-                " ⚠ {} ",
-                tf(
-                    "tui.money.rates_missing",
-                    &[("half_years", &list.join(", "))]
-                )
-            ),
+            format!(" ⚠ {} ", tf(key, &[("half_years", &list.join(", "))])),
             th.due_today().add_modifier(Modifier::BOLD),
         )]
     };
-    // Amounts when they fit; otherwise counts only, so no stage falls off the edge.
-    let with = |amounts: bool| {
-        let mut v = warn.clone();
-        v.extend(build(amounts));
-        v
-    };
-    let mut chips = with(true);
-    if Line::from(chips.clone()).width() > area.width as usize {
-        chips = with(false);
+    // The longest form that fits with every stage: full warning and amounts, then counts only,
+    // then the short warning; no stage falls off the edge while a shorter form exists.
+    let candidates = [
+        ("tui.money.rates_missing", true),
+        ("tui.money.rates_missing", false),
+        ("tui.money.rates_missing_short", false),
+    ];
+    let fits = |v: &Vec<Span>| Line::from(v.clone()).width() <= area.width as usize;
+    let mut chips = vec![];
+    for (key, amounts) in candidates {
+        chips = warn(key);
+        chips.extend(build(amounts));
+        if fits(&chips) {
+            break;
+        }
+    }
+    if !fits(&chips) {
+        // Still too wide: the warning stays, the last stages (badge + count) give way to "…".
+        let head = warn("tui.money.rates_missing_short").len() + 1;
+        while chips.len() > head + 2
+            && !fits(&{
+                let mut v = chips.clone();
+                v.push(Span::raw("…"));
+                v
+            })
+        {
+            chips.truncate(chips.len() - 2);
+        }
+        chips.push(Span::styled("…", th.dim()));
     }
     frame.render_widget(
         Paragraph::new(vec![Line::from(l1), Line::from(chips)]),
