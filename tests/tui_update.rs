@@ -963,3 +963,39 @@ fn a_waiting_draft_is_offered_and_resumed_or_set_aside() {
     assert!(matches!(eff[..], [Effect::DeleteDraft(1)]), "{eff:?}");
     assert!(editor_text(&s).contains("Deuxième relance"));
 }
+
+#[test]
+fn search_moves_to_each_match_then_wraps_and_says_when_absent() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    let lines: Vec<String> = s.editor.as_ref().unwrap().textarea.lines().to_vec();
+    let hits: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.to_lowercase().contains("f-2026-101"))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(hits.len() >= 2, "{hits:?}");
+    ctrl(&mut s, 'f');
+    typ(&mut s, "F-2026-101");
+    press(&mut s, KeyCode::Enter);
+    let row = |s: &State| s.editor.as_ref().unwrap().textarea.cursor().0;
+    assert_eq!(row(&s), hits[0]);
+    press(&mut s, KeyCode::F(3));
+    assert_eq!(row(&s), hits[1]);
+    for _ in 2..hits.len() {
+        press(&mut s, KeyCode::F(3));
+    }
+    // The search key with an empty prompt repeats the last pattern, and wraps.
+    ctrl(&mut s, 'f');
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(row(&s), hits[0], "wraps to the first match");
+    // Typing while searching goes to the prompt, not into the letter.
+    let before = editor_text(&s);
+    ctrl(&mut s, 'f');
+    typ(&mut s, "zzz introuvable");
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(editor_text(&s), before);
+    assert!(notice(&s).contains("introuvable"), "{}", notice(&s));
+}

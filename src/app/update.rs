@@ -809,8 +809,8 @@ fn editor_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             ed.textarea.redo();
         }
         Command::Search => {
-            // Pressed again on an active pattern: the next match (emacs-style repeat).
-            ed.search = Some(LineInput::new(ed.pattern.clone()));
+            // An empty prompt: typing replaces the last pattern; Enter alone repeats it.
+            ed.search = Some(LineInput::default());
         }
         Command::SearchNext => search_next(state),
         Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),
@@ -848,9 +848,14 @@ fn search_command(state: &mut State, cmd: Command) {
     };
     match cmd {
         Command::Submit | Command::Search | Command::SearchNext => {
-            let pattern = ed.search.take().map(|l| l.text).unwrap_or_default();
-            ed.pattern = pattern.clone();
-            if !pattern.is_empty() && !ed.find(true) {
+            let typed = ed.search.take().map(|l| l.text).unwrap_or_default();
+            if typed.is_empty() {
+                // Enter (or the search key again) on an empty prompt: the next match.
+                return search_next(state);
+            }
+            ed.pattern = typed.clone();
+            let pattern = typed;
+            if !ed.find(true) {
                 notice(
                     state,
                     Level::Info,

@@ -156,10 +156,12 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
             Span::styled(at, th.input_focused().add_modifier(Modifier::REVERSED)),
             Span::styled(after, th.input_focused()),
         ];
-        spans.push(Span::styled(
-            format!("  {}", t("editor.search_help")),
-            th.dim(),
-        ));
+        let help = if ed.pattern.is_empty() {
+            t("editor.search_help").to_string()
+        } else {
+            tf("editor.search_again", &[("pattern", &ed.pattern)])
+        };
+        spans.push(Span::styled(format!("  {help}"), th.dim()));
         frame.render_widget(Paragraph::new(Line::from(spans)), search);
     }
 
