@@ -511,7 +511,31 @@ fn sighup_while_editing_keeps_a_draft_that_is_offered_on_reopen() {
         "a draft is not a journal event"
     );
 
-    // Next session: the same key offers the draft; Enter resumes it.
+    // Next session: the dossier says a draft waits…
+    let mut look = vec![key(KeyCode::Char('/'))];
+    look.extend(text("acme"));
+    look.push(key(KeyCode::Enter));
+    let look_stop = Arc::new(AtomicBool::new(false));
+    let mut look_term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    run_loop(
+        &mut look_term,
+        &mut HangUpAfter {
+            inner: ScriptedEvents::new(look),
+            stop: Arc::clone(&look_stop),
+        },
+        &mut state("default"),
+        &store,
+        &look_stop,
+        &no_refresh(),
+    )
+    .unwrap();
+    let screen = format!("{}", look_term.backend());
+    assert!(
+        screen.contains("Brouillon de lettre en attente"),
+        "{screen}"
+    );
+
+    // …and the same key offers it; Enter resumes it.
     let mut script = acme_editor('r');
     script.push(key(KeyCode::Enter));
     let stop2 = Arc::new(AtomicBool::new(false));

@@ -497,7 +497,7 @@ fn load_errors_are_state_not_crashes() {
     assert!(notice(&s).contains("Aucun dossier"));
     assert!(matches!(
         cmd(&mut s, Command::Reload)[..],
-        [Effect::LoadAll]
+        [Effect::LoadAll, Effect::LoadDraftList]
     ));
     assert!(matches!(
         update(&mut s, Action::ExternalChange)[..],

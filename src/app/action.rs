@@ -45,7 +45,12 @@ pub enum Action {
         result: Result<DateTime<Utc>, String>,
     },
     /// Result of `Effect::DeleteDraft` (only a failure is worth showing).
-    DraftDeleted(Result<(), String>),
+    DraftDeleted {
+        id: DossierId,
+        result: Result<(), String>,
+    },
+    /// Result of `Effect::LoadDraftList`: dossiers with a draft of the current user.
+    DraftList(Result<Vec<DossierId>, String>),
     /// The runtime's autosave timer (or a stop signal): write the open letter if it changed.
     AutosaveDue,
 }
@@ -72,4 +77,5 @@ pub enum Effect {
     },
     LoadDraft(DossierId),
     DeleteDraft(DossierId),
+    LoadDraftList,
 }

@@ -225,6 +225,8 @@ pub struct State {
     pub env: Arc<super::editor::LetterEnv>,
     /// The full-screen letter editor, when open (popups then sit over it).
     pub editor: Option<Box<super::editor::Editor>>,
+    /// Dossiers with a draft letter of this user waiting, marked in the list and detail.
+    pub drafts: std::collections::BTreeSet<DossierId>,
 }
 
 impl State {
@@ -257,6 +259,7 @@ impl State {
             quit: false,
             env: Arc::new(Default::default()),
             editor: None,
+            drafts: Default::default(),
         }
     }
 

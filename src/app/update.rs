@@ -143,15 +143,25 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::DraftSaved { id, text, result } => draft_saved(state, id, text, result),
-        Action::DraftDeleted(Err(e)) => {
-            notice(
-                state,
-                Level::Error,
-                tf("editor.error.draft_delete", &[("reason", &e)]),
-            );
+        Action::DraftDeleted { id, result } => {
+            match result {
+                Ok(()) => {
+                    state.drafts.remove(&id);
+                }
+                Err(e) => notice(
+                    state,
+                    Level::Error,
+                    tf("editor.error.draft_delete", &[("reason", &e)]),
+                ),
+            }
             vec![]
         }
-        Action::DraftDeleted(Ok(())) => vec![],
+        Action::DraftList(Ok(ids)) => {
+            state.drafts = ids.into_iter().collect();
+            vec![]
+        }
+        // Only a mark on screen: not worth an error over the real work.
+        Action::DraftList(Err(_)) => vec![],
         Action::AutosaveDue => match state.editor.as_deref() {
             // Also while a send waits for confirmation: until it is on disk, the draft is
             // the only copy.
@@ -484,7 +494,7 @@ fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Reload => {
             notice(state, Level::Info, t("tui.reloading"));
-            return vec![Effect::LoadAll];
+            return vec![Effect::LoadAll, Effect::LoadDraftList];
         }
         Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Command::AddDossier => {
@@ -737,6 +747,9 @@ fn draft_saved(
     text: String,
     result: Result<chrono::DateTime<chrono::Utc>, String>,
 ) -> Vec<Effect> {
+    if result.is_ok() {
+        state.drafts.insert(id);
+    }
     let Some(ed) = state.editor.as_deref_mut().filter(|e| e.target.id == id) else {
         // Saved after the editor closed (on the way out): nothing to show.
         return vec![];

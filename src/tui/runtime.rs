@@ -130,9 +130,13 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             id,
             draft: retry_transient(|| store.load_draft(id)).map_err(|e| e.to_string()),
         },
-        Effect::DeleteDraft(id) => Action::DraftDeleted(
-            retry_transient(|| store.delete_draft(id)).map_err(|e| e.to_string()),
-        ),
+        Effect::DeleteDraft(id) => Action::DraftDeleted {
+            id,
+            result: retry_transient(|| store.delete_draft(id)).map_err(|e| e.to_string()),
+        },
+        Effect::LoadDraftList => {
+            Action::DraftList(retry_transient(|| store.draft_dossiers()).map_err(|e| e.to_string()))
+        }
     }
 }
 

@@ -444,6 +444,16 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
     if let Some(s) = &d.siren {
         ident.push(format!("SIREN {s}"));
     }
+    if state.drafts.contains(&e.id()) {
+        let keys: Vec<String> = [Command::Relance, Command::Notice, Command::Letter]
+            .iter()
+            .filter_map(|c| state.keymap.hint_key(Context::List, *c).map(|k| k.short()))
+            .collect();
+        out.push(Line::from(Span::styled(
+            tf("tui.money.draft_waiting", &[("keys", &keys.join("/"))]),
+            th.due_today().add_modifier(Modifier::BOLD),
+        )));
+    }
     out.push(Line::from(Span::styled(d.name.clone(), th.title())));
     out.push(Line::from(ident.join(" · ")));
     if !d.address.is_empty() {
