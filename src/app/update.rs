@@ -668,7 +668,11 @@ pub fn open_editor(state: &mut State, step: LetterStep) -> Vec<Effect> {
         Ok(ed) => {
             let id = ed.target.id;
             let mut warn = vec![];
-            if let Some(n) = &e.next {
+            // "Planned for later" only makes sense for the ladder's own steps.
+            let ladder = step.relance_level().is_some()
+                || step.is_formal_notice()
+                || step == LetterStep::LastNoticeNlBe;
+            if let Some(n) = e.next.as_ref().filter(|_| ladder) {
                 if n.date > state.today {
                     warn.push(tf("tui.confirm.early", &[("date", &date(n.date))]));
                 }
