@@ -35,5 +35,5 @@ fn main() -> anyhow::Result<()> {
     if !store.exists() {
         fixtures::seed_store(&store, today)?;
     }
-    run(store, ui, today)
+    run(store, ui, today, Default::default())
 }

@@ -1336,3 +1336,27 @@ fn collective_proceedings_drop_the_indemnity() {
     assert_contains(&text, &[&eur("2 110,85"), "L441-10"]);
     assert_eq!(ctx.warnings.len(), 1, "{:?}", ctx.warnings);
 }
+
+/// A single partly paid invoice: the items table gains a "Reste dû" column and its total row
+/// (this used to index past the end of the footer row and crash the TUI on `r`).
+#[test]
+fn partly_paid_single_invoice_gets_a_rest_column_and_total() {
+    let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item("F-2026-090", "2026-01-05", "2026-02-04", "900.00");
+    j.push(
+        "2026-02-20",
+        EventKind::PaymentReceived {
+            amount: dec("300.00"),
+            reference: None,
+        },
+    );
+    j.relance("2026-02-09", 1, Channel::Email);
+    let case = Case::new(&j, b2b_debtor(), creditor(), LetterStep::Relance2);
+    let (text, _) = case.render();
+    assert_contains(&text, &["Reste dû", "Total"]);
+    let total = text
+        .lines()
+        .find(|l| l.starts_with("Total"))
+        .expect("total row");
+    assert!(total.trim_end().ends_with("600,00\u{a0}€"), "{total:?}");
+}

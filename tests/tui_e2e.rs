@@ -22,6 +22,10 @@ fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
+fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
 fn text(s: &str) -> Vec<Event> {
     s.chars().map(|c| key(KeyCode::Char(c))).collect()
 }
@@ -45,6 +49,7 @@ fn no_refresh() -> LoopOptions {
     LoopOptions {
         refresh: None,
         tick: Duration::from_millis(1),
+        ..Default::default()
     }
 }
 
@@ -54,11 +59,13 @@ fn morning_round_writes_the_expected_journal() {
     let acme = ids[0];
     let before = retry_transient(|| store.load(acme)).unwrap().events.len();
     let mut script = vec![];
-    // Find ACME with the filter, log relance 2 (confirm), then a payment with a typo first.
+    // Find ACME with the filter, send relance 2 from the editor (ctrl-s, channel form, Enter),
+    // then a payment with a typo first.
     script.push(key(KeyCode::Char('/')));
     script.extend(text("acme"));
     script.push(key(KeyCode::Enter));
     script.push(key(KeyCode::Char('r')));
+    script.push(ctrl('s'));
     script.push(key(KeyCode::Enter));
     script.push(key(KeyCode::Char('p')));
     script.extend(text("1O0,50")); // letter O: refused, nothing written
@@ -98,14 +105,14 @@ fn morning_round_writes_the_expected_journal() {
     let d = retry_transient(|| store.load(acme)).unwrap();
     let new: Vec<&EventKind> = d.events[before..].iter().map(|e| &e.kind).collect();
     assert_eq!(new.len(), 4, "{new:#?}");
-    assert_eq!(
-        new[0],
-        &EventKind::RelanceSent {
+    match new[0] {
+        EventKind::RelanceSent {
             level: 2,
             channel: Channel::Letter,
-            letter: None
-        }
-    );
+            letter: Some(letter),
+        } => assert!(letter.contains("Deuxième relance"), "{letter}"),
+        other => panic!("{other:#?}"),
+    }
     assert_eq!(
         new[1],
         &EventKind::PaymentReceived {
@@ -164,8 +171,10 @@ fn stale_write_is_refused_and_explained() {
     script.extend(text("acme"));
     script.push(key(KeyCode::Enter));
     script.push(key(KeyCode::Char('r')));
-    script.push(key(KeyCode::Enter)); // confirm: carole wrote just before
-    script.push(key(KeyCode::Char('q')));
+    script.push(ctrl('s'));
+    script.push(key(KeyCode::Enter)); // send: carole wrote just before
+                                      // The editor is still open with the letter: leave with the global quit key.
+    script.push(ctrl('c'));
     let at = script.len() - 2;
     let mut events = WithInterference {
         inner: ScriptedEvents::new(script),
@@ -204,6 +213,11 @@ fn stale_write_is_refused_and_explained() {
     let screen = format!("{}", term.backend());
     assert!(screen.contains("carole"), "{screen}");
     assert!(screen.contains("n'a pas été enregistrée"), "{screen}");
+    // The letter was not lost: it waits as a draft.
+    let draft = retry_transient(|| store.load_draft(acme))
+        .unwrap()
+        .expect("draft");
+    assert!(draft.text.contains("Deuxième relance"), "{}", draft.text);
 }
 
 #[test]
@@ -309,6 +323,7 @@ fn another_users_write_appears_without_a_key_press() {
     let opts = LoopOptions {
         refresh: Some(Duration::ZERO),
         tick: Duration::from_millis(1),
+        ..Default::default()
     };
     run_loop(
         &mut term,
@@ -371,6 +386,243 @@ fn database_held_by_another_process_is_shown_then_retried() {
     assert!(st.load_error.is_none());
 }
 
+fn acme_editor(step_key: char) -> Vec<Event> {
+    let mut script = vec![key(KeyCode::Char('/'))];
+    script.extend(text("acme"));
+    script.push(key(KeyCode::Enter));
+    script.push(key(KeyCode::Char(step_key)));
+    script
+}
+
+#[test]
+fn editor_open_type_send_keeps_the_typed_text_in_the_journal() {
+    let (_dir, store, ids) = setup();
+    let acme = ids[0];
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let mut script = acme_editor('r');
+    script.extend(text("Bonjour Madame Durand, "));
+    script.push(ctrl('s'));
+    script.push(key(KeyCode::Right)); // channel: courrier → LRAR
+    script.push(key(KeyCode::Tab));
+    script.extend(text("1A 234 567 8901 2"));
+    script.push(key(KeyCode::Enter));
+    script.push(key(KeyCode::Char('q')));
+    // Just before ctrl-s: the autosave has already put the typed text in the drafts.
+    let at = script.iter().position(|e| *e == ctrl('s')).unwrap();
+    let probe = store.clone();
+    let mut events = WithInterference {
+        inner: ScriptedEvents::new(script),
+        at,
+        n: 0,
+        hook: Some(Box::new(move || {
+            let d = retry_transient(|| probe.load_draft(acme)).unwrap();
+            assert!(d.is_some_and(|d| d.text.starts_with("Bonjour Madame Durand, ")));
+        })),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &LoopOptions {
+            // Autosave on every key: drafts exist while typing, and must be gone after sending.
+            autosave: Duration::ZERO,
+            ..no_refresh()
+        },
+    )
+    .unwrap();
+    let d = retry_transient(|| store.load(acme)).unwrap();
+    assert_eq!(
+        d.events.len(),
+        before + 2,
+        "the relance and its tracking number"
+    );
+    assert!(
+        matches!(&d.events[before + 1].kind, EventKind::Note { text, .. } if text.contains("1A 234 567 8901 2"))
+    );
+    match &d.events[before].kind {
+        EventKind::RelanceSent {
+            level: 2,
+            channel: Channel::Lrar,
+            letter: Some(letter),
+        } => {
+            assert!(letter.starts_with("Bonjour Madame Durand, "), "{letter}");
+            assert!(letter.contains("Deuxième relance"));
+        }
+        other => panic!("{other:#?}"),
+    }
+    // The letter is logged: no draft is left behind to be offered again.
+    assert!(retry_transient(|| store.load_draft(acme))
+        .unwrap()
+        .is_none());
+}
+
+/// Sets the stop flag (as the SIGHUP handler does) once the script has run out.
+struct HangUpAfter {
+    inner: ScriptedEvents,
+    stop: Arc<AtomicBool>,
+}
+
+impl EventSource for HangUpAfter {
+    fn next(&mut self, t: Duration) -> io::Result<Option<Event>> {
+        if self.inner.0.is_empty() {
+            self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            return Ok(None);
+        }
+        self.inner.next(t)
+    }
+}
+
+#[test]
+fn sighup_while_editing_keeps_a_draft_that_is_offered_on_reopen() {
+    let (_dir, store, ids) = setup();
+    let acme = ids[0];
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let mut script = acme_editor('r');
+    script.extend(text("Texte tapé avant la coupure "));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut events = HangUpAfter {
+        inner: ScriptedEvents::new(script),
+        stop: Arc::clone(&stop),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &stop,
+        &no_refresh(),
+    )
+    .unwrap();
+    assert!(!st.quit, "left through the stop flag, not the quit key");
+    let draft = retry_transient(|| store.load_draft(acme))
+        .unwrap()
+        .expect("draft saved on the way out");
+    assert!(draft.text.starts_with("Texte tapé avant la coupure "));
+    assert_eq!(draft.step, "relance_2");
+    assert_eq!(
+        retry_transient(|| store.load(acme)).unwrap().events.len(),
+        before,
+        "a draft is not a journal event"
+    );
+
+    // Next session: the dossier says a draft waits…
+    let mut look = vec![key(KeyCode::Char('/'))];
+    look.extend(text("acme"));
+    look.push(key(KeyCode::Enter));
+    let look_stop = Arc::new(AtomicBool::new(false));
+    let mut look_term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    run_loop(
+        &mut look_term,
+        &mut HangUpAfter {
+            inner: ScriptedEvents::new(look),
+            stop: Arc::clone(&look_stop),
+        },
+        &mut state("default"),
+        &store,
+        &look_stop,
+        &no_refresh(),
+    )
+    .unwrap();
+    let screen = format!("{}", look_term.backend());
+    assert!(
+        screen.contains("Brouillon de lettre en attente"),
+        "{screen}"
+    );
+
+    // …and the same key offers it; Enter resumes it.
+    let mut script = acme_editor('r');
+    script.push(key(KeyCode::Enter));
+    let stop2 = Arc::new(AtomicBool::new(false));
+    let mut events = HangUpAfter {
+        inner: ScriptedEvents::new(script),
+        stop: Arc::clone(&stop2),
+    };
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    // Stop one step early to look at the offer on screen.
+    let mut peek = acme_editor('r');
+    let mut offer_term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    let offer_stop = Arc::new(AtomicBool::new(false));
+    run_loop(
+        &mut offer_term,
+        &mut HangUpAfter {
+            inner: ScriptedEvents::new(std::mem::take(&mut peek)),
+            stop: Arc::clone(&offer_stop),
+        },
+        &mut state("default"),
+        &store,
+        &offer_stop,
+        &no_refresh(),
+    )
+    .unwrap();
+    let screen = format!("{}", offer_term.backend());
+    assert!(screen.contains("Brouillon en cours"), "{screen}");
+    assert!(screen.contains("reprendre le brouillon"), "{screen}");
+
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &stop2,
+        &no_refresh(),
+    )
+    .unwrap();
+    let ed = st.editor.as_ref().expect("editor open");
+    assert!(ed.text().starts_with("Texte tapé avant la coupure "));
+}
+
+#[test]
+fn missing_mention_blocks_until_confirmed_and_the_override_is_journaled() {
+    let (_dir, store, ids) = setup();
+    let acme = ids[0];
+    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let mut script = acme_editor('m');
+    script.push(ctrl('f'));
+    script.extend(text("objet :"));
+    script.push(key(KeyCode::Enter));
+    script.push(ctrl('k')); // the subject line goes
+    script.push(ctrl('s'));
+    script.push(key(KeyCode::Enter)); // channel form → the mentions popup, nothing written
+    script.push(key(KeyCode::Enter)); // send anyway
+    script.push(key(KeyCode::Char('q')));
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    run_loop(
+        &mut term,
+        &mut ScriptedEvents::new(script),
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    let d = retry_transient(|| store.load(acme)).unwrap();
+    assert_eq!(d.events.len(), before + 1);
+    match &d.events[before].kind {
+        EventKind::NoticeSent {
+            letter: Some(letter),
+            overrides,
+            ..
+        } => {
+            assert!(!letter.contains("Objet"), "{letter}");
+            assert!(
+                overrides
+                    .iter()
+                    .any(|o| o.contains("mention manquante") && o.contains("MISE EN DEMEURE")),
+                "{overrides:?}"
+            );
+        }
+        other => panic!("{other:#?}"),
+    }
+}
+
 /// A colleague logs a note with the real `recouvre` binary while the TUI sits on a dossier: the
 /// TUI shows it without a restart, reloads only that dossier, and keeps the selection.
 #[test]
@@ -412,6 +664,7 @@ fn a_cli_write_by_a_colleague_shows_up_and_the_selection_stays() {
     let opts = LoopOptions {
         refresh: Some(Duration::ZERO),
         tick: Duration::from_millis(1),
+        ..Default::default()
     };
     // Remember which dossier the cursor is on after the three moves.
     let mut probe = state("default");

@@ -75,7 +75,15 @@ fn detail_full_view_on_narrow_terminal() {
     press(&mut s, KeyCode::Enter);
     let t = draw(&mut s, 100, 30);
     insta::assert_snapshot!("detail_narrow", t.backend());
-    assert!(text(&t).contains("Journal"));
+    assert!(text(&t).contains("Total dû"));
+    assert!(
+        text(&t).contains("PROVISOIRE"),
+        "the mark is text, not only colour"
+    );
+    // The rest (readiness, journal) is one End away.
+    press(&mut s, KeyCode::End);
+    let t = draw(&mut s, 100, 30);
+    assert!(text(&t).contains("Journal"), "{}", text(&t));
 }
 
 #[test]
@@ -132,15 +140,47 @@ fn contestation_form_with_error() {
 }
 
 #[test]
-fn notice_form_with_error() {
+fn editor_with_a_prefilled_notice() {
     let mut s = st();
     select(&mut s, "ACME SARL");
     press(&mut s, KeyCode::Char('m'));
-    press(&mut s, KeyCode::Tab);
-    press(&mut s, KeyCode::Backspace);
-    typ(&mut s, "45");
+    let t = draw(&mut s, 120, 36);
+    insta::assert_snapshot!("editor_notice", t.backend());
+    let txt = text(&t);
+    assert!(txt.contains("MISE EN DEMEURE DE PAYER"), "{txt}");
+    // The keys come from the keymap, in the status line.
+    assert!(
+        txt.contains("^s envoyer") && txt.contains("esc fermer"),
+        "{txt}"
+    );
+}
+
+#[test]
+fn missing_mentions_popup() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('m'));
+    // Remove the subject line and the signature block's "mise en demeure" wording.
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    for ev in [ctrl('f')] {
+        if let Some(a) = key_to_action(&s, ev) {
+            update(&mut s, a);
+        }
+    }
+    typ(&mut s, "objet :");
     press(&mut s, KeyCode::Enter);
-    insta::assert_snapshot!("form_notice_error", draw(&mut s, 120, 36).backend());
+    if let Some(a) = key_to_action(&s, ctrl('k')) {
+        update(&mut s, a);
+    }
+    if let Some(a) = key_to_action(&s, ctrl('s')) {
+        update(&mut s, a);
+    }
+    press(&mut s, KeyCode::Enter);
+    let t = draw(&mut s, 120, 36);
+    insta::assert_snapshot!("editor_missing_mentions", t.backend());
+    let txt = text(&t);
+    assert!(txt.contains("Mentions obligatoires absentes"), "{txt}");
+    assert!(txt.contains("Envoyer malgré tout"), "{txt}");
 }
 
 #[test]
@@ -166,11 +206,13 @@ fn add_dossier_form_with_errors() {
 }
 
 #[test]
-fn relance_confirmation() {
+fn editor_with_relance_2() {
     let mut s = st();
     select(&mut s, "ACME SARL");
     press(&mut s, KeyCode::Char('r'));
-    insta::assert_snapshot!("confirm_relance", draw(&mut s, 120, 36).backend());
+    let t = draw(&mut s, 80, 24);
+    insta::assert_snapshot!("editor_relance_80x24", t.backend());
+    assert!(text(&t).contains("Relance 2"));
 }
 
 #[test]
@@ -291,4 +333,34 @@ fn svg_and_text_screenshots_of_the_main_screen() {
     let txt = text(&t);
     assert_eq!(txt.lines().count(), 36);
     assert!(txt.contains("Boulangerie Martin"));
+}
+
+#[test]
+fn detail_items_keep_their_amount_on_the_same_line_at_120x36() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    let t = draw(&mut s, 120, 36);
+    let txt = text(&t);
+    for (reference, amount) in [("F-2026-101", "1 234,56"), ("F-2026-118", "980,00")] {
+        let line = txt
+            .lines()
+            .find(|l| l.contains(reference) && l.contains('│'))
+            .unwrap_or_else(|| panic!("{reference} not in the detail pane:\n{txt}"));
+        assert!(
+            line.replace('\u{a0}', " ").contains(amount),
+            "{reference}: amount not on its line: {line:?}"
+        );
+    }
+    // The money figures replace the old placeholder, with a text PROVISOIRE mark.
+    assert!(
+        txt.contains("Total dû") && txt.contains("PROVISOIRE"),
+        "{txt}"
+    );
+    assert!(!txt.contains("calcul à venir"));
+    // The list keeps readable debtor names.
+    assert!(
+        txt.contains("│ IP    Imprimerie Nouvelle SA")
+            || txt.contains("┃ IP    Imprimerie Nouvelle SA"),
+        "{txt}"
+    );
 }

@@ -1,12 +1,12 @@
 //! `update` without a terminal: every command and form path, as a user would notice it.
 
-use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use recouvre::app::fixtures;
 use recouvre::app::state::{Focus, Level, Popup, SortKey, View};
 use recouvre::app::{key_to_action, update, Action, Command, Effect, State};
 use recouvre::domain::event::{Channel, Event, EventKind, InjonctionStep, NoteKind};
 use recouvre::domain::fold::Stage;
+use recouvre::domain::letters::LetterStep;
 use recouvre::storage::Snapshot;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -259,31 +259,6 @@ fn sort_cycle_and_closed_toggle() {
 }
 
 #[test]
-fn relance_asks_confirmation_then_writes_next_level() {
-    let mut s = st();
-    select(&mut s, "ACME SARL");
-    let len = s.current().unwrap().dossier.state.journal_len;
-    assert!(
-        press(&mut s, KeyCode::Char('r')).is_empty(),
-        "nothing written before confirming"
-    );
-    assert!(matches!(s.popup, Some(Popup::Confirm(_))));
-    let (id, expected, date, kind, done) = single_append(press(&mut s, KeyCode::Enter));
-    assert_eq!(id, 1);
-    assert_eq!(expected, len);
-    assert_eq!(date, fixtures::today());
-    assert_eq!(
-        kind,
-        EventKind::RelanceSent {
-            level: 2,
-            channel: Channel::Letter,
-            letter: None
-        }
-    );
-    assert_eq!(done, "Relance 2 enregistrée pour ACME SARL.");
-}
-
-#[test]
 fn relance_cancelled_writes_nothing() {
     let mut s = st();
     press(&mut s, KeyCode::Char('r'));
@@ -382,34 +357,6 @@ fn contestation_requires_text_and_records_reason() {
         }
     );
     assert_eq!(done, "Contestation enregistrée pour ACME SARL.");
-}
-
-#[test]
-fn notice_form_checks_the_time_to_pay_and_picks_channel() {
-    let mut s = st();
-    select(&mut s, "ACME SARL");
-    press(&mut s, KeyCode::Char('m'));
-    press(&mut s, KeyCode::Right); // commissaire de justice
-    press(&mut s, KeyCode::Tab);
-    press(&mut s, KeyCode::Backspace);
-    typ(&mut s, "3");
-    assert!(press(&mut s, KeyCode::Enter).is_empty());
-    assert!(form_error(&s, "days").unwrap().contains("entre 7 et 30"));
-    press(&mut s, KeyCode::Backspace);
-    typ(&mut s, "15");
-    let (_, _, _, kind, done) = single_append(press(&mut s, KeyCode::Enter));
-    let EventKind::NoticeSent {
-        channel, deadline, ..
-    } = kind
-    else {
-        panic!("{kind:?}")
-    };
-    assert_eq!(channel, Channel::Commissaire);
-    assert_eq!(deadline, fixtures::today() + Duration::days(15));
-    assert!(
-        done.contains("commissaire de justice") && done.contains("10/12/2026"),
-        "{done}"
-    );
 }
 
 #[test]
@@ -522,78 +469,6 @@ fn undo_cancels_the_last_effective_event() {
 }
 
 #[test]
-fn write_results_update_the_dossier_and_status_line() {
-    let mut s = st();
-    select(&mut s, "ACME SARL");
-    press(&mut s, KeyCode::Char('r'));
-    let (id, _, date, kind, done) = single_append(press(&mut s, KeyCode::Enter));
-    // The runtime reports the write as done (after fsync): the popup closes, the row updates.
-    let mut d = s.entry(id).unwrap().dossier.clone();
-    let ev = Event {
-        seq: d.events.len() as u32,
-        at: chrono::Utc::now(),
-        date,
-        user: "alice".into(),
-        kind,
-    };
-    d.events.push(ev);
-    d.state = recouvre::domain::fold(id, &d.events).unwrap();
-    update(
-        &mut s,
-        Action::Written {
-            id,
-            dossier: Ok(d),
-            done,
-            generation: Some(9),
-        },
-    );
-    assert!(s.popup.is_none());
-    assert_eq!(notice(&s), "Relance 2 enregistrée pour ACME SARL.");
-    assert_eq!(s.notice.as_ref().unwrap().level, Level::Success);
-    assert_eq!(s.entry(id).unwrap().stage, Stage::Relance2);
-    assert_eq!(s.current().unwrap().id(), id, "cursor follows the dossier");
-    assert_eq!(s.generation, 9);
-}
-
-#[test]
-fn stale_write_reloads_and_says_who_did_what() {
-    let mut s = st();
-    select(&mut s, "ACME SARL");
-    press(&mut s, KeyCode::Char('r'));
-    press(&mut s, KeyCode::Enter);
-    let mut d = s.entry(1).unwrap().dossier.clone();
-    let theirs = Event {
-        seq: d.events.len() as u32,
-        at: chrono::Utc::now(),
-        date: fixtures::today(),
-        user: "carole".into(),
-        kind: EventKind::RelanceSent {
-            level: 2,
-            channel: Channel::Email,
-            letter: None,
-        },
-    };
-    d.events.push(theirs.clone());
-    d.state = recouvre::domain::fold(1, &d.events).unwrap();
-    update(
-        &mut s,
-        Action::Stale {
-            id: 1,
-            newer: vec![theirs],
-            reloaded: Ok(d),
-        },
-    );
-    let n = notice(&s);
-    assert!(
-        n.contains("carole") && n.contains("Relance 2 (e-mail)"),
-        "{n}"
-    );
-    assert!(n.contains("n'a pas été enregistrée"), "{n}");
-    assert_eq!(s.entry(1).unwrap().stage, Stage::Relance2);
-    assert!(s.popup.is_none());
-}
-
-#[test]
 fn failed_write_keeps_the_form_for_a_retry() {
     let mut s = st();
     press(&mut s, KeyCode::Char('p'));
@@ -622,7 +497,7 @@ fn load_errors_are_state_not_crashes() {
     assert!(notice(&s).contains("Aucun dossier"));
     assert!(matches!(
         cmd(&mut s, Command::Reload)[..],
-        [Effect::LoadAll]
+        [Effect::LoadAll, Effect::LoadDraftList]
     ));
     // Another user's write reloads only what changed since the generation on screen...
     assert!(matches!(
@@ -657,15 +532,6 @@ fn quit_and_help() {
 }
 
 #[test]
-fn notice_refused_before_the_claim_is_due() {
-    let mut s = st();
-    select(&mut s, "Hôtel Belvédère");
-    press(&mut s, KeyCode::Char('m'));
-    assert!(s.popup.is_none());
-    assert!(notice(&s).contains("pas encore exigible"), "{}", notice(&s));
-}
-
-#[test]
 fn contestation_key_on_a_disputed_dossier_records_the_outcome() {
     let mut s = st();
     select(&mut s, "Garage du Port");
@@ -683,8 +549,223 @@ fn contestation_key_on_a_disputed_dossier_records_the_outcome() {
     assert_eq!(done, "Contestation rejetée pour Garage du Port.");
 }
 
+fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+    let ev = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    match key_to_action(s, ev) {
+        Some(a) => update(s, a),
+        None => vec![],
+    }
+}
+
+fn editor_text(s: &State) -> String {
+    s.editor.as_ref().expect("editor open").text()
+}
+
+/// Opens the send form (ctrl-s) and submits it with the proposed channel.
+fn send(s: &mut State) -> Vec<Effect> {
+    assert!(
+        ctrl(s, 's').is_empty(),
+        "nothing written before the channel is chosen"
+    );
+    assert!(matches!(&s.popup, Some(Popup::Form(_))));
+    press(s, KeyCode::Enter)
+}
+
 #[test]
-fn dutch_consumer_gets_a_last_reminder_with_costs() {
+fn relance_opens_the_editor_then_logs_the_typed_letter() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    let len = s.current().unwrap().dossier.state.journal_len;
+    let eff = press(&mut s, KeyCode::Char('r'));
+    assert!(matches!(eff[..], [Effect::LoadDraft(1)]), "{eff:?}");
+    let ed = s.editor.as_ref().expect("editor open");
+    assert_eq!(
+        ed.step,
+        LetterStep::Relance2,
+        "after relance 1 comes relance 2"
+    );
+    assert!(ed.text().contains("Deuxième relance"));
+    // Plain letters (even q, r, m) are text in the editor, not commands.
+    typ(&mut s, "PS qrm ");
+    assert!(editor_text(&s).starts_with("PS qrm "));
+    assert!(!s.quit);
+    let (id, expected, date, kind, done) = single_append(send(&mut s));
+    assert_eq!((id, expected, date), (1, len, fixtures::today()));
+    let EventKind::RelanceSent {
+        level: 2,
+        channel: Channel::Letter,
+        letter: Some(letter),
+    } = kind
+    else {
+        panic!("{kind:?}")
+    };
+    assert!(letter.starts_with("PS qrm ") && letter.contains("Deuxième relance"));
+    assert!(
+        done.contains("ACME SARL") && done.contains("courrier"),
+        "{done}"
+    );
+}
+
+#[test]
+fn written_letter_closes_the_editor_and_deletes_the_draft() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    let (id, _, date, kind, done) = single_append(send(&mut s));
+    let mut d = s.entry(id).unwrap().dossier.clone();
+    d.events.push(Event {
+        seq: d.events.len() as u32,
+        at: chrono::Utc::now(),
+        date,
+        user: "alice".into(),
+        kind,
+    });
+    d.state = recouvre::domain::fold(id, &d.events).unwrap();
+    let eff = update(
+        &mut s,
+        Action::Written {
+            id,
+            dossier: Ok(d),
+            done: done.clone(),
+            generation: Some(9),
+        },
+    );
+    assert!(matches!(eff[..], [Effect::DeleteDraft(1)]), "{eff:?}");
+    assert!(s.editor.is_none() && s.popup.is_none());
+    assert_eq!(notice(&s), done);
+    assert_eq!(s.notice.as_ref().unwrap().level, Level::Success);
+    assert_eq!(s.entry(id).unwrap().stage, Stage::Relance2);
+    assert_eq!(s.current().unwrap().id(), id, "cursor follows the dossier");
+    assert_eq!(s.generation, 9);
+}
+
+#[test]
+fn stale_write_keeps_the_letter_open_and_saves_it() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    typ(&mut s, "Mon ajout ");
+    single_append(send(&mut s));
+    let mut d = s.entry(1).unwrap().dossier.clone();
+    let theirs = Event {
+        seq: d.events.len() as u32,
+        at: chrono::Utc::now(),
+        date: fixtures::today(),
+        user: "carole".into(),
+        kind: EventKind::RelanceSent {
+            level: 2,
+            channel: Channel::Email,
+            letter: None,
+        },
+    };
+    d.events.push(theirs.clone());
+    d.state = recouvre::domain::fold(1, &d.events).unwrap();
+    let new_len = d.state.journal_len;
+    let eff = update(
+        &mut s,
+        Action::Stale {
+            id: 1,
+            newer: vec![theirs],
+            reloaded: Ok(d),
+        },
+    );
+    let n = notice(&s);
+    assert!(
+        n.contains("carole") && n.contains("Relance 2 (e-mail)"),
+        "{n}"
+    );
+    assert!(n.contains("n'a pas été enregistrée"), "{n}");
+    assert_eq!(s.entry(1).unwrap().stage, Stage::Relance2);
+    assert!(s.popup.is_none());
+    let ed = s.editor.as_ref().expect("the letter is still open");
+    assert!(ed.text().starts_with("Mon ajout "));
+    assert_eq!(
+        ed.target.expected_len, new_len,
+        "a retry is against the new journal"
+    );
+    assert!(
+        matches!(&eff[..], [Effect::SaveDraft { id: 1, text, .. }] if text.starts_with("Mon ajout ")),
+        "{eff:?}"
+    );
+}
+
+#[test]
+fn notice_missing_mention_needs_confirmation_which_is_recorded() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('m'));
+    let ed = s.editor.as_ref().expect("editor open");
+    assert_eq!(ed.step, LetterStep::MiseEnDemeure);
+    let deadline = ed.deadline.expect("a notice states its deadline");
+    assert!(
+        ed.missing_mentions().is_empty(),
+        "the composed notice is complete"
+    );
+    // Find the subject line with the search, then delete it (ctrl-k: to the end of the line).
+    ctrl(&mut s, 'f');
+    typ(&mut s, "objet :");
+    press(&mut s, KeyCode::Enter);
+    assert!(s.editor.as_ref().unwrap().search.is_none());
+    ctrl(&mut s, 'k');
+    assert!(!editor_text(&s).contains("Objet"));
+    assert!(ctrl(&mut s, 's').is_empty());
+    assert!(press(&mut s, KeyCode::Enter).is_empty(), "not sent yet");
+    let Some(Popup::Confirm(c)) = &s.popup else {
+        panic!("{:?}", s.popup)
+    };
+    let shown = c.lines.join("\n");
+    assert!(shown.contains("Mentions obligatoires absentes"), "{shown}");
+    assert!(shown.contains("MISE EN DEMEURE"), "{shown}");
+    // Esc goes back to the letter, nothing written; Enter on a second try sends anyway.
+    assert!(press(&mut s, KeyCode::Esc).is_empty());
+    assert!(s.popup.is_none() && s.editor.is_some());
+    ctrl(&mut s, 's');
+    press(&mut s, KeyCode::Enter);
+    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Enter));
+    let EventKind::NoticeSent {
+        deadline: logged,
+        letter: Some(letter),
+        overrides,
+        ..
+    } = kind
+    else {
+        panic!("{kind:?}")
+    };
+    assert_eq!(
+        logged, deadline,
+        "the journal records the date the letter states"
+    );
+    assert!(!letter.contains("Objet"));
+    assert!(
+        overrides
+            .iter()
+            .any(|o| o.starts_with("mention manquante : ")),
+        "{overrides:?}"
+    );
+}
+
+#[test]
+fn notice_before_the_due_date_lists_readiness_and_needs_confirmation() {
+    let mut s = st();
+    select(&mut s, "Hôtel Belvédère");
+    press(&mut s, KeyCode::Char('m'));
+    let ed = s.editor.as_ref().expect("editor open");
+    assert!(ed.readiness_failed.contains(&"exigible".to_string()));
+    ctrl(&mut s, 's');
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    let Some(Popup::Confirm(c)) = &s.popup else {
+        panic!("{:?}", s.popup)
+    };
+    assert!(c.lines.join(" ").contains("Préalables non remplis"));
+    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Enter));
+    assert!(
+        matches!(&kind, EventKind::NoticeSent { overrides, .. } if overrides.contains(&"exigible".to_string())),
+        "{kind:?}"
+    );
+}
+
+#[test]
+fn dutch_consumer_gets_the_last_notice_with_its_costs() {
     use recouvre::domain::model::Jurisdiction;
     let mut dossiers = fixtures::dossiers(fixtures::today());
     // Jean Dupont, consumer, moved to the Netherlands and without the French notice.
@@ -705,34 +786,225 @@ fn dutch_consumer_gets_a_last_reminder_with_costs() {
     );
     select(&mut s, "Jean Dupont");
     press(&mut s, KeyCode::Char('m'));
-    typ(&mut s, "abc");
-    assert!(press(&mut s, KeyCode::Enter).is_empty());
-    assert!(form_error(&s, "costs").is_some());
-    for _ in 0..3 {
-        press(&mut s, KeyCode::Backspace);
+    let ed = s.editor.as_ref().expect("editor open");
+    assert_eq!(ed.step, LetterStep::LastNoticeNlBe);
+    let deadline = ed.deadline.unwrap();
+    assert!(deadline >= fixtures::today() + chrono::Duration::days(14));
+    ctrl(&mut s, 's');
+    let mut eff = press(&mut s, KeyCode::Enter);
+    if matches!(s.popup, Some(Popup::Confirm(_))) {
+        eff = press(&mut s, KeyCode::Enter);
     }
-    typ(&mut s, "52,49");
-    press(&mut s, KeyCode::Up);
-    press(&mut s, KeyCode::Backspace);
-    press(&mut s, KeyCode::Backspace);
-    typ(&mut s, "10");
-    assert!(press(&mut s, KeyCode::Enter).is_empty());
-    assert!(form_error(&s, "days")
-        .unwrap()
-        .contains("au moins 14 jours"));
-    press(&mut s, KeyCode::Backspace);
-    press(&mut s, KeyCode::Backspace);
-    typ(&mut s, "14");
-    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Enter));
-    assert_eq!(
-        kind,
-        EventKind::LastNoticeSent {
-            channel: Channel::Letter,
-            deadline: fixtures::today() + Duration::days(14),
-            costs: Decimal::from_str("52.49").unwrap(),
-            letter: None
-        }
+    let Effect::Append { kinds, .. } = &eff[0] else {
+        panic!("{eff:?}")
+    };
+    let EventKind::LastNoticeSent {
+        deadline: logged,
+        costs,
+        letter: Some(letter),
+        ..
+    } = &kinds[0]
+    else {
+        panic!("{kinds:?}")
+    };
+    assert_eq!(*logged, deadline);
+    // The event records the costs the kept letter states (none announced: "sans frais").
+    if costs.is_zero() {
+        assert!(letter.contains("sans frais"), "{letter}");
+    } else {
+        let stated = recouvre::domain::parse::format_eur_fr(*costs);
+        assert!(
+            letter.contains(&stated),
+            "{costs} / {stated} not in {letter}"
+        );
+    }
+    assert!(
+        letter.contains("10 décembre 2026")
+            || letter.contains(&recouvre::domain::parse::format_date_fr(deadline))
     );
+}
+
+#[test]
+fn letter_key_opens_the_reply_on_a_disputed_dossier_and_logs_a_note() {
+    let mut s = st();
+    select(&mut s, "Garage du Port");
+    press(&mut s, KeyCode::Char('l'));
+    let ed = s.editor.as_ref().expect("editor open");
+    assert_eq!(ed.step, LetterStep::ContestationReply);
+    let (_, _, _, kind, _) = single_append(send(&mut s));
+    let EventKind::Note {
+        kind: NoteKind::Note,
+        text,
+    } = kind
+    else {
+        panic!("{kind:?}")
+    };
+    assert!(
+        text.starts_with(LetterStep::ContestationReply.label()),
+        "{text}"
+    );
+    assert!(text.contains("Madame, Monsieur"), "the full letter is kept");
+}
+
+#[test]
+fn editor_undo_redo_and_cancel_confirmation() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    let original = editor_text(&s);
+    typ(&mut s, "X");
+    assert!(s.editor.as_ref().unwrap().modified());
+    ctrl(&mut s, 'z');
+    assert_eq!(editor_text(&s), original, "undo");
+    ctrl(&mut s, 'y');
+    assert!(editor_text(&s).starts_with('X'), "redo");
+    // Esc on a modified letter asks; "no" keeps writing, "yes" closes and drops the draft.
+    assert!(press(&mut s, KeyCode::Esc).is_empty());
+    assert!(matches!(s.popup, Some(Popup::Ask(_))));
+    press(&mut s, KeyCode::Esc);
+    assert!(s.popup.is_none() && s.editor.is_some());
+    press(&mut s, KeyCode::Esc);
+    let eff = press(&mut s, KeyCode::Enter);
+    assert!(matches!(eff[..], [Effect::DeleteDraft(1)]), "{eff:?}");
+    assert!(s.editor.is_none());
+    // Unmodified: Esc closes at once.
+    press(&mut s, KeyCode::Char('r'));
+    press(&mut s, KeyCode::Esc);
+    assert!(s.editor.is_none() && s.popup.is_none());
+}
+
+#[test]
+fn autosave_writes_only_what_changed_and_save_draft_closes() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    assert!(
+        update(&mut s, Action::AutosaveDue).is_empty(),
+        "nothing typed"
+    );
+    typ(&mut s, "Y");
+    let eff = update(&mut s, Action::AutosaveDue);
+    let [Effect::SaveDraft { id: 1, step, text }] = &eff[..] else {
+        panic!("{eff:?}")
+    };
+    assert_eq!(step, "relance_2");
+    update(
+        &mut s,
+        Action::DraftSaved {
+            id: 1,
+            text: text.clone(),
+            result: Ok(chrono::Utc::now()),
+        },
+    );
+    assert!(
+        update(&mut s, Action::AutosaveDue).is_empty(),
+        "already saved"
+    );
+    assert!(s.editor.is_some(), "autosave keeps the editor open");
+    // ctrl-d: save as draft, and close once it is on disk (a failure keeps the text open).
+    let eff = ctrl(&mut s, 'd');
+    let [Effect::SaveDraft { text, .. }] = &eff[..] else {
+        panic!("{eff:?}")
+    };
+    update(
+        &mut s,
+        Action::DraftSaved {
+            id: 1,
+            text: text.clone(),
+            result: Err("disque plein".into()),
+        },
+    );
+    assert!(s.editor.is_some());
+    assert!(notice(&s).contains("disque plein"));
+    ctrl(&mut s, 'd');
+    update(
+        &mut s,
+        Action::DraftSaved {
+            id: 1,
+            text: text.clone(),
+            result: Ok(chrono::Utc::now()),
+        },
+    );
+    assert!(s.editor.is_none());
+    assert!(notice(&s).contains("Brouillon enregistré"));
+}
+
+#[test]
+fn a_waiting_draft_is_offered_and_resumed_or_set_aside() {
+    let draft = recouvre::storage::Draft {
+        dossier: 1,
+        user: "alice".into(),
+        step: "relance_2".into(),
+        text: "Texte du brouillon\n".into(),
+        saved_at: chrono::Utc::now(),
+    };
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    update(
+        &mut s,
+        Action::DraftLoaded {
+            id: 1,
+            draft: Ok(Some(draft.clone())),
+        },
+    );
+    assert!(matches!(s.popup, Some(Popup::Ask(_))));
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(editor_text(&s).trim_end(), "Texte du brouillon");
+    assert!(
+        update(&mut s, Action::AutosaveDue).is_empty(),
+        "the draft is the saved text"
+    );
+    // Second time: start fresh, which drops the old draft.
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('r'));
+    update(
+        &mut s,
+        Action::DraftLoaded {
+            id: 1,
+            draft: Ok(Some(draft)),
+        },
+    );
+    let eff = press(&mut s, KeyCode::Esc);
+    assert!(matches!(eff[..], [Effect::DeleteDraft(1)]), "{eff:?}");
+    assert!(editor_text(&s).contains("Deuxième relance"));
+}
+
+#[test]
+fn search_moves_to_each_match_then_wraps_and_says_when_absent() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    let lines: Vec<String> = s.editor.as_ref().unwrap().textarea.lines().to_vec();
+    let hits: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.to_lowercase().contains("f-2026-101"))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(hits.len() >= 2, "{hits:?}");
+    ctrl(&mut s, 'f');
+    typ(&mut s, "F-2026-101");
+    press(&mut s, KeyCode::Enter);
+    let row = |s: &State| s.editor.as_ref().unwrap().textarea.cursor().0;
+    assert_eq!(row(&s), hits[0]);
+    press(&mut s, KeyCode::F(3));
+    assert_eq!(row(&s), hits[1]);
+    for _ in 2..hits.len() {
+        press(&mut s, KeyCode::F(3));
+    }
+    // The search key with an empty prompt repeats the last pattern, and wraps.
+    ctrl(&mut s, 'f');
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(row(&s), hits[0], "wraps to the first match");
+    // Typing while searching goes to the prompt, not into the letter.
+    let before = editor_text(&s);
+    ctrl(&mut s, 'f');
+    typ(&mut s, "zzz introuvable");
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(editor_text(&s), before);
+    assert!(notice(&s).contains("introuvable"), "{}", notice(&s));
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! Messages into `update` and the side effects it asks the runtime to perform.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
 use super::command::Command;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::model::DossierId;
-use crate::storage::{LoadedDossier, NewDossier, Snapshot};
+use crate::storage::{Draft, LoadedDossier, NewDossier, Snapshot};
 
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -36,6 +36,26 @@ pub enum Action {
     /// Result of `Effect::LoadChanged`: the dossiers others changed, reloaded one by one, so
     /// the selection and the scroll position stay where the user left them.
     Patched(Result<crate::storage::Snapshot, String>),
+    /// Result of `Effect::LoadDraft`.
+    DraftLoaded {
+        id: DossierId,
+        draft: Result<Option<Draft>, String>,
+    },
+    /// Result of `Effect::SaveDraft`: `text` is what was written.
+    DraftSaved {
+        id: DossierId,
+        text: String,
+        result: Result<DateTime<Utc>, String>,
+    },
+    /// Result of `Effect::DeleteDraft` (only a failure is worth showing).
+    DraftDeleted {
+        id: DossierId,
+        result: Result<(), String>,
+    },
+    /// Result of `Effect::LoadDraftList`: dossiers with a draft of the current user.
+    DraftList(Result<Vec<DossierId>, String>),
+    /// The runtime's autosave timer (or a stop signal): write the open letter if it changed.
+    AutosaveDue,
 }
 
 #[derive(Debug, Clone)]
@@ -56,4 +76,13 @@ pub enum Effect {
         new: Box<NewDossier>,
         done: String,
     },
+    /// The runtime adds the user and the time.
+    SaveDraft {
+        id: DossierId,
+        step: String,
+        text: String,
+    },
+    LoadDraft(DossierId),
+    DeleteDraft(DossierId),
+    LoadDraftList,
 }

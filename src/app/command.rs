@@ -39,10 +39,16 @@ pub enum Command {
     Cancel,
     NextField,
     PrevField,
+    /// Opens the letter the dossier's stage calls for (reply, plan, settlement, injonction…).
+    Letter,
+    SaveDraft,
+    Redo,
+    Search,
+    SearchNext,
 }
 
 impl Command {
-    pub const ALL: [Command; 32] = [
+    pub const ALL: [Command; 37] = [
         Command::Quit,
         Command::Help,
         Command::Up,
@@ -75,6 +81,11 @@ impl Command {
         Command::Cancel,
         Command::NextField,
         Command::PrevField,
+        Command::Letter,
+        Command::SaveDraft,
+        Command::Redo,
+        Command::Search,
+        Command::SearchNext,
     ];
 
     pub fn name(self) -> &'static str {
@@ -111,6 +122,11 @@ impl Command {
             Command::Cancel => "cancel",
             Command::NextField => "next_field",
             Command::PrevField => "prev_field",
+            Command::Letter => "letter",
+            Command::SaveDraft => "save_draft",
+            Command::Redo => "redo",
+            Command::Search => "search",
+            Command::SearchNext => "search_next",
         }
     }
 
@@ -118,13 +134,40 @@ impl Command {
         Command::ALL.into_iter().find(|c| c.name() == s)
     }
 
-    /// Help text, from the catalogue (`tui.cmd.<name>`).
-    pub fn description(self) -> String {
-        crate::i18n::t(&format!("tui.cmd.{}", self.name())).to_string()
+    /// Catalogue section of the command's texts: the editor's commands came later and live in
+    /// their own section (`editor.cmd.*`), the others in `tui.cmd.*`.
+    fn section(self) -> &'static str {
+        match self {
+            Command::Letter
+            | Command::SaveDraft
+            | Command::Redo
+            | Command::Search
+            | Command::SearchNext => "editor",
+            _ => "tui",
+        }
     }
 
-    /// Short label for the status-line hints (`tui.hint.<name>`).
+    pub fn description_key(self) -> String {
+        format!("{}.cmd.{}", self.section(), self.name())
+    }
+
+    pub fn hint_key(self) -> String {
+        format!("{}.hint.{}", self.section(), self.name())
+    }
+
+    /// Help text, from the catalogue.
+    pub fn description(self) -> String {
+        crate::i18n::t(&self.description_key()).to_string()
+    }
+
+    /// Short label for the status-line hints.
     pub fn hint(self) -> String {
-        crate::i18n::t(&format!("tui.hint.{}", self.name())).to_string()
+        crate::i18n::t(&self.hint_key()).to_string()
+    }
+
+    /// Label in the letter editor's status line, where "undo" means the last edit, not the
+    /// last journal entry (`editor.key.<name>`).
+    pub fn editor_hint(self) -> String {
+        crate::i18n::t(&format!("editor.key.{}", self.name())).to_string()
     }
 }

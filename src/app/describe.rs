@@ -198,8 +198,8 @@ mod tests {
             keys.push(format!("tui.outcome.{o}"));
         }
         for c in crate::app::command::Command::ALL {
-            keys.push(format!("tui.cmd.{}", c.name()));
-            keys.push(format!("tui.hint.{}", c.name()));
+            keys.push(c.description_key());
+            keys.push(c.hint_key());
         }
         for n in [
             "relance_1",

@@ -188,9 +188,8 @@ pub enum FormKind {
     Contestation,
     /// Outcome of an open contestation (same key as recording one).
     Resolve,
-    Notice,
-    /// NL/BE consumer last reminder: 14 days, collection costs stated.
-    LastNotice,
+    /// Channel and tracking number of a letter about to be logged from the editor.
+    SendLetter,
     Note,
     AddDossier,
 }

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod command;
 pub mod describe;
+pub mod editor;
 pub mod fixtures;
 pub mod form;
 pub mod state;

@@ -161,11 +161,30 @@ pub struct Confirm {
     pub write: PendingWrite,
 }
 
+/// What a yes/no question answers; the "no" branch is in `update` too.
+#[derive(Debug, Clone)]
+pub enum Question {
+    /// Leave the editor and lose the changes (no: keep editing).
+    DiscardLetter,
+    /// A draft exists for this dossier: resume it (no: start from the fresh letter).
+    ResumeDraft(Box<crate::storage::Draft>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Ask {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub yes: String,
+    pub no: String,
+    pub question: Question,
+}
+
 #[derive(Debug, Clone)]
 pub enum Popup {
     Help { scroll: u16 },
     Confirm(Confirm),
     Form(Box<Form>),
+    Ask(Ask),
 }
 
 #[derive(Debug, Clone)]
@@ -206,6 +225,12 @@ pub struct State {
     /// Terminal size from the last resize, for page sizes and layout.
     pub size: (u16, u16),
     pub quit: bool,
+    /// Rules, templates and profiles the letters and money figures are computed with.
+    pub env: Arc<super::editor::LetterEnv>,
+    /// The full-screen letter editor, when open (popups then sit over it).
+    pub editor: Option<Box<super::editor::Editor>>,
+    /// Dossiers with a draft letter of this user waiting, marked in the list and detail.
+    pub drafts: std::collections::BTreeSet<DossierId>,
 }
 
 impl State {
@@ -238,6 +263,9 @@ impl State {
             loaded: false,
             size: (120, 36),
             quit: false,
+            env: Arc::new(Default::default()),
+            editor: None,
+            drafts: Default::default(),
         }
     }
 
@@ -255,7 +283,7 @@ impl State {
     pub fn context(&self) -> Context {
         match &self.popup {
             Some(Popup::Help { .. }) => Context::Help,
-            Some(Popup::Confirm(_)) => Context::Form,
+            Some(Popup::Confirm(_)) | Some(Popup::Ask(_)) => Context::Form,
             Some(Popup::Form(f)) => {
                 if f.focused().is_some_and(|x| x.is_text()) {
                     Context::Editor
@@ -263,6 +291,8 @@ impl State {
                     Context::Form
                 }
             }
+            None if self.editor.as_ref().is_some_and(|e| e.search.is_some()) => Context::Form,
+            None if self.editor.is_some() => Context::Editor,
             None if self.filter_editing => Context::Form,
             None => match self.focus {
                 Focus::List => Context::List,

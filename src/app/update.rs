@@ -2,19 +2,20 @@
 //!
 //! Pure: no terminal, no store. Writes are returned as effects; their results come back as actions.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::action::{Action, Effect};
 use super::command::Command;
 use super::describe::{channel_label, event_text, stage_label, step_label, who_did_what};
-use super::form::{Choice, Field, Form, FormKind, Target};
+use super::editor::Editor;
+use super::form::{Choice, Field, Form, FormKind, LineInput, Target};
 use super::state::*;
 use crate::domain::event::{Channel, EventKind, InjonctionStep, NoteKind};
 use crate::domain::fold::Stage;
+use crate::domain::letters::{notice_step, suggest_step_with, LetterStep};
 use crate::domain::model::{Debtor, DebtorType, DossierKind, Item, Jurisdiction};
 use crate::domain::parse::{parse_date, parse_positive_amount};
-use crate::domain::schedule::NextActionKind;
 use crate::i18n::{date, money, t, tf};
 use crate::keymap::{Context, KeyChord};
 use crate::storage::NewDossier;
@@ -63,6 +64,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(g) = generation {
                 state.generation = g;
             }
+            let mut effects = vec![];
+            // The letter is in the journal: the editor and its draft have done their job.
+            if state
+                .editor
+                .as_ref()
+                .is_some_and(|e| e.sending && e.target.id == id)
+            {
+                state.editor = None;
+                effects.push(Effect::DeleteDraft(id));
+            }
             match dossier {
                 Ok(d) => {
                     replace_entry(state, Entry::new(d, state.today));
@@ -75,7 +86,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     notice(state, Level::Error, format!("{done} — {e}"));
                 }
             }
-            vec![]
+            effects
         }
         Action::Stale {
             id,
@@ -87,10 +98,24 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 .entry(id)
                 .map(|e| e.debtor().to_string())
                 .unwrap_or_default();
+            let mut effects = vec![];
             if let Ok(d) = reloaded {
+                let len = d.state.journal_len;
                 replace_entry(state, Entry::new(d, state.today));
                 state.selected = Some(id);
                 rebuild(state);
+                // The letter stays open with its text: the user reads what changed, then sends
+                // again (against the journal now on screen) or cancels. The text goes to the
+                // drafts at once, in case they leave.
+                if let Some(ed) = state.editor.as_mut().filter(|e| e.target.id == id) {
+                    ed.sending = false;
+                    ed.target.expected_len = len;
+                    effects.push(Effect::SaveDraft {
+                        id,
+                        step: ed.step.slug().to_string(),
+                        text: ed.text(),
+                    });
+                }
             }
             let what: Vec<String> = newer.iter().map(who_did_what).collect();
             notice(
@@ -101,7 +126,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     &[("debtor", &debtor), ("what", &what.join(" ; "))],
                 ),
             );
-            vec![]
+            effects
         }
         Action::WriteFailed(msg) => {
             // The popup stays open so the user can retry (Enter) or cancel; nothing was written.
@@ -136,6 +161,40 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             notice(state, Level::Error, e);
             vec![]
         }
+        Action::DraftLoaded { id, draft } => {
+            draft_loaded(state, id, draft);
+            vec![]
+        }
+        Action::DraftSaved { id, text, result } => draft_saved(state, id, text, result),
+        Action::DraftDeleted { id, result } => {
+            match result {
+                Ok(()) => {
+                    state.drafts.remove(&id);
+                }
+                Err(e) => notice(
+                    state,
+                    Level::Error,
+                    tf("editor.error.draft_delete", &[("reason", &e)]),
+                ),
+            }
+            vec![]
+        }
+        Action::DraftList(Ok(ids)) => {
+            state.drafts = ids.into_iter().collect();
+            vec![]
+        }
+        // Only a mark on screen: not worth an error over the real work.
+        Action::DraftList(Err(_)) => vec![],
+        Action::AutosaveDue => match state.editor.as_deref() {
+            // Also while a send waits for confirmation: until it is on disk, the draft is
+            // the only copy.
+            Some(ed) if ed.dirty() => vec![Effect::SaveDraft {
+                id: ed.target.id,
+                step: ed.step.slug().to_string(),
+                text: ed.text(),
+            }],
+            _ => vec![],
+        },
     }
 }
 
@@ -278,6 +337,7 @@ fn move_cursor(state: &mut State, to: usize) {
 
 fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
     if cmd == Command::Quit {
+        // An open letter is written to the drafts on the way out (see the runtime).
         state.quit = true;
         return vec![];
     }
@@ -289,6 +349,12 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Context::Form | Context::Editor => match &state.popup {
             Some(Popup::Confirm(_)) => confirm_command(state, cmd),
             Some(Popup::Form(_)) => form_command(state, cmd),
+            Some(Popup::Ask(_)) => ask_command(state, cmd),
+            None if state.editor.as_ref().is_some_and(|e| e.search.is_some()) => {
+                search_command(state, cmd);
+                vec![]
+            }
+            None if state.editor.is_some() => editor_command(state, cmd),
             _ => {
                 filter_command(state, cmd);
                 vec![]
@@ -334,6 +400,19 @@ fn filter_command(state: &mut State, cmd: Command) {
 }
 
 fn typed(state: &mut State, ev: KeyEvent) {
+    if state.popup.is_none() {
+        if let Some(ed) = state.editor.as_deref_mut() {
+            match &mut ed.search {
+                Some(input) => {
+                    input.handle(&ev);
+                }
+                None => {
+                    ed.textarea.input(tui_textarea::Input::from(ev));
+                }
+            }
+            return;
+        }
+    }
     if state.filter_editing && state.popup.is_none() {
         if state.filter.handle(&ev) {
             // Incremental: the list narrows on every keystroke, from the top match.
@@ -451,7 +530,7 @@ fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Reload => {
             notice(state, Level::Info, t("tui.reloading"));
-            return vec![Effect::LoadAll];
+            return vec![Effect::LoadAll, Effect::LoadDraftList];
         }
         Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Command::AddDossier => {
@@ -464,8 +543,13 @@ fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         | Command::Injonction
         | Command::Note
         | Command::Call
-        | Command::Undo => dossier_command(state, cmd),
+        | Command::Letter
+        | Command::Undo => return dossier_command(state, cmd),
         Command::Quit
+        | Command::SaveDraft
+        | Command::Redo
+        | Command::Search
+        | Command::SearchNext
         | Command::Submit
         | Command::Cancel
         | Command::NextField
@@ -533,10 +617,10 @@ fn target(e: &Entry) -> Target {
     }
 }
 
-fn dossier_command(state: &mut State, cmd: Command) {
+fn dossier_command(state: &mut State, cmd: Command) -> Vec<Effect> {
     let Some(e) = state.current() else {
         notice(state, Level::Error, t("tui.error.no_selection"));
-        return;
+        return vec![];
     };
     let settled = matches!(e.stage, Stage::Paid | Stage::WrittenOff);
     let chasing = matches!(
@@ -549,11 +633,32 @@ fn dossier_command(state: &mut State, cmd: Command) {
             &[("debtor", &e.debtor()), ("stage", &stage_label(e.stage))],
         );
         notice(state, Level::Error, text);
-        return;
+        return vec![];
     }
     let today = state.today;
     let result: Result<Popup, String> = match cmd {
-        Command::Relance => relance_popup(e, today),
+        Command::Relance => {
+            return match relance_step(e) {
+                Ok(step) => open_editor(state, step),
+                Err(msg) => {
+                    notice(state, Level::Error, msg);
+                    vec![]
+                }
+            }
+        }
+        Command::Notice => {
+            let step = notice_step(&e.dossier.state, e.dossier.debtor.debtor_type);
+            return open_editor(state, step);
+        }
+        Command::Letter => {
+            let step = suggest_step_with(
+                &e.dossier.state,
+                e.dossier.debtor.debtor_type,
+                &state.env.profiles,
+                today,
+            );
+            return open_editor(state, step);
+        }
         Command::Injonction => injonction_popup(e, today),
         Command::Undo => undo_popup(e, today),
         Command::Payment => Ok(Popup::Form(Box::new(payment_form(e, today)))),
@@ -562,28 +667,19 @@ fn dossier_command(state: &mut State, cmd: Command) {
             Ok(Popup::Form(Box::new(resolve_form(e))))
         }
         Command::Contestation => Ok(Popup::Form(Box::new(contestation_form(e)))),
-        Command::Notice => match e.dossier.state.oldest_open_due() {
-            // Not exigible yet: a formal notice now would be premature (and a mistake in court).
-            Some(due) if due >= today => Err(tf(
-                "tui.error.not_exigible",
-                &[("debtor", &e.debtor()), ("date", &date(due))],
-            )),
-            _ if needs_last_notice(e) => Ok(Popup::Form(Box::new(last_notice_form(e)))),
-            _ => Ok(Popup::Form(Box::new(notice_form(e, today)))),
-        },
         Command::Note => Ok(Popup::Form(Box::new(note_form(e, NoteKind::Note)))),
         Command::Call => Ok(Popup::Form(Box::new(note_form(e, NoteKind::PhoneCall)))),
-        _ => return,
+        _ => return vec![],
     };
     match result {
         Ok(p) => state.popup = Some(p),
         Err(msg) => notice(state, Level::Error, msg),
     }
+    vec![]
 }
 
-/// The relance step. Until the letters issue lands this is a confirmation; the letter editor
-/// will replace `Popup::Confirm` here and fill `letter` in the same `PendingWrite`.
-fn relance_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
+/// The next reminder: relance 1 → 2 → 3; none once a notice or court step exists.
+fn relance_step(e: &Entry) -> Result<LetterStep, String> {
     let st = &e.dossier.state;
     if st.notice.is_some() || st.injonction.is_some() {
         return Err(tf(
@@ -591,52 +687,404 @@ fn relance_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
             &[("debtor", &e.debtor())],
         ));
     }
-    let level = st.relance_level() + 1;
-    if level > 3 {
-        return Err(tf("tui.error.relance_max", &[("debtor", &e.debtor())]));
+    match st.relance_level() + 1 {
+        1 => Ok(LetterStep::Relance1),
+        2 => Ok(LetterStep::Relance2),
+        3 => Ok(LetterStep::Relance3),
+        _ => Err(tf("tui.error.relance_max", &[("debtor", &e.debtor())])),
     }
-    let channel = match &e.next {
-        Some(n) if n.kind == NextActionKind::Relance { level } => n.channel,
-        _ => None,
-    }
-    .unwrap_or(if level == 1 {
-        Channel::Email
-    } else {
-        Channel::Letter
-    });
-    let mut lines = vec![
-        tf("tui.confirm.debtor", &[("debtor", &e.debtor())]),
-        tf("tui.confirm.balance", &[("amount", &money(e.balance))]),
-        tf(
-            "tui.confirm.channel",
-            &[("channel", &channel_label(channel))],
-        ),
-        tf("tui.confirm.date", &[("date", &date(today))]),
-    ];
-    if let Some(n) = &e.next {
-        if n.date > today {
-            lines.push(tf("tui.confirm.early", &[("date", &date(n.date))]));
+}
+
+/// Opens the editor on the composed letter, and asks the store whether a draft waits.
+pub fn open_editor(state: &mut State, step: LetterStep) -> Vec<Effect> {
+    let Some(e) = state.current() else {
+        return vec![];
+    };
+    match Editor::open(e, step, &state.env, state.today) {
+        Ok(ed) => {
+            let id = ed.target.id;
+            let mut warn = vec![];
+            // "Planned for later" only makes sense for the ladder's own steps.
+            let ladder = step.relance_level().is_some()
+                || step.is_formal_notice()
+                || step == LetterStep::LastNoticeNlBe;
+            if let Some(n) = e.next.as_ref().filter(|_| ladder) {
+                if n.date > state.today {
+                    warn.push(tf("tui.confirm.early", &[("date", &date(n.date))]));
+                }
+            }
+            let mut ed = Box::new(ed);
+            ed.warnings.extend(warn);
+            state.editor = Some(ed);
+            state.popup = None;
+            state.notice = None;
+            vec![Effect::LoadDraft(id)]
+        }
+        Err(msg) => {
+            notice(
+                state,
+                Level::Error,
+                tf("editor.error.compose", &[("reason", &msg)]),
+            );
+            vec![]
         }
     }
-    lines.push(t("tui.confirm.letter_later").to_string());
-    Ok(Popup::Confirm(Confirm {
-        title: tf("tui.confirm.relance_title", &[("level", &level)]),
-        lines,
-        write: PendingWrite::Append {
-            id: e.id(),
-            expected_len: st.journal_len,
-            date: today,
-            kinds: vec![EventKind::RelanceSent {
-                level,
-                channel,
-                letter: None,
-            }],
-            done: tf(
-                "tui.done.relance",
-                &[("level", &level), ("debtor", &e.debtor())],
+}
+
+fn draft_loaded(
+    state: &mut State,
+    id: crate::domain::model::DossierId,
+    draft: Result<Option<crate::storage::Draft>, String>,
+) {
+    let Some(ed) = state.editor.as_deref() else {
+        return;
+    };
+    if ed.target.id != id {
+        return;
+    }
+    match draft {
+        Ok(Some(d)) if d.text != ed.text() => {
+            let step = LetterStep::parse(&d.step)
+                .map(|s| s.label().to_string())
+                .unwrap_or_else(|| d.step.clone());
+            let saved = d
+                .saved_at
+                .with_timezone(&chrono::Local)
+                .format("%d/%m/%Y %H:%M")
+                .to_string();
+            let first: String = d
+                .text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(1)
+                .collect();
+            state.popup = Some(Popup::Ask(Ask {
+                title: t("editor.draft.title").to_string(),
+                lines: vec![
+                    tf("editor.draft.found", &[("step", &step), ("saved", &saved)]),
+                    tf(
+                        "editor.draft.size",
+                        &[("lines", &d.text.lines().count()), ("first", &first)],
+                    ),
+                ],
+                yes: t("editor.draft.resume").to_string(),
+                no: t("editor.draft.fresh").to_string(),
+                question: Question::ResumeDraft(Box::new(d)),
+            }));
+        }
+        Ok(_) => {}
+        Err(e) => notice(
+            state,
+            Level::Error,
+            tf("editor.error.draft_load", &[("reason", &e)]),
+        ),
+    }
+}
+
+fn draft_saved(
+    state: &mut State,
+    id: crate::domain::model::DossierId,
+    text: String,
+    result: Result<chrono::DateTime<chrono::Utc>, String>,
+) -> Vec<Effect> {
+    if result.is_ok() {
+        state.drafts.insert(id);
+    }
+    let Some(ed) = state.editor.as_deref_mut().filter(|e| e.target.id == id) else {
+        // Saved after the editor closed (on the way out): nothing to show.
+        return vec![];
+    };
+    match result {
+        Ok(at) => {
+            ed.persisted = text;
+            ed.saved_at = Some(at);
+            if ed.close_after_save {
+                let debtor = ed.target.debtor.clone();
+                state.editor = None;
+                notice(
+                    state,
+                    Level::Success,
+                    tf("editor.done.draft", &[("debtor", &debtor)]),
+                );
+            }
+        }
+        Err(e) => {
+            ed.close_after_save = false;
+            notice(
+                state,
+                Level::Error,
+                tf("editor.error.draft_save", &[("reason", &e)]),
+            );
+        }
+    }
+    vec![]
+}
+
+fn close_editor(state: &mut State) {
+    state.editor = None;
+    notice(state, Level::Info, t("editor.closed"));
+}
+
+fn editor_command(state: &mut State, cmd: Command) -> Vec<Effect> {
+    let Some(ed) = state.editor.as_deref_mut() else {
+        return vec![];
+    };
+    match cmd {
+        Command::Submit => {
+            let form = send_form(ed);
+            state.popup = Some(Popup::Form(Box::new(form)));
+        }
+        Command::SaveDraft => {
+            ed.close_after_save = true;
+            return vec![Effect::SaveDraft {
+                id: ed.target.id,
+                step: ed.step.slug().to_string(),
+                text: ed.text(),
+            }];
+        }
+        Command::Cancel | Command::Back => {
+            if ed.modified() {
+                state.popup = Some(Popup::Ask(Ask {
+                    title: t("editor.discard.title").to_string(),
+                    lines: vec![t("editor.discard.body").to_string()],
+                    yes: t("editor.discard.yes").to_string(),
+                    no: t("editor.discard.no").to_string(),
+                    question: Question::DiscardLetter,
+                }));
+            } else {
+                close_editor(state);
+            }
+        }
+        Command::Undo => {
+            ed.textarea.undo();
+        }
+        Command::Redo => {
+            ed.textarea.redo();
+        }
+        Command::Search => {
+            // An empty prompt: typing replaces the last pattern; Enter alone repeats it.
+            ed.search = Some(LineInput::default());
+        }
+        Command::SearchNext => search_next(state),
+        Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        // There is no other field in a letter: Tab indents, as in any editor.
+        Command::NextField => {
+            ed.textarea.insert_tab();
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn search_next(state: &mut State) {
+    let Some(ed) = state.editor.as_deref_mut() else {
+        return;
+    };
+    if ed.pattern.is_empty() {
+        ed.search = Some(LineInput::default());
+        return;
+    }
+    if !ed.find(false) {
+        let p = ed.pattern.clone();
+        notice(
+            state,
+            Level::Info,
+            tf("editor.search.not_found", &[("pattern", &p)]),
+        );
+    }
+}
+
+/// Commands while the search prompt is open (form context: Enter searches, Esc closes).
+fn search_command(state: &mut State, cmd: Command) {
+    let Some(ed) = state.editor.as_deref_mut() else {
+        return;
+    };
+    match cmd {
+        Command::Submit | Command::Search | Command::SearchNext => {
+            let typed = ed.search.take().map(|l| l.text).unwrap_or_default();
+            if typed.is_empty() {
+                // Enter (or the search key again) on an empty prompt: the next match.
+                return search_next(state);
+            }
+            ed.pattern = typed.clone();
+            let pattern = typed;
+            if !ed.find(true) {
+                notice(
+                    state,
+                    Level::Info,
+                    tf("editor.search.not_found", &[("pattern", &pattern)]),
+                );
+            }
+        }
+        Command::Cancel | Command::Back => {
+            ed.search = None;
+        }
+        _ => {}
+    }
+}
+
+fn ask_command(state: &mut State, cmd: Command) -> Vec<Effect> {
+    let Some(Popup::Ask(ask)) = state.popup.take() else {
+        return vec![];
+    };
+    let yes = match cmd {
+        Command::Submit => true,
+        Command::Cancel | Command::Back => false,
+        _ => {
+            state.popup = Some(Popup::Ask(ask));
+            return vec![];
+        }
+    };
+    match (ask.question, yes) {
+        (Question::DiscardLetter, true) => {
+            let id = state.editor.as_ref().map(|e| e.target.id);
+            close_editor(state);
+            // Thrown away on purpose: an old draft would only come back to haunt them.
+            return id.map(Effect::DeleteDraft).into_iter().collect();
+        }
+        (Question::DiscardLetter, false) => {}
+        (Question::ResumeDraft(d), true) => {
+            if let Some(ed) = state.editor.as_deref_mut() {
+                if let Some(step) = LetterStep::parse(&d.step).filter(|s| *s != ed.step) {
+                    // The draft was for another letter: reopen that one under the draft's text.
+                    let mut eff = open_editor(state, step);
+                    eff.retain(|e| !matches!(e, Effect::LoadDraft(_)));
+                    if let Some(ed) = state.editor.as_deref_mut() {
+                        ed.set_text(&d.text);
+                        ed.saved_at = Some(d.saved_at);
+                    }
+                    notice(state, Level::Info, t("editor.draft.resumed"));
+                    return eff;
+                }
+                ed.set_text(&d.text);
+                ed.saved_at = Some(d.saved_at);
+            }
+            notice(state, Level::Info, t("editor.draft.resumed"));
+        }
+        (Question::ResumeDraft(d), false) => {
+            notice(state, Level::Info, t("editor.draft.discarded"));
+            return vec![Effect::DeleteDraft(d.dossier)];
+        }
+    }
+    vec![]
+}
+
+const SEND_CHANNELS: [Channel; 5] = [
+    Channel::Email,
+    Channel::Letter,
+    Channel::Lrar,
+    Channel::Commissaire,
+    Channel::Avocat,
+];
+
+fn send_form(ed: &Editor) -> Form {
+    let options = SEND_CHANNELS
+        .iter()
+        .map(|c| Choice {
+            label: channel_label(*c),
+            value: c.slug().to_string(),
+        })
+        .collect();
+    let index = SEND_CHANNELS
+        .iter()
+        .position(|c| *c == ed.default_channel)
+        .unwrap_or(1);
+    Form {
+        kind: FormKind::SendLetter,
+        title: tf(
+            "editor.send.title",
+            &[("step", &ed.step.label()), ("debtor", &ed.target.debtor)],
+        ),
+        target: Some(ed.target.clone()),
+        fields: vec![
+            Field::choice("channel", t("tui.field.channel").into(), options, index),
+            Field::line("tracking", t("tui.field.tracking").into(), ""),
+        ],
+        focus: 0,
+    }
+}
+
+/// The send form was submitted: build the journal write, and put the mentions and readiness
+/// checks in front of it when the letter is a notice.
+fn send_letter(state: &mut State) -> Vec<Effect> {
+    let today = state.today;
+    let (Some(Popup::Form(form)), Some(ed)) = (&state.popup, state.editor.as_deref()) else {
+        return vec![];
+    };
+    let Some(channel) = form
+        .field("channel")
+        .and_then(|f| Channel::parse(&f.value()))
+    else {
+        return vec![];
+    };
+    let tracking = optional(form, "tracking");
+    let mut overrides = vec![];
+    let mut lines = vec![];
+    if ed.is_notice() {
+        let missing = ed.missing_mentions();
+        if !missing.is_empty() {
+            lines.push(t("editor.mentions.missing").to_string());
+            for m in &missing {
+                lines.push(format!("  ✖ {}", m.label()));
+                overrides.push(tf("editor.override.mention", &[("mention", &m.label())]));
+            }
+        }
+        if !ed.readiness_failed.is_empty() {
+            lines.push(t("editor.readiness.failed").to_string());
+            for p in &ed.readiness_problems {
+                lines.push(format!("  ✖ {p}"));
+            }
+            overrides.extend(ed.readiness_failed.iter().cloned());
+        }
+    }
+    let mut kinds = vec![ed.event(channel, tracking.clone(), overrides.clone())];
+    // A reminder event has no tracking field: an LRAR number typed for it is kept as a note
+    // in the same write rather than silently dropped.
+    if let (Some(n), true) = (&tracking, ed.step.relance_level().is_some()) {
+        kinds.push(EventKind::Note {
+            kind: NoteKind::Note,
+            text: tf(
+                "editor.tracking_note",
+                &[("step", &ed.step.label()), ("tracking", n)],
             ),
-        },
-    }))
+        });
+    }
+    if !overrides.is_empty() && ed.step == LetterStep::LastNoticeNlBe {
+        // The last-notice event has no overrides field: the journal gets them as a note.
+        kinds.push(EventKind::Note {
+            kind: NoteKind::Note,
+            text: tf("editor.override.note", &[("list", &overrides.join(" ; "))]),
+        });
+    }
+    let done = tf(
+        "editor.done.sent",
+        &[
+            ("step", &ed.step.label()),
+            ("channel", &channel_label(channel)),
+            ("debtor", &ed.target.debtor),
+        ],
+    );
+    let write = PendingWrite::Append {
+        id: ed.target.id,
+        expected_len: ed.target.expected_len,
+        date: today,
+        kinds,
+        done,
+    };
+    if let Some(ed) = state.editor.as_deref_mut() {
+        ed.sending = true;
+    }
+    if overrides.is_empty() {
+        return start_write(state, write);
+    }
+    lines.push(String::new());
+    lines.push(t("editor.override.recorded").to_string());
+    state.popup = Some(Popup::Confirm(Confirm {
+        title: t("editor.override.title").to_string(),
+        lines,
+        write,
+    }));
+    vec![]
 }
 
 fn injonction_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
@@ -748,86 +1196,6 @@ fn contestation_form(e: &Entry) -> Form {
     }
 }
 
-const FORMAL_CHANNELS: [Channel; 3] = [Channel::Lrar, Channel::Commissaire, Channel::Avocat];
-/// Days given to pay in a formal notice: under 7 looks abusive, over 30 unconcerned.
-pub const NOTICE_DAYS_DEFAULT: i64 = 8;
-pub const NOTICE_DAYS_MIN: i64 = 7;
-pub const NOTICE_DAYS_MAX: i64 = 30;
-
-fn notice_form(e: &Entry, _today: NaiveDate) -> Form {
-    let suggested = e
-        .next
-        .as_ref()
-        .and_then(|n| n.channel)
-        .filter(|c| c.is_formal());
-    let index = suggested
-        .and_then(|c| FORMAL_CHANNELS.iter().position(|x| *x == c))
-        .unwrap_or(0);
-    let options = FORMAL_CHANNELS
-        .iter()
-        .map(|c| Choice {
-            label: channel_label(*c),
-            value: c.slug().to_string(),
-        })
-        .collect();
-    Form {
-        kind: FormKind::Notice,
-        title: tf("tui.form.notice_title", &[("debtor", &e.debtor())]),
-        target: Some(target(e)),
-        fields: vec![
-            Field::choice("channel", t("tui.field.channel").into(), options, index),
-            Field::line(
-                "days",
-                t("tui.field.notice_days").into(),
-                &NOTICE_DAYS_DEFAULT.to_string(),
-            ),
-            Field::line("tracking", t("tui.field.tracking").into(), ""),
-        ],
-        focus: 0,
-    }
-}
-
-/// Dutch and Belgian consumers get a last reminder (14 days, costs stated) instead of a French
-/// mise en demeure; the schedule says so through its next action.
-fn needs_last_notice(e: &Entry) -> bool {
-    let st = &e.dossier.state;
-    matches!(
-        e.next.as_ref().map(|n| &n.kind),
-        Some(NextActionKind::LastNotice)
-    ) || (e.dossier.debtor.debtor_type == DebtorType::B2c
-        && st.jurisdiction != Jurisdiction::Fr
-        && st.notice.is_none())
-}
-
-/// Minimum time a consumer gets in a NL/BE last reminder.
-pub const LAST_NOTICE_DAYS_MIN: i64 = crate::domain::schedule::LAST_NOTICE_DAYS;
-const DURABLE_CHANNELS: [Channel; 3] = [Channel::Email, Channel::Letter, Channel::Lrar];
-
-fn last_notice_form(e: &Entry) -> Form {
-    let options = DURABLE_CHANNELS
-        .iter()
-        .map(|c| Choice {
-            label: channel_label(*c),
-            value: c.slug().to_string(),
-        })
-        .collect();
-    Form {
-        kind: FormKind::LastNotice,
-        title: tf("tui.form.last_notice_title", &[("debtor", &e.debtor())]),
-        target: Some(target(e)),
-        fields: vec![
-            Field::choice("channel", t("tui.field.channel").into(), options, 1),
-            Field::line(
-                "days",
-                t("tui.field.notice_days").into(),
-                &LAST_NOTICE_DAYS_MIN.to_string(),
-            ),
-            Field::line("costs", t("tui.field.costs").into(), ""),
-        ],
-        focus: 2,
-    }
-}
-
 const OUTCOMES: [crate::domain::event::ContestationOutcome; 3] = [
     crate::domain::event::ContestationOutcome::Rejected,
     crate::domain::event::ContestationOutcome::Settled,
@@ -917,8 +1285,12 @@ fn form_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::PrevField => form.prev_field(),
         Command::Cancel => {
             state.popup = None;
+            if let Some(ed) = state.editor.as_deref_mut() {
+                ed.sending = false;
+            }
             notice(state, Level::Info, t("tui.cancelled"));
         }
+        Command::Submit if form.kind == FormKind::SendLetter => return send_letter(state),
         Command::Submit => match validate(form, today) {
             Some(write) => return start_write(state, write),
             None => {
@@ -942,6 +1314,9 @@ fn confirm_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Cancel | Command::Back => {
             state.popup = None;
+            if let Some(ed) = state.editor.as_deref_mut() {
+                ed.sending = false;
+            }
             notice(state, Level::Info, t("tui.cancelled"));
             vec![]
         }
@@ -1034,6 +1409,8 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
             done,
         };
     match form.kind {
+        // Built by the editor from its letter, not from the form alone.
+        FormKind::SendLetter => None,
         FormKind::Payment => {
             let amount = amount_field(form, "amount");
             let day = date_field(form, "date", today, true);
@@ -1086,99 +1463,6 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
                     reason,
                     text,
                     review,
-                }],
-                done,
-            ))
-        }
-        FormKind::Notice => {
-            let channel = Channel::parse(&form.field("channel")?.value())?;
-            let days_text = form.field("days")?.value();
-            let days = match days_text.trim().parse::<i64>() {
-                Ok(d) if (NOTICE_DAYS_MIN..=NOTICE_DAYS_MAX).contains(&d) => d,
-                _ => {
-                    form.set_error(
-                        "days",
-                        tf(
-                            "tui.error.notice_days",
-                            &[
-                                ("input", &days_text),
-                                ("min", &NOTICE_DAYS_MIN),
-                                ("max", &NOTICE_DAYS_MAX),
-                            ],
-                        ),
-                    );
-                    return None;
-                }
-            };
-            let deadline = today + Duration::days(days);
-            let t = form.target.clone()?;
-            let done = tf(
-                "tui.done.notice",
-                &[
-                    ("channel", &channel_label(channel)),
-                    ("debtor", &t.debtor),
-                    ("date", &date(deadline)),
-                ],
-            );
-            Some(append(
-                &t,
-                today,
-                vec![EventKind::NoticeSent {
-                    channel,
-                    deadline,
-                    tracking: optional(form, "tracking"),
-                    letter: None,
-                    overrides: vec![],
-                }],
-                done,
-            ))
-        }
-        FormKind::LastNotice => {
-            let channel = Channel::parse(&form.field("channel")?.value())?;
-            let days_text = form.field("days")?.value();
-            let days = match days_text.trim().parse::<i64>() {
-                Ok(d) if (LAST_NOTICE_DAYS_MIN..=NOTICE_DAYS_MAX).contains(&d) => Some(d),
-                _ => {
-                    form.set_error(
-                        "days",
-                        tf(
-                            "tui.error.last_notice_days",
-                            &[("input", &days_text), ("min", &LAST_NOTICE_DAYS_MIN)],
-                        ),
-                    );
-                    None
-                }
-            };
-            let costs = {
-                let f = form.field("costs")?;
-                let (label, value) = (f.label.clone(), f.value());
-                match crate::domain::parse::parse_amount(&label, &value) {
-                    Ok(c) => Some(c),
-                    Err(e) => {
-                        form.set_error("costs", e.to_string());
-                        None
-                    }
-                }
-            };
-            let (days, costs) = (days?, costs?);
-            let deadline = today + Duration::days(days);
-            let t = form.target.clone()?;
-            let done = tf(
-                "tui.done.last_notice",
-                &[
-                    ("channel", &channel_label(channel)),
-                    ("debtor", &t.debtor),
-                    ("date", &date(deadline)),
-                ],
-            );
-            Some(append(
-                &t,
-                today,
-                vec![EventKind::LastNoticeSent {
-                    channel,
-                    deadline,
-                    costs,
-                    letter: None,
                 }],
                 done,
             ))

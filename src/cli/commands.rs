@@ -720,11 +720,20 @@ fn tui(ctx: &Ctx) -> Result<i32, UserError> {
             ui.keymap_file = Some(user_keys);
         }
     }
-    crate::tui::run(ctx.store.clone(), ui, ctx.today).map_err(|e| UserError {
+    crate::tui::run(ctx.store.clone(), ui, ctx.today, letter_env(ctx)?).map_err(|e| UserError {
         code: exit::STORAGE,
         message: format!("{e:#}"),
     })?;
     Ok(exit::OK)
+}
+
+/// Rules, templates (with the user's overrides) and profiles for the TUI's letters and figures.
+fn letter_env(ctx: &Ctx) -> Result<crate::app::editor::LetterEnv, UserError> {
+    Ok(crate::app::editor::LetterEnv {
+        rules: ctx.rules.clone(),
+        templates: templates(ctx)?,
+        profiles: ctx.config.clone(),
+    })
 }
 
 /// Renders the standard screens of a fresh demo database into `out` (SVG and text).
@@ -750,6 +759,7 @@ fn screenshots(
     let ui = crate::tui::UiConfig::default();
     let mut state = crate::tui::initial_state(&ui, ctx.today)
         .map_err(|e| UserError::usage(format!("{e:#}")))?;
+    state.env = std::sync::Arc::new(letter_env(ctx)?);
     // Fixed colours: the pictures must not depend on the terminal that made them.
     state.theme = crate::ui::theme::Theme::new(crate::ui::theme::Palette::Sixteen);
     crate::app::update(

@@ -754,6 +754,23 @@ impl Store {
         })
     }
 
+    /// Dossiers for which the current user has a draft waiting (for the list and detail).
+    pub fn draft_dossiers(&self) -> Result<Vec<DossierId>> {
+        self.with_db(false, |db| {
+            let [.., drafts] = self.trees(db)?;
+            let mut out = Vec::new();
+            for kv in drafts.iter() {
+                let (k, _) = kv.map_err(|e| self.sled_err(e))?;
+                if k.len() > 8 && &k[8..] == self.opts.user.as_bytes() {
+                    let mut id = [0u8; 8];
+                    id.copy_from_slice(&k[..8]);
+                    out.push(DossierId::from_be_bytes(id));
+                }
+            }
+            Ok(out)
+        })
+    }
+
     pub fn delete_draft(&self, dossier: DossierId) -> Result<()> {
         self.with_db(false, |db| {
             let [.., drafts] = self.trees(db)?;

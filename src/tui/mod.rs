@@ -55,9 +55,16 @@ pub fn initial_state(ui: &UiConfig, today: NaiveDate) -> anyhow::Result<State> {
     Ok(State::new(today, Arc::new(keymap), theme))
 }
 
-/// Opens the TUI on `store` until the user quits or a signal arrives.
-pub fn run(store: Store, ui: UiConfig, today: NaiveDate) -> anyhow::Result<()> {
+/// Opens the TUI on `store` until the user quits or a signal arrives. `env` carries the rules,
+/// templates and profiles the money figures and letters are computed with (as in the CLI).
+pub fn run(
+    store: Store,
+    ui: UiConfig,
+    today: NaiveDate,
+    env: crate::app::editor::LetterEnv,
+) -> anyhow::Result<()> {
     let mut state = initial_state(&ui, today)?;
+    state.env = Arc::new(env);
     let stop = terminal::stop_flag().context("signal handlers")?;
     terminal::install_panic_hook();
     let mut term = terminal::setup().context("terminal setup")?;

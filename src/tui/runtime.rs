@@ -11,7 +11,7 @@ use ratatui::backend::Backend;
 use ratatui::Terminal;
 
 use crate::app::{key_to_action, update, Action, Effect, State};
-use crate::storage::{Store, StoreError};
+use crate::storage::{Draft, Store, StoreError};
 use crate::ui;
 
 /// Where terminal events come from.
@@ -125,6 +125,47 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             },
             Err(e) => Action::WriteFailed(e.to_string()),
         },
+        Effect::SaveDraft { id, step, text } => {
+            let draft = Draft {
+                dossier: id,
+                user: store.user().to_string(),
+                step,
+                text: text.clone(),
+                saved_at: chrono::Utc::now(),
+            };
+            Action::DraftSaved {
+                id,
+                text,
+                result: retry_transient(|| store.save_draft(&draft))
+                    .map(|_| draft.saved_at)
+                    .map_err(|e| e.to_string()),
+            }
+        }
+        Effect::LoadDraft(id) => Action::DraftLoaded {
+            id,
+            draft: retry_transient(|| store.load_draft(id)).map_err(|e| e.to_string()),
+        },
+        Effect::DeleteDraft(id) => Action::DraftDeleted {
+            id,
+            result: retry_transient(|| store.delete_draft(id)).map_err(|e| e.to_string()),
+        },
+        Effect::LoadDraftList => {
+            Action::DraftList(retry_transient(|| store.draft_dossiers()).map_err(|e| e.to_string()))
+        }
+    }
+}
+
+/// Writes the open letter as a draft if it changed, without drawing: used on the way out
+/// (quit, SIGHUP, SIGTERM), when the terminal may already be gone.
+pub fn save_open_draft(state: &mut State, store: &Store) {
+    let mut queue = VecDeque::from([Action::AutosaveDue]);
+    while let Some(a) = queue.pop_front() {
+        for effect in update(state, a) {
+            // Only draft writes on the way out: a journal write needs the user's eyes.
+            if matches!(effect, Effect::SaveDraft { .. }) {
+                queue.push_back(run_effect(store, effect));
+            }
+        }
     }
 }
 
@@ -150,6 +191,8 @@ pub struct LoopOptions {
     /// How often to look for other users' writes (None: never).
     pub refresh: Option<Duration>,
     pub tick: Duration,
+    /// How often an edited letter is written to the drafts tree.
+    pub autosave: Duration,
 }
 
 impl Default for LoopOptions {
@@ -157,6 +200,7 @@ impl Default for LoopOptions {
         LoopOptions {
             refresh: Some(Duration::from_secs(1)),
             tick: Duration::from_millis(250),
+            autosave: Duration::from_secs(3),
         }
     }
 }
@@ -186,10 +230,20 @@ pub fn run_loop<B: Backend, E: EventSource>(
         state.notice = None;
     }
     let mut last_check = Instant::now();
+    let mut last_autosave = Instant::now();
     loop {
-        terminal.draw(|f| ui::render(f, state))?;
         if state.quit || stop.load(Ordering::Relaxed) {
+            // Before anything else (the terminal may be gone after SIGHUP): keep the letter.
+            save_open_draft(state, store);
+            let _ = terminal.draw(|f| ui::render(f, state));
             return Ok(());
+        }
+        terminal.draw(|f| ui::render(f, state))?;
+        if state.editor.as_ref().is_some_and(|e| e.dirty())
+            && last_autosave.elapsed() >= opts.autosave
+        {
+            last_autosave = Instant::now();
+            dispatch(terminal, state, store, Action::AutosaveDue)?;
         }
         match events.next(opts.tick)? {
             Some(Event::Key(k)) => {

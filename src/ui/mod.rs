@@ -1,6 +1,7 @@
 //! Rendering: a pure function of `&State` into a ratatui frame. Never mutates, never panics on
 //! any terminal size (every rectangle is computed with saturating arithmetic and clamped).
 
+pub mod editor;
 pub mod screenshot;
 pub mod theme;
 
@@ -17,7 +18,6 @@ use crate::app::describe::*;
 use crate::app::form::{FieldKind, Form};
 use crate::app::state::*;
 use crate::domain::fold::Stage;
-use crate::domain::model::DebtorType;
 use crate::i18n::{date, money, t, tf};
 use crate::keymap::Context;
 use theme::Theme;
@@ -26,6 +26,11 @@ pub fn render(frame: &mut Frame, state: &State) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, state);
+        return;
+    }
+    if let Some(ed) = &state.editor {
+        editor::render_editor(frame, area, state, ed);
+        render_popup(frame, area, state);
         return;
     }
     let [header, body, status] = Layout::vertical([
@@ -42,7 +47,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         LayoutMode::Single => render_table(frame, body, state),
         LayoutMode::Side => {
             let [l, r] =
-                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
                     .areas(body);
             render_table(frame, l, state);
             render_detail(frame, r, state);
@@ -56,12 +61,41 @@ pub fn render(frame: &mut Frame, state: &State) {
         }
     }
     render_status(frame, status, state);
+    render_popup(frame, area, state);
+}
+
+fn render_popup(frame: &mut Frame, area: Rect, state: &State) {
     match &state.popup {
         Some(Popup::Help { scroll }) => render_help(frame, area, state, *scroll),
         Some(Popup::Confirm(c)) => render_confirm(frame, area, state, c),
         Some(Popup::Form(f)) => render_form(frame, area, state, f),
+        Some(Popup::Ask(a)) => render_ask(frame, area, state, a),
         None => {}
     }
+}
+
+fn render_ask(frame: &mut Frame, area: Rect, state: &State, a: &Ask) {
+    let th = &state.theme;
+    let w = 76u16;
+    let body_w = w.saturating_sub(2);
+    let h = a.lines.iter().map(|l| wrapped_rows(l, body_w)).sum::<u16>() + 4;
+    let r = centered(area, w, h);
+    let blk = block(th, a.title.clone(), true);
+    let mut lines: Vec<Line> = a.lines.iter().map(|l| Line::from(l.clone())).collect();
+    lines.push(Line::default());
+    let mut hint = vec![];
+    for (cmd, label) in [(Command::Submit, &a.yes), (Command::Cancel, &a.no)] {
+        if let Some(k) = state.keymap.hint_key(Context::Form, cmd) {
+            hint.push(Span::styled(k.short(), th.key()));
+            hint.push(Span::styled(format!(" {label}   "), th.dim()));
+        }
+    }
+    lines.push(Line::from(hint));
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(blk).wrap(Wrap { trim: false }),
+        r,
+    );
 }
 
 fn too_small(frame: &mut Frame, area: Rect, state: &State) {
@@ -150,10 +184,47 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
         }
         chips
     };
-    // Amounts when they fit; otherwise counts only, so no stage falls off the edge.
-    let mut chips = build(true);
-    if Line::from(chips.clone()).width() > area.width as usize {
-        chips = build(false);
+    // A rate missing from the table makes every figure provisional: say so on every screen.
+    let missing = state.env.rules.rates.missing_half_years(state.today);
+    let warn = |key: &str| -> Vec<Span> {
+        if missing.is_empty() {
+            return vec![];
+        }
+        let list: Vec<String> = missing.iter().map(|h| h.to_string()).collect();
+        vec![Span::styled(
+            format!(" ⚠ {} ", tf(key, &[("half_years", &list.join(", "))])),
+            th.due_today().add_modifier(Modifier::BOLD),
+        )]
+    };
+    // The longest form that fits with every stage: full warning and amounts, then counts only,
+    // then the short warning; no stage falls off the edge while a shorter form exists.
+    let candidates = [
+        ("tui.money.rates_missing", true),
+        ("tui.money.rates_missing", false),
+        ("tui.money.rates_missing_short", false),
+    ];
+    let fits = |v: &Vec<Span>| Line::from(v.clone()).width() <= area.width as usize;
+    let mut chips = vec![];
+    for (key, amounts) in candidates {
+        chips = warn(key);
+        chips.extend(build(amounts));
+        if fits(&chips) {
+            break;
+        }
+    }
+    if !fits(&chips) {
+        // Still too wide: the warning stays, the last stages (badge + count) give way to "…".
+        let head = warn("tui.money.rates_missing_short").len() + 1;
+        while chips.len() > head + 2
+            && !fits(&{
+                let mut v = chips.clone();
+                v.push(Span::raw("…"));
+                v
+            })
+        {
+            chips.truncate(chips.len() - 2);
+        }
+        chips.push(Span::styled("…", th.dim()));
     }
     frame.render_widget(
         Paragraph::new(vec![Line::from(l1), Line::from(chips)]),
@@ -245,7 +316,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     let fixed = 6 + if show_open { 4 } else { 0 } + 13 + 5 + if show_last { 20 } else { 0 };
     let spacing = if show_open { 5 } else { 4 } + u16::from(show_last);
     let free = w.saturating_sub(fixed + spacing);
-    let next_w = free.saturating_sub(18).clamp(22, 28).min(free);
+    let next_w = free.saturating_sub(22).clamp(20, 28).min(free);
     let debtor_w = free.saturating_sub(next_w);
     let mut widths = vec![Constraint::Length(6), Constraint::Length(debtor_w)];
     let mut titles = vec![
@@ -349,27 +420,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     );
 }
 
-/// Date until which the claim can be sued on: 5 years (commercial / civil) or 2 years against a
-/// consumer, from the oldest open due date or the last interrupting act. Indicative only.
-pub fn limitation_date(e: &Entry) -> Option<NaiveDate> {
-    let st = &e.dossier.state;
-    let start = st.oldest_open_due()?;
-    let interrupt = st
-        .acknowledgments
-        .iter()
-        .copied()
-        .chain(st.injonction_steps.iter().map(|(_, d)| *d))
-        .max();
-    let from = interrupt.map_or(start, |i| i.max(start));
-    let years = match e.dossier.debtor.debtor_type {
-        DebtorType::B2b => 5,
-        DebtorType::B2c => 2,
-    };
-    from.with_year(from.year() + years)
-        .or_else(|| (from + chrono::Duration::days(365 * years as i64)).into())
-}
-
-fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
+fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
     let th = &state.theme;
     let st = &e.dossier.state;
     let d = &e.dossier.debtor;
@@ -393,6 +444,16 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
     if let Some(s) = &d.siren {
         ident.push(format!("SIREN {s}"));
     }
+    if state.drafts.contains(&e.id()) {
+        let keys: Vec<String> = [Command::Relance, Command::Notice, Command::Letter]
+            .iter()
+            .filter_map(|c| state.keymap.hint_key(Context::List, *c).map(|k| k.short()))
+            .collect();
+        out.push(Line::from(Span::styled(
+            tf("tui.money.draft_waiting", &[("keys", &keys.join("/"))]),
+            th.due_today().add_modifier(Modifier::BOLD),
+        )));
+    }
     out.push(Line::from(Span::styled(d.name.clone(), th.title())));
     out.push(Line::from(ident.join(" · ")));
     if !d.address.is_empty() {
@@ -412,6 +473,28 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
             th.error(),
         )));
     }
+    // A limitation about to expire (or expired) is the one thing that cannot wait: on top,
+    // with a text mark, not only a colour.
+    if let Some(lim) = crate::domain::money::limitation(
+        st,
+        d,
+        &state.env.rules.creditor,
+        &state.env.rules.money,
+        today,
+    ) {
+        use crate::domain::money::LimitationState as L;
+        match lim.state {
+            L::Warning => out.push(Line::from(Span::styled(
+                format!("⚠ {}", lim.message()),
+                th.due_today().add_modifier(Modifier::BOLD),
+            ))),
+            L::Expired => out.push(Line::from(Span::styled(
+                format!("✖ {}", lim.message()),
+                th.error().add_modifier(Modifier::BOLD),
+            ))),
+            L::Running => {}
+        }
+    }
     if let Some(terms) = &st.terms {
         out.push(Line::from(vec![
             Span::styled(t("tui.detail.terms").to_string(), th.label()),
@@ -420,34 +503,7 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
     }
     out.push(Line::default());
     out.push(section(t("tui.detail.items")));
-    let open = st.open_items();
-    for it in &st.items {
-        let rest = open
-            .iter()
-            .find(|(o, _)| o.reference == it.reference)
-            .map(|(_, r)| *r)
-            .unwrap_or(Decimal::ZERO);
-        out.push(Line::from(vec![
-            Span::raw(format!("  {:<12} ", it.reference)),
-            Span::styled(
-                tf("tui.detail.due", &[("date", &date(it.due))]),
-                if it.due < today && rest > Decimal::ZERO {
-                    th.overdue()
-                } else {
-                    th.info()
-                },
-            ),
-            Span::raw(format!("  {:>13}", money(it.amount))),
-            Span::styled(
-                if rest > Decimal::ZERO {
-                    tf("tui.detail.rest", &[("amount", &money(rest))])
-                } else {
-                    t("tui.detail.settled").to_string()
-                },
-                th.dim(),
-            ),
-        ]));
-    }
+    out.extend(item_rows(state, e, width));
     out.push(section(t("tui.detail.payments")));
     if st.payments.is_empty() {
         out.push(Line::from(Span::styled(
@@ -495,10 +551,9 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
             th.dim(),
         ),
     ]));
-    out.push(Line::from(Span::styled(
-        t("tui.detail.penalties_pending").to_string(),
-        th.dim(),
-    )));
+    let assessment =
+        crate::domain::assess::assess(st, d, &state.env.profiles, &state.env.rules, today);
+    out.extend(money_lines(state, e, &assessment));
     if let Some(n) = &e.next {
         let style = if n.date < today {
             th.overdue()
@@ -557,33 +612,7 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
             ],
         )));
     }
-    // Readiness for a formal notice: certaine, liquide, exigible. A text mark, not only colour.
-    out.push(Line::default());
-    out.push(section(t("tui.detail.readiness")));
-    let certain = !st.items.is_empty() && st.items.iter().all(|i| i.proof.is_some());
-    let liquid = e.balance > Decimal::ZERO;
-    let due = st.oldest_open_due().is_some_and(|d| d < today);
-    for (ok, key) in [
-        (certain, "tui.detail.certaine"),
-        (liquid, "tui.detail.liquide"),
-        (due, "tui.detail.exigible"),
-    ] {
-        out.push(Line::from(vec![
-            Span::styled(
-                if ok { "  [x] " } else { "  [ ] " },
-                if ok { th.success() } else { th.error() },
-            ),
-            Span::raw(t(key).to_string()),
-        ]));
-    }
-    if let Some(lim) = limitation_date(e) {
-        let near = (lim - today).num_days() < 180;
-        out.push(Line::from(vec![
-            Span::styled(t("tui.detail.limitation").to_string(), th.label()),
-            Span::styled(date(lim), if near { th.overdue() } else { th.info() }),
-            Span::styled(t("tui.detail.indicative").to_string(), th.dim()),
-        ]));
-    }
+    out.extend(readiness_lines(state, &assessment));
     out.push(Line::default());
     out.push(section(t("tui.detail.journal")));
     for ev in e.dossier.events.iter().rev() {
@@ -614,6 +643,267 @@ fn detail_lines(state: &State, e: &Entry) -> Vec<Line<'static>> {
     out
 }
 
+/// The items as a compact aligned table: reference, due date, amount, what is left. The
+/// columns are sized to the pane so an amount never wraps onto the next line.
+fn item_rows(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
+    let th = &state.theme;
+    let st = &e.dossier.state;
+    let today = state.today;
+    let open = st.open_items();
+    let ref_w = st
+        .items
+        .iter()
+        .map(|i| i.reference.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(7, 16);
+    let amounts: Vec<String> = st.items.iter().map(|i| money(i.amount)).collect();
+    let amount_w = amounts
+        .iter()
+        .map(|a| a.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    // Two-digit years when the full date would push the row past the pane.
+    let full = 2 + ref_w + 1 + 10 + 1 + amount_w + 1 + amount_w <= width as usize;
+    let fmt_date = |d: NaiveDate| {
+        if full {
+            date(d)
+        } else {
+            d.format("%d/%m/%y").to_string()
+        }
+    };
+    let date_w = if full { 10 } else { 8 };
+    let show_rest = 2 + ref_w + 1 + date_w + 1 + amount_w + 1 + amount_w <= width as usize;
+    let mut out = vec![];
+    let mut head = format!(
+        "  {:<ref_w$} {:<date_w$} {:>amount_w$}",
+        t("tui.money.col_ref"),
+        t("tui.money.col_due"),
+        t("tui.money.col_amount"),
+    );
+    if show_rest {
+        head.push_str(&format!(" {:>amount_w$}", t("tui.money.col_rest")));
+    }
+    out.push(Line::from(Span::styled(head, th.dim())));
+    for (it, amount) in st.items.iter().zip(amounts) {
+        let rest = open
+            .iter()
+            .find(|(o, _)| o.reference == it.reference)
+            .map(|(_, r)| *r)
+            .unwrap_or(Decimal::ZERO);
+        let reference: String = if it.reference.chars().count() > ref_w {
+            let mut r: String = it.reference.chars().take(ref_w - 1).collect();
+            r.push('…');
+            r
+        } else {
+            it.reference.clone()
+        };
+        let late = it.due < today && rest > Decimal::ZERO;
+        let mut spans = vec![
+            Span::raw(format!("  {reference:<ref_w$} ")),
+            Span::styled(
+                format!("{:<date_w$}", fmt_date(it.due)),
+                if late { th.overdue() } else { th.info() },
+            ),
+            Span::styled(format!(" {amount:>amount_w$}"), th.money()),
+        ];
+        let rest_text = if rest <= Decimal::ZERO {
+            t("tui.money.settled").to_string()
+        } else {
+            money(rest)
+        };
+        if show_rest {
+            spans.push(Span::styled(format!(" {rest_text:>amount_w$}"), th.dim()));
+        } else if rest <= Decimal::ZERO {
+            spans.push(Span::styled(" ✓", th.dim()));
+        }
+        out.push(Line::from(spans));
+    }
+    out
+}
+
+/// The amounts owed today from the money engine: totals, daily growth, the breakdown and its
+/// notes, with a PROVISOIRE mark in text when a rate is a stand-in.
+fn money_lines(
+    state: &State,
+    e: &Entry,
+    a: &crate::domain::assess::Assessment,
+) -> Vec<Line<'static>> {
+    let th = &state.theme;
+    let mut out = vec![];
+    let c = match &a.claim {
+        Ok(c) => c,
+        Err(err) => {
+            out.push(Line::from(Span::styled(
+                tf("tui.money.error", &[("reason", err)]),
+                th.error(),
+            )));
+            return out;
+        }
+    };
+    let mut title = vec![Span::styled(
+        tf("tui.money.title", &[("date", &date(c.at))]),
+        th.title().add_modifier(Modifier::UNDERLINED),
+    )];
+    if c.provisional {
+        title.push(Span::raw(" "));
+        title.push(Span::styled(
+            format!(" {} ", t("tui.money.provisional")),
+            th.error().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        ));
+    }
+    out.push(Line::from(title));
+    let row = |label: &str, amount: Decimal, style| {
+        Line::from(vec![
+            Span::styled(format!("  {label:<24}"), th.label()),
+            Span::styled(format!("{:>14}", money(amount)), style),
+        ])
+    };
+    out.push(row(t("tui.money.principal"), c.principal, th.money()));
+    for (key, amount) in [
+        ("tui.money.penalties", c.penalties),
+        ("tui.money.indemnities", c.indemnities),
+        ("tui.money.interest", c.interest),
+        ("tui.money.costs", c.costs),
+    ] {
+        if !amount.is_zero() {
+            out.push(row(t(key), amount, th.money()));
+        }
+    }
+    out.push(row(
+        t("tui.money.total"),
+        c.total_due,
+        th.money().add_modifier(Modifier::BOLD),
+    ));
+    if !c.daily_growth.is_zero() {
+        out.push(Line::from(Span::styled(
+            tf("tui.money.daily", &[("amount", &money(c.daily_growth))]),
+            th.dim(),
+        )));
+    }
+    // One short row per piece, the amount aligned with the totals; the full wording (dates,
+    // base, day count) is in `recouvre show` and in the letters.
+    let item_w = c
+        .lines
+        .iter()
+        .map(|l| l.item.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(16);
+    for l in &c.lines {
+        let mark = if l.provisional { "*" } else { "·" };
+        let what = match (l.days, l.rate) {
+            (Some(days), Some(rate)) => tf(
+                "tui.money.piece",
+                &[
+                    ("days", &days),
+                    ("rate", &crate::domain::money::format_rate(rate)),
+                ],
+            ),
+            _ => t(&format!("tui.money.kind_{}", line_kind_slug(l.kind))).to_string(),
+        };
+        let left = format!("  {mark} {:<item_w$} {what}", l.item);
+        let pad = 40usize
+            .saturating_sub(Span::raw(left.clone()).width())
+            .max(1);
+        out.push(Line::from(vec![
+            Span::styled(left, th.dim()),
+            Span::styled(format!("{:>pad$}", money(l.amount)), th.dim()),
+        ]));
+    }
+    for n in &c.notes {
+        out.push(Line::from(Span::styled(
+            format!("  » {}", n.message()),
+            th.info(),
+        )));
+    }
+    // Channel advice for the notice, while none has been sent.
+    if e.dossier.state.notice.is_none() && c.total_due > Decimal::ZERO {
+        let adv = crate::domain::money::advise_channel(
+            c.total_due,
+            e.dossier.debtor.debtor_type,
+            &crate::domain::money::ChannelHistory::from_state(&e.dossier.state, 0),
+            &state.env.rules.channels,
+        );
+        out.push(Line::from(vec![
+            Span::styled(t("tui.money.channel").to_string(), th.label()),
+            Span::raw(tf(
+                "tui.money.channel_value",
+                &[
+                    ("channel", &channel_label(adv.channel)),
+                    ("min", &money(adv.cost_min)),
+                    ("max", &money(adv.cost_max)),
+                ],
+            )),
+        ]));
+    }
+    out
+}
+
+fn line_kind_slug(k: crate::domain::money::LineKind) -> &'static str {
+    use crate::domain::money::LineKind;
+    match k {
+        LineKind::Penalty => "penalty",
+        LineKind::Interest => "interest",
+        LineKind::Indemnity => "indemnity",
+        LineKind::Cost => "cost",
+        LineKind::CollectionCosts => "collection_costs",
+    }
+}
+
+/// Readiness for a formal notice (certaine, liquide, exigible) with each problem listed, and
+/// the limitation date.
+fn readiness_lines(state: &State, a: &crate::domain::assess::Assessment) -> Vec<Line<'static>> {
+    let th = &state.theme;
+    let section = |s: &str| {
+        Line::from(Span::styled(
+            s.to_string(),
+            th.title().add_modifier(Modifier::UNDERLINED),
+        ))
+    };
+    let mut out = vec![Line::default(), section(t("tui.detail.readiness"))];
+    let r = &a.readiness;
+    for (check, key) in [
+        (&r.certaine, "tui.detail.certaine"),
+        (&r.liquide, "tui.detail.liquide"),
+        (&r.exigible, "tui.detail.exigible"),
+    ] {
+        out.push(Line::from(vec![
+            Span::styled(
+                if check.ok { "  [x] " } else { "  [ ] " },
+                if check.ok { th.success() } else { th.error() },
+            ),
+            Span::raw(t(key).to_string()),
+        ]));
+        for p in &check.problems {
+            out.push(Line::from(Span::styled(
+                format!("      ✖ {}", p.message()),
+                th.error(),
+            )));
+        }
+    }
+    for w in &r.warnings {
+        out.push(Line::from(Span::styled(
+            format!("      ⚠ {}", w.message()),
+            th.due_today(),
+        )));
+    }
+    if let Some(lim) = &a.limitation {
+        use crate::domain::money::LimitationState as L;
+        let (mark, style) = match lim.state {
+            L::Running => ("", th.info()),
+            L::Warning => ("⚠ ", th.due_today().add_modifier(Modifier::BOLD)),
+            L::Expired => ("✖ ", th.error().add_modifier(Modifier::BOLD)),
+        };
+        out.push(Line::from(vec![
+            Span::styled(t("tui.detail.limitation").to_string(), th.label()),
+            Span::styled(format!("{mark}{}", lim.message()), style),
+        ]));
+    }
+    out
+}
+
 fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
     let th = &state.theme;
     let focused = state.focus == Focus::Detail && state.popup.is_none();
@@ -633,7 +923,7 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
     );
     let blk = block(th, title, focused);
     let inner = blk.inner(area);
-    let lines = detail_lines(state, e);
+    let lines = detail_lines(state, e, inner.width);
     let max_scroll = wrapped_height(&lines, inner.width).saturating_sub(inner.height as usize);
     let scroll = (state.detail_scroll as usize).min(max_scroll) as u16;
     frame.render_widget(
@@ -680,6 +970,8 @@ fn hints(state: &State) -> Vec<(String, String)> {
             Command::Undo,
             Command::Agenda,
             Command::Filter,
+            // Last: on 80 columns it is the one hint that may not fit (it is in the help).
+            Command::Letter,
         ],
         Context::Detail => &[
             Command::Help,
@@ -690,6 +982,7 @@ fn hints(state: &State) -> Vec<(String, String)> {
             Command::Payment,
             Command::Contestation,
             Command::Notice,
+            Command::Letter,
             Command::Note,
             Command::Undo,
         ],
@@ -867,7 +1160,7 @@ fn submit_hint(state: &State, ctx: Context) -> Line<'static> {
 
 fn render_confirm(frame: &mut Frame, area: Rect, state: &State, c: &Confirm) {
     let th = &state.theme;
-    let h = c.lines.len() as u16 + 5;
+    let h = c.lines.iter().map(|l| wrapped_rows(l, 70)).sum::<u16>() + 5;
     let r = centered(area, 72, h);
     let blk = block(th, c.title.clone(), true);
     let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::from(l.clone())).collect();
@@ -975,7 +1268,25 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
             }
             FieldKind::Choice { options, index } => {
                 let mut spans = vec![Span::styled("‹ ", th.key())];
-                for (j, o) in options.iter().enumerate() {
+                let all: usize = options.iter().map(|o| o.label.chars().count() + 2).sum();
+                if all + 4 > input_area.width as usize {
+                    // Too many to show side by side: the current one and where it stands.
+                    if let Some(o) = options.get(*index) {
+                        spans.push(Span::styled(
+                            format!("[{}]", o.label),
+                            style.add_modifier(Modifier::BOLD),
+                        ));
+                        spans.push(Span::styled(
+                            format!(" ({}/{})", index + 1, options.len()),
+                            th.dim(),
+                        ));
+                    }
+                }
+                for (j, o) in options
+                    .iter()
+                    .enumerate()
+                    .filter(|_| all + 4 <= input_area.width as usize)
+                {
                     if j == *index {
                         spans.push(Span::styled(
                             format!("[{}]", o.label),

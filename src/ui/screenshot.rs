@@ -38,8 +38,25 @@ pub fn standard_screens(base: &State) -> Vec<(&'static str, State)> {
         ("detail", run(&[Command::NextDue, Command::Open])),
         ("agenda", run(&[Command::Agenda])),
         ("help", run(&[Command::Help])),
-        ("relance", run(&[Command::NextDue, Command::Relance])),
     ];
+    // The letter editor on the first business dossier whose next letter is relance 2: the screen a
+    // credit manager sees after pressing r on it.
+    let mut ed = base.clone();
+    if let Some(pos) = ed.visible.iter().position(|i| {
+        let e = &ed.entries[*i];
+        e.dossier.debtor.debtor_type == crate::domain::model::DebtorType::B2b
+            && e.next.as_ref().is_some_and(|n| {
+                n.kind == crate::domain::schedule::NextActionKind::Relance { level: 2 }
+            })
+    }) {
+        update(&mut ed, Action::Command(Command::Top));
+        for _ in 0..pos {
+            update(&mut ed, Action::Command(Command::Down));
+        }
+        update(&mut ed, Action::Command(Command::Relance));
+        ed.notice = None;
+        out.push(("editor", ed));
+    }
     // A form showing an error exactly as the user would see it.
     let mut pay = run(&[Command::NextDue, Command::Payment]);
     for c in "12,345".chars() {

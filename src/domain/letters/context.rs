@@ -717,7 +717,9 @@ fn items_table(kind: DossierKind, items: &[ItemView], total: Decimal) -> String 
             String::new(),
             String::new(),
         ];
-        f[ncol - 1] = format_eur_fr(total);
+        // The total goes under the last column: the amount, or "reste dû" when an item is
+        // partly paid (indexing with `ncol - 1` before the push overflowed a 4-cell row).
+        f[3] = format_eur_fr(total);
         if partial {
             f.push(format_eur_fr(total));
             f[3] = String::new();

@@ -1,0 +1,190 @@
+//! The letter editor screen: title, warnings, the text, the search prompt and the keys.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::app::command::Command;
+use crate::app::editor::Editor;
+use crate::app::state::{Level, State};
+use crate::i18n::{t, tf};
+use crate::keymap::Context;
+
+/// Commands taught in the editor's status line, in order of use.
+pub const EDITOR_KEYS: [Command; 8] = [
+    Command::Submit,
+    Command::SaveDraft,
+    Command::Cancel,
+    Command::Undo,
+    Command::Redo,
+    Command::Search,
+    Command::SearchNext,
+    Command::Help,
+];
+
+/// (key, label) pairs for the editor, from the active keymap so they never drift.
+pub fn editor_hints(state: &State) -> Vec<(String, String)> {
+    EDITOR_KEYS
+        .iter()
+        .filter_map(|c| {
+            state
+                .keymap
+                .hint_key(Context::Editor, *c)
+                .map(|k| (k.short(), c.editor_hint()))
+        })
+        .collect()
+}
+
+fn warning_lines(state: &State, ed: &Editor) -> Vec<Line<'static>> {
+    let th = &state.theme;
+    let mut out = vec![];
+    if ed.provisional {
+        out.push(Line::from(vec![
+            Span::styled(
+                format!(" {} ", t("editor.provisional_mark")),
+                th.error().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            ),
+            Span::styled(format!(" {}", t("editor.provisional_check")), th.error()),
+        ]));
+    }
+    for w in &ed.warnings {
+        out.push(Line::from(Span::styled(format!("⚠ {w}"), th.due_today())));
+    }
+    if !ed.readiness_problems.is_empty() {
+        out.push(Line::from(Span::styled(
+            t("editor.readiness.failed").to_string(),
+            th.error(),
+        )));
+        for p in &ed.readiness_problems {
+            out.push(Line::from(Span::styled(format!("  ✖ {p}"), th.error())));
+        }
+    }
+    out
+}
+
+pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) {
+    let th = &state.theme;
+    let warnings = warning_lines(state, ed);
+    // Warnings never take more than a third of the screen: the letter is the point.
+    let warn_h = (warnings.len() as u16).min(area.height / 3);
+    let search_h = u16::from(ed.search.is_some());
+    let [title, warn, body, search, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(warn_h),
+        Constraint::Min(3),
+        Constraint::Length(search_h),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+
+    let mut spans = vec![
+        Span::styled(" recouvre ", th.title().add_modifier(Modifier::REVERSED)),
+        Span::raw(" "),
+        Span::styled(ed.title(), th.title()),
+    ];
+    if ed.modified() {
+        spans.push(Span::styled(
+            format!("  ● {}", t("editor.modified")),
+            th.due_today(),
+        ));
+    }
+    if let Some(at) = ed.saved_at {
+        spans.push(Span::styled(
+            format!(
+                "  {}",
+                tf(
+                    "editor.draft_saved_at",
+                    &[("time", &at.with_timezone(&chrono::Local).format("%H:%M:%S"))]
+                )
+            ),
+            th.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    if warn_h > 0 {
+        frame.render_widget(Paragraph::new(warnings).wrap(Wrap { trim: false }), warn);
+    }
+
+    let focused = state.popup.is_none() && ed.search.is_none();
+    let (row, col) = ed.textarea.cursor();
+    let blk = Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused {
+            th.border_focused()
+        } else {
+            th.border()
+        })
+        .title(Span::styled(
+            format!(
+                " {} ",
+                tf(
+                    "editor.position",
+                    &[
+                        ("line", &(row + 1)),
+                        ("col", &(col + 1)),
+                        ("total", &ed.textarea.lines().len())
+                    ]
+                )
+            ),
+            th.dim(),
+        ));
+    let inner = blk.inner(body);
+    frame.render_widget(blk, body);
+    // The stored textarea itself, not a clone: its viewport (an atomic inside tui-textarea)
+    // remembers the scroll position between frames, so moving up does not jump the page.
+    frame.render_widget(&ed.textarea, inner);
+
+    if let Some(input) = &ed.search {
+        let before: String = input.text.chars().take(input.cursor).collect();
+        let at: String = input
+            .text
+            .chars()
+            .nth(input.cursor)
+            .map(String::from)
+            .unwrap_or(" ".into());
+        let after: String = input.text.chars().skip(input.cursor + 1).collect();
+        let mut spans = vec![
+            Span::styled(format!(" {} ", t("editor.search_prompt")), th.key()),
+            Span::styled(before, th.input_focused()),
+            Span::styled(at, th.input_focused().add_modifier(Modifier::REVERSED)),
+            Span::styled(after, th.input_focused()),
+        ];
+        let help = if ed.pattern.is_empty() {
+            t("editor.search_help").to_string()
+        } else {
+            tf("editor.search_again", &[("pattern", &ed.pattern)])
+        };
+        spans.push(Span::styled(format!("  {help}"), th.dim()));
+        frame.render_widget(Paragraph::new(Line::from(spans)), search);
+    }
+
+    // Status: the last result on the first line, the keys on the second.
+    let mut l1 = vec![Span::raw(" ")];
+    if let Some(n) = &state.notice {
+        let (prefix, style) = match n.level {
+            Level::Error => (t("tui.level.error"), th.error()),
+            Level::Success => (t("tui.level.ok"), th.success()),
+            Level::Info => ("", th.info()),
+        };
+        l1.push(Span::styled(format!("{prefix}{}", n.text), style));
+    }
+    let mut l2 = vec![Span::raw(" ")];
+    let mut used = 1usize;
+    for (k, label) in editor_hints(state) {
+        let w = Span::raw(format!("{k} {label}  ")).width();
+        if used + w > status.width as usize {
+            break;
+        }
+        l2.push(Span::styled(k, th.key()));
+        l2.push(Span::styled(format!(" {label}  "), th.dim()));
+        used += w;
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(l1), Line::from(l2)]), status);
+}
