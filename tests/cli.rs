@@ -514,3 +514,23 @@ fn letters_from_the_shell_next_kept_copy_list_and_override() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_belgian_consumer_gets_a_last_notice_stating_the_collection_costs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    assert!(run(&db, &["--demo", "status"]).status.success());
+    let id = format!("#{}", json(&db, &["Peeters"])[0]["id"].as_u64().unwrap());
+    let letter = stdout(&run(&db, &["letter", &id, "--next"]));
+    assert!(letter.contains("Dernier rappel"), "{letter}");
+    // 320 € owed: 30 € + 10 % of the part above 150 € = 47 € (CDE book XIX cap).
+    assert!(letter.contains("47,00\u{a0}€"), "{letter}");
+    assert!(letter.contains("14 jours"), "{letter}");
+    let o = run(&db, &["log", &id, "notice", "--channel", "lrar"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&db, &[&id]);
+    assert_eq!(v[0]["stage"], "last_notice");
+    assert_eq!(v[0]["last_event"], "last_notice");
+    let show = stdout(&run(&db, &["show", &id]));
+    assert!(show.contains("frais annoncés 47,00"), "{show}");
+}

@@ -121,19 +121,11 @@ impl Editor {
         }
         // The costs the journal records for a last notice are the ones the letter states
         // (money.costs of the letter), so the event and the kept copy agree.
-        let mut collection_costs = Decimal::ZERO;
-        if composed.context.money.has_costs {
-            if let Ok(c) = crate::domain::money::compute_claim(
-                &d.state,
-                &d.debtor,
-                &env.rules.creditor,
-                &env.rules.rates,
-                &env.rules.money,
-                today,
-            ) {
-                collection_costs = c.costs;
-            }
-        }
+        let collection_costs = if composed.context.money.has_costs {
+            composed.stated_costs
+        } else {
+            Decimal::ZERO
+        };
         let (readiness_problems, readiness_failed) =
             if step.is_formal_notice() || step == LetterStep::LastNoticeNlBe {
                 let r = readiness(&d.state, today);

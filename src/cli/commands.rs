@@ -486,8 +486,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                 eprintln!("recouvre: {}", w.message());
             }
             if composed.step == crate::domain::letters::LetterStep::LastNoticeNlBe {
-                let costs = crate::domain::money::collection_costs(st.jurisdiction, st.balance())
-                    .unwrap_or_default();
+                let costs = composed.stated_costs;
                 EventKind::LastNoticeSent {
                     channel,
                     deadline: advice.deadline,

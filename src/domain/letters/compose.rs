@@ -13,7 +13,8 @@ use crate::domain::event::{Channel, Event};
 use crate::domain::fold::DossierState;
 use crate::domain::model::Debtor;
 use crate::domain::money::{
-    compute_claim, notice_deadline, ClaimAmounts, DeadlineAdvice, LineKind, MoneyError,
+    collection_costs, compute_claim, notice_deadline, ClaimAmounts, DeadlineAdvice, LineKind,
+    MoneyError,
 };
 use crate::domain::parse::format_date_fr;
 use crate::domain::schedule::Profiles;
@@ -113,6 +114,8 @@ pub struct Composed {
     pub deadline: Option<DeadlineAdvice>,
     /// The figures rest on a rate missing from the table.
     pub provisional: bool,
+    /// Collection costs the letter states (a NL/BE last notice), for the journal to record.
+    pub stated_costs: rust_decimal::Decimal,
     /// The claim could not be computed (the letter then states the principal only).
     pub money_error: Option<MoneyError>,
 }
@@ -140,10 +143,18 @@ pub fn compose(
         &rules.money,
         today,
     );
-    let (money, money_error) = match &claim {
+    let (mut money, money_error) = match &claim {
         Ok(c) => (letter_money(c), None),
         Err(e) => (LetterMoney::principal_only(st), Some(e.clone())),
     };
+    // A NL/BE last notice must state the collection costs that become due if it is ignored
+    // (they are not owed yet, so the claim does not count them): without the amount in the
+    // letter, they can never be charged.
+    if step == LetterStep::LastNoticeNlBe && money.costs.is_zero() {
+        if let Some(costs) = collection_costs(st.jurisdiction, money.principal) {
+            money.costs = costs;
+        }
+    }
     let needs_deadline =
         step.is_formal_notice() || matches!(step, LetterStep::Relance2 | LetterStep::Relance3);
     let channel = choices.channel.unwrap_or(if step.is_formal_notice() {
@@ -186,6 +197,7 @@ pub fn compose(
         text,
         deadline,
         provisional: money.provisional,
+        stated_costs: money.costs,
         money_error,
     })
 }
