@@ -75,9 +75,9 @@ pub enum Command {
     Screenshots {
         #[arg(long, default_value = "screenshots")]
         out: std::path::PathBuf,
-        #[arg(long, default_value_t = 120)]
+        #[arg(long, default_value_t = 160)]
         width: u16,
-        #[arg(long, default_value_t = 36)]
+        #[arg(long, default_value_t = 42)]
         height: u16,
     },
     #[command(about = h("cli.cmd.rates"))]

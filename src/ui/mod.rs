@@ -64,6 +64,9 @@ pub fn render(frame: &mut Frame, state: &State) {
     render_popup(frame, area, state);
 }
 
+/// Width of the list's "last event" column: a short date and a short event name.
+const LAST_W: u16 = 18;
+
 fn render_popup(frame: &mut Frame, area: Rect, state: &State) {
     match &state.popup {
         Some(Popup::Help { scroll }) => render_help(frame, area, state, *scroll),
@@ -309,11 +312,13 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     let w = inner.width;
-    let show_last = w >= 110;
-    let show_open = w >= 80;
+    // Every column the review needs as soon as it fits: the open-items count from 76 columns,
+    // the last event ("18/11 relance") from 92; below that the detail pane shows them.
+    let show_last = w >= 92;
+    let show_open = w >= 76;
     // Fixed columns first; what is left is shared between the debtor and the next action
-    // (whose label must stay readable), then the last event on very wide screens.
-    let fixed = 6 + if show_open { 4 } else { 0 } + 13 + 5 + if show_last { 20 } else { 0 };
+    // (whose label must stay readable).
+    let fixed = 6 + if show_open { 4 } else { 0 } + 13 + 5 + if show_last { LAST_W } else { 0 };
     let spacing = if show_open { 5 } else { 4 } + u16::from(show_last);
     let free = w.saturating_sub(fixed + spacing);
     let next_w = free.saturating_sub(22).clamp(20, 28).min(free);
@@ -338,7 +343,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         t("tui.col.next").to_string(),
     ]);
     if show_last {
-        widths.push(Constraint::Length(20));
+        widths.push(Constraint::Length(LAST_W));
         titles.push(t("tui.col.last").into());
     }
     let rows_h = inner.height.saturating_sub(1) as usize;
@@ -896,10 +901,11 @@ fn readiness_lines(state: &State, a: &crate::domain::assess::Assessment) -> Vec<
             L::Warning => ("⚠ ", th.due_today().add_modifier(Modifier::BOLD)),
             L::Expired => ("✖ ", th.error().add_modifier(Modifier::BOLD)),
         };
-        out.push(Line::from(vec![
-            Span::styled(t("tui.detail.limitation").to_string(), th.label()),
-            Span::styled(format!("{mark}{}", lim.message()), style),
-        ]));
+        // The message names itself ("Prescription le …"): no label in front.
+        out.push(Line::from(Span::styled(
+            format!("{mark}{}", lim.message()),
+            style,
+        )));
     }
     out
 }
