@@ -19,11 +19,6 @@ pub fn stage_long(stage: Stage, st: &crate::domain::fold::DossierState) -> Strin
     }
 }
 
-/// Short badge text (never rely on colour alone).
-pub fn stage_badge(stage: Stage) -> String {
-    t(&format!("stage_short.{}", stage.slug())).to_string()
-}
-
 pub fn channel_label(c: Channel) -> String {
     t(&format!("channel.{}", c.slug())).to_string()
 }
@@ -43,10 +38,21 @@ pub fn next_action_label(n: &NextAction) -> String {
     }
 }
 
+/// The outcome of a contestation ("fondée", "rejetée", "accord trouvé").
+pub fn outcome_label(o: ContestationOutcome) -> String {
+    t(&format!("outcome.{}", o.slug())).to_string()
+}
+
 /// One line describing what an event did.
 pub fn describe_event(e: &Event) -> String {
+    describe_kind(&e.kind)
+}
+
+/// One line describing an event kind (notes keep their first line: a note may hold a letter).
+pub fn describe_kind(kind: &EventKind) -> String {
     let k = |key: &str| format!("event.{key}");
-    match &e.kind {
+    let first_line = |s: &str| s.lines().next().unwrap_or("").to_string();
+    match kind {
         EventKind::Created { kind, .. } => tf(
             &k("created"),
             &[("kind", &t(&format!("kind.{}", kind.slug())))],
@@ -72,7 +78,7 @@ pub fn describe_event(e: &Event) -> String {
         }
         EventKind::ContestationResolved { outcome, .. } => tf(
             &k("contestation_resolved"),
-            &[("outcome", &t(&format!("outcome.{}", outcome.slug())))],
+            &[("outcome", &outcome_label(*outcome))],
         ),
         EventKind::PaymentReceived { amount, .. } => {
             tf(&k("payment"), &[("amount", &money(*amount))])
@@ -118,8 +124,8 @@ pub fn describe_event(e: &Event) -> String {
             }
         }
         EventKind::Note { kind, text } => match kind {
-            NoteKind::Note => tf(&k("note"), &[("text", text)]),
-            NoteKind::PhoneCall => tf(&k("call"), &[("text", text)]),
+            NoteKind::Note => tf(&k("note"), &[("text", &first_line(text))]),
+            NoteKind::PhoneCall => tf(&k("call"), &[("text", &first_line(text))]),
         },
         EventKind::DebtAcknowledged { text } => tf(&k("acknowledgment"), &[("text", text)]),
         EventKind::CostIncurred { label, amount } => {

@@ -671,7 +671,7 @@ fn stale_write_keeps_the_letter_open_and_saves_it() {
     );
     let n = notice(&s);
     assert!(
-        n.contains("carole") && n.contains("Relance 2 (e-mail)"),
+        n.contains("carole") && n.contains("Relance 2 envoyée (courriel)"),
         "{n}"
     );
     assert!(n.contains("n'a pas été enregistrée"), "{n}");

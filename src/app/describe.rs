@@ -1,8 +1,6 @@
 //! Words for domain values (stages, channels, events), shared by the list, the detail and messages.
 
-use crate::domain::event::{
-    Channel, ContestationOutcome, Event, EventKind, HandOver, InjonctionStep,
-};
+use crate::domain::event::{Channel, Event, EventKind, InjonctionStep};
 use crate::domain::fold::Stage;
 use crate::domain::model::DebtorType;
 use crate::domain::schedule::NextActionKind;
@@ -15,7 +13,7 @@ fn tk(section: &str, slug: &str) -> String {
 }
 
 pub fn stage_label(s: Stage) -> String {
-    tk("stage", s.slug())
+    crate::present::stage_label(s)
 }
 
 /// Short label inside the coloured badge: the stage must be readable without colour.
@@ -24,11 +22,11 @@ pub fn stage_badge(s: Stage) -> String {
 }
 
 pub fn channel_label(c: Channel) -> String {
-    tk("channel", c.slug())
+    crate::present::channel_label(c)
 }
 
 pub fn step_label(s: InjonctionStep) -> String {
-    tk("step", s.slug())
+    crate::present::injonction_label(s)
 }
 
 pub fn next_label(k: &NextActionKind) -> String {
@@ -48,112 +46,9 @@ pub fn debtor_type_label(d: DebtorType) -> String {
     }
 }
 
-fn outcome_label(o: ContestationOutcome) -> String {
-    tk("outcome", o.slug())
-}
-
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or("")
-}
-
-/// One line describing what an event did.
+/// One line describing what an event did: the same words as the command line.
 pub fn event_text(kind: &EventKind) -> String {
-    match kind {
-        EventKind::Created { .. } => t("tui.event.created").to_string(),
-        EventKind::ItemAdded(it) => tf(
-            "tui.event.item_added",
-            &[
-                ("reference", &it.reference),
-                ("amount", &money(it.amount)),
-                ("due", &date(it.due)),
-            ],
-        ),
-        EventKind::CreditNote { reference, amount } => tf(
-            "tui.event.credit_note",
-            &[("reference", reference), ("amount", &money(*amount))],
-        ),
-        EventKind::RelanceSent { level, channel, .. } => tf(
-            "tui.event.relance",
-            &[("level", level), ("channel", &channel_label(*channel))],
-        ),
-        EventKind::ContestationReceived { reason, .. } => {
-            tf("tui.event.contestation", &[("reason", reason)])
-        }
-        EventKind::ContestationResolved { outcome, .. } => tf(
-            "tui.event.contestation_resolved",
-            &[("outcome", &outcome_label(*outcome))],
-        ),
-        EventKind::PaymentReceived { amount, .. } => {
-            tf("tui.event.payment", &[("amount", &money(*amount))])
-        }
-        EventKind::PromiseToPay { until, amount } => tf(
-            "tui.event.promise",
-            &[("amount", &money(*amount)), ("date", &date(*until))],
-        ),
-        EventKind::PaymentPlanAgreed { instalments } => {
-            tf("tui.event.payment_plan", &[("count", &instalments.len())])
-        }
-        EventKind::NoticeSent {
-            channel, deadline, ..
-        } => tf(
-            "tui.event.notice",
-            &[
-                ("channel", &channel_label(*channel)),
-                ("date", &date(*deadline)),
-            ],
-        ),
-        EventKind::LastNoticeSent {
-            channel, deadline, ..
-        } => tf(
-            "tui.event.last_notice",
-            &[
-                ("channel", &channel_label(*channel)),
-                ("date", &date(*deadline)),
-            ],
-        ),
-        EventKind::AcknowledgementReceived { .. } => t("tui.event.ar").to_string(),
-        EventKind::Injonction { step, .. } => {
-            tf("tui.event.injonction", &[("step", &step_label(*step))])
-        }
-        EventKind::HandedOver { to, .. } => tf(
-            "tui.event.handover",
-            &[(
-                "to",
-                &match to {
-                    HandOver::Enforcement => t("tui.handover.enforcement"),
-                    HandOver::Agency => t("tui.handover.agency"),
-                },
-            )],
-        ),
-        EventKind::Note { kind, text } => {
-            let key = match kind {
-                crate::domain::event::NoteKind::Note => "tui.event.note",
-                crate::domain::event::NoteKind::PhoneCall => "tui.event.call",
-            };
-            tf(key, &[("text", &first_line(text))])
-        }
-        EventKind::DebtAcknowledged { .. } => t("tui.event.acknowledgment").to_string(),
-        EventKind::CostIncurred { label, amount } => tf(
-            "tui.event.cost",
-            &[("label", label), ("amount", &money(*amount))],
-        ),
-        EventKind::Assigned { to } => tf(
-            "tui.event.assign",
-            &[("to", &to.clone().unwrap_or_else(|| "—".into()))],
-        ),
-        EventKind::Closed { reason } => tf(
-            "tui.event.close",
-            &[(
-                "reason",
-                &match reason {
-                    crate::domain::event::CloseReason::Paid => t("tui.stage.paid"),
-                    crate::domain::event::CloseReason::WrittenOff => t("tui.stage.written_off"),
-                },
-            )],
-        ),
-        EventKind::Reopened => t("tui.event.reopen").to_string(),
-        EventKind::Cancel { target } => tf("tui.event.cancel", &[("seq", target)]),
-    }
+    crate::present::describe_kind(kind)
 }
 
 /// Short name of an event kind by slug ("relance", "paiement"), for the last-event column.
@@ -185,17 +80,7 @@ mod tests {
         let en = flatten(EN_SOURCE).unwrap();
         let mut keys = Vec::new();
         for s in Stage::ALL {
-            keys.push(format!("tui.stage.{}", s.slug()));
             keys.push(format!("tui.badge.{}", s.slug()));
-        }
-        for c in Channel::ALL {
-            keys.push(format!("tui.channel.{}", c.slug()));
-        }
-        for s in InjonctionStep::ALL {
-            keys.push(format!("tui.step.{}", s.slug()));
-        }
-        for o in ["upheld", "rejected", "settled"] {
-            keys.push(format!("tui.outcome.{o}"));
         }
         for c in crate::app::command::Command::ALL {
             keys.push(c.description_key());

@@ -1206,7 +1206,7 @@ fn resolve_form(e: &Entry) -> Form {
     let options = OUTCOMES
         .iter()
         .map(|o| Choice {
-            label: t(&format!("tui.outcome.{}", o.slug())).to_string(),
+            label: crate::present::outcome_label(*o),
             value: o.slug().to_string(),
         })
         .collect();
@@ -1475,7 +1475,7 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
             let done = tf(
                 "tui.done.resolved",
                 &[
-                    ("outcome", &crate::i18n::t(&format!("tui.outcome.{slug}"))),
+                    ("outcome", &crate::i18n::t(&format!("outcome.{slug}"))),
                     ("debtor", &t.debtor),
                 ],
             );

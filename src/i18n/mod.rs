@@ -232,7 +232,6 @@ mod tests {
         let mut keys = Vec::new();
         for s in Stage::ALL {
             keys.push(format!("stage.{}", s.slug()));
-            keys.push(format!("stage_short.{}", s.slug()));
         }
         for c in Channel::ALL {
             keys.push(format!("channel.{}", c.slug()));
