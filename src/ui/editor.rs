@@ -3,7 +3,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::command::Command;
@@ -109,32 +109,19 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
 
     let focused = state.popup.is_none() && ed.search.is_none();
     let (row, col) = ed.textarea.cursor();
-    let blk = Block::default()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
-        .border_style(if focused {
-            th.border_focused()
-        } else {
-            th.border()
-        })
-        .title(Span::styled(
-            format!(
-                " {} ",
-                tf(
-                    "editor.position",
-                    &[
-                        ("line", &(row + 1)),
-                        ("col", &(col + 1)),
-                        ("total", &ed.textarea.lines().len())
-                    ]
-                )
-            ),
-            th.dim(),
-        ));
+    let blk = super::block_styled(
+        th,
+        tf(
+            "editor.position",
+            &[
+                ("line", &(row + 1)),
+                ("col", &(col + 1)),
+                ("total", &ed.textarea.lines().len()),
+            ],
+        ),
+        focused,
+        th.dim(),
+    );
     let inner = blk.inner(body);
     frame.render_widget(blk, body);
     // The stored textarea itself, not a clone: its viewport (an atomic inside tui-textarea)

@@ -236,6 +236,17 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn block<'a>(th: &Theme, title: String, focused: bool) -> Block<'a> {
+    block_styled(th, title, focused, th.title())
+}
+
+/// A pane's frame: thick and highlighted when it has the focus, so the active pane is visible
+/// without colour too.
+pub(crate) fn block_styled<'a>(
+    th: &Theme,
+    title: String,
+    focused: bool,
+    title_style: ratatui::style::Style,
+) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_type(if focused {
@@ -248,7 +259,7 @@ fn block<'a>(th: &Theme, title: String, focused: bool) -> Block<'a> {
         } else {
             th.border()
         })
-        .title(Span::styled(format!(" {title} "), th.title()))
+        .title(Span::styled(format!(" {title} "), title_style))
 }
 
 fn short_date(d: NaiveDate, today: NaiveDate) -> String {
