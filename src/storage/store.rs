@@ -756,7 +756,7 @@ impl Store {
 
     /// Dossiers for which the current user has a draft waiting (for the list and detail).
     pub fn draft_dossiers(&self) -> Result<Vec<DossierId>> {
-        self.with_db(false, |db| {
+        self.read_db(|db| {
             let [.., drafts] = self.trees(db)?;
             let mut out = Vec::new();
             for kv in drafts.iter() {
