@@ -175,23 +175,38 @@ fn escape(s: &str) -> String {
     out
 }
 
-const CELL_W: f32 = 8.4;
-const CELL_H: f32 = 17.0;
+/// Cell size in tenths of a pixel: integers keep the SVG geometry exact and float-free.
+const CELL_W: u32 = 84;
+const CELL_H: u32 = 170;
+/// Text baseline from the top of its cell, in tenths of a pixel.
+const BASELINE: u32 = 133;
+
+/// Tenths of a pixel as SVG text: `84` → `8.4`.
+fn px(tenths: u32) -> String {
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
 
 /// A self-contained SVG: one background rectangle per run of equal background, one `<text>` per
 /// cell run of equal style (positioned per cell so wide glyphs cannot shift the grid).
 pub fn buffer_to_svg(buf: &Buffer) -> String {
     let area = buf.area;
-    let (w, h) = (area.width as f32 * CELL_W, area.height as f32 * CELL_H);
+    let (w, h) = (
+        u32::from(area.width) * CELL_W,
+        u32::from(area.height) * CELL_H,
+    );
     let mut out = String::new();
     out.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.1} {h:.1}\">\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\">\n",
+        (w + 5) / 10,
+        (h + 5) / 10,
+        px(w),
+        px(h)
     ));
     out.push_str(&format!(
         "<rect width=\"100%\" height=\"100%\" fill=\"{DEFAULT_BG}\"/>\n<g font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"14\" xml:space=\"preserve\">\n"
     ));
     for y in area.top()..area.bottom() {
-        let py = (y - area.top()) as f32 * CELL_H;
+        let py = u32::from(y - area.top()) * CELL_H;
         // Background runs.
         let mut x = area.left();
         while x < area.right() {
@@ -214,21 +229,23 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
             }
             if bg != DEFAULT_BG {
                 out.push_str(&format!(
-                    "<rect x=\"{:.1}\" y=\"{py:.1}\" width=\"{:.1}\" height=\"{CELL_H:.1}\" fill=\"{bg}\"/>\n",
-                    (start - area.left()) as f32 * CELL_W,
-                    (x - start) as f32 * CELL_W
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{bg}\"/>\n",
+                    px(u32::from(start - area.left()) * CELL_W),
+                    px(py),
+                    px(u32::from(x - start) * CELL_W),
+                    px(CELL_H)
                 ));
             }
         }
         // Text runs of one style; every glyph gets its own x so wide glyphs cannot shift the grid.
-        let mut run: Option<(String, Vec<f32>, String)> = None;
-        let flush = |run: &mut Option<(String, Vec<f32>, String)>, out: &mut String| {
+        let mut run: Option<(String, Vec<u32>, String)> = None;
+        let flush = |run: &mut Option<(String, Vec<u32>, String)>, out: &mut String| {
             if let Some((attrs, xs, text)) = run.take() {
-                let xs: Vec<String> = xs.iter().map(|x| format!("{x:.1}")).collect();
+                let xs: Vec<String> = xs.iter().map(|x| px(*x)).collect();
                 out.push_str(&format!(
-                    "<text x=\"{}\" y=\"{:.1}\" {attrs}>{}</text>\n",
+                    "<text x=\"{}\" y=\"{}\" {attrs}>{}</text>\n",
                     xs.join(" "),
-                    py + CELL_H * 0.78,
+                    px(py + BASELINE),
                     text
                 ));
             }
@@ -266,15 +283,15 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
             if !deco.is_empty() {
                 attrs.push_str(&format!(" text-decoration=\"{}\"", deco.join(" ")));
             }
-            let px = (x - area.left()) as f32 * CELL_W;
+            let cell_x = u32::from(x - area.left()) * CELL_W;
             match &mut run {
                 Some((a, xs, text)) if *a == attrs => {
-                    xs.push(px);
+                    xs.push(cell_x);
                     text.push_str(&escape(sym));
                 }
                 _ => {
                     flush(&mut run, &mut out);
-                    run = Some((attrs, vec![px], escape(sym)));
+                    run = Some((attrs, vec![cell_x], escape(sym)));
                 }
             }
         }
