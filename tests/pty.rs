@@ -169,3 +169,114 @@ fn sighup_while_editing_a_letter_keeps_the_draft() {
     let draft = store.load_draft(ids[0]).unwrap().expect("draft");
     assert!(draft.text.starts_with("Bonjour"), "{}", draft.text);
 }
+
+/// The SSH link drops and nothing sends a signal (the session leader ignored SIGHUP, or the
+/// program is not in the foreground group): the pty master just closes. crossterm then spins
+/// inside `poll` (crossterm#793); the watchdog must notice the dead terminal, keep the letter
+/// being written as a draft, and end the process.
+#[test]
+fn a_vanished_terminal_ends_the_program_and_keeps_the_draft() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut master, mut slave): (RawFd, RawFd) = (0, 0);
+    let ws = libc::winsize {
+        ws_row: 36,
+        ws_col: 120,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: as in run_and_signal.
+    assert_eq!(
+        unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &ws,
+            )
+        },
+        0
+    );
+    // The child must not inherit the master, or closing ours would not hang the line up.
+    // SAFETY: setting a descriptor flag on our own fd.
+    unsafe { libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC) };
+    let io = |fd: RawFd| unsafe { Stdio::from(std::fs::File::from_raw_fd(libc::dup(fd))) };
+    let mut child = Command::new(BIN)
+        .args(["--demo", "--db"])
+        .arg(dir.path().join("demo"))
+        .env("TERM", "xterm-256color")
+        .env("RECOUVRE_TODAY", "2026-11-25")
+        .env("LANG", "fr_FR.UTF-8")
+        .stdin(io(slave))
+        .stdout(io(slave))
+        .stderr(io(slave))
+        .spawn()
+        .unwrap();
+    // SAFETY: the child has its own copies; closing ours leaves the master as the only link.
+    unsafe { libc::close(slave) };
+    // Read the screen with a poll so the reader can let go of the master on request.
+    let screen = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let done = Arc::new(AtomicBool::new(false));
+    let (sink, quit) = (Arc::clone(&screen), Arc::clone(&done));
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while !quit.load(Ordering::Relaxed) {
+            let mut p = libc::pollfd {
+                fd: master,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: polling and reading our own descriptor into a local buffer.
+            if unsafe { libc::poll(&mut p, 1, 50) } > 0 {
+                let n = unsafe { libc::read(master, buf.as_mut_ptr().cast(), buf.len()) };
+                if n <= 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n as usize]);
+            }
+        }
+    });
+    let wait_for = |what: &str| {
+        let start = Instant::now();
+        while !String::from_utf8_lossy(&screen.lock().unwrap()).contains(what) {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "never saw {what:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for("Encours");
+    for c in "rAllo".chars() {
+        // SAFETY: writing one byte to our master.
+        unsafe { libc::write(master, [c as u8].as_ptr().cast(), 1) };
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    wait_for("modifi");
+    std::thread::sleep(Duration::from_millis(300));
+    // The link drops: the only master descriptor closes, no signal is sent.
+    done.store(true, Ordering::Relaxed);
+    reader.join().unwrap();
+    // SAFETY: closing the master we opened.
+    unsafe { libc::close(master) };
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("still running 10 s after its terminal vanished");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let store = recouvre::storage::Store::new(
+        dir.path().join("demo"),
+        recouvre::storage::StoreOptions::default(),
+    );
+    let ids = store.draft_dossiers().unwrap();
+    assert_eq!(ids.len(), 1, "the letter being written was kept");
+    let draft = store.load_draft(ids[0]).unwrap().unwrap();
+    assert!(draft.text.starts_with("Allo"), "{}", draft.text);
+}

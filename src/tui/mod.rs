@@ -69,8 +69,11 @@ pub fn run(
     terminal::install_panic_hook();
     let mut term = terminal::setup().context("terminal setup")?;
     let _guard = terminal::RestoreGuard;
+    let pending = Arc::new(std::sync::Mutex::new(None));
+    terminal::watchdog(Arc::clone(&stop), store.clone(), Arc::clone(&pending));
     let opts = runtime::LoopOptions {
         refresh: (ui.refresh_seconds > 0).then(|| Duration::from_secs(ui.refresh_seconds)),
+        pending_draft: Some(pending),
         ..Default::default()
     };
     runtime::run_loop(

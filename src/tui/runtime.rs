@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::Event;
@@ -193,6 +194,9 @@ pub struct LoopOptions {
     pub tick: Duration,
     /// How often an edited letter is written to the drafts tree.
     pub autosave: Duration,
+    /// Mirror of the open letter's unsaved text, for the watchdog that must save it if the
+    /// terminal vanishes while this loop is stuck inside crossterm (see `terminal::watchdog`).
+    pub pending_draft: Option<Arc<Mutex<Option<Draft>>>>,
 }
 
 impl Default for LoopOptions {
@@ -201,6 +205,7 @@ impl Default for LoopOptions {
             refresh: Some(Duration::from_secs(1)),
             tick: Duration::from_millis(250),
             autosave: Duration::from_secs(3),
+            pending_draft: None,
         }
     }
 }
@@ -244,6 +249,22 @@ pub fn run_loop<B: Backend, E: EventSource>(
         {
             last_autosave = Instant::now();
             dispatch(terminal, state, store, Action::AutosaveDue)?;
+        }
+        if let Some(p) = &opts.pending_draft {
+            let draft = state
+                .editor
+                .as_deref()
+                .filter(|e| e.dirty())
+                .map(|ed| Draft {
+                    dossier: ed.target.id,
+                    user: store.user().to_string(),
+                    step: ed.step.slug().to_string(),
+                    text: ed.text(),
+                    saved_at: chrono::Utc::now(),
+                });
+            if let Ok(mut slot) = p.lock() {
+                *slot = draft;
+            }
         }
         match events.next(opts.tick)? {
             Some(Event::Key(k)) => {

@@ -59,3 +59,52 @@ pub fn stop_flag() -> io::Result<Arc<AtomicBool>> {
     }
     Ok(flag)
 }
+
+/// Watches for a terminal that is gone (the SSH link dropped) or a stop signal the event loop
+/// does not act on. Both happen because crossterm 0.28 spins forever inside `event::poll` once
+/// its tty hangs up (crossterm#793): the loop never gets back to check the stop flag. Checked
+/// five times a second without reading the terminal (no key is stolen); on either, the open
+/// letter is saved as a draft, the terminal restored and the process ends.
+pub fn watchdog(
+    stop: Arc<AtomicBool>,
+    store: crate::storage::Store,
+    pending: Arc<std::sync::Mutex<Option<crate::storage::Draft>>>,
+) {
+    use std::sync::atomic::Ordering;
+    use std::time::{Duration, Instant};
+    let _ = std::thread::Builder::new()
+        .name("recouvre-tty-watchdog".into())
+        .spawn(move || {
+            let mut stop_seen: Option<Instant> = None;
+            loop {
+                std::thread::sleep(Duration::from_millis(200));
+                let hung_up = tty_hung_up();
+                if stop.load(Ordering::Relaxed) {
+                    stop_seen.get_or_insert_with(Instant::now);
+                }
+                // The loop normally handles a signal within a tick; give it a second.
+                let stuck = stop_seen.is_some_and(|t| t.elapsed() > Duration::from_secs(1));
+                if hung_up || stuck {
+                    let draft = pending.lock().ok().and_then(|mut p| p.take());
+                    if let Some(d) = draft {
+                        let _ = store.save_draft(&d);
+                    }
+                    restore();
+                    std::process::exit(0);
+                }
+            }
+        });
+}
+
+/// True once standard input's terminal has hung up (POLLHUP/POLLERR/POLLNVAL are reported
+/// whatever events are asked for, so this never consumes input).
+fn tty_hung_up() -> bool {
+    let mut fds = libc::pollfd {
+        fd: 0,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, zero timeout.
+    let n = unsafe { libc::poll(&mut fds, 1, 0) };
+    n > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
