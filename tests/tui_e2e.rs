@@ -13,7 +13,7 @@ use recouvre::app::{fixtures, State};
 use recouvre::domain::event::{Channel, EventKind};
 use recouvre::keymap::Keymap;
 use recouvre::storage::{Store, StoreOptions};
-use recouvre::tui::runtime::{retry_transient, run_loop, EventSource, LoopOptions, ScriptedEvents};
+use recouvre::tui::runtime::{run_loop, EventSource, LoopOptions, ScriptedEvents};
 use recouvre::ui::theme::{Palette, Theme};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -57,7 +57,7 @@ fn no_refresh() -> LoopOptions {
 fn morning_round_writes_the_expected_journal() {
     let (_dir, store, ids) = setup();
     let acme = ids[0];
-    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let before = store.load(acme).unwrap().events.len();
     let mut script = vec![];
     // Find ACME with the filter, send relance 2 from the editor (ctrl-s, channel form, Enter),
     // then a payment with a typo first.
@@ -102,7 +102,7 @@ fn morning_round_writes_the_expected_journal() {
     .unwrap();
     assert!(st.quit);
 
-    let d = retry_transient(|| store.load(acme)).unwrap();
+    let d = store.load(acme).unwrap();
     let new: Vec<&EventKind> = d.events[before..].iter().map(|e| &e.kind).collect();
     assert_eq!(new.len(), 4, "{new:#?}");
     match new[0] {
@@ -159,7 +159,7 @@ impl EventSource for WithInterference {
 fn stale_write_is_refused_and_explained() {
     let (_dir, store, ids) = setup();
     let acme = ids[0];
-    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let before = store.load(acme).unwrap().events.len();
     let other = Store::new(
         store.path(),
         StoreOptions {
@@ -181,7 +181,7 @@ fn stale_write_is_refused_and_explained() {
         at,
         n: 0,
         hook: Some(Box::new(move || {
-            retry_transient(|| {
+            {
                 other.append(
                     acme,
                     None,
@@ -192,7 +192,7 @@ fn stale_write_is_refused_and_explained() {
                         letter: None,
                     }],
                 )
-            })
+            }
             .unwrap();
         })),
     };
@@ -207,16 +207,14 @@ fn stale_write_is_refused_and_explained() {
         &no_refresh(),
     )
     .unwrap();
-    let d = retry_transient(|| store.load(acme)).unwrap();
+    let d = store.load(acme).unwrap();
     assert_eq!(d.events.len(), before + 1, "only carole's event is there");
     assert_eq!(d.events[before].user, "carole");
     let screen = format!("{}", term.backend());
     assert!(screen.contains("carole"), "{screen}");
     assert!(screen.contains("n'a pas été enregistrée"), "{screen}");
     // The letter was not lost: it waits as a draft.
-    let draft = retry_transient(|| store.load_draft(acme))
-        .unwrap()
-        .expect("draft");
+    let draft = store.load_draft(acme).unwrap().expect("draft");
     assert!(draft.text.contains("Deuxième relance"), "{}", draft.text);
 }
 
@@ -243,7 +241,7 @@ fn vim_keymap_drives_the_same_loop() {
         &no_refresh(),
     )
     .unwrap();
-    let d = retry_transient(|| store.load(ids[2])).unwrap();
+    let d = store.load(ids[2]).unwrap();
     assert!(matches!(
         d.events.last().unwrap().kind,
         EventKind::Injonction { .. }
@@ -303,7 +301,7 @@ fn another_users_write_appears_without_a_key_press() {
         at: 0,
         n: 0,
         hook: Some(Box::new(move || {
-            retry_transient(|| {
+            {
                 other.append(
                     ids[1],
                     None,
@@ -314,7 +312,7 @@ fn another_users_write_appears_without_a_key_press() {
                         letter: None,
                     }],
                 )
-            })
+            }
             .unwrap();
         })),
     };
@@ -398,7 +396,7 @@ fn acme_editor(step_key: char) -> Vec<Event> {
 fn editor_open_type_send_keeps_the_typed_text_in_the_journal() {
     let (_dir, store, ids) = setup();
     let acme = ids[0];
-    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let before = store.load(acme).unwrap().events.len();
     let mut script = acme_editor('r');
     script.extend(text("Bonjour Madame Durand, "));
     script.push(ctrl('s'));
@@ -415,7 +413,7 @@ fn editor_open_type_send_keeps_the_typed_text_in_the_journal() {
         at,
         n: 0,
         hook: Some(Box::new(move || {
-            let d = retry_transient(|| probe.load_draft(acme)).unwrap();
+            let d = probe.load_draft(acme).unwrap();
             assert!(d.is_some_and(|d| d.text.starts_with("Bonjour Madame Durand, ")));
         })),
     };
@@ -434,7 +432,7 @@ fn editor_open_type_send_keeps_the_typed_text_in_the_journal() {
         },
     )
     .unwrap();
-    let d = retry_transient(|| store.load(acme)).unwrap();
+    let d = store.load(acme).unwrap();
     assert_eq!(
         d.events.len(),
         before + 2,
@@ -455,9 +453,7 @@ fn editor_open_type_send_keeps_the_typed_text_in_the_journal() {
         other => panic!("{other:#?}"),
     }
     // The letter is logged: no draft is left behind to be offered again.
-    assert!(retry_transient(|| store.load_draft(acme))
-        .unwrap()
-        .is_none());
+    assert!(store.load_draft(acme).unwrap().is_none());
 }
 
 /// Sets the stop flag (as the SIGHUP handler does) once the script has run out.
@@ -480,7 +476,7 @@ impl EventSource for HangUpAfter {
 fn sighup_while_editing_keeps_a_draft_that_is_offered_on_reopen() {
     let (_dir, store, ids) = setup();
     let acme = ids[0];
-    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let before = store.load(acme).unwrap().events.len();
     let mut script = acme_editor('r');
     script.extend(text("Texte tapé avant la coupure "));
     let stop = Arc::new(AtomicBool::new(false));
@@ -500,13 +496,14 @@ fn sighup_while_editing_keeps_a_draft_that_is_offered_on_reopen() {
     )
     .unwrap();
     assert!(!st.quit, "left through the stop flag, not the quit key");
-    let draft = retry_transient(|| store.load_draft(acme))
+    let draft = store
+        .load_draft(acme)
         .unwrap()
         .expect("draft saved on the way out");
     assert!(draft.text.starts_with("Texte tapé avant la coupure "));
     assert_eq!(draft.step, "relance_2");
     assert_eq!(
-        retry_transient(|| store.load(acme)).unwrap().events.len(),
+        store.load(acme).unwrap().events.len(),
         before,
         "a draft is not a journal event"
     );
@@ -582,7 +579,7 @@ fn sighup_while_editing_keeps_a_draft_that_is_offered_on_reopen() {
 fn missing_mention_blocks_until_confirmed_and_the_override_is_journaled() {
     let (_dir, store, ids) = setup();
     let acme = ids[0];
-    let before = retry_transient(|| store.load(acme)).unwrap().events.len();
+    let before = store.load(acme).unwrap().events.len();
     let mut script = acme_editor('m');
     script.push(ctrl('f'));
     script.extend(text("objet :"));
@@ -603,7 +600,7 @@ fn missing_mention_blocks_until_confirmed_and_the_override_is_journaled() {
         &no_refresh(),
     )
     .unwrap();
-    let d = retry_transient(|| store.load(acme)).unwrap();
+    let d = store.load(acme).unwrap();
     assert_eq!(d.events.len(), before + 1);
     match &d.events[before].kind {
         EventKind::NoticeSent {

@@ -375,7 +375,6 @@ pub fn state(today: NaiveDate) -> State {
 /// Writes the fixtures into a real store through `create` and `append` (for manual runs and the
 /// end-to-end test). Returns the dossier ids in fixture order.
 pub fn seed_store(store: &Store, today: NaiveDate) -> Result<Vec<DossierId>, StoreError> {
-    use crate::tui::runtime::retry_transient as retry;
     if !store.exists() {
         store.init()?;
     }
@@ -387,9 +386,9 @@ pub fn seed_store(store: &Store, today: NaiveDate) -> Result<Vec<DossierId>, Sto
             items: spec.items.clone(),
             date: spec.created,
         };
-        let id = retry(|| store.create(new.clone()))?;
+        let id = store.create(new)?;
         for (date, _, kind) in spec.events {
-            retry(|| store.append(id, None, date, vec![kind.clone()]))?;
+            store.append(id, None, date, vec![kind])?;
         }
         ids.push(id);
     }

@@ -56,32 +56,11 @@ impl EventSource for ScriptedEvents {
     }
 }
 
-/// Retries a store call that failed only because sled's own file lock was still held by the
-/// previous operation of this very process (sled releases it from a background thread shortly
-/// after the database is dropped, so two calls in quick succession can collide). The failure
-/// happens while opening, before anything is written, so retrying cannot duplicate a write.
-/// The proper fix belongs in `Store::with_db`; this keeps the UI from showing a spurious error.
-pub fn retry_transient<T>(mut f: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
-    let mut pause = Duration::from_millis(5);
-    for _ in 0..8 {
-        match f() {
-            Err(StoreError::Sled { reason, .. }) if reason.contains("could not acquire lock") => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(100));
-            }
-            other => return other,
-        }
-    }
-    f()
-}
-
 /// Runs one effect against the store; the outcome comes back as an action. Store errors become
 /// actions too: the UI shows them, it never crashes on them.
 pub fn run_effect(store: &Store, effect: Effect) -> Action {
     match effect {
-        Effect::LoadAll => {
-            Action::Loaded(retry_transient(|| store.load_all()).map_err(|e| e.to_string()))
-        }
+        Effect::LoadAll => Action::Loaded(store.load_all().map_err(|e| e.to_string())),
         Effect::LoadChanged { since } => match store.poll_changes(since) {
             Ok(None) => Action::Patched(Ok(crate::storage::Snapshot {
                 generation: since,
@@ -92,9 +71,7 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
                 ..
             })) => Action::Patched(store.load_dossiers(&ids).map_err(|e| e.to_string())),
             // Too far behind to know what changed: everything.
-            Ok(Some(_)) => {
-                Action::Loaded(retry_transient(|| store.load_all()).map_err(|e| e.to_string()))
-            }
+            Ok(Some(_)) => Action::Loaded(store.load_all().map_err(|e| e.to_string())),
             Err(e) => Action::Patched(Err(e.to_string())),
         },
         Effect::Append {
@@ -103,24 +80,24 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             date,
             kinds,
             done,
-        } => match retry_transient(|| store.append(id, Some(expected_len), date, kinds.clone())) {
+        } => match store.append(id, Some(expected_len), date, kinds) {
             Ok(_) => Action::Written {
                 id,
-                dossier: retry_transient(|| store.load(id)).map_err(|e| e.to_string()),
+                dossier: store.load(id).map_err(|e| e.to_string()),
                 done,
                 generation: store.generation_hint(),
             },
             Err(StoreError::Stale { newer, .. }) => Action::Stale {
                 id,
                 newer,
-                reloaded: retry_transient(|| store.load(id)).map_err(|e| e.to_string()),
+                reloaded: store.load(id).map_err(|e| e.to_string()),
             },
             Err(e) => Action::WriteFailed(e.to_string()),
         },
-        Effect::Create { new, done } => match retry_transient(|| store.create((*new).clone())) {
+        Effect::Create { new, done } => match store.create((*new).clone()) {
             Ok(id) => Action::Written {
                 id,
-                dossier: retry_transient(|| store.load(id)).map_err(|e| e.to_string()),
+                dossier: store.load(id).map_err(|e| e.to_string()),
                 done,
                 generation: store.generation_hint(),
             },
@@ -137,21 +114,22 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             Action::DraftSaved {
                 id,
                 text,
-                result: retry_transient(|| store.save_draft(&draft))
+                result: store
+                    .save_draft(&draft)
                     .map(|_| draft.saved_at)
                     .map_err(|e| e.to_string()),
             }
         }
         Effect::LoadDraft(id) => Action::DraftLoaded {
             id,
-            draft: retry_transient(|| store.load_draft(id)).map_err(|e| e.to_string()),
+            draft: store.load_draft(id).map_err(|e| e.to_string()),
         },
         Effect::DeleteDraft(id) => Action::DraftDeleted {
             id,
-            result: retry_transient(|| store.delete_draft(id)).map_err(|e| e.to_string()),
+            result: store.delete_draft(id).map_err(|e| e.to_string()),
         },
         Effect::LoadDraftList => {
-            Action::DraftList(retry_transient(|| store.draft_dossiers()).map_err(|e| e.to_string()))
+            Action::DraftList(store.draft_dossiers().map_err(|e| e.to_string()))
         }
     }
 }
