@@ -248,17 +248,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     if args.json {
         let out: Vec<JsonDossier> = rows
             .iter()
-            .map(|(d, s)| {
-                let claim = crate::domain::money::compute_claim(
-                    &d.state,
-                    &d.debtor,
-                    &ctx.rules.creditor,
-                    &ctx.rules.rates,
-                    &ctx.rules.money,
-                    today,
-                );
-                json_dossier(d, s, &claim)
-            })
+            .map(|(d, s)| json_dossier(d, s, &ctx.rules.claim(&d.state, &d.debtor, today)))
             .collect();
         println!(
             "{}",

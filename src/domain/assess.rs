@@ -34,6 +34,18 @@ impl Default for Rules {
     }
 }
 
+impl Rules {
+    /// Everything owed on the dossier at `at`, under these rules.
+    pub fn claim(
+        &self,
+        st: &DossierState,
+        debtor: &Debtor,
+        at: NaiveDate,
+    ) -> Result<ClaimAmounts, MoneyError> {
+        compute_claim(st, debtor, &self.creditor, &self.rates, &self.money, at)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Assessment {
     pub summary: Summary,
@@ -53,14 +65,7 @@ pub fn assess(
 ) -> Assessment {
     Assessment {
         summary: Summary::of(st, debtor, profiles, today),
-        claim: compute_claim(
-            st,
-            debtor,
-            &rules.creditor,
-            &rules.rates,
-            &rules.money,
-            today,
-        ),
+        claim: rules.claim(st, debtor, today),
         limitation: limitation(st, debtor, &rules.creditor, &rules.money, today),
         readiness: readiness(st, today),
     }

@@ -500,22 +500,7 @@ impl Store {
                             ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
                         })
                     };
-                    let next = |k: &[u8]| -> std::result::Result<
-                        u64,
-                        ConflictableTransactionError<Abort>,
-                    > {
-                        let cur = match meta.get(k)? {
-                            Some(v) => codec::decode::<u64>(&v).map_err(|e| {
-                                ConflictableTransactionError::Abort(Abort::Codec(
-                                    describe_key(TREE_META, k),
-                                    e,
-                                ))
-                            })?,
-                            None => 1,
-                        };
-                        meta.insert(k, enc("meta", &(cur + 1))?)?;
-                        Ok(cur)
-                    };
+                    let next = |k: &[u8]| next_id(meta, k);
                     let debtor_id = match &same_name {
                         Some(d) => d.id,
                         None => {
@@ -573,18 +558,7 @@ impl Store {
                     let abort = |key: &str, e| {
                         ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
                     };
-                    let next = |k: &[u8]| -> std::result::Result<
-                        u64,
-                        ConflictableTransactionError<Abort>,
-                    > {
-                        let cur = match meta.get(k)? {
-                            Some(v) => codec::decode::<u64>(&v)
-                                .map_err(|e| abort(&describe_key(TREE_META, k), e))?,
-                            None => 1,
-                        };
-                        meta.insert(k, codec::encode(&(cur + 1)).map_err(|e| abort("meta", e))?)?;
-                        Ok(cur)
-                    };
+                    let next = |k: &[u8]| next_id(meta, k);
                     let mut ids = Vec::new();
                     let mut generation = 0;
                     for (new, history) in &batch {
@@ -846,6 +820,25 @@ pub(crate) fn read_u64(tree: &sled::Tree, key: &[u8]) -> Option<u64> {
         .ok()
         .flatten()
         .and_then(|v| codec::decode(&v).ok())
+}
+
+/// Takes the next id from the counter at `k` (ids start at 1) and advances the counter, inside
+/// the caller's transaction.
+fn next_id(
+    meta: &sled::transaction::TransactionalTree,
+    k: &[u8],
+) -> std::result::Result<u64, ConflictableTransactionError<Abort>> {
+    let cur = match meta.get(k)? {
+        Some(v) => codec::decode::<u64>(&v).map_err(|e| {
+            ConflictableTransactionError::Abort(Abort::Codec(describe_key(TREE_META, k), e))
+        })?,
+        None => 1,
+    };
+    let bytes = codec::encode(&(cur + 1)).map_err(|e| {
+        ConflictableTransactionError::Abort(Abort::Codec(describe_key(TREE_META, k), e))
+    })?;
+    meta.insert(k, bytes)?;
+    Ok(cur)
 }
 
 pub(crate) fn bump_generation(

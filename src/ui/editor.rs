@@ -129,20 +129,15 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
     frame.render_widget(&ed.textarea, inner);
 
     if let Some(input) = &ed.search {
-        let before: String = input.text.chars().take(input.cursor).collect();
-        let at: String = input
-            .text
-            .chars()
-            .nth(input.cursor)
-            .map(String::from)
-            .unwrap_or(" ".into());
-        let after: String = input.text.chars().skip(input.cursor + 1).collect();
-        let mut spans = vec![
-            Span::styled(format!(" {} ", t("editor.search_prompt")), th.key()),
-            Span::styled(before, th.input_focused()),
-            Span::styled(at, th.input_focused().add_modifier(Modifier::REVERSED)),
-            Span::styled(after, th.input_focused()),
-        ];
+        let mut spans = vec![Span::styled(
+            format!(" {} ", t("editor.search_prompt")),
+            th.key(),
+        )];
+        spans.extend(super::input_spans(
+            &input.text,
+            input.cursor,
+            th.input_focused(),
+        ));
         let help = if ed.pattern.is_empty() {
             t("editor.search_help").to_string()
         } else {

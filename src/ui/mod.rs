@@ -7,7 +7,7 @@ pub mod theme;
 
 use chrono::{Datelike, NaiveDate};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
@@ -62,6 +62,22 @@ pub fn render(frame: &mut Frame, state: &State) {
     }
     render_status(frame, status, state);
     render_popup(frame, area, state);
+}
+
+/// A one-line input with its cursor as a reversed cell, so it shows without colour too.
+pub(crate) fn input_spans(text: &str, cursor: usize, style: Style) -> Vec<Span<'static>> {
+    let before: String = text.chars().take(cursor).collect();
+    let at: String = text
+        .chars()
+        .nth(cursor)
+        .map(String::from)
+        .unwrap_or(" ".into());
+    let after: String = text.chars().skip(cursor + 1).collect();
+    vec![
+        Span::styled(before, style),
+        Span::styled(at, style.add_modifier(Modifier::REVERSED)),
+        Span::styled(after, style),
+    ]
 }
 
 /// Width of the list's "last event" column: a short date and a short event name.
@@ -1267,17 +1283,7 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
             FieldKind::Line(l) => {
                 let mut spans = vec![];
                 if focused {
-                    let before: String = l.text.chars().take(l.cursor).collect();
-                    let at: String = l
-                        .text
-                        .chars()
-                        .nth(l.cursor)
-                        .map(String::from)
-                        .unwrap_or(" ".into());
-                    let after: String = l.text.chars().skip(l.cursor + 1).collect();
-                    spans.push(Span::styled(before, style));
-                    spans.push(Span::styled(at, style.add_modifier(Modifier::REVERSED)));
-                    spans.push(Span::styled(after, style));
+                    spans.extend(input_spans(&l.text, l.cursor, style));
                 } else {
                     spans.push(Span::styled(l.text.clone(), style));
                 }

@@ -13,8 +13,7 @@ use crate::domain::event::{Channel, Event};
 use crate::domain::fold::DossierState;
 use crate::domain::model::Debtor;
 use crate::domain::money::{
-    collection_costs, compute_claim, notice_deadline, ClaimAmounts, DeadlineAdvice, LineKind,
-    MoneyError,
+    collection_costs, notice_deadline, ClaimAmounts, DeadlineAdvice, LineKind, MoneyError,
 };
 use crate::domain::parse::format_date_fr;
 use crate::domain::schedule::Profiles;
@@ -135,14 +134,7 @@ pub fn compose(
     let step = choices
         .step
         .unwrap_or_else(|| suggest_step_with(st, debtor.debtor_type, profiles, today));
-    let claim = compute_claim(
-        st,
-        debtor,
-        &rules.creditor,
-        &rules.rates,
-        &rules.money,
-        today,
-    );
+    let claim = rules.claim(st, debtor, today);
     let (mut money, money_error) = match &claim {
         Ok(c) => (letter_money(c), None),
         Err(e) => (LetterMoney::principal_only(st), Some(e.clone())),
