@@ -46,6 +46,7 @@ fn dossier(n: usize) -> (NewDossier, Vec<(NaiveDate, EventKind)>) {
                 level: 1,
                 channel: Channel::Email,
                 letter: Some("Madame, Monsieur, sauf erreur de notre part…".into()),
+                overrides: vec![],
             },
         ),
         (
@@ -60,6 +61,7 @@ fn dossier(n: usize) -> (NewDossier, Vec<(NaiveDate, EventKind)>) {
             EventKind::PaymentReceived {
                 amount: Decimal::new(50_000, 2),
                 reference: Some("VIR".into()),
+                invoice: None,
             },
         ),
     ];

@@ -33,6 +33,7 @@ fn relance(level: u8, channel: Channel) -> EventKind {
         level,
         channel,
         letter: None,
+        overrides: vec![],
     }
 }
 
@@ -40,6 +41,7 @@ fn pay(amount: &str) -> EventKind {
     EventKind::PaymentReceived {
         amount: dec(amount),
         reference: Some("Virement".into()),
+        invoice: None,
     }
 }
 
@@ -797,6 +799,7 @@ fn specs(today: NaiveDate) -> Vec<Spec> {
                         deadline: today + Duration::days(9),
                         costs: dec("217.50"),
                         letter: None,
+                        overrides: vec![],
                     },
                 ),
             ],
@@ -828,6 +831,7 @@ fn specs(today: NaiveDate) -> Vec<Spec> {
             EventKind::CreditNote {
                 reference: "AV-2026-0012".into(),
                 amount: dec("800.00"),
+                invoice: None,
             },
         )],
     ));

@@ -65,10 +65,17 @@ pub fn describe_kind(kind: &EventKind) -> String {
                 ("due", &date(i.due)),
             ],
         ),
-        EventKind::CreditNote { reference, amount } => tf(
-            &k("credit_note"),
-            &[("reference", reference), ("amount", &money(*amount))],
-        ),
+        EventKind::CreditNote {
+            reference,
+            amount,
+            invoice,
+        } => {
+            let line = tf(
+                &k("credit_note"),
+                &[("reference", reference), ("amount", &money(*amount))],
+            );
+            with_invoice(line, invoice.as_deref())
+        }
         EventKind::RelanceSent { level, channel, .. } => tf(
             &k("relance"),
             &[("level", level), ("channel", &channel_label(*channel))],
@@ -80,9 +87,12 @@ pub fn describe_kind(kind: &EventKind) -> String {
             &k("contestation_resolved"),
             &[("outcome", &outcome_label(*outcome))],
         ),
-        EventKind::PaymentReceived { amount, .. } => {
-            tf(&k("payment"), &[("amount", &money(*amount))])
-        }
+        EventKind::PaymentReceived {
+            amount, invoice, ..
+        } => with_invoice(
+            tf(&k("payment"), &[("amount", &money(*amount))]),
+            invoice.as_deref(),
+        ),
         EventKind::PromiseToPay { until, amount } => tf(
             &k("promise"),
             &[("amount", &money(*amount)), ("until", &date(*until))],
@@ -147,5 +157,35 @@ pub fn describe_kind(kind: &EventKind) -> String {
         ),
         EventKind::Reopened => t(&k("reopen")).to_string(),
         EventKind::Cancel { target } => tf(&k("cancel"), &[("target", target)]),
+        EventKind::TermsChanged {
+            contractual_rate,
+            terms,
+        } => tf(
+            &k("terms_changed"),
+            &[
+                (
+                    "rate",
+                    &contractual_rate
+                        .map(crate::domain::money::format_rate)
+                        .unwrap_or_else(|| t("event.terms_default_rate").to_string()),
+                ),
+                ("terms", &terms.as_deref().unwrap_or("—")),
+            ],
+        ),
+        EventKind::CollectiveProceedings { open: true } => {
+            t(&k("collective_proceedings_open")).to_string()
+        }
+        EventKind::CollectiveProceedings { open: false } => {
+            t(&k("collective_proceedings_closed")).to_string()
+        }
+        EventKind::Waived { reason } => tf(&k("waiver"), &[("reason", reason)]),
+    }
+}
+
+/// "… (facture F-12)" when the money was tied to an invoice.
+fn with_invoice(line: String, invoice: Option<&str>) -> String {
+    match invoice {
+        Some(i) => tf("event.for_invoice", &[("line", &line), ("invoice", &i)]),
+        None => line,
     }
 }

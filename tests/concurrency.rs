@@ -145,6 +145,7 @@ fn the_second_session_is_refused_with_what_changed_and_who_did_it() {
             level: 1,
             channel: Channel::Email,
             letter: None,
+            overrides: vec![],
         }],
     )
     .unwrap();

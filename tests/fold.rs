@@ -2,9 +2,10 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use recouvre::domain::event::*;
-use recouvre::domain::fold::{fold, Stage};
+use recouvre::domain::fold::{fold, DossierState, Stage};
 use recouvre::domain::model::*;
-use recouvre::domain::schedule::{next_action, BuiltinProfiles, NextActionKind};
+use recouvre::domain::money::{principal_claim, ClaimAmounts, MoneyRules};
+use recouvre::domain::schedule::{next_action, BuiltinProfiles, NextAction, NextActionKind};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -14,6 +15,37 @@ fn d(s: &str) -> NaiveDate {
 
 fn m(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
+}
+
+// The ladder is tested here on the principal alone (what payments and credit notes leave open);
+// how penalties and indemnities keep a dossier open is tested in tests/money.rs.
+fn principal(st: &DossierState) -> ClaimAmounts {
+    let debtor = Debtor::new(1, "Débiteur", DebtorType::B2c);
+    principal_claim(
+        st,
+        &debtor,
+        &Creditor::default(),
+        &MoneyRules::default(),
+        d("2099-12-31"),
+    )
+}
+
+fn balance(st: &DossierState) -> Decimal {
+    principal(st).open_principal()
+}
+
+fn stage(st: &DossierState, today: NaiveDate) -> Stage {
+    st.stage(today, &principal(st).owing())
+}
+
+fn next(st: &DossierState, debtor_type: DebtorType, today: NaiveDate) -> Option<NextAction> {
+    next_action(
+        st,
+        debtor_type,
+        &BuiltinProfiles,
+        today,
+        &principal(st).owing(),
+    )
 }
 
 /// Builds a journal from (date, kind) pairs, numbering events in order.
@@ -67,6 +99,7 @@ fn relance(level: u8) -> EventKind {
         level,
         channel: Channel::Email,
         letter: None,
+        overrides: vec![],
     }
 }
 
@@ -74,6 +107,7 @@ fn pay(amount: &str) -> EventKind {
     EventKind::PaymentReceived {
         amount: m(amount),
         reference: None,
+        invoice: None,
     }
 }
 
@@ -82,34 +116,34 @@ fn ladder_from_not_due_to_notice() {
     let mut j = Journal::new(DossierKind::Invoices);
     j.invoice("F-1", "2026-02-01", "1000.00");
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.stage(d("2026-01-20")), Stage::NotDue);
+    assert_eq!(stage(&st, d("2026-01-20")), Stage::NotDue);
     assert_eq!(
-        st.stage(d("2026-02-01")),
+        stage(&st, d("2026-02-01")),
         Stage::NotDue,
         "due date itself is not late"
     );
-    assert_eq!(st.stage(d("2026-02-02")), Stage::Due);
+    assert_eq!(stage(&st, d("2026-02-02")), Stage::Due);
     // B2B profile: R1 at J+5.
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-02-02")).unwrap();
+    let n = next(&st, DebtorType::B2b, d("2026-02-02")).unwrap();
     assert_eq!(n.kind, NextActionKind::Relance { level: 1 });
     assert_eq!(n.date, d("2026-02-06"));
     // B2C profile: R1 at J+3 by email.
-    let n = next_action(&st, DebtorType::B2c, &BuiltinProfiles, d("2026-02-02")).unwrap();
+    let n = next(&st, DebtorType::B2c, d("2026-02-02")).unwrap();
     assert_eq!(n.date, d("2026-02-04"));
     assert_eq!(n.channel, Some(Channel::Email));
 
     j.push("2026-02-06", relance(1));
     j.push("2026-02-16", relance(2));
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.stage(d("2026-02-17")), Stage::Relance2);
+    assert_eq!(stage(&st, d("2026-02-17")), Stage::Relance2);
     // B2B has a third reminder at J+25; B2C goes straight to the notice at J+15 (but not before
     // the profile's spacing after the late R2: 5 days).
-    let b2b = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-02-17")).unwrap();
+    let b2b = next(&st, DebtorType::B2b, d("2026-02-17")).unwrap();
     assert_eq!(
         (b2b.kind.clone(), b2b.date),
         (NextActionKind::Relance { level: 3 }, d("2026-02-26"))
     );
-    let b2c = next_action(&st, DebtorType::B2c, &BuiltinProfiles, d("2026-02-17")).unwrap();
+    let b2c = next(&st, DebtorType::B2c, d("2026-02-17")).unwrap();
     assert_eq!(
         (b2c.kind.clone(), b2c.date),
         (NextActionKind::Notice, d("2026-02-21"))
@@ -126,8 +160,8 @@ fn ladder_from_not_due_to_notice() {
         },
     );
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.stage(d("2026-03-05")), Stage::MiseEnDemeure);
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-03-05")).unwrap();
+    assert_eq!(stage(&st, d("2026-03-05")), Stage::MiseEnDemeure);
+    let n = next(&st, DebtorType::B2b, d("2026-03-05")).unwrap();
     assert_eq!(
         (n.kind, n.date),
         (NextActionKind::FileInjonction, d("2026-03-13"))
@@ -145,24 +179,25 @@ fn partial_payments_and_credit_notes_reduce_the_balance_to_the_cent() {
         EventKind::CreditNote {
             reference: "AV-1".into(),
             amount: m("0.01"),
+            invoice: None,
         },
     );
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.balance(), m("1100.10"));
+    assert_eq!(balance(&st), m("1100.10"));
     // Allocation to the oldest due date first: F-1 keeps 1 000,00 open.
-    let open = st.open_items();
-    assert_eq!(open[0].0.reference, "F-1");
-    assert_eq!(open[0].1, m("1000.00"));
+    let open = principal(&st).items;
+    assert_eq!(open[0].reference, "F-1");
+    assert_eq!(open[0].open, m("1000.00"));
     assert_eq!(
-        st.stage(d("2026-02-12")),
+        stage(&st, d("2026-02-12")),
         Stage::Due,
         "a partial payment does not close"
     );
     j.push("2026-03-05", pay("1100.10"));
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.balance(), Decimal::ZERO);
-    assert_eq!(st.stage(d("2026-03-06")), Stage::Paid);
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-03-06")).unwrap();
+    assert_eq!(balance(&st), Decimal::ZERO);
+    assert_eq!(stage(&st, d("2026-03-06")), Stage::Paid);
+    let n = next(&st, DebtorType::B2b, d("2026-03-06")).unwrap();
     assert_eq!(n.kind, NextActionKind::ConfirmSettlement);
     j.push(
         "2026-03-06",
@@ -171,10 +206,7 @@ fn partial_payments_and_credit_notes_reduce_the_balance_to_the_cent() {
         },
     );
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(
-        next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-03-06")),
-        None
-    );
+    assert_eq!(next(&st, DebtorType::B2b, d("2026-03-06")), None);
 }
 
 #[test]
@@ -183,11 +215,11 @@ fn cancel_voids_an_event_without_deleting_it() {
     j.invoice("F-1", "2026-02-01", "500");
     j.push("2026-02-06", relance(1));
     let wrong = j.push("2026-02-07", pay("500"));
-    assert_eq!(fold(1, &j.0).unwrap().stage(d("2026-02-08")), Stage::Paid);
+    assert_eq!(stage(&fold(1, &j.0).unwrap(), d("2026-02-08")), Stage::Paid);
     j.push("2026-02-08", EventKind::Cancel { target: wrong });
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.balance(), m("500"));
-    assert_eq!(st.stage(d("2026-02-08")), Stage::Relance1);
+    assert_eq!(balance(&st), m("500"));
+    assert_eq!(stage(&st, d("2026-02-08")), Stage::Relance1);
     assert_eq!(
         st.journal_len, 5,
         "the cancelled payment is still in the journal"
@@ -212,8 +244,8 @@ fn contestation_freezes_the_ladder_until_review() {
         },
     );
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.stage(d("2026-02-11")), Stage::Disputed);
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-02-11")).unwrap();
+    assert_eq!(stage(&st, d("2026-02-11")), Stage::Disputed);
+    let n = next(&st, DebtorType::B2b, d("2026-02-11")).unwrap();
     assert_eq!(
         (n.kind, n.date),
         (NextActionKind::ReviewContestation, d("2026-02-25"))
@@ -226,8 +258,8 @@ fn contestation_freezes_the_ladder_until_review() {
         },
     );
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.stage(d("2026-02-21")), Stage::Relance1);
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-02-21")).unwrap();
+    assert_eq!(stage(&st, d("2026-02-21")), Stage::Relance1);
+    let n = next(&st, DebtorType::B2b, d("2026-02-21")).unwrap();
     assert_eq!(n.kind, NextActionKind::Relance { level: 2 });
 }
 
@@ -243,13 +275,13 @@ fn promise_pauses_chasing_and_plan_flags_missed_instalments() {
         },
     );
     let st = fold(1, &j.0).unwrap();
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-02-10")).unwrap();
+    let n = next(&st, DebtorType::B2b, d("2026-02-10")).unwrap();
     assert_eq!(
         (n.kind, n.date),
         (NextActionKind::CheckPromise, d("2026-02-20"))
     );
     // Promise broken: chasing resumes.
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-02-21")).unwrap();
+    let n = next(&st, DebtorType::B2b, d("2026-02-21")).unwrap();
     assert_eq!(n.kind, NextActionKind::Relance { level: 1 });
 
     j.push(
@@ -274,8 +306,8 @@ fn promise_pauses_chasing_and_plan_flags_missed_instalments() {
     j.push("2026-03-01", pay("300"));
     j.push("2026-04-03", pay("100"));
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.stage(d("2026-04-05")), Stage::PaymentPlan);
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-04-05")).unwrap();
+    assert_eq!(stage(&st, d("2026-04-05")), Stage::PaymentPlan);
+    let n = next(&st, DebtorType::B2b, d("2026-04-05")).unwrap();
     assert_eq!(
         n.kind,
         NextActionKind::MissedInstalment { amount: m("200") }
@@ -302,8 +334,8 @@ fn injonction_steps_and_service_deadline_rule_of_september_2026() {
         },
     );
     let st = fold(1, &j.0).unwrap();
-    assert_eq!(st.stage(d("2026-09-01")), Stage::Injonction);
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-09-01")).unwrap();
+    assert_eq!(stage(&st, d("2026-09-01")), Stage::Injonction);
+    let n = next(&st, DebtorType::B2b, d("2026-09-01")).unwrap();
     assert_eq!(
         (n.kind, n.date),
         (NextActionKind::ServeOrder, d("2027-02-28")),
@@ -317,7 +349,7 @@ fn injonction_steps_and_service_deadline_rule_of_september_2026() {
         },
     );
     let st = fold(1, &j.0).unwrap();
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-09-02")).unwrap();
+    let n = next(&st, DebtorType::B2b, d("2026-09-02")).unwrap();
     assert_eq!(
         n.date,
         d("2026-12-01"),
@@ -331,7 +363,7 @@ fn injonction_steps_and_service_deadline_rule_of_september_2026() {
         },
     );
     let st = fold(1, &j.0).unwrap();
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-09-16")).unwrap();
+    let n = next(&st, DebtorType::B2b, d("2026-09-16")).unwrap();
     assert_eq!(
         (n.kind, n.date),
         (NextActionKind::AwaitOpposition, d("2026-10-16"))
@@ -348,9 +380,9 @@ fn nl_be_consumers_get_a_last_notice_not_a_french_notice() {
     j.push("2026-02-04", relance(1));
     j.push("2026-02-11", relance(2));
     let st = fold(1, &j.0).unwrap();
-    let n = next_action(&st, DebtorType::B2c, &BuiltinProfiles, d("2026-02-20")).unwrap();
+    let n = next(&st, DebtorType::B2c, d("2026-02-20")).unwrap();
     assert_eq!(n.kind, NextActionKind::LastNotice);
-    let n = next_action(&st, DebtorType::B2b, &BuiltinProfiles, d("2026-02-20")).unwrap();
+    let n = next(&st, DebtorType::B2b, d("2026-02-20")).unwrap();
     assert_ne!(n.kind, NextActionKind::LastNotice, "only consumers");
 }
 

@@ -6,11 +6,34 @@ use recouvre::domain::event::{Channel, Event, EventKind, Instalment};
 use recouvre::domain::fold::{fold, DossierState};
 use recouvre::domain::letters::*;
 use recouvre::domain::model::*;
+use recouvre::domain::money::{principal_claim, MoneyRules};
+use recouvre::domain::schedule::BuiltinProfiles;
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 const NBSP: char = '\u{a0}';
+
+/// The letter money when only the principal matters (what payments left open).
+fn principal_only(st: &DossierState) -> LetterMoney {
+    letter_money(&principal_at(st))
+}
+
+fn principal_at(st: &DossierState) -> recouvre::domain::money::ClaimAmounts {
+    let debtor = Debtor::new(1, "Débiteur", DebtorType::B2c);
+    principal_claim(
+        st,
+        &debtor,
+        &Creditor::default(),
+        &MoneyRules::default(),
+        today(),
+    )
+}
+
+/// The suggested letter with the built-in profiles, the ladder read on the principal.
+fn suggest_step(st: &DossierState, ty: DebtorType, at: NaiveDate) -> LetterStep {
+    suggest_step_with(st, ty, &BuiltinProfiles, at, &principal_at(st).owing())
+}
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -97,6 +120,7 @@ impl Journal {
                 level,
                 channel,
                 letter: None,
+                overrides: vec![],
             },
         )
     }
@@ -210,6 +234,8 @@ fn b2b_money() -> LetterMoney {
         }
     };
     LetterMoney {
+        not_yet_due: Decimal::ZERO,
+        items: vec![],
         principal: dec("2084.56"),
         penalties: dec("26.29"),
         indemnities: dec("80"),
@@ -349,7 +375,7 @@ impl Case {
             money: self
                 .money
                 .clone()
-                .unwrap_or_else(|| LetterMoney::principal_only(&self.state)),
+                .unwrap_or_else(|| principal_only(&self.state)),
         })
     }
     fn render(&self) -> (String, LetterContext) {
@@ -766,6 +792,7 @@ fn golden_settlement_confirmation() {
         EventKind::PaymentReceived {
             amount: dec("500"),
             reference: Some("VIR-0301".into()),
+            invoice: None,
         },
     )
     .push(
@@ -773,6 +800,7 @@ fn golden_settlement_confirmation() {
         EventKind::PaymentReceived {
             amount: dec("1584.56"),
             reference: None,
+            invoice: None,
         },
     );
     let case = Case::new(
@@ -806,6 +834,7 @@ fn golden_settlement_confirmation() {
         EventKind::PaymentReceived {
             amount: dec("1900"),
             reference: None,
+            invoice: None,
         },
     );
     let (text, _) =
@@ -1287,7 +1316,7 @@ fn context_warns_about_short_notice_deadline_and_last_notice_minimum() {
 
 #[test]
 fn provisional_and_consumer_interest_are_stated() {
-    let mut money = LetterMoney::principal_only(&b2c_journal().state());
+    let mut money = principal_only(&b2c_journal().state());
     money.interest = dec("1.25");
     money.total_due = dec("481.25");
     money.daily_growth = dec("0.09");
@@ -1348,6 +1377,7 @@ fn partly_paid_single_invoice_gets_a_rest_column_and_total() {
         EventKind::PaymentReceived {
             amount: dec("300.00"),
             reference: None,
+            invoice: None,
         },
     );
     j.relance("2026-02-09", 1, Channel::Email);

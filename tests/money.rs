@@ -89,6 +89,7 @@ impl Journal {
             EventKind::PaymentReceived {
                 amount: dec(amount),
                 reference: None,
+                invoice: None,
             },
         )
     }
@@ -144,6 +145,10 @@ fn claim(st: &DossierState, debtor: &Debtor, creditor: &Creditor, at: &str) -> C
         d(at),
     )
     .unwrap()
+}
+
+fn ready(st: &DossierState, today: &str) -> Readiness {
+    readiness(st, &claim(st, &b2b(), &company(), today), d(today))
 }
 
 fn amounts(c: &ClaimAmounts, kind: LineKind) -> Vec<(String, i64, Decimal, Decimal)> {
@@ -682,6 +687,7 @@ fn dutch_consumer_owes_the_stated_costs_once_the_last_notice_expires() {
                 deadline: d("2026-10-20"),
                 costs: dec("180.00"),
                 letter: None,
+                overrides: vec![],
             },
         );
     // 15 % of 1 200 = 180, above the 40 € minimum.
@@ -814,7 +820,25 @@ proptest! {
 // ---------------------------------------------------------------- limitation
 
 fn limit(st: &DossierState, debtor: &Debtor, creditor: &Creditor, today: &str) -> Limitation {
-    limitation(st, debtor, creditor, &MoneyRules::default(), d(today)).unwrap()
+    let owing = compute_claim(
+        st,
+        debtor,
+        creditor,
+        &RateTable::builtin(),
+        &MoneyRules::default(),
+        d(today),
+    )
+    .unwrap()
+    .owing();
+    limitation(
+        st,
+        debtor,
+        creditor,
+        &MoneyRules::default(),
+        d(today),
+        owing.oldest_open_due,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -868,6 +892,7 @@ fn reminders_and_notices_do_not_interrupt_limitation_but_an_acknowledgment_does(
                 level: 1,
                 channel: Channel::Email,
                 letter: None,
+                overrides: vec![],
             },
         )
         .notice("2025-03-01", "2025-03-20");
@@ -936,7 +961,7 @@ fn an_interruption_after_expiry_does_not_revive_the_claim() {
 fn a_proven_due_undisputed_claim_is_ready() {
     let mut j = Journal::new("2026-01-01", None, Jurisdiction::Fr);
     j.invoice("F-1", "2026-10-01", "2026-10-31", "1000.00");
-    let r = readiness(&j.state(), d("2026-11-25"));
+    let r = ready(&j.state(), "2026-11-25");
     assert!(r.passed(), "{r:?}");
     assert!(r.failed_checks().is_empty());
 }
@@ -963,7 +988,7 @@ fn readiness_names_each_failed_condition() {
             review: None,
         },
     );
-    let r = readiness(&j.state(), d("2026-11-25"));
+    let r = ready(&j.state(), "2026-11-25");
     assert!(!r.passed());
     assert_eq!(r.failed_checks(), vec!["certaine", "liquide", "exigible"]);
     assert_eq!(
@@ -991,7 +1016,7 @@ fn readiness_names_each_failed_condition() {
             note: "BL signé".into(),
         },
     );
-    assert!(readiness(&j.state(), d("2026-11-25")).liquide.ok);
+    assert!(ready(&j.state(), "2026-11-25").liquide.ok);
 }
 
 #[test]
@@ -1006,7 +1031,7 @@ fn contractual_terms_can_delay_exigibility_past_the_recorded_due_date() {
         Some("45 jours fin de mois"),
     );
     j.invoice("F-3", "2026-09-20", "2026-09-30", "800.00");
-    let r = readiness(&j.state(), d("2026-11-25"));
+    let r = ready(&j.state(), "2026-11-25");
     assert_eq!(
         r.exigible.problems,
         vec![ReadinessProblem::TermNotReached {
@@ -1014,7 +1039,7 @@ fn contractual_terms_can_delay_exigibility_past_the_recorded_due_date() {
             term_due: d("2026-11-30")
         }]
     );
-    assert!(readiness(&j.state(), d("2026-12-01")).exigible.ok);
+    assert!(ready(&j.state(), "2026-12-01").exigible.ok);
 }
 
 #[test]
@@ -1027,7 +1052,7 @@ fn unreadable_terms_are_a_warning_not_a_failure() {
         Some("selon accord du directeur"),
     );
     j.invoice("F-3", "2026-09-20", "2026-09-30", "800.00");
-    let r = readiness(&j.state(), d("2026-11-25"));
+    let r = ready(&j.state(), "2026-11-25");
     assert!(r.passed());
     assert_eq!(r.warnings.len(), 1);
 }

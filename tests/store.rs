@@ -58,16 +58,21 @@ fn create_append_reload_round_trip() {
             level: 1,
             channel: Channel::Email,
             letter: Some("Madame, Monsieur, … 1 234,56 €".into()),
+            overrides: vec![],
         }],
     )
     .unwrap();
     let loaded = s.load(id).unwrap();
     assert_eq!(loaded.events.len(), 3);
-    assert_eq!(loaded.state.stage(d("2026-03-05")), Stage::Relance1);
-    assert_eq!(
-        loaded.state.balance(),
-        Decimal::from_str("1234.56").unwrap()
+    let a = recouvre::domain::assess::assess(
+        &loaded.state,
+        &loaded.debtor,
+        &recouvre::domain::schedule::BuiltinProfiles,
+        &Default::default(),
+        d("2026-03-05"),
     );
+    assert_eq!(a.stage, Stage::Relance1);
+    assert_eq!(a.balance(), Decimal::from_str("1234.56").unwrap());
     assert_eq!(loaded.debtor.name, "ACME SARL");
     let snap = s.load_all().unwrap();
     assert_eq!(snap.dossiers.len(), 2);
@@ -92,6 +97,7 @@ fn stale_append_writes_nothing_and_names_the_newer_events() {
             level: 1,
             channel: Channel::Email,
             letter: None,
+            overrides: vec![],
         }],
     )
     .unwrap();
@@ -104,6 +110,7 @@ fn stale_append_writes_nothing_and_names_the_newer_events() {
                 level: 1,
                 channel: Channel::Email,
                 letter: None,
+                overrides: vec![],
             }],
         )
         .unwrap_err();

@@ -110,6 +110,7 @@ fn morning_round_writes_the_expected_journal() {
             level: 2,
             channel: Channel::Letter,
             letter: Some(letter),
+            ..
         } => assert!(letter.contains("Deuxième relance"), "{letter}"),
         other => panic!("{other:#?}"),
     }
@@ -117,7 +118,8 @@ fn morning_round_writes_the_expected_journal() {
         new[1],
         &EventKind::PaymentReceived {
             amount: Decimal::from_str("100.50").unwrap(),
-            reference: None
+            reference: None,
+            invoice: None,
         }
     );
     assert!(matches!(new[2], EventKind::Note { text, .. } if text == "Client prévenu"));
@@ -190,6 +192,7 @@ fn stale_write_is_refused_and_explained() {
                         level: 2,
                         channel: Channel::Email,
                         letter: None,
+                        overrides: vec![],
                     }],
                 )
             }
@@ -310,6 +313,7 @@ fn another_users_write_appears_without_a_key_press() {
                         level: 1,
                         channel: Channel::Email,
                         letter: None,
+                        overrides: vec![],
                     }],
                 )
             }
@@ -446,6 +450,7 @@ fn editor_open_type_send_keeps_the_typed_text_in_the_journal() {
             level: 2,
             channel: Channel::Lrar,
             letter: Some(letter),
+            ..
         } => {
             assert!(letter.starts_with("Bonjour Madame Durand, "), "{letter}");
             assert!(letter.contains("Deuxième relance"));

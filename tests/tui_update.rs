@@ -324,7 +324,8 @@ fn payment_form_shows_exact_parse_error_and_writes_only_when_valid() {
         kind,
         EventKind::PaymentReceived {
             amount: Decimal::from_str("1000.50").unwrap(),
-            reference: Some("VIR 123".into())
+            reference: Some("VIR 123".into()),
+            invoice: None,
         }
     );
     assert_eq!(
@@ -595,6 +596,7 @@ fn relance_opens_the_editor_then_logs_the_typed_letter() {
         level: 2,
         channel: Channel::Letter,
         letter: Some(letter),
+        ..
     } = kind
     else {
         panic!("{kind:?}")
@@ -656,6 +658,7 @@ fn stale_write_keeps_the_letter_open_and_saves_it() {
             level: 2,
             channel: Channel::Email,
             letter: None,
+            overrides: vec![],
         },
     };
     d.events.push(theirs.clone());

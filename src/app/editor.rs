@@ -16,7 +16,6 @@ use crate::domain::event::{Channel, EventKind, NoteKind};
 use crate::domain::letters::{
     check_mentions, compose, ComposeChoices, LetterContext, LetterStep, Mention, Templates,
 };
-use crate::domain::money::readiness;
 use crate::i18n::tf;
 
 /// What the letter engine needs besides the dossier: rules (rates, creditor), templates (with the
@@ -128,7 +127,7 @@ impl Editor {
         };
         let (readiness_problems, readiness_failed) =
             if step.is_formal_notice() || step == LetterStep::LastNoticeNlBe {
-                let r = readiness(&d.state, today);
+                let r = &e.assessment.readiness;
                 let msgs = [&r.certaine, &r.liquide, &r.exigible]
                     .iter()
                     .flat_map(|c| c.problems.iter().map(|p| p.message()))
@@ -137,16 +136,7 @@ impl Editor {
             } else {
                 (vec![], vec![])
             };
-        let default_channel = match step {
-            LetterStep::Relance1 => Channel::Email,
-            s if s.is_formal_notice() => e
-                .next
-                .as_ref()
-                .and_then(|n| n.channel)
-                .filter(|c| c.is_formal())
-                .unwrap_or(Channel::Lrar),
-            _ => Channel::Letter,
-        };
+        let default_channel = composed.channel;
         Ok(Editor {
             target: Target {
                 id: e.id(),
@@ -230,6 +220,7 @@ impl Editor {
                 level: s.relance_level().unwrap_or(1),
                 channel,
                 letter,
+                overrides: vec![],
             },
             s if s.is_formal_notice() => EventKind::NoticeSent {
                 channel,
@@ -243,6 +234,7 @@ impl Editor {
                 deadline: self.deadline.unwrap_or(self.context_today()),
                 costs: self.collection_costs,
                 letter,
+                overrides: vec![],
             },
             s => {
                 let mut head = format!(

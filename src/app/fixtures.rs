@@ -75,6 +75,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                         level: 1,
                         channel: Channel::Email,
                         letter: None,
+                        overrides: vec![],
                     },
                 ),
                 (
@@ -107,6 +108,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                         level: 1,
                         channel: Channel::Email,
                         letter: None,
+                        overrides: vec![],
                     },
                 ),
                 (
@@ -116,6 +118,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                         level: 2,
                         channel: Channel::Letter,
                         letter: None,
+                        overrides: vec![],
                     },
                 ),
                 (
@@ -144,6 +147,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                         level: 1,
                         channel: Channel::Email,
                         letter: None,
+                        overrides: vec![],
                     },
                 ),
                 (
@@ -182,6 +186,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                         level: 1,
                         channel: Channel::Email,
                         letter: None,
+                        overrides: vec![],
                     },
                 ),
                 (
@@ -191,6 +196,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                         level: 2,
                         channel: Channel::Letter,
                         letter: None,
+                        overrides: vec![],
                     },
                 ),
                 (
@@ -200,6 +206,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                         level: 3,
                         channel: Channel::Letter,
                         letter: None,
+                        overrides: vec![],
                     },
                 ),
                 (
@@ -244,6 +251,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                         level: 1,
                         channel: Channel::Email,
                         letter: None,
+                        overrides: vec![],
                     },
                 ),
                 (
@@ -252,6 +260,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                     EventKind::PaymentReceived {
                         amount: dec("760.00"),
                         reference: Some("VIR 88213".into()),
+                        invoice: None,
                     },
                 ),
                 (
@@ -298,6 +307,7 @@ pub fn specs(today: NaiveDate) -> Vec<Spec> {
                     EventKind::PaymentReceived {
                         amount: dec("550.00"),
                         reference: None,
+                        invoice: None,
                     },
                 ),
             ],

@@ -5,51 +5,52 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::editor::LetterEnv;
 use super::form::Form;
+use crate::domain::assess::{assess, Assessment};
 use crate::domain::event::EventKind;
 use crate::domain::fold::Stage;
 use crate::domain::model::DossierId;
-use crate::domain::schedule::{next_action, BuiltinProfiles, NextAction};
+use crate::domain::schedule::NextAction;
+use crate::domain::summary::{matches_text, search_text};
 use crate::keymap::{Context, Keymap};
 use crate::storage::store::RecordProblem;
 use crate::storage::{LoadedDossier, NewDossier};
 use crate::ui::theme::Theme;
 
-/// A loaded dossier with what the list needs precomputed once per load, not once per frame.
+/// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
+/// rules as the CLI and the letters.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub dossier: LoadedDossier,
+    pub assessment: Assessment,
     pub stage: Stage,
     pub next: Option<NextAction>,
+    /// Principal still open, due or not.
     pub balance: Decimal,
     pub open_items: usize,
     pub days_past_due: i64,
-    /// Lower-cased text the filter matches: debtor, customer number, invoice refs, id.
+    /// What the filter searches (`summary::search_text`).
     haystack: String,
 }
 
 impl Entry {
-    pub fn new(dossier: LoadedDossier, today: NaiveDate) -> Entry {
-        let st = &dossier.state;
-        let stage = st.stage(today);
-        let next = next_action(st, dossier.debtor.debtor_type, &BuiltinProfiles, today);
-        let mut haystack = format!(
-            "{} {} #{} ",
-            dossier.debtor.name,
-            dossier.debtor.customer_number.as_deref().unwrap_or(""),
-            st.id
+    pub fn new(dossier: LoadedDossier, today: NaiveDate, env: &LetterEnv) -> Entry {
+        let a = assess(
+            &dossier.state,
+            &dossier.debtor,
+            &env.profiles,
+            &env.rules,
+            today,
         );
-        for it in &st.items {
-            haystack.push_str(&it.reference);
-            haystack.push(' ');
-        }
         Entry {
-            stage,
-            next,
-            balance: st.balance(),
-            open_items: st.open_items().len(),
-            days_past_due: st.days_past_due(today),
-            haystack: haystack.to_lowercase(),
+            stage: a.stage,
+            next: a.next.clone(),
+            balance: a.balance(),
+            open_items: a.open_items(),
+            days_past_due: a.days_past_due,
+            haystack: search_text(&dossier.state, &dossier.debtor),
+            assessment: a,
             dossier,
         }
     }
@@ -68,16 +69,12 @@ impl Entry {
 
     /// Due today or overdue: what the morning round must handle.
     pub fn needs_action(&self, today: NaiveDate) -> bool {
-        self.next.as_ref().is_some_and(|n| n.date <= today)
+        self.assessment.action_due(today)
     }
 
-    /// Every word of the filter must appear (so "acme F-12" narrows down).
+    /// The search rule of `recouvre status QUERY`.
     pub fn matches(&self, filter: &str) -> bool {
-        let f = filter.trim().to_lowercase();
-        f.split_whitespace().all(|w| {
-            let w = w.strip_prefix('#').unwrap_or(w);
-            self.haystack.contains(w)
-        })
+        matches_text(&self.haystack, self.id(), filter)
     }
 }
 

@@ -76,7 +76,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             match dossier {
                 Ok(d) => {
-                    replace_entry(state, Entry::new(d, state.today));
+                    replace_entry(state, Entry::new(d, state.today, &state.env));
                     state.selected = Some(id);
                     rebuild(state);
                     notice(state, Level::Success, done);
@@ -101,7 +101,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let mut effects = vec![];
             if let Ok(d) = reloaded {
                 let len = d.state.journal_len;
-                replace_entry(state, Entry::new(d, state.today));
+                replace_entry(state, Entry::new(d, state.today, &state.env));
                 state.selected = Some(id);
                 rebuild(state);
                 // The letter stays open with its text: the user reads what changed, then sends
@@ -148,7 +148,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let today = state.today;
             state.generation = state.generation.max(snap.generation);
             for d in snap.dossiers {
-                replace_entry(state, Entry::new(d, today));
+                replace_entry(state, Entry::new(d, today, &state.env));
             }
             if !snap.problems.is_empty() {
                 state.problems = snap.problems;
@@ -212,7 +212,7 @@ fn loaded(state: &mut State, res: Result<crate::storage::Snapshot, String>) {
             state.entries = snap
                 .dossiers
                 .into_iter()
-                .map(|d| Entry::new(d, today))
+                .map(|d| Entry::new(d, today, &state.env))
                 .collect();
             state.problems = snap.problems;
             state.generation = snap.generation;
@@ -656,6 +656,7 @@ fn dossier_command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 e.dossier.debtor.debtor_type,
                 &state.env.profiles,
                 today,
+                &e.assessment.owing,
             );
             return open_editor(state, step);
         }
@@ -1432,7 +1433,11 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
             Some(append(
                 &t,
                 day,
-                vec![EventKind::PaymentReceived { amount, reference }],
+                vec![EventKind::PaymentReceived {
+                    amount,
+                    reference,
+                    invoice: None,
+                }],
                 done,
             ))
         }

@@ -6,11 +6,11 @@ use rust_decimal::Decimal;
 use super::args::*;
 use super::output;
 use super::{exit, Ctx, UserError};
+use crate::domain::assess::assess;
 use crate::domain::event::*;
 use crate::domain::model::*;
 use crate::domain::parse::{parse_amount, parse_date, parse_positive_amount};
-use crate::domain::schedule::NextActionKind;
-use crate::domain::summary::{matches, Summary};
+use crate::domain::summary::matches;
 use crate::i18n::{t, tf};
 use crate::storage::{LoadedDossier, NewDossier, StoreError};
 
@@ -257,8 +257,14 @@ fn append(
                 );
             }
             let after = ctx.store.load(d.state.id)?;
-            let s = Summary::of(&after.state, &after.debtor, &ctx.config, ctx.today);
-            println!("{}", output::stage_and_next_line(&s));
+            let a = assess(
+                &after.state,
+                &after.debtor,
+                &ctx.config,
+                &ctx.rules,
+                ctx.today,
+            );
+            println!("{}", output::stage_and_next_line(&a));
             Ok(exit::OK)
         }
         Err(StoreError::Stale { newer, .. }) => Err(UserError {
@@ -290,6 +296,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
         LogEvent::Payment { amount, reference } => EventKind::PaymentReceived {
             amount: parse_positive_amount("--amount", amount)?,
             reference: reference.clone(),
+            invoice: None,
         },
         LogEvent::Promise { amount, until } => EventKind::PromiseToPay {
             amount: parse_positive_amount("--amount", amount)?,
@@ -316,6 +323,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
         LogEvent::CreditNote { reference, amount } => EventKind::CreditNote {
             reference: reference.clone(),
             amount: parse_positive_amount("--amount", amount)?,
+            invoice: None,
         },
         LogEvent::Contestation {
             reason,
@@ -386,21 +394,15 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
             if !(1..=3).contains(&level) {
                 return Err(UserError::usage(tf("cli.relance_max", &[("id", &st.id)])));
             }
-            let sum = Summary::of(st, &d.debtor, &ctx.config, ctx.today);
             let channel = match channel {
-                Some(c) => Channel::parse(c).ok_or_else(|| {
+                Some(c) => Some(Channel::parse(c).ok_or_else(|| {
                     bad_choice(
                         "--channel",
                         c,
                         "email, letter, lrar, phone, commissaire, avocat",
                     )
-                })?,
-                None => match &sum.next {
-                    Some(n) if matches!(n.kind, NextActionKind::Relance { .. }) => {
-                        n.channel.unwrap_or(Channel::Email)
-                    }
-                    _ => Channel::Letter,
-                },
+                })?),
+                None => None,
             };
             let step = match level {
                 1 => crate::domain::letters::LetterStep::Relance1,
@@ -413,14 +415,15 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                 date,
                 &crate::domain::letters::ComposeChoices {
                     step: Some(step),
-                    channel: Some(channel),
+                    channel,
                     ..Default::default()
                 },
             )?;
             EventKind::RelanceSent {
                 level,
-                channel,
+                channel: composed.channel,
                 letter: Some(composed.text),
+                overrides: vec![],
             }
         }
         LogEvent::Notice {
@@ -438,7 +441,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                 }
             }
             // Certaine, liquide, exigible: refuse unless explicitly overridden, and record it.
-            let ready = crate::domain::money::readiness(st, date);
+            let ready = assess(st, &d.debtor, &ctx.config, &ctx.rules, date).readiness;
             let failed: Vec<String> = [&ready.certaine, &ready.liquide, &ready.exigible]
                 .iter()
                 .flat_map(|c| c.problems.iter().map(|p| p.message()))
@@ -492,6 +495,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                     deadline: advice.deadline,
                     costs,
                     letter: Some(composed.text),
+                    overrides: vec![],
                 }
             } else {
                 EventKind::NoticeSent {
@@ -526,14 +530,17 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
         }
         LogEvent::Payment { .. } => {
             if let EventKind::PaymentReceived { amount, .. } = &kind {
-                if *amount > st.balance() && st.balance() > Decimal::ZERO {
+                let owed = assess(st, &d.debtor, &ctx.config, &ctx.rules, date)
+                    .claim
+                    .total_due;
+                if *amount > owed && owed > Decimal::ZERO {
                     eprintln!(
                         "recouvre: {}",
                         tf(
                             "cli.overpayment",
                             &[
                                 ("amount", &crate::i18n::money(*amount)),
-                                ("balance", &crate::i18n::money(st.balance()))
+                                ("balance", &crate::i18n::money(owed))
                             ]
                         )
                     );

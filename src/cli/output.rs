@@ -6,12 +6,12 @@ use serde::Serialize;
 
 use super::args::StatusArgs;
 use super::{exit, Ctx, UserError};
-use crate::domain::assess::assess;
+use crate::domain::assess::{assess, Assessment};
 use crate::domain::fold::Stage;
-use crate::domain::money::{ClaimAmounts, MoneyError};
+use crate::domain::money::ClaimAmounts;
 use crate::domain::parse::format_plain;
 
-use crate::domain::summary::{matches, Summary};
+use crate::domain::summary::matches;
 use crate::i18n::{date, money, t, tf};
 use crate::present::{describe_event, next_action_label, stage_label};
 use crate::storage::LoadedDossier;
@@ -24,6 +24,7 @@ pub struct JsonDossier {
     pub customer_number: Option<String>,
     pub debtor_type: &'static str,
     pub stage: &'static str,
+    /// Principal still open, due or not (`principal` + `not_yet_due`).
     pub balance: String,
     pub days_past_due: i64,
     pub next_action: Option<&'static str>,
@@ -31,8 +32,11 @@ pub struct JsonDossier {
     pub last_event: Option<&'static str>,
     pub last_event_date: Option<NaiveDate>,
     pub assigned_to: Option<String>,
-    /// Amounts owed at `--today` (decimal strings), null when they cannot be computed (`error`).
+    /// Amounts owed at `--today` (decimal strings). `principal` is what is past due; invoices
+    /// not yet due are in `not_yet_due` and never in `total_due`. When the rates cannot be
+    /// applied (`error`), the accessories and `total_due` are null.
     pub principal: Option<String>,
+    pub not_yet_due: Option<String>,
     pub penalties: Option<String>,
     pub indemnities: Option<String>,
     pub interest: Option<String>,
@@ -41,6 +45,8 @@ pub struct JsonDossier {
     pub daily_growth: Option<String>,
     /// Some figure uses a rate missing from the table (last known rate used).
     pub provisional: bool,
+    /// Every line of the amounts, negative ones included: the lines of each kind add up to
+    /// the total of that kind.
     pub breakdown: Vec<JsonLine>,
     pub error: Option<String>,
 }
@@ -55,15 +61,14 @@ pub struct JsonLine {
     pub days: Option<i64>,
     pub rate: Option<String>,
     pub amount: String,
+    /// For a negative line: payment, credit_note, waiver or covered_by_indemnities.
+    pub settled_by: Option<crate::domain::money::Settled>,
 }
 
-fn json_dossier(
-    d: &LoadedDossier,
-    s: &Summary,
-    claim: &Result<ClaimAmounts, MoneyError>,
-) -> JsonDossier {
-    let c = claim.as_ref().ok();
-    let f = |get: fn(&ClaimAmounts) -> Decimal| c.map(|c| format_plain(get(c)));
+fn json_dossier(d: &LoadedDossier, a: &Assessment) -> JsonDossier {
+    let c = &a.claim;
+    let known = a.money_error.is_none();
+    let f = |v: Decimal| known.then(|| format_plain(v));
     JsonDossier {
         id: d.state.id,
         debtor: d.debtor.name.clone(),
@@ -72,46 +77,46 @@ fn json_dossier(
             crate::domain::model::DebtorType::B2b => "b2b",
             crate::domain::model::DebtorType::B2c => "b2c",
         },
-        stage: s.stage.slug(),
-        balance: format_plain(s.balance),
-        days_past_due: s.days_past_due,
-        next_action: s.next.as_ref().map(|n| n.kind.slug()),
-        next_action_date: s.next.as_ref().map(|n| n.date),
+        stage: a.stage.slug(),
+        balance: format_plain(a.balance()),
+        days_past_due: a.days_past_due,
+        next_action: a.next.as_ref().map(|n| n.kind.slug()),
+        next_action_date: a.next.as_ref().map(|n| n.date),
         last_event: d.state.last_event.map(|e| e.2),
         last_event_date: d.state.last_event.map(|e| e.1),
         assigned_to: d.state.assigned.clone(),
-        principal: f(|c| c.principal),
-        penalties: f(|c| c.penalties),
-        indemnities: f(|c| c.indemnities),
-        interest: f(|c| c.interest),
-        costs: f(|c| c.costs),
-        total_due: f(|c| c.total_due),
-        daily_growth: f(|c| c.daily_growth),
-        provisional: c.is_some_and(|c| c.provisional),
+        principal: Some(format_plain(c.principal)),
+        not_yet_due: Some(format_plain(c.not_yet_due)),
+        penalties: f(c.penalties),
+        indemnities: f(c.indemnities),
+        interest: f(c.interest),
+        costs: f(c.costs),
+        total_due: f(c.total_due),
+        daily_growth: f(c.daily_growth),
+        provisional: c.provisional,
         breakdown: c
-            .map(|c| {
-                c.lines
-                    .iter()
-                    .map(|l| JsonLine {
-                        kind: l.kind.slug(),
-                        item: l.item.clone(),
-                        from: l.from,
-                        to: l.to,
-                        days: l.days,
-                        rate: l.rate.map(|r| r.normalize().to_string()),
-                        amount: format_plain(l.amount),
-                    })
-                    .collect()
+            .lines
+            .iter()
+            .map(|l| JsonLine {
+                kind: l.kind.slug(),
+                item: l.item.clone(),
+                from: l.from,
+                to: l.to,
+                days: l.days,
+                rate: l.rate.map(|r| r.normalize().to_string()),
+                amount: format_plain(l.amount),
+                settled_by: l.settled_by,
             })
-            .unwrap_or_default(),
-        error: claim.as_ref().err().map(|e| e.to_string()),
+            .collect(),
+        error: a.money_error.as_ref().map(|e| e.to_string()),
     }
 }
 
 /// "Dû au … : principal … + pénalités … = total … (+… par jour)", with the provisional mark.
-pub fn amounts_line(claim: &Result<ClaimAmounts, MoneyError>, today: NaiveDate) -> String {
-    match claim {
-        Ok(c) => {
+pub fn amounts_line(a: &Assessment, today: NaiveDate) -> String {
+    let c: &ClaimAmounts = &a.claim;
+    match &a.money_error {
+        None => {
             let mut parts = vec![tf(
                 "cli.amount_principal",
                 &[("amount", &money(c.principal))],
@@ -143,9 +148,15 @@ pub fn amounts_line(claim: &Result<ClaimAmounts, MoneyError>, today: NaiveDate) 
             if c.provisional {
                 line.push_str(t("cli.provisional_mark"));
             }
+            if !c.not_yet_due.is_zero() {
+                line.push_str(&tf(
+                    "cli.amount_not_yet_due",
+                    &[("amount", &money(c.not_yet_due))],
+                ));
+            }
             line
         }
-        Err(e) => tf("cli.amounts_error", &[("reason", e)]),
+        Some(e) => tf("cli.amounts_error", &[("reason", e)]),
     }
 }
 
@@ -167,13 +178,13 @@ fn rpad(s: &str, w: usize) -> String {
     }
 }
 
-pub fn stage_and_next_line(s: &Summary) -> String {
+pub fn stage_and_next_line(s: &Assessment) -> String {
     match &s.next {
         Some(n) => tf(
             "cli.stage_next",
             &[
                 ("stage", &stage_label(s.stage)),
-                ("balance", &money(s.balance)),
+                ("balance", &money(s.total_due())),
                 ("next", &next_action_label(n)),
                 ("date", &date(n.date)),
             ],
@@ -182,7 +193,7 @@ pub fn stage_and_next_line(s: &Summary) -> String {
             "cli.stage_only",
             &[
                 ("stage", &stage_label(s.stage)),
-                ("balance", &money(s.balance)),
+                ("balance", &money(s.total_due())),
             ],
         ),
     }
@@ -223,10 +234,15 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         );
     }
     let today = ctx.today;
-    let mut rows: Vec<(&LoadedDossier, Summary)> = snap
+    let mut rows: Vec<(&LoadedDossier, Assessment)> = snap
         .dossiers
         .iter()
-        .map(|d| (d, Summary::of(&d.state, &d.debtor, &ctx.config, today)))
+        .map(|d| {
+            (
+                d,
+                assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, today),
+            )
+        })
         .filter(|(d, s)| {
             let open = !s.stage.is_closed() || (s.stage == Stage::Paid && d.state.closed.is_none());
             (args.closed || args.query.is_some() || stage_filter.is_some() || open)
@@ -243,13 +259,10 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     rows.sort_by(|(_, a), (_, b)| {
         let ad = a.next.as_ref().map(|n| n.date).unwrap_or(NaiveDate::MAX);
         let bd = b.next.as_ref().map(|n| n.date).unwrap_or(NaiveDate::MAX);
-        ad.cmp(&bd).then(b.balance.cmp(&a.balance))
+        ad.cmp(&bd).then(b.balance().cmp(&a.balance()))
     });
     if args.json {
-        let out: Vec<JsonDossier> = rows
-            .iter()
-            .map(|(d, s)| json_dossier(d, s, &ctx.rules.claim(&d.state, &d.debtor, today)))
-            .collect();
+        let out: Vec<JsonDossier> = rows.iter().map(|(d, a)| json_dossier(d, a)).collect();
         println!(
             "{}",
             serde_json::to_string_pretty(&out).unwrap_or_else(|_| "[]".into())
@@ -278,7 +291,10 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     }
     // Portfolio overview.
     println!("{}", tf("cli.overview_title", &[("date", &date(today))]));
-    let total: Decimal = rows.iter().map(|(_, s)| s.balance.max(Decimal::ZERO)).sum();
+    let total: Decimal = rows
+        .iter()
+        .map(|(_, s)| s.balance().max(Decimal::ZERO))
+        .sum();
     println!(
         "{}",
         tf(
@@ -294,7 +310,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         rpad(t("cli.col_amount"), 14)
     );
     for stage in Stage::ALL {
-        let of: Vec<&Summary> = rows
+        let of: Vec<&Assessment> = rows
             .iter()
             .filter(|(_, s)| s.stage == stage)
             .map(|(_, s)| s)
@@ -302,7 +318,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         if of.is_empty() {
             continue;
         }
-        let amount: Decimal = of.iter().map(|s| s.balance).sum();
+        let amount: Decimal = of.iter().map(|s| s.balance()).sum();
         println!(
             "  {}  {}  {}",
             pad(&stage_label(stage), 24),
@@ -310,7 +326,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
             rpad(&money(amount), 14)
         );
     }
-    let due: Vec<&(&LoadedDossier, Summary)> =
+    let due: Vec<&(&LoadedDossier, Assessment)> =
         rows.iter().filter(|(_, s)| s.action_due(today)).collect();
     let overdue = due
         .iter()
@@ -331,7 +347,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
                 rpad(&format!("#{}", d.state.id), 5),
                 pad(&d.debtor.name, 30),
                 pad(&next_action_label(n), 42),
-                rpad(&money(s.balance), 14),
+                rpad(&money(s.total_due()), 14),
                 when(n.date, today)
             );
         }
@@ -339,9 +355,9 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     Ok(exit::OK)
 }
 
-fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, s: &Summary) {
+fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
     let today = ctx.today;
-    let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, today);
+    let s = a;
     let customer = d
         .debtor
         .customer_number
@@ -367,7 +383,7 @@ fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, s: &Summary) {
         tf(
             "cli.block_line",
             &[
-                ("balance", &money(s.balance)),
+                ("balance", &money(s.balance())),
                 ("days", &s.days_past_due),
                 ("last", &last)
             ]
@@ -387,8 +403,8 @@ fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, s: &Summary) {
         ),
         None => println!("    {}", t("cli.block_no_next")),
     }
-    if s.balance > Decimal::ZERO {
-        println!("    {}", amounts_line(&a.claim, today));
+    if !a.claim.settled() {
+        println!("    {}", amounts_line(a, today));
     }
     if let Some(l) = &a.limitation {
         if l.state != crate::domain::money::LimitationState::Running {
@@ -398,8 +414,8 @@ fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, s: &Summary) {
 }
 
 pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
-    let s = Summary::of(&d.state, &d.debtor, &ctx.config, ctx.today);
-    print_dossier_block(ctx, d, &s);
+    let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
+    print_dossier_block(ctx, d, &a);
     let deb = &d.debtor;
     println!();
     println!("{}", t("cli.show_debtor"));
@@ -450,9 +466,9 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
     println!(
         "  {}  {}",
         pad(t("cli.balance"), 18),
-        rpad(&money(s.balance), 14)
+        rpad(&money(a.balance()), 14)
     );
-    print_money_details(ctx, d);
+    print_money_details(ctx, d, &a);
     println!();
     println!("{}", t("cli.show_journal"));
     let cancelled: std::collections::HashSet<u32> = d.state.cancelled.iter().copied().collect();
@@ -474,12 +490,12 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
 }
 
 /// The breakdown line by line, notes, limitation, readiness and channel advice.
-fn print_money_details(ctx: &Ctx, d: &LoadedDossier) {
-    let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
+fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
     println!();
     println!("{}", tf("cli.show_amounts", &[("date", &date(ctx.today))]));
-    match &a.claim {
-        Ok(c) => {
+    let c = &a.claim;
+    match &a.money_error {
+        None => {
             for l in &c.lines {
                 let mark = if l.provisional {
                     t("cli.provisional_mark")
@@ -490,6 +506,7 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier) {
             }
             for (label, v) in [
                 ("cli.total_principal", c.principal),
+                ("cli.total_not_yet_due", c.not_yet_due),
                 ("cli.total_penalties", c.penalties),
                 ("cli.total_interest", c.interest),
                 ("cli.total_indemnities", c.indemnities),
@@ -514,13 +531,20 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier) {
                 println!("  ! {}", n.message());
             }
         }
-        Err(e) => println!("  ! {e}"),
+        Some(e) => {
+            println!("  ! {e}");
+            println!(
+                "  {}  {}",
+                pad(t("cli.total_principal"), 36),
+                rpad(&money(c.principal), 14)
+            );
+        }
     }
     if let Some(l) = &a.limitation {
         println!();
         println!("{}", l.message());
     }
-    if d.state.is_open() && a.summary.balance > Decimal::ZERO {
+    if d.state.is_open() && a.balance() > Decimal::ZERO {
         println!();
         println!("{}", t("cli.show_readiness"));
         for (name, check) in [
@@ -541,7 +565,7 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier) {
         for w in &a.readiness.warnings {
             println!("  ! {}", w.message());
         }
-        if let Ok(c) = &a.claim {
+        if a.money_error.is_none() {
             let history = crate::domain::money::ChannelHistory::from_state(&d.state, 0);
             let advice = crate::domain::money::advise_channel(
                 c.total_due,

@@ -185,11 +185,16 @@ pub enum EventKind {
     CreditNote {
         reference: String,
         amount: Decimal,
+        /// The invoice the credit note cancels (a credit note always names one; `None` only in
+        /// records written before invoices could be named).
+        invoice: Option<String>,
     },
     RelanceSent {
         level: u8,
         channel: Channel,
         letter: Option<String>,
+        /// Warnings the user explicitly overrode to send it (dispute open, plan running…).
+        overrides: Vec<String>,
     },
     ContestationReceived {
         reason: String,
@@ -203,6 +208,8 @@ pub enum EventKind {
     PaymentReceived {
         amount: Decimal,
         reference: Option<String>,
+        /// The invoice the debtor said the payment is for (art. 1342-10 Code civil).
+        invoice: Option<String>,
     },
     PromiseToPay {
         until: NaiveDate,
@@ -225,6 +232,7 @@ pub enum EventKind {
         deadline: NaiveDate,
         costs: Decimal,
         letter: Option<String>,
+        overrides: Vec<String>,
     },
     /// Acknowledgement of receipt of a registered letter (AR), dated `Event::date`.
     AcknowledgementReceived {
@@ -262,6 +270,22 @@ pub enum EventKind {
     Cancel {
         target: u32,
     },
+    /// The dossier's terms corrected: contractual late-payment rate and payment terms as they
+    /// now stand (both fields replace the previous values).
+    TermsChanged {
+        contractual_rate: Option<Decimal>,
+        terms: Option<String>,
+    },
+    /// The debtor entered (`true`) or left (`false`) collective proceedings (sauvegarde,
+    /// redressement, liquidation): no 40 € indemnity while they run.
+    CollectiveProceedings {
+        open: bool,
+    },
+    /// The creditor waives what is still owed in penalties, interest, indemnities and costs at the
+    /// event's date (principal is never waived this way: write the dossier off instead).
+    Waived {
+        reason: String,
+    },
 }
 
 impl EventKind {
@@ -296,6 +320,9 @@ impl EventKind {
             EventKind::Closed { .. } => "close",
             EventKind::Reopened => "reopen",
             EventKind::Cancel { .. } => "cancel",
+            EventKind::TermsChanged { .. } => "terms_changed",
+            EventKind::CollectiveProceedings { .. } => "collective_proceedings",
+            EventKind::Waived { .. } => "waiver",
         }
     }
 

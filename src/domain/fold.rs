@@ -91,6 +91,8 @@ pub struct Payment {
     pub date: NaiveDate,
     pub amount: Decimal,
     pub reference: Option<String>,
+    /// The invoice the debtor named for it.
+    pub invoice: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,6 +101,16 @@ pub struct CreditNoteLine {
     pub date: NaiveDate,
     pub reference: String,
     pub amount: Decimal,
+    /// The invoice it cancels.
+    pub invoice: Option<String>,
+}
+
+/// The creditor gave up the accessories (penalties, interest, indemnities, costs) owed at `date`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiver {
+    pub seq: u32,
+    pub date: NaiveDate,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -187,12 +199,34 @@ pub struct DossierState {
     pub acknowledgments: Vec<NaiveDate>,
     pub closed: Option<(CloseReason, NaiveDate)>,
     pub assigned: Option<String>,
+    /// Collective proceedings recorded on this dossier (overrides the debtor record's flag).
+    pub collective_proceedings: Option<bool>,
+    pub waivers: Vec<Waiver>,
     /// Number of events in the journal (the optimistic-write token).
     pub journal_len: u32,
     /// Seqs voided by cancel events.
     pub cancelled: Vec<u32>,
     /// The last effective (non-cancelled, non-cancel) event, for "last event" columns.
     pub last_event: Option<(u32, NaiveDate, &'static str)>,
+}
+
+/// What the money rules say is still owed, as the stage and the schedule need it (computed by
+/// `money::compute_claim`, which alone imputes payments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Owing {
+    /// Due date of the oldest item with principal still open.
+    pub oldest_open_due: Option<NaiveDate>,
+    /// Nothing is owed now nor later.
+    pub settled: bool,
+}
+
+impl Owing {
+    pub fn days_past_due(&self, today: NaiveDate) -> i64 {
+        match self.oldest_open_due {
+            Some(d) if today > d => (today - d).num_days(),
+            _ => 0,
+        }
+    }
 }
 
 /// Why a journal could not be folded.
@@ -218,11 +252,6 @@ impl DossierState {
         self.costs.iter().map(|c| c.amount).sum()
     }
 
-    /// Outstanding principal: items − payments − credit notes, exact to the cent.
-    pub fn balance(&self) -> Decimal {
-        self.total_items() - self.total_paid() - self.total_credit_notes()
-    }
-
     pub fn relance_level(&self) -> u8 {
         self.reminders.iter().map(|r| r.level).max().unwrap_or(0)
     }
@@ -231,38 +260,21 @@ impl DossierState {
         self.reminders.last()
     }
 
-    /// Items still (partly) unpaid once payments and credit notes are allocated to the oldest due
-    /// date first, with the amount still open on each.
-    pub fn open_items(&self) -> Vec<(&Item, Decimal)> {
-        let mut covered = self.total_paid() + self.total_credit_notes();
-        let mut items: Vec<&Item> = self.items.iter().collect();
-        items.sort_by_key(|i| (i.due, i.issued));
-        let mut out = Vec::new();
-        for it in items {
-            let used = covered.min(it.amount).max(Decimal::ZERO);
-            covered -= used;
-            let rest = it.amount - used;
-            if rest > Decimal::ZERO {
-                out.push((it, rest));
-            }
-        }
-        out
-    }
-
-    /// Due date of the oldest unpaid item (the reference for the schedule and days past due).
-    pub fn oldest_open_due(&self) -> Option<NaiveDate> {
-        self.open_items().first().map(|(i, _)| i.due)
-    }
-
-    pub fn days_past_due(&self, today: NaiveDate) -> i64 {
-        match self.oldest_open_due() {
-            Some(d) if today > d => (today - d).num_days(),
-            _ => 0,
+    /// The day an item falls due: its own due date, or later when the dossier's payment terms
+    /// ("45 jours fin de mois") give more time. Penalties, reminders and notices all start from it.
+    pub fn due_of(&self, item: &Item) -> NaiveDate {
+        let terms = self
+            .terms
+            .as_deref()
+            .and_then(crate::domain::money::PaymentTerms::parse);
+        match terms {
+            Some(t) => item.due.max(t.due_from(item.issued)),
+            None => item.due,
         }
     }
 
     /// The escalation stage ignoring side states (dispute, plan, closure).
-    pub fn ladder_stage(&self, today: NaiveDate) -> Stage {
+    pub fn ladder_stage(&self, today: NaiveDate, owing: &Owing) -> Stage {
         if let Some((to, _)) = self.handed_over {
             return match to {
                 HandOver::Enforcement => Stage::Enforcement,
@@ -280,7 +292,7 @@ impl DossierState {
             };
         }
         match self.relance_level() {
-            0 => match self.oldest_open_due() {
+            0 => match owing.oldest_open_due {
                 Some(d) if today > d => Stage::Due,
                 _ => Stage::NotDue,
             },
@@ -290,14 +302,16 @@ impl DossierState {
         }
     }
 
-    /// The stage shown to the user.
-    pub fn stage(&self, today: NaiveDate) -> Stage {
+    /// The stage shown to the user, given what the money rules say is owed.
+    pub fn stage(&self, today: NaiveDate, owing: &Owing) -> Stage {
         match self.closed {
             Some((CloseReason::Paid, _)) => return Stage::Paid,
             Some((CloseReason::WrittenOff, _)) => return Stage::WrittenOff,
             None => {}
         }
-        if !self.items.is_empty() && self.balance() <= Decimal::ZERO {
+        // Paid only when nothing at all is owed: principal, penalties, indemnities and costs
+        // (or a waiver cleared the accessories).
+        if !self.items.is_empty() && owing.settled {
             return Stage::Paid;
         }
         if self.contestation.is_some() {
@@ -306,7 +320,7 @@ impl DossierState {
         if self.plan.is_some() {
             return Stage::PaymentPlan;
         }
-        self.ladder_stage(today)
+        self.ladder_stage(today, owing)
     }
 
     pub fn is_open(&self) -> bool {
@@ -362,6 +376,8 @@ pub fn fold(id: DossierId, events: &[Event]) -> Result<DossierState, FoldError> 
         acknowledgments: vec![],
         closed: None,
         assigned: None,
+        collective_proceedings: None,
+        waivers: vec![],
         journal_len: events.len() as u32,
         cancelled: {
             let mut v: Vec<u32> = cancelled.iter().copied().collect();
@@ -388,11 +404,16 @@ fn apply(st: &mut DossierState, e: &Event) {
     match &e.kind {
         EventKind::Created { .. } | EventKind::Cancel { .. } => {}
         EventKind::ItemAdded(item) => st.items.push(item.clone()),
-        EventKind::CreditNote { reference, amount } => st.credit_notes.push(CreditNoteLine {
+        EventKind::CreditNote {
+            reference,
+            amount,
+            invoice,
+        } => st.credit_notes.push(CreditNoteLine {
             seq: e.seq,
             date,
             reference: reference.clone(),
             amount: *amount,
+            invoice: invoice.clone(),
         }),
         EventKind::RelanceSent { level, channel, .. } => st.reminders.push(Reminder {
             seq: e.seq,
@@ -418,12 +439,17 @@ fn apply(st: &mut DossierState, e: &Event) {
             st.contestation = None;
             st.contestations_resolved.push((*outcome, date));
         }
-        EventKind::PaymentReceived { amount, reference } => {
+        EventKind::PaymentReceived {
+            amount,
+            reference,
+            invoice,
+        } => {
             st.payments.push(Payment {
                 seq: e.seq,
                 date,
                 amount: *amount,
                 reference: reference.clone(),
+                invoice: invoice.clone(),
             });
             // A payment that honours the promise ends it; a shortfall leaves it to be checked.
             if let Some(p) = &st.promise {
@@ -506,5 +532,18 @@ fn apply(st: &mut DossierState, e: &Event) {
         EventKind::Assigned { to } => st.assigned = to.clone(),
         EventKind::Closed { reason } => st.closed = Some((*reason, date)),
         EventKind::Reopened => st.closed = None,
+        EventKind::TermsChanged {
+            contractual_rate,
+            terms,
+        } => {
+            st.contractual_rate = *contractual_rate;
+            st.terms = terms.clone();
+        }
+        EventKind::CollectiveProceedings { open } => st.collective_proceedings = Some(*open),
+        EventKind::Waived { reason } => st.waivers.push(Waiver {
+            seq: e.seq,
+            date,
+            reason: reason.clone(),
+        }),
     }
 }

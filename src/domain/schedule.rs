@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::event::{Channel, InjonctionStep};
-use super::fold::{DossierState, Stage};
+use super::fold::{DossierState, Owing, Stage};
 use super::model::{DebtorType, Jurisdiction, ProfileId};
 
 /// One rung of a schedule: a reminder level (1..=3) or the formal notice (level 0), sent `offset`
@@ -170,12 +170,61 @@ fn needs_last_notice(st: &DossierState, debtor_type: DebtorType) -> bool {
     debtor_type == DebtorType::B2c && st.jurisdiction != Jurisdiction::Fr
 }
 
+/// The next rung of a dossier's ladder and the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rung {
+    pub step: Step,
+    pub previous: Option<Step>,
+}
+
+/// The rung after the reminders already sent, from the dossier's schedule profile: the first
+/// reminder above the current level, else the formal notice. The one place the ladder is read.
+pub fn next_rung(
+    st: &DossierState,
+    debtor_type: DebtorType,
+    profiles: &dyn Profiles,
+) -> Option<Rung> {
+    let profile = profiles.profile(
+        st.profile
+            .unwrap_or_else(|| ProfileId::default_for(st.kind, debtor_type)),
+    );
+    let level = st.relance_level();
+    let idx = profile
+        .steps
+        .iter()
+        .position(|s| s.level != NOTICE && s.level > level)
+        .or_else(|| profile.steps.iter().position(|s| s.level == NOTICE))?;
+    Some(Rung {
+        step: profile.steps[idx],
+        previous: idx.checked_sub(1).map(|i| profile.steps[i]),
+    })
+}
+
+/// The channel the profile plans for a reminder level (or `NOTICE`), if it has that rung.
+pub fn planned_channel(
+    st: &DossierState,
+    debtor_type: DebtorType,
+    profiles: &dyn Profiles,
+    level: u8,
+) -> Option<Channel> {
+    profiles
+        .profile(
+            st.profile
+                .unwrap_or_else(|| ProfileId::default_for(st.kind, debtor_type)),
+        )
+        .steps
+        .iter()
+        .find(|s| s.level == level)
+        .map(|s| s.channel)
+}
+
 /// The next action for an open dossier, or `None` when nothing is left to do.
 pub fn next_action(
     st: &DossierState,
     debtor_type: DebtorType,
     profiles: &dyn Profiles,
     today: NaiveDate,
+    owing: &Owing,
 ) -> Option<NextAction> {
     let at = |kind, date| {
         Some(NextAction {
@@ -184,7 +233,7 @@ pub fn next_action(
             channel: None,
         })
     };
-    match st.stage(today) {
+    match st.stage(today, owing) {
         Stage::WrittenOff => return None,
         Stage::Paid => {
             return if st.closed.is_some() {
@@ -256,25 +305,13 @@ pub fn next_action(
             n.deadline + Duration::days(1),
         );
     }
-    let due = st.oldest_open_due()?;
-    let profile = profiles.profile(
-        st.profile
-            .unwrap_or_else(|| ProfileId::default_for(st.kind, debtor_type)),
-    );
-    let level = st.relance_level();
-    let last = st.last_reminder().map(|r| (r.level, r.date));
-    // Next rung: the first reminder above the current level, else the notice.
-    let idx = profile
-        .steps
-        .iter()
-        .position(|s| s.level != NOTICE && s.level > level)
-        .or_else(|| profile.steps.iter().position(|s| s.level == NOTICE))?;
-    let step = profile.steps[idx];
+    let due = owing.oldest_open_due?;
+    let rung = next_rung(st, debtor_type, profiles)?;
+    let step = rung.step;
     let mut date = due + Duration::days(step.offset);
     // If the previous rung went out late, keep the profile's spacing from it.
-    if let (Some((_, last_date)), Some(prev)) = (last, idx.checked_sub(1).map(|i| profile.steps[i]))
-    {
-        date = date.max(last_date + Duration::days(step.offset - prev.offset));
+    if let (Some(last), Some(prev)) = (st.last_reminder(), rung.previous) {
+        date = date.max(last.date + Duration::days(step.offset - prev.offset));
     }
     let kind = if step.level == NOTICE {
         if needs_last_notice(st, debtor_type) {

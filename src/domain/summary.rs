@@ -1,42 +1,7 @@
-//! What a listing shows about one dossier at a given date, and how a query finds it.
+//! How a query finds a dossier: the one search rule of the CLI and the TUI.
 
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
-
-use super::fold::{DossierState, Stage};
-use super::model::Debtor;
-use super::schedule::{next_action, NextAction, Profiles};
-
-#[derive(Debug, Clone)]
-pub struct Summary {
-    pub stage: Stage,
-    pub balance: Decimal,
-    pub days_past_due: i64,
-    pub next: Option<NextAction>,
-    pub open_items: usize,
-}
-
-impl Summary {
-    pub fn of(
-        st: &DossierState,
-        debtor: &Debtor,
-        profiles: &dyn Profiles,
-        today: NaiveDate,
-    ) -> Summary {
-        Summary {
-            stage: st.stage(today),
-            balance: st.balance(),
-            days_past_due: st.days_past_due(today),
-            next: next_action(st, debtor.debtor_type, profiles, today),
-            open_items: st.open_items().len(),
-        }
-    }
-
-    /// Whether the next action is due today or overdue.
-    pub fn action_due(&self, today: NaiveDate) -> bool {
-        self.next.as_ref().is_some_and(|n| n.date <= today)
-    }
-}
+use super::fold::DossierState;
+use super::model::{Debtor, DossierId};
 
 /// Lower-cases and drops French diacritics so "lefevre" finds "Lefèvre".
 pub fn normalize(s: &str) -> String {
@@ -56,27 +21,35 @@ pub fn normalize(s: &str) -> String {
         .collect()
 }
 
+/// The text a query searches, normalised: debtor name, customer number, invoice references.
+/// The TUI keeps it per dossier so a keystroke does not rebuild it.
+pub fn search_text(st: &DossierState, debtor: &Debtor) -> String {
+    let mut text = normalize(&debtor.name);
+    for part in debtor
+        .customer_number
+        .iter()
+        .chain(st.items.iter().map(|i| &i.reference))
+    {
+        text.push('\n');
+        text.push_str(&normalize(part));
+    }
+    text
+}
+
+/// Every word of the query must be found (so "acme F-12" narrows down): in the debtor name, the
+/// customer number or an invoice reference, accents and case ignored; a number is also the
+/// dossier id, and `#12` is the id alone.
+pub fn matches_text(text: &str, id: DossierId, query: &str) -> bool {
+    normalize(query.trim()).split_whitespace().all(|w| {
+        if let Some(n) = w.strip_prefix('#') {
+            return n.parse::<u64>().ok() == Some(id);
+        }
+        w.parse::<u64>().ok() == Some(id) || text.contains(w)
+    })
+}
+
 /// A query matches a debtor name fragment, a customer number, an invoice reference or the
 /// dossier id (`12`, or `#12` for the id alone).
 pub fn matches(query: &str, st: &DossierState, debtor: &Debtor) -> bool {
-    let q = normalize(query.trim());
-    if q.is_empty() {
-        return true;
-    }
-    // "#12" names a dossier number and nothing else.
-    if let Some(id_q) = q.strip_prefix('#') {
-        return id_q.parse::<u64>().ok() == Some(st.id);
-    }
-    if q.parse::<u64>().ok() == Some(st.id) {
-        return true;
-    }
-    normalize(&debtor.name).contains(&q)
-        || debtor
-            .customer_number
-            .as_deref()
-            .is_some_and(|c| normalize(c).contains(&q))
-        || st
-            .items
-            .iter()
-            .any(|i| normalize(&i.reference).contains(&q))
+    matches_text(&search_text(st, debtor), st.id, query)
 }

@@ -3,11 +3,47 @@
 //! Changing the encoding means adding a new version byte and a decoder for it here; records
 //! written by an older version keep decoding, and a record from a newer version is reported as
 //! such instead of being misread.
+//!
+//! Versions: 1, the first layout; 2, events that name an invoice (payments, credit notes) and
+//! record overrides on every letter (see `legacy` for how version-1 events are read).
 
 use serde::{de::DeserializeOwned, Serialize};
 
+use crate::domain::event::Event;
+
 /// Version byte of records written by this build.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
+
+/// A type stored through the codec. `decode_version` reads a body written by format `version`
+/// (1 ..= FORMAT_VERSION); types whose layout never changed use the default.
+pub trait Record: Serialize + DeserializeOwned {
+    fn decode_version(version: u8, body: &[u8]) -> Result<Self, CodecError> {
+        let _ = version;
+        decode_body(body)
+    }
+}
+
+impl Record for Event {
+    fn decode_version(version: u8, body: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => decode_body::<super::legacy::EventV1>(body).map(Event::from),
+            _ => decode_body(body),
+        }
+    }
+}
+
+macro_rules! unchanged_since_v1 {
+    ($($t:ty),* $(,)?) => { $(impl Record for $t {})* };
+}
+unchanged_since_v1!(
+    u32,
+    u64,
+    Vec<(u64, u64)>,
+    crate::domain::model::Debtor,
+    crate::domain::event::EventKind,
+    super::store::DossierRecord,
+    super::store::Draft,
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CodecError {
@@ -35,23 +71,24 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
-pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
+    let (value, used) = bincode::serde::decode_from_slice(body, config())
+        .map_err(|e| CodecError::Corrupt(e.to_string()))?;
+    if used != body.len() {
+        return Err(CodecError::Corrupt(format!(
+            "{} trailing bytes",
+            body.len() - used
+        )));
+    }
+    Ok(value)
+}
+
+pub fn decode<T: Record>(bytes: &[u8]) -> Result<T, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
     match version {
-        FORMAT_VERSION => {
-            let (value, used) = bincode::serde::decode_from_slice(body, config())
-                .map_err(|e| CodecError::Corrupt(e.to_string()))?;
-            if used != body.len() {
-                return Err(CodecError::Corrupt(format!(
-                    "{} trailing bytes",
-                    body.len() - used
-                )));
-            }
-            Ok(value)
-        }
         0 => Err(CodecError::UnknownFormat(0)),
         v if v > FORMAT_VERSION => Err(CodecError::NewerFormat(v)),
-        v => Err(CodecError::UnknownFormat(v)),
+        v => T::decode_version(v, body),
     }
 }
 
@@ -109,5 +146,119 @@ mod tests {
             Err(CodecError::Corrupt(_))
         ));
         assert_eq!(decode::<u64>(&[]), Err(CodecError::Empty));
+    }
+
+    /// Version-1 events still decode: bytes laid out as the first build wrote them (the same
+    /// variant order, without the fields version 2 added).
+    #[test]
+    fn version_1_events_decode_with_the_new_fields_empty() {
+        #[derive(serde::Serialize)]
+        #[allow(dead_code)]
+        enum KindV1 {
+            Created {
+                debtor: u64,
+                kind: DossierKind,
+                profile: Option<ProfileId>,
+                jurisdiction: Jurisdiction,
+                contractual_rate: Option<Decimal>,
+                refund_reason: Option<String>,
+                terms: Option<String>,
+            },
+            ItemAdded(Item),
+            CreditNote {
+                reference: String,
+                amount: Decimal,
+            },
+            RelanceSent {
+                level: u8,
+                channel: Channel,
+                letter: Option<String>,
+            },
+            ContestationReceived {
+                reason: String,
+                text: String,
+                review: Option<NaiveDate>,
+            },
+            ContestationResolved {
+                outcome: ContestationOutcome,
+                note: String,
+            },
+            PaymentReceived {
+                amount: Decimal,
+                reference: Option<String>,
+            },
+        }
+        #[derive(serde::Serialize)]
+        struct EventV1 {
+            seq: u32,
+            at: chrono::DateTime<Utc>,
+            date: NaiveDate,
+            user: String,
+            kind: KindV1,
+        }
+        let at = Utc.with_ymd_and_hms(2026, 3, 5, 9, 30, 0).unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+        let v1 = |seq, kind| {
+            let mut bytes = vec![1u8];
+            bytes.extend(
+                bincode::serde::encode_to_vec(
+                    EventV1 {
+                        seq,
+                        at,
+                        date,
+                        user: "alice".into(),
+                        kind,
+                    },
+                    config(),
+                )
+                .unwrap(),
+            );
+            decode::<Event>(&bytes).unwrap().kind
+        };
+        let amount = Decimal::from_str("1234.56").unwrap();
+        assert_eq!(
+            v1(
+                4,
+                KindV1::PaymentReceived {
+                    amount,
+                    reference: Some("VIR 12".into())
+                }
+            ),
+            EventKind::PaymentReceived {
+                amount,
+                reference: Some("VIR 12".into()),
+                invoice: None
+            }
+        );
+        assert_eq!(
+            v1(
+                2,
+                KindV1::RelanceSent {
+                    level: 1,
+                    channel: Channel::Email,
+                    letter: None
+                }
+            ),
+            EventKind::RelanceSent {
+                level: 1,
+                channel: Channel::Email,
+                letter: None,
+                overrides: vec![]
+            }
+        );
+        assert_eq!(
+            v1(
+                3,
+                KindV1::CreditNote {
+                    reference: "AV-1".into(),
+                    amount
+                }
+            ),
+            EventKind::CreditNote {
+                reference: "AV-1".into(),
+                amount,
+                invoice: None
+            }
+        );
     }
 }

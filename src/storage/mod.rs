@@ -2,6 +2,7 @@
 
 pub mod codec;
 pub mod doctor;
+mod legacy;
 pub mod live;
 pub mod lock;
 pub mod shared;

@@ -5,6 +5,7 @@ pub mod editor;
 pub mod screenshot;
 pub mod theme;
 
+use crate::domain::money::{LineKind, Settled};
 use chrono::{Datelike, NaiveDate};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -507,13 +508,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
     }
     // A limitation about to expire (or expired) is the one thing that cannot wait: on top,
     // with a text mark, not only a colour.
-    if let Some(lim) = crate::domain::money::limitation(
-        st,
-        d,
-        &state.env.rules.creditor,
-        &state.env.rules.money,
-        today,
-    ) {
+    if let Some(lim) = &e.assessment.limitation {
         use crate::domain::money::LimitationState as L;
         match lim.state {
             L::Warning => out.push(Line::from(Span::styled(
@@ -573,7 +568,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
     }
     out.push(Line::from(vec![
         Span::styled(t("tui.detail.balance").to_string(), th.title()),
-        Span::styled(money(e.balance), th.money()),
+        Span::styled(money(e.assessment.total_due()), th.money()),
         Span::styled(
             if e.days_past_due > 0 {
                 tf("tui.detail.dpd", &[("days", &e.days_past_due)])
@@ -583,9 +578,8 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
             th.dim(),
         ),
     ]));
-    let assessment =
-        crate::domain::assess::assess(st, d, &state.env.profiles, &state.env.rules, today);
-    out.extend(money_lines(state, e, &assessment));
+    let assessment = &e.assessment;
+    out.extend(money_lines(state, e, assessment));
     if let Some(n) = &e.next {
         let style = if n.date < today {
             th.overdue()
@@ -680,8 +674,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
 fn item_rows(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
     let th = &state.theme;
     let st = &e.dossier.state;
-    let today = state.today;
-    let open = st.open_items();
+    let claimed = &e.assessment.claim.items;
     let ref_w = st
         .items
         .iter()
@@ -719,11 +712,11 @@ fn item_rows(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
     }
     out.push(Line::from(Span::styled(head, th.dim())));
     for (it, amount) in st.items.iter().zip(amounts) {
-        let rest = open
+        let (rest, due, is_claimed) = claimed
             .iter()
-            .find(|(o, _)| o.reference == it.reference)
-            .map(|(_, r)| *r)
-            .unwrap_or(Decimal::ZERO);
+            .find(|c| c.reference == it.reference)
+            .map(|c| (c.open, c.due, c.claimed))
+            .unwrap_or((Decimal::ZERO, it.due, false));
         let reference: String = if it.reference.chars().count() > ref_w {
             let mut r: String = it.reference.chars().take(ref_w - 1).collect();
             r.push('…');
@@ -731,11 +724,11 @@ fn item_rows(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
         } else {
             it.reference.clone()
         };
-        let late = it.due < today && rest > Decimal::ZERO;
+        let late = is_claimed && rest > Decimal::ZERO;
         let mut spans = vec![
             Span::raw(format!("  {reference:<ref_w$} ")),
             Span::styled(
-                format!("{:<date_w$}", fmt_date(it.due)),
+                format!("{:<date_w$}", fmt_date(due)),
                 if late { th.overdue() } else { th.info() },
             ),
             Span::styled(format!(" {amount:>amount_w$}"), th.money()),
@@ -764,16 +757,18 @@ fn money_lines(
 ) -> Vec<Line<'static>> {
     let th = &state.theme;
     let mut out = vec![];
-    let c = match &a.claim {
-        Ok(c) => c,
-        Err(err) => {
-            out.push(Line::from(Span::styled(
-                tf("tui.money.error", &[("reason", err)]),
-                th.error(),
-            )));
-            return out;
-        }
-    };
+    let c = &a.claim;
+    if let Some(err) = &a.money_error {
+        out.push(Line::from(Span::styled(
+            tf("tui.money.error", &[("reason", err)]),
+            th.error(),
+        )));
+        out.push(Line::from(vec![
+            Span::styled(format!("  {:<24}", t("tui.money.principal")), th.label()),
+            Span::styled(format!("{:>14}", money(c.principal)), th.money()),
+        ]));
+        return out;
+    }
     let mut title = vec![Span::styled(
         tf("tui.money.title", &[("date", &date(c.at))]),
         th.title().add_modifier(Modifier::UNDERLINED),
@@ -794,6 +789,7 @@ fn money_lines(
     };
     out.push(row(t("tui.money.principal"), c.principal, th.money()));
     for (key, amount) in [
+        ("tui.money.not_yet_due", c.not_yet_due),
         ("tui.money.penalties", c.penalties),
         ("tui.money.indemnities", c.indemnities),
         ("tui.money.interest", c.interest),
@@ -816,24 +812,39 @@ fn money_lines(
     }
     // One short row per piece, the amount aligned with the totals; the full wording (dates,
     // base, day count) is in `recouvre show` and in the letters.
-    let item_w = c
+    // Principal is in the items table above; here the accessories and what reduced them.
+    let pieces: Vec<_> = c
         .lines
+        .iter()
+        .filter(|l| !matches!(l.kind, LineKind::Principal | LineKind::NotYetDue))
+        .collect();
+    let item_w = pieces
         .iter()
         .map(|l| l.item.chars().count())
         .max()
         .unwrap_or(0)
         .min(16);
-    for l in &c.lines {
+    for l in pieces {
         let mark = if l.provisional { "*" } else { "·" };
-        let what = match (l.days, l.rate) {
-            (Some(days), Some(rate)) => tf(
+        let kind = t(&format!("tui.money.kind_{}", line_kind_slug(l.kind))).to_string();
+        let on = l.from.map(date).unwrap_or_default();
+        let what = match (l.settled_by, l.days, l.rate) {
+            (Some(Settled::Payment), ..) => {
+                tf("tui.money.settled_on", &[("kind", &kind), ("date", &on)])
+            }
+            (Some(Settled::Waiver), ..) => {
+                tf("tui.money.waived_on", &[("kind", &kind), ("date", &on)])
+            }
+            (Some(Settled::CreditNote), ..) => tf("tui.money.credited_on", &[("date", &on)]),
+            (Some(Settled::CoveredByIndemnities), ..) => t("tui.money.covered").to_string(),
+            (None, Some(days), Some(rate)) => tf(
                 "tui.money.piece",
                 &[
                     ("days", &days),
                     ("rate", &crate::domain::money::format_rate(rate)),
                 ],
             ),
-            _ => t(&format!("tui.money.kind_{}", line_kind_slug(l.kind))).to_string(),
+            _ => kind.to_string(),
         };
         let left = format!("  {mark} {:<item_w$} {what}", l.item);
         let pad = 40usize
@@ -873,9 +884,10 @@ fn money_lines(
     out
 }
 
-fn line_kind_slug(k: crate::domain::money::LineKind) -> &'static str {
-    use crate::domain::money::LineKind;
+fn line_kind_slug(k: LineKind) -> &'static str {
     match k {
+        LineKind::Principal => "principal",
+        LineKind::NotYetDue => "not_yet_due",
         LineKind::Penalty => "penalty",
         LineKind::Interest => "interest",
         LineKind::Indemnity => "indemnity",

@@ -5,84 +5,85 @@
 use chrono::NaiveDate;
 
 use super::{
-    build_context, suggest_step_with, LetterContext, LetterError, LetterInput, LetterMoney,
-    LetterMoneyKind, LetterMoneyLine, LetterOptions, LetterStep, Templates,
+    build_context, suggest_step_with, LetterContext, LetterError, LetterInput, LetterItemMoney,
+    LetterMoney, LetterMoneyKind, LetterMoneyLine, LetterOptions, LetterStep, Templates,
 };
 use crate::domain::assess::Rules;
 use crate::domain::event::{Channel, Event};
 use crate::domain::fold::DossierState;
 use crate::domain::model::Debtor;
 use crate::domain::money::{
-    collection_costs, notice_deadline, ClaimAmounts, DeadlineAdvice, LineKind, MoneyError,
+    collection_costs, notice_deadline, ClaimAmounts, DeadlineAdvice, LineKind, MoneyError, Settled,
 };
 use crate::domain::parse::format_date_fr;
-use crate::domain::schedule::Profiles;
+use crate::domain::schedule::{planned_channel, Profiles, NOTICE};
 
-/// The money section of a letter from the computed claim. Lines are the gross accruals; what
-/// payments settled is shown as negative lines so the table adds up to the total owed.
+/// The money section of a letter from the computed claim. Lines are the gross accruals, then
+/// what payments, waivers or the indemnities settled, as negative lines, so the table adds up to
+/// the total owed. Principal is listed by the items table, not here.
 pub fn letter_money(c: &ClaimAmounts) -> LetterMoney {
     let kind = |k: LineKind| match k {
-        LineKind::Penalty => LetterMoneyKind::Penalty,
-        LineKind::Interest => LetterMoneyKind::Interest,
-        LineKind::Indemnity => LetterMoneyKind::Indemnity,
-        LineKind::Cost | LineKind::CollectionCosts => LetterMoneyKind::Cost,
+        LineKind::Penalty => Some(LetterMoneyKind::Penalty),
+        LineKind::Interest => Some(LetterMoneyKind::Interest),
+        LineKind::Indemnity => Some(LetterMoneyKind::Indemnity),
+        LineKind::Cost | LineKind::CollectionCosts => Some(LetterMoneyKind::Cost),
+        LineKind::Principal | LineKind::NotYetDue => None,
     };
     // Letters are always French, whatever the interface language.
-    let label = |k: LineKind, item: &str| {
-        let base = match k {
+    let label = |l: &crate::domain::money::BreakdownLine| {
+        let base = match l.kind {
             LineKind::Penalty => "Pénalités de retard",
             LineKind::Interest => "Intérêts au taux légal",
             LineKind::Indemnity => "Indemnité forfaitaire (art. D441-5 C. com.)",
             LineKind::Cost => "Frais",
             LineKind::CollectionCosts => "Frais de recouvrement",
+            LineKind::Principal | LineKind::NotYetDue => "Principal",
         };
-        if item.is_empty() {
-            base.to_string()
-        } else {
-            format!("{base} – {item}")
+        let what = match l.kind {
+            LineKind::Penalty => "les pénalités",
+            LineKind::Interest => "les intérêts",
+            LineKind::Indemnity => "les indemnités",
+            _ => "les frais",
+        };
+        let on = l.from.map(format_date_fr).unwrap_or_default();
+        match l.settled_by {
+            Some(Settled::Payment) => format!("Votre règlement du {on} imputé sur {what}"),
+            Some(Settled::CreditNote) => format!("Avoir du {on} imputé sur {what}"),
+            Some(Settled::Waiver) => format!("Abandon consenti le {on} sur {what}"),
+            Some(Settled::CoveredByIndemnities) => {
+                "Part des frais couverte par les indemnités forfaitaires".to_string()
+            }
+            None if l.item.is_empty() => base.to_string(),
+            None => format!("{base} – {}", l.item),
         }
     };
-    let mut lines: Vec<LetterMoneyLine> = c
+    let lines: Vec<LetterMoneyLine> = c
         .lines
         .iter()
-        .map(|l| LetterMoneyLine {
-            kind: kind(l.kind),
-            label: label(l.kind, &l.item),
-            from: l.from,
-            to: l.to,
-            days: l.days,
-            rate: l.rate,
-            amount: l.amount,
+        .filter_map(|l| {
+            Some(LetterMoneyLine {
+                kind: kind(l.kind)?,
+                label: label(l),
+                from: l.from.filter(|_| l.settled_by.is_none()),
+                to: l.to,
+                days: l.days,
+                rate: l.rate,
+                amount: l.amount,
+            })
         })
         .collect();
-    for s in &c.settlements {
-        for (k, amount, what) in [
-            (LetterMoneyKind::Penalty, s.to_penalties, "les pénalités"),
-            (LetterMoneyKind::Interest, s.to_interest, "les intérêts"),
-            (
-                LetterMoneyKind::Indemnity,
-                s.to_indemnities,
-                "les indemnités",
-            ),
-            (LetterMoneyKind::Cost, s.to_costs, "les frais"),
-        ] {
-            if !amount.is_zero() {
-                lines.push(LetterMoneyLine {
-                    kind: k,
-                    label: format!(
-                        "Votre règlement du {} imputé sur {what}",
-                        format_date_fr(s.date)
-                    ),
-                    from: None,
-                    to: None,
-                    days: None,
-                    rate: None,
-                    amount: -amount,
-                });
-            }
-        }
-    }
     LetterMoney {
+        not_yet_due: c.not_yet_due,
+        items: c
+            .items
+            .iter()
+            .map(|i| LetterItemMoney {
+                reference: i.reference.clone(),
+                due: i.due,
+                open: i.open,
+                claimed: i.claimed,
+            })
+            .collect(),
         principal: c.principal,
         penalties: c.penalties,
         indemnities: c.indemnities,
@@ -109,6 +110,8 @@ pub struct Composed {
     pub step: LetterStep,
     pub context: LetterContext,
     pub text: String,
+    /// The channel the letter was composed for (its wording depends on it).
+    pub channel: Channel,
     /// For notices: the deadline the letter states and the journal will record.
     pub deadline: Option<DeadlineAdvice>,
     /// The figures rest on a rate missing from the table.
@@ -117,6 +120,24 @@ pub struct Composed {
     pub stated_costs: rust_decimal::Decimal,
     /// The claim could not be computed (the letter then states the principal only).
     pub money_error: Option<MoneyError>,
+}
+
+/// The channel a letter goes by unless the user chooses: the one the dossier's schedule profile
+/// plans for that rung, a registered letter for a formal notice, else a simple letter.
+pub fn default_channel(
+    st: &DossierState,
+    debtor: &Debtor,
+    profiles: &dyn Profiles,
+    step: LetterStep,
+) -> Channel {
+    let planned = |level| planned_channel(st, debtor.debtor_type, profiles, level);
+    match step.relance_level() {
+        Some(level) => planned(level).unwrap_or(Channel::Letter),
+        None if step.is_formal_notice() || step == LetterStep::LastNoticeNlBe => planned(NOTICE)
+            .filter(|c| c.is_formal())
+            .unwrap_or(Channel::Lrar),
+        None => Channel::Letter,
+    }
 }
 
 /// Composes the letter for a dossier at `today`.
@@ -131,14 +152,11 @@ pub fn compose(
     today: NaiveDate,
     choices: &ComposeChoices,
 ) -> Result<Composed, LetterError> {
-    let step = choices
-        .step
-        .unwrap_or_else(|| suggest_step_with(st, debtor.debtor_type, profiles, today));
-    let claim = rules.claim(st, debtor, today);
-    let (mut money, money_error) = match &claim {
-        Ok(c) => (letter_money(c), None),
-        Err(e) => (LetterMoney::principal_only(st), Some(e.clone())),
-    };
+    let (claim, money_error) = rules.claim_or_principal(st, debtor, today);
+    let step = choices.step.unwrap_or_else(|| {
+        suggest_step_with(st, debtor.debtor_type, profiles, today, &claim.owing())
+    });
+    let mut money = letter_money(&claim);
     // A NL/BE last notice must state the collection costs that become due if it is ignored
     // (they are not owed yet, so the claim does not count them): without the amount in the
     // letter, they can never be charged.
@@ -149,11 +167,9 @@ pub fn compose(
     }
     let needs_deadline =
         step.is_formal_notice() || matches!(step, LetterStep::Relance2 | LetterStep::Relance3);
-    let channel = choices.channel.unwrap_or(if step.is_formal_notice() {
-        Channel::Lrar
-    } else {
-        Channel::Letter
-    });
+    let channel = choices
+        .channel
+        .unwrap_or_else(|| default_channel(st, debtor, profiles, step));
     let deadline = needs_deadline.then(|| {
         notice_deadline(
             today,
@@ -187,6 +203,7 @@ pub fn compose(
         step,
         context,
         text,
+        channel,
         deadline,
         provisional: money.provisional,
         stated_costs: money.costs,

@@ -61,19 +61,24 @@ pub struct LetterMoney {
     /// A rate the figures depend on is missing from the rate table: amounts are provisional.
     pub provisional: bool,
     pub lines: Vec<LetterMoneyLine>,
+    /// Principal of invoices not yet due: listed for information, never in `total_due`.
+    pub not_yet_due: Decimal,
+    /// What is still open on each item, as the money rules imputed the payments.
+    pub items: Vec<LetterItemMoney>,
+}
+
+/// One item as the claim stands at the letter's date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterItemMoney {
+    pub reference: String,
+    /// Due date once the payment terms are applied.
+    pub due: NaiveDate,
+    pub open: Decimal,
+    /// Past due: part of the sum asked.
+    pub claimed: bool,
 }
 
 impl LetterMoney {
-    /// Principal only (outstanding balance), for callers without the money rules.
-    pub fn principal_only(st: &DossierState) -> LetterMoney {
-        let principal = st.balance().max(Decimal::ZERO);
-        LetterMoney {
-            principal,
-            total_due: principal,
-            ..LetterMoney::default()
-        }
-    }
-
     fn amount_of(&self, kind: LetterMoneyKind) -> Decimal {
         match kind {
             LetterMoneyKind::Principal => self.principal,
@@ -1013,15 +1018,34 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
     let money = lawful_money(input, &mut warnings);
     let consumer = input.debtor.debtor_type == DebtorType::B2c;
 
-    // Settled dossiers list everything that was claimed; others list what is still open.
+    // Settled dossiers list everything that was claimed; others list what is still open and due
+    // (what is not yet due is listed apart, for information).
+    let open_of = |i: &crate::domain::model::Item| {
+        money
+            .items
+            .iter()
+            .find(|m| m.reference == i.reference)
+            .map(|m| (m.open, m.claimed, m.due))
+            .unwrap_or((i.amount, true, i.due))
+    };
     let listed: Vec<(crate::domain::model::Item, Decimal)> =
         if step == LetterStep::SettlementConfirmation {
             st.items.iter().map(|i| (i.clone(), i.amount)).collect()
         } else {
-            st.open_items()
-                .into_iter()
-                .map(|(i, rest)| (i.clone(), rest))
-                .collect()
+            let mut open: Vec<(crate::domain::model::Item, Decimal)> = st
+                .items
+                .iter()
+                .filter_map(|i| {
+                    let (rest, claimed, due) = open_of(i);
+                    (rest > Decimal::ZERO && claimed).then(|| {
+                        let mut i = i.clone();
+                        i.due = due;
+                        (i, rest)
+                    })
+                })
+                .collect();
+            open.sort_by_key(|(i, _)| (i.due, i.issued));
+            open
         };
     let items: Vec<ItemView> = listed
         .iter()

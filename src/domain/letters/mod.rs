@@ -12,20 +12,20 @@ mod templates;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use compose::{compose, letter_money, ComposeChoices, Composed};
+pub use compose::{compose, default_channel, letter_money, ComposeChoices, Composed};
 pub use context::{
     build_context, channel_label, injonction_court, last_notice_min_deadline, ContestationView,
     DeadlineView, InjonctionCourt, InjonctionView, InstalmentView, ItemView, LetterContext,
-    LetterInput, LetterMoney, LetterMoneyKind, LetterMoneyLine, LetterOptions, MoneyLineView,
-    MoneyView, NoticeView, PartyView, PaymentView, PlanView, ReminderView, SignatoryView,
-    DEFAULT_DEADLINE_DAYS, LAST_NOTICE_MIN_DAYS,
+    LetterInput, LetterItemMoney, LetterMoney, LetterMoneyKind, LetterMoneyLine, LetterOptions,
+    MoneyLineView, MoneyView, NoticeView, PartyView, PaymentView, PlanView, ReminderView,
+    SignatoryView, DEFAULT_DEADLINE_DAYS, LAST_NOTICE_MIN_DAYS,
 };
 pub use mentions::{check_last_notice_mentions, check_mentions, check_notice_mentions, Mention};
 pub use templates::{LetterError, TemplateInfo, TemplateOrigin, Templates};
 
-use super::fold::{DossierState, Stage};
-use super::model::{DebtorType, DossierKind, Jurisdiction, ProfileId};
-use super::schedule::{BuiltinProfiles, Profile, Profiles};
+use super::fold::{DossierState, Owing, Stage};
+use super::model::{DebtorType, DossierKind, Jurisdiction};
+use super::schedule::Profiles;
 
 /// A letter of the collection process; each has its own template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -131,11 +131,6 @@ impl LetterStep {
     }
 }
 
-/// The letter that fits the dossier today, with the built-in schedule profiles.
-pub fn suggest_step(st: &DossierState, debtor_type: DebtorType, today: NaiveDate) -> LetterStep {
-    suggest_step_with(st, debtor_type, &BuiltinProfiles, today)
-}
-
 /// The notice that applies: refund, NL/BE consumer last notice, or the French notice to pay.
 pub fn notice_step(st: &DossierState, debtor_type: DebtorType) -> LetterStep {
     if st.kind == DossierKind::Refund {
@@ -160,15 +155,16 @@ pub fn suggest_step_with(
     debtor_type: DebtorType,
     profiles: &dyn Profiles,
     today: NaiveDate,
+    owing: &Owing,
 ) -> LetterStep {
-    match st.stage(today) {
+    match st.stage(today, owing) {
         Stage::Paid => return LetterStep::SettlementConfirmation,
         Stage::Disputed => return LetterStep::ContestationReply,
         _ => {}
     }
     if st.plan.is_some() {
         if let Some(next) =
-            super::schedule::next_action(st, debtor_type, profiles, today).map(|a| a.kind)
+            super::schedule::next_action(st, debtor_type, profiles, today, owing).map(|a| a.kind)
         {
             if matches!(next, super::NextActionKind::CheckInstalment { .. }) {
                 return LetterStep::PaymentPlanProposal;
@@ -187,17 +183,9 @@ pub fn suggest_step_with(
             notice_step(st, debtor_type)
         };
     }
-    let profile: Profile = profiles.profile(
-        st.profile
-            .unwrap_or_else(|| ProfileId::default_for(st.kind, debtor_type)),
-    );
-    let level = st.relance_level();
-    let next_reminder = profile
-        .steps
-        .iter()
-        .filter(|s| s.level != super::schedule::NOTICE && s.level > level)
-        .map(|s| s.level)
-        .min();
+    let next_reminder = super::schedule::next_rung(st, debtor_type, profiles)
+        .map(|r| r.step.level)
+        .filter(|l| *l != super::schedule::NOTICE);
     match next_reminder {
         Some(1) => LetterStep::Relance1,
         Some(2) => LetterStep::Relance2,

@@ -10,7 +10,7 @@ use super::calendar::{days_in_year, next_working_day, split_half_years, HalfYear
 use super::rates::RateTable;
 use super::scale::collection_costs;
 use super::{format_rate, Imputation, MoneyError, MoneyRules};
-use crate::domain::fold::DossierState;
+use crate::domain::fold::{DossierState, Owing};
 use crate::domain::model::{Creditor, Debtor, DebtorType, DossierKind, Item, Jurisdiction};
 use crate::domain::parse::cents;
 use crate::i18n::{self, tf};
@@ -35,6 +35,10 @@ pub enum Regime {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
+    /// An invoice that is due, and what paid or credited it.
+    Principal,
+    /// An invoice not yet due: listed, never claimed.
+    NotYetDue,
     Penalty,
     Interest,
     Indemnity,
@@ -46,6 +50,8 @@ impl LineKind {
     /// Stable snake_case name (JSON).
     pub fn slug(self) -> &'static str {
         match self {
+            LineKind::Principal => "principal",
+            LineKind::NotYetDue => "not_yet_due",
             LineKind::Penalty => "penalty",
             LineKind::Interest => "interest",
             LineKind::Indemnity => "indemnity",
@@ -56,6 +62,8 @@ impl LineKind {
 
     pub fn label(self) -> &'static str {
         match self {
+            LineKind::Principal => i18n::t("money.line.principal"),
+            LineKind::NotYetDue => i18n::t("money.line.not_yet_due"),
             LineKind::Penalty => i18n::t("money.line.penalty"),
             LineKind::Interest => i18n::t("money.line.interest"),
             LineKind::Indemnity => i18n::t("money.line.indemnity"),
@@ -113,6 +121,8 @@ pub struct BreakdownLine {
     pub amount: Decimal,
     /// Computed from a stand-in rate (half-year missing from the table or unconfirmed).
     pub provisional: bool,
+    /// For a negative line: what reduced the sum (its date is `from`).
+    pub settled_by: Option<Settled>,
 }
 
 impl BreakdownLine {
@@ -130,11 +140,41 @@ impl BreakdownLine {
             year_days: None,
             amount,
             provisional: false,
+            settled_by: None,
+        }
+    }
+
+    /// A negative line: `amount` of `kind` paid, credited, waived or covered on `date`.
+    fn cleared(kind: LineKind, by: Settled, date: NaiveDate, amount: Decimal) -> Self {
+        BreakdownLine {
+            settled_by: Some(by),
+            ..BreakdownLine::fixed(kind, "", Some(date), -amount)
         }
     }
 
     /// One line of text for the CLI and letters, in the interface language.
     pub fn describe(&self) -> String {
+        if let (Some(by), Some(date)) = (self.settled_by, self.from) {
+            let key = match by {
+                Settled::Payment => "money.line.by_payment",
+                Settled::CreditNote => "money.line.by_credit_note",
+                Settled::Waiver => "money.line.by_waiver",
+                Settled::CoveredByIndemnities => "money.line.covered_by_indemnities",
+            };
+            let what = if self.item.is_empty() {
+                self.kind.label().to_string()
+            } else {
+                format!("{} – {}", self.kind.label(), self.item)
+            };
+            return tf(
+                key,
+                &[
+                    ("what", &what),
+                    ("date", &i18n::date(date)),
+                    ("amount", &i18n::money(self.amount)),
+                ],
+            );
+        }
         match (self.from, self.to, self.days, self.rate, self.base) {
             (Some(from), Some(to), Some(days), Some(rate), Some(base)) => tf(
                 "money.line.accrual",
@@ -180,6 +220,9 @@ pub struct ItemClaim {
     pub open: Decimal,
     /// Days between the due date and the computation date (0 when not late).
     pub days_late: i64,
+    /// Past its due date at the computation date: part of the sum asked. An item not yet due is
+    /// listed for information only.
+    pub claimed: bool,
     /// Penalties or interest accrued on this item (before payments).
     pub accrued: Decimal,
     /// The 40 € indemnity accrued on this item (before payments).
@@ -267,7 +310,10 @@ impl ClaimNote {
 pub struct ClaimAmounts {
     pub at: NaiveDate,
     pub regime: Regime,
+    /// Principal of the invoices past their due date, still open.
     pub principal: Decimal,
+    /// Principal of invoices not yet due: never part of `total_due`.
+    pub not_yet_due: Decimal,
     pub penalties: Decimal,
     pub indemnities: Decimal,
     pub interest: Decimal,
@@ -290,17 +336,42 @@ pub struct ClaimAmounts {
     pub paid: Decimal,
     /// Credit notes dated up to `at`.
     pub credited: Decimal,
+    /// Paid or credited beyond everything owed.
+    pub surplus: Decimal,
     pub notes: Vec<ClaimNote>,
 }
 
 impl ClaimAmounts {
-    /// Sum of the breakdown lines of one kind (before payments).
+    /// Sum of the breakdown lines of one kind before anything reduced them.
     pub fn accrued(&self, kind: LineKind) -> Decimal {
         self.lines
             .iter()
-            .filter(|l| l.kind == kind)
+            .filter(|l| l.kind == kind && l.settled_by.is_none())
             .map(|l| l.amount)
             .sum()
+    }
+
+    /// Principal still open, due or not: what the debtor will have to pay besides accessories.
+    pub fn open_principal(&self) -> Decimal {
+        self.principal + self.not_yet_due
+    }
+
+    /// Items with principal still open, oldest due date first.
+    pub fn open_items(&self) -> impl Iterator<Item = &ItemClaim> {
+        self.items.iter().filter(|i| i.open > Decimal::ZERO)
+    }
+
+    /// Nothing is owed now nor later: no open principal, no accessory left.
+    pub fn settled(&self) -> bool {
+        self.total_due <= Decimal::ZERO && self.not_yet_due <= Decimal::ZERO
+    }
+
+    /// What the stage and the schedule need to know.
+    pub fn owing(&self) -> Owing {
+        Owing {
+            oldest_open_due: self.open_items().map(|i| i.due).min(),
+            settled: self.settled(),
+        }
     }
 }
 
@@ -334,6 +405,8 @@ struct Accrual<'a> {
     rates: &'a RateTable,
     contractual: Option<Decimal>,
     natural_person_creditor: bool,
+    /// Off when only the principal is wanted (the rates could not be applied).
+    enabled: bool,
 }
 
 impl Accrual<'_> {
@@ -366,7 +439,7 @@ impl Accrual<'_> {
         after: NaiveDate,
         until: NaiveDate,
     ) -> Result<Vec<BreakdownLine>, MoneyError> {
-        if base <= Decimal::ZERO {
+        if base <= Decimal::ZERO || !self.enabled {
             return Ok(vec![]);
         }
         split_half_years(after, until)
@@ -393,21 +466,38 @@ impl Accrual<'_> {
                     year_days: Some(year_days),
                     amount,
                     provisional: r.provisional,
+                    settled_by: None,
                 })
             })
             .collect()
     }
 }
 
+/// What reduced a sum: the negative lines of the breakdown say which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Settled {
+    Payment,
+    CreditNote,
+    /// A journaled waiver of the accessories.
+    Waiver,
+    /// Recorded costs up to the 40 € indemnities they are deemed to cover (L441-10 II).
+    CoveredByIndemnities,
+}
+
 /// Running state of one item during the computation.
 struct Track<'a> {
     item: &'a Item,
+    /// Due date once the contractual payment terms are applied.
+    due: NaiveDate,
     open: Decimal,
     /// Accrual runs on the days after this date (`None`: it does not run).
     start: Option<NaiveDate>,
     /// Start of the segment not yet written as lines (base unchanged since).
     seg_start: NaiveDate,
     lines: Vec<BreakdownLine>,
+    /// What reduced the principal: date, by what, how much.
+    reductions: Vec<(NaiveDate, Settled, Decimal)>,
     late: Option<bool>,
 }
 
@@ -434,19 +524,70 @@ impl Track<'_> {
         }
         Ok(())
     }
+
+    /// Takes up to `amount` off this item's principal; returns what was taken.
+    fn reduce(
+        &mut self,
+        acc: &Accrual,
+        amount: Decimal,
+        date: NaiveDate,
+        by: Settled,
+    ) -> Result<Decimal, MoneyError> {
+        let take = amount.min(self.open).max(Decimal::ZERO);
+        if take > Decimal::ZERO {
+            self.close_segment(acc, date)?;
+            self.open -= take;
+            self.reductions.push((date, by, take));
+        }
+        Ok(take)
+    }
 }
 
-#[derive(Clone, Copy)]
-enum Movement {
-    Payment(Decimal),
-    Credit(Decimal),
+enum Movement<'a> {
+    Payment {
+        amount: Decimal,
+        invoice: Option<&'a str>,
+    },
+    Credit {
+        amount: Decimal,
+        invoice: Option<&'a str>,
+    },
+    Waiver,
+}
+
+fn same_reference(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// The item a payment goes to first: the invoice the debtor named, else the one whose open
+/// principal the amount matches exactly (oldest first), which is how debtors pay in practice.
+fn target_item(tracks: &[Track], invoice: Option<&str>, amount: Option<Decimal>) -> Option<usize> {
+    match invoice {
+        Some(r) => tracks
+            .iter()
+            .position(|t| same_reference(&t.item.reference, r)),
+        None => amount.and_then(|a| {
+            tracks
+                .iter()
+                .position(|t| t.open > Decimal::ZERO && t.open == a)
+        }),
+    }
+}
+
+/// Paid or waived so far, per kind of accessory.
+#[derive(Default)]
+struct Cleared {
+    charges: Decimal,
+    indemnities: Decimal,
+    costs: Decimal,
 }
 
 /// Everything owed on dossier `st` at `at` (the date of the letter or of the screen).
 ///
-/// Only payments, credit notes and costs dated up to `at` count, so a past date gives the figures
-/// as they stood then. Fails when a contractual rate is below the floor of a half-year the claim
-/// spans, or when a half-year precedes the rate table.
+/// Only payments, credit notes, costs and waivers dated up to `at` count, so a past date gives the
+/// figures as they stood then. Fails when a contractual rate is below the floor of a half-year
+/// the claim spans, or when a half-year precedes the rate table; [`principal_claim`] then gives
+/// the principal as the same imputation leaves it.
 pub fn compute_claim(
     st: &DossierState,
     debtor: &Debtor,
@@ -454,6 +595,40 @@ pub fn compute_claim(
     rates: &RateTable,
     rules: &MoneyRules,
     at: NaiveDate,
+) -> Result<ClaimAmounts, MoneyError> {
+    claim_with(st, debtor, creditor, rates, rules, at, true)
+}
+
+/// The claim without penalties or interest: what is left of each invoice once payments and credit
+/// notes are imputed, for when the rates cannot be applied (the error is shown beside it).
+pub fn principal_claim(
+    st: &DossierState,
+    debtor: &Debtor,
+    creditor: &Creditor,
+    rules: &MoneyRules,
+    at: NaiveDate,
+) -> ClaimAmounts {
+    let rates = RateTable::builtin();
+    claim_with(st, debtor, creditor, &rates, rules, at, false)
+        .expect("nothing that can fail runs without accrual")
+}
+
+/// Whether the debtor is under collective proceedings: the dossier's journal, else the debtor
+/// record.
+pub fn in_collective_proceedings(st: &DossierState, debtor: &Debtor) -> bool {
+    st.collective_proceedings
+        .unwrap_or(debtor.collective_proceedings)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn claim_with(
+    st: &DossierState,
+    debtor: &Debtor,
+    creditor: &Creditor,
+    rates: &RateTable,
+    rules: &MoneyRules,
+    at: NaiveDate,
+    accrue: bool,
 ) -> Result<ClaimAmounts, MoneyError> {
     let consumer = debtor.debtor_type == DebtorType::B2c;
     let mut notes = Vec::new();
@@ -489,8 +664,9 @@ pub fn compute_claim(
         Regime::B2bPenalties
     };
     let b2b = regime == Regime::B2bPenalties;
-    let indemnity_applies = b2b && !debtor.collective_proceedings;
-    if b2b && debtor.collective_proceedings {
+    let collective = in_collective_proceedings(st, debtor);
+    let indemnity_applies = b2b && !collective;
+    if b2b && collective {
         notes.push(ClaimNote::NoIndemnityCollectiveProceedings);
     }
     let acc = Accrual {
@@ -502,81 +678,155 @@ pub fn compute_claim(
         rates,
         contractual: st.contractual_rate,
         natural_person_creditor: creditor.natural_person,
+        enabled: accrue,
     };
 
-    let mut items: Vec<&Item> = st.items.iter().collect();
-    items.sort_by_key(|i| (i.due, i.issued));
-    let mut tracks: Vec<Track> = items
+    let mut tracks: Vec<Track> = st
+        .items
         .iter()
         .map(|it| {
+            let due = st.due_of(it);
             let start = match regime {
-                Regime::B2bPenalties => Some(it.due),
-                Regime::LegalInterest { from: Some(r), .. } => Some(r.max(it.due)),
+                Regime::B2bPenalties => Some(due),
+                Regime::LegalInterest { from: Some(r), .. } => Some(r.max(due)),
                 _ => None,
             };
             Track {
                 item: it,
+                due,
                 open: it.amount,
                 start,
-                seg_start: start.unwrap_or(it.due),
+                seg_start: start.unwrap_or(due),
                 lines: vec![],
+                reductions: vec![],
                 late: None,
             }
         })
         .collect();
+    tracks.sort_by_key(|t| (t.due, t.item.issued));
 
     // Recovery costs are the creditor's own burden against a consumer.
+    let costs_chargeable = b2b || (st.kind == DossierKind::Refund && !consumer);
     let recorded_costs: Vec<_> = st.costs.iter().filter(|c| c.date <= at).collect();
     let recorded_total: Decimal = recorded_costs.iter().map(|c| c.amount).sum();
-    let cost_lines: Vec<BreakdownLine> = if b2b || (st.kind == DossierKind::Refund && !consumer) {
-        recorded_costs
-            .iter()
-            .map(|c| BreakdownLine::fixed(LineKind::Cost, &c.label, Some(c.date), c.amount))
-            .collect()
-    } else {
-        if recorded_total > Decimal::ZERO {
-            notes.push(ClaimNote::CostsNotChargeable {
-                amount: recorded_total,
-            });
+    if !costs_chargeable && recorded_total > Decimal::ZERO {
+        notes.push(ClaimNote::CostsNotChargeable {
+            amount: recorded_total,
+        });
+    }
+    let indemnities_at = |tracks: &[Track]| -> Decimal {
+        if indemnity_applies {
+            rules.recovery_indemnity
+                * Decimal::from(tracks.iter().filter(|t| t.late == Some(true)).count())
+        } else {
+            Decimal::ZERO
         }
-        vec![]
+    };
+    // Only the part of the recorded costs above the 40 € indemnities is owed (L441-10 II).
+    let costs_at = |tracks: &[Track], d: NaiveDate| -> Decimal {
+        if !costs_chargeable {
+            return Decimal::ZERO;
+        }
+        let recorded: Decimal = recorded_costs
+            .iter()
+            .filter(|c| c.date <= d)
+            .map(|c| c.amount)
+            .sum();
+        (recorded - indemnities_at(tracks)).max(Decimal::ZERO)
     };
 
     let mut moves: Vec<(NaiveDate, u32, Movement)> = st
         .payments
         .iter()
         .filter(|p| p.date <= at)
-        .map(|p| (p.date, p.seq, Movement::Payment(p.amount)))
+        .map(|p| {
+            (
+                p.date,
+                p.seq,
+                Movement::Payment {
+                    amount: p.amount,
+                    invoice: p.invoice.as_deref(),
+                },
+            )
+        })
+        .chain(st.credit_notes.iter().filter(|c| c.date <= at).map(|c| {
+            (
+                c.date,
+                c.seq,
+                Movement::Credit {
+                    amount: c.amount,
+                    invoice: c.invoice.as_deref().or(Some(c.reference.as_str())),
+                },
+            )
+        }))
         .chain(
-            st.credit_notes
+            st.waivers
                 .iter()
-                .filter(|c| c.date <= at)
-                .map(|c| (c.date, c.seq, Movement::Credit(c.amount))),
+                .filter(|w| w.date <= at)
+                .map(|w| (w.date, w.seq, Movement::Waiver)),
         )
         .collect();
     moves.sort_by_key(|m| (m.0, m.1));
 
     let mut settlements = Vec::new();
-    let mut paid_charges = Decimal::ZERO;
-    let mut paid_indemnities = Decimal::ZERO;
-    let mut paid_costs = Decimal::ZERO;
+    let mut cleared = Cleared::default();
+    let mut cleared_lines: Vec<BreakdownLine> = Vec::new();
     let mut surplus = Decimal::ZERO;
     let mark_late = |tracks: &mut Vec<Track>, d: NaiveDate| {
         for t in tracks.iter_mut() {
-            if t.late.is_none() && t.item.due < d {
+            if t.late.is_none() && t.due < d {
                 t.late = Some(t.open > Decimal::ZERO);
             }
         }
+    };
+    let accrued_at = |tracks: &[Track], d: NaiveDate| -> Result<Decimal, MoneyError> {
+        let mut sum = Decimal::ZERO;
+        for t in tracks {
+            sum += t.accrued_until(&acc, d)?;
+        }
+        Ok(sum)
     };
 
     for (date, _, mv) in moves {
         mark_late(&mut tracks, date);
         match mv {
-            Movement::Credit(amount) => {
-                let rest = reduce_principal(&mut tracks, &acc, amount, date)?;
+            Movement::Credit { amount, invoice } => {
+                // A credit note cancels (part of) the invoice it names, then the oldest.
+                let mut rest = amount;
+                if let Some(i) = target_item(&tracks, invoice, None) {
+                    rest -= tracks[i].reduce(&acc, rest, date, Settled::CreditNote)?;
+                }
+                for t in tracks.iter_mut() {
+                    rest -= t.reduce(&acc, rest, date, Settled::CreditNote)?;
+                }
                 surplus += rest;
             }
-            Movement::Payment(amount) => {
+            Movement::Waiver => {
+                let owed = [
+                    (acc.kind, accrued_at(&tracks, date)? - cleared.charges),
+                    (
+                        LineKind::Indemnity,
+                        indemnities_at(&tracks) - cleared.indemnities,
+                    ),
+                    (LineKind::Cost, costs_at(&tracks, date) - cleared.costs),
+                ];
+                for (kind, amount) in owed {
+                    if amount > Decimal::ZERO {
+                        match kind {
+                            LineKind::Indemnity => cleared.indemnities += amount,
+                            LineKind::Cost => cleared.costs += amount,
+                            _ => cleared.charges += amount,
+                        }
+                        cleared_lines.push(BreakdownLine::cleared(
+                            kind,
+                            Settled::Waiver,
+                            date,
+                            amount,
+                        ));
+                    }
+                }
+            }
+            Movement::Payment { amount, invoice } => {
                 let mut rest = amount;
                 let mut s = Settlement {
                     date,
@@ -588,59 +838,94 @@ pub fn compute_claim(
                     to_principal: Decimal::ZERO,
                     surplus: Decimal::ZERO,
                 };
-                let mut charges = |rest: &mut Decimal,
-                                   s: &mut Settlement,
-                                   tracks: &Vec<Track>|
+                // The debtor's choice of invoice comes first (art. 1342-10 Code civil).
+                if let Some(i) = target_item(&tracks, invoice, Some(amount)) {
+                    let took = tracks[i].reduce(&acc, rest, date, Settled::Payment)?;
+                    rest -= took;
+                    s.to_principal += took;
+                }
+                let charges = |rest: &mut Decimal,
+                               s: &mut Settlement,
+                               tracks: &[Track],
+                               cleared: &mut Cleared,
+                               lines: &mut Vec<BreakdownLine>|
                  -> Result<(), MoneyError> {
-                    let mut accrued = Decimal::ZERO;
-                    for t in tracks {
-                        accrued += t.accrued_until(&acc, date)?;
-                    }
-                    let take = (*rest).min(accrued - paid_charges).max(Decimal::ZERO);
-                    paid_charges += take;
+                    let take = (*rest)
+                        .min(accrued_at(tracks, date)? - cleared.charges)
+                        .max(Decimal::ZERO);
+                    cleared.charges += take;
                     *rest -= take;
                     if b2b {
                         s.to_penalties += take;
                     } else {
                         s.to_interest += take;
                     }
-                    let indemnities = if indemnity_applies {
-                        rules.recovery_indemnity
-                            * Decimal::from(tracks.iter().filter(|t| t.late == Some(true)).count())
-                    } else {
-                        Decimal::ZERO
-                    };
-                    let take = (*rest)
-                        .min(indemnities - paid_indemnities)
-                        .max(Decimal::ZERO);
-                    paid_indemnities += take;
-                    *rest -= take;
-                    s.to_indemnities += take;
-                    let costs: Decimal = cost_lines
-                        .iter()
-                        .filter(|c| c.from.is_some_and(|d| d <= date))
-                        .map(|c| c.amount)
-                        .sum();
-                    let take = (*rest).min(costs - paid_costs).max(Decimal::ZERO);
-                    paid_costs += take;
-                    *rest -= take;
-                    s.to_costs += take;
+                    if take > Decimal::ZERO {
+                        lines.push(BreakdownLine::cleared(
+                            acc.kind,
+                            Settled::Payment,
+                            date,
+                            take,
+                        ));
+                    }
                     Ok(())
                 };
+                let fixed = |rest: &mut Decimal,
+                             s: &mut Settlement,
+                             tracks: &[Track],
+                             cleared: &mut Cleared,
+                             lines: &mut Vec<BreakdownLine>| {
+                    let take = (*rest)
+                        .min(indemnities_at(tracks) - cleared.indemnities)
+                        .max(Decimal::ZERO);
+                    cleared.indemnities += take;
+                    *rest -= take;
+                    s.to_indemnities += take;
+                    if take > Decimal::ZERO {
+                        lines.push(BreakdownLine::cleared(
+                            LineKind::Indemnity,
+                            Settled::Payment,
+                            date,
+                            take,
+                        ));
+                    }
+                    let take = (*rest)
+                        .min(costs_at(tracks, date) - cleared.costs)
+                        .max(Decimal::ZERO);
+                    cleared.costs += take;
+                    *rest -= take;
+                    s.to_costs += take;
+                    if take > Decimal::ZERO {
+                        lines.push(BreakdownLine::cleared(
+                            LineKind::Cost,
+                            Settled::Payment,
+                            date,
+                            take,
+                        ));
+                    }
+                };
+                let principal =
+                    |rest: &mut Decimal, s: &mut Settlement, tracks: &mut Vec<Track>| {
+                        for t in tracks.iter_mut() {
+                            let took = t.reduce(&acc, *rest, date, Settled::Payment)?;
+                            *rest -= took;
+                            s.to_principal += took;
+                        }
+                        Ok::<(), MoneyError>(())
+                    };
+                // Art. 1343-1: accrued penalties or interest first, then the interest-bearing
+                // principal, and only then the indemnities and costs, which bear no interest.
                 match rules.imputation {
                     Imputation::ChargesFirst => {
-                        charges(&mut rest, &mut s, &tracks)?;
-                        let left = reduce_principal(&mut tracks, &acc, rest, date)?;
-                        s.to_principal = rest - left;
-                        rest = left;
+                        charges(&mut rest, &mut s, &tracks, &mut cleared, &mut cleared_lines)?;
+                        principal(&mut rest, &mut s, &mut tracks)?;
                     }
                     Imputation::PrincipalFirst => {
-                        let left = reduce_principal(&mut tracks, &acc, rest, date)?;
-                        s.to_principal = rest - left;
-                        rest = left;
-                        charges(&mut rest, &mut s, &tracks)?;
+                        principal(&mut rest, &mut s, &mut tracks)?;
+                        charges(&mut rest, &mut s, &tracks, &mut cleared, &mut cleared_lines)?;
                     }
                 }
+                fixed(&mut rest, &mut s, &tracks, &mut cleared, &mut cleared_lines);
                 s.surplus = rest;
                 surplus += rest;
                 settlements.push(s);
@@ -659,7 +944,7 @@ pub fn compute_claim(
             lines.push(BreakdownLine::fixed(
                 LineKind::Indemnity,
                 &t.item.reference,
-                Some(t.item.due + Duration::days(1)),
+                Some(t.due + Duration::days(1)),
                 rules.recovery_indemnity,
             ));
             rules.recovery_indemnity
@@ -669,22 +954,38 @@ pub fn compute_claim(
         item_claims.push(ItemClaim {
             reference: t.item.reference.clone(),
             issued: t.item.issued,
-            due: t.item.due,
+            due: t.due,
             amount: t.item.amount,
             open: t.open,
-            days_late: (at - t.item.due).num_days().max(0),
+            days_late: (at - t.due).num_days().max(0),
+            claimed: t.due < at,
             accrued,
             indemnity,
         });
     }
-    lines.extend(cost_lines);
+    if costs_chargeable {
+        lines.extend(
+            recorded_costs
+                .iter()
+                .map(|c| BreakdownLine::fixed(LineKind::Cost, &c.label, Some(c.date), c.amount)),
+        );
+        let covered = recorded_total.min(indemnities_at(&tracks));
+        if covered > Decimal::ZERO {
+            lines.push(BreakdownLine::cleared(
+                LineKind::Cost,
+                Settled::CoveredByIndemnities,
+                at,
+                covered,
+            ));
+        }
+    }
 
-    let principal: Decimal = tracks.iter().map(|t| t.open).sum();
     if regime == Regime::CollectionCosts {
+        let principal_now: Decimal = tracks.iter().map(|t| t.open).sum();
         if let Some(n) = st.notice.as_ref().filter(|n| n.last_notice && n.date <= at) {
-            let base = principal_open_on(st, n.date);
+            let base = principal_open_on(&tracks, n.date);
             let amount = collection_costs(st.jurisdiction, base).unwrap_or_default();
-            if at > n.deadline && principal_open_on(st, n.deadline) > Decimal::ZERO {
+            if at > n.deadline && principal_open_on(&tracks, n.deadline) > Decimal::ZERO {
                 // The scale applies to the dossier as a whole, not to one invoice.
                 lines.push(BreakdownLine::fixed(
                     LineKind::CollectionCosts,
@@ -695,8 +996,29 @@ pub fn compute_claim(
             } else {
                 notes.push(ClaimNote::CollectionCostsAnnounced { amount });
             }
-        } else if let Some(amount) = collection_costs(st.jurisdiction, principal) {
+        } else if let Some(amount) = collection_costs(st.jurisdiction, principal_now) {
             notes.push(ClaimNote::CollectionCostsAnnounced { amount });
+        }
+    }
+    lines.append(&mut cleared_lines);
+    // Principal last: each invoice, then what paid or credited it. Invoices not yet due are kept
+    // apart: a letter may list them but never asks for them.
+    for t in &tracks {
+        let kind = if t.due < at {
+            LineKind::Principal
+        } else {
+            LineKind::NotYetDue
+        };
+        lines.push(BreakdownLine::fixed(
+            kind,
+            &t.item.reference,
+            Some(t.due),
+            t.item.amount,
+        ));
+        for (date, by, amount) in &t.reductions {
+            let mut l = BreakdownLine::cleared(kind, *by, *date, *amount);
+            l.item = t.item.reference.clone();
+            lines.push(l);
         }
     }
 
@@ -704,27 +1026,29 @@ pub fn compute_claim(
     // computed on 31 December or 30 June depend on a half-year that has not started.
     let mut daily = Decimal::ZERO;
     let mut growth_provisional = Vec::new();
-    for t in &tracks {
-        if t.start.is_some_and(|s| s <= at) && t.open > Decimal::ZERO {
-            let h = HalfYear::containing(at);
-            let r = acc.rate(h)?;
-            if r.provisional {
-                growth_provisional.push(h);
+    if accrue {
+        for t in &tracks {
+            if t.start.is_some_and(|s| s <= at) && t.open > Decimal::ZERO {
+                let h = HalfYear::containing(at);
+                let r = acc.rate(h)?;
+                if r.provisional {
+                    growth_provisional.push(h);
+                }
+                daily +=
+                    t.open * r.rate / (Decimal::from(100) * Decimal::from(days_in_year(h.year)));
             }
-            daily += t.open * r.rate / (Decimal::from(100) * Decimal::from(days_in_year(h.year)));
         }
     }
     let daily_growth = cents(daily);
 
     let sum =
         |k: LineKind| -> Decimal { lines.iter().filter(|l| l.kind == k).map(|l| l.amount).sum() };
-    let (penalties, interest) = if b2b {
-        (sum(LineKind::Penalty) - paid_charges, Decimal::ZERO)
-    } else {
-        (Decimal::ZERO, sum(LineKind::Interest) - paid_charges)
-    };
-    let indemnities = sum(LineKind::Indemnity) - paid_indemnities;
-    let costs = sum(LineKind::Cost) + sum(LineKind::CollectionCosts) - paid_costs;
+    let principal = sum(LineKind::Principal);
+    let not_yet_due = sum(LineKind::NotYetDue);
+    let penalties = sum(LineKind::Penalty);
+    let interest = sum(LineKind::Interest);
+    let indemnities = sum(LineKind::Indemnity);
+    let costs = sum(LineKind::Cost) + sum(LineKind::CollectionCosts);
     let total_due = principal + penalties + interest + indemnities + costs;
 
     let mut provisional_half_years: Vec<HalfYear> = lines
@@ -751,6 +1075,7 @@ pub fn compute_claim(
         at,
         regime,
         principal,
+        not_yet_due,
         penalties,
         indemnities,
         interest,
@@ -775,45 +1100,23 @@ pub fn compute_claim(
             .filter(|c| c.date <= at)
             .map(|c| c.amount)
             .sum(),
+        surplus,
         notes,
     })
 }
 
-/// Applies `amount` to principal, oldest due date first, closing each touched item's segment at
-/// `date`. Returns what is left over.
-fn reduce_principal(
-    tracks: &mut [Track],
-    acc: &Accrual,
-    mut amount: Decimal,
-    date: NaiveDate,
-) -> Result<Decimal, MoneyError> {
-    for t in tracks.iter_mut() {
-        if amount <= Decimal::ZERO {
-            break;
-        }
-        let take = amount.min(t.open);
-        if take > Decimal::ZERO {
-            t.close_segment(acc, date)?;
-            t.open -= take;
-            amount -= take;
-        }
-    }
-    Ok(amount)
-}
-
-/// Principal still open on `d` when payments go to principal (no accrual in that regime).
-fn principal_open_on(st: &DossierState, d: NaiveDate) -> Decimal {
-    let paid: Decimal = st
-        .payments
+/// Principal still open at the end of day `d`, from the imputation's own record.
+fn principal_open_on(tracks: &[Track], d: NaiveDate) -> Decimal {
+    tracks
         .iter()
-        .filter(|p| p.date <= d)
-        .map(|p| p.amount)
-        .chain(
-            st.credit_notes
+        .map(|t| {
+            let reduced: Decimal = t
+                .reductions
                 .iter()
-                .filter(|c| c.date <= d)
-                .map(|c| c.amount),
-        )
-        .sum();
-    (st.total_items() - paid).max(Decimal::ZERO)
+                .filter(|(date, _, _)| *date <= d)
+                .map(|(_, _, a)| *a)
+                .sum();
+            t.item.amount - reduced
+        })
+        .sum()
 }

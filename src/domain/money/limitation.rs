@@ -104,8 +104,9 @@ pub fn limitation(
     creditor: &Creditor,
     rules: &MoneyRules,
     today: NaiveDate,
+    oldest_open_due: Option<NaiveDate>,
 ) -> Option<Limitation> {
-    let due = st.oldest_open_due()?;
+    let due = oldest_open_due?;
     let mut basis = match (debtor.debtor_type, creditor.natural_person) {
         (DebtorType::B2b, _) => LimitationBasis::Commercial,
         (DebtorType::B2c, false) => LimitationBasis::ConsumerTwoYears,

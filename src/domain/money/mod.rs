@@ -16,10 +16,17 @@
 //!   the sum of its rounded lines, so a letter's lines always add up to its totals.
 //! - **Daily growth** is what one more day adds on the outstanding base at the rate in force on
 //!   `at`, rounded to the cent (zero while nothing is late).
-//! - **Imputation of partial payments** (art. 1343-1 Code civil, default): accrued penalties or
-//!   interest first, then the 40 € indemnities and recorded recovery costs, then principal, oldest
-//!   due date first. [`Imputation::PrincipalFirst`] is the configurable alternative. Credit notes
-//!   reduce principal only, oldest due date first, from their own date.
+//! - **Imputation of partial payments** (art. 1342-10 and 1343-1 Code civil, default): to the
+//!   invoice the debtor named (or whose open balance the payment matches exactly), then accrued
+//!   penalties or interest, then the interest-bearing principal, oldest due date first, and only
+//!   then the 40 € indemnities and the part of recorded costs above them, which bear no interest.
+//!   Credit notes reduce the principal of the invoice they name, else the oldest, from their own
+//!   date. A waiver event clears the accessories owed at its date.
+//!   [`Imputation::PrincipalFirst`] (principal, then penalties, then indemnities and costs) is the
+//!   configurable alternative.
+//! - **What is claimed:** only invoices past their due date (the contractual term applied) are in
+//!   `total_due`; the others are `not_yet_due`. The breakdown holds every line, negative ones
+//!   included, so that each total is the sum of its lines.
 //! - **Rates past the table** use the last known half-year and flag every dependent figure
 //!   `provisional`; a half-year before the table is an error, never a zero.
 //! - **Working days** are Monday–Friday except the French national public holidays.
@@ -36,8 +43,9 @@ pub mod scale;
 pub use calendar::HalfYear;
 pub use channel::{advise_channel, AdviceReason, ChannelAdvice, ChannelHistory, ChannelRules};
 pub use claim::{
-    check_contractual_rate, compute_claim, BreakdownLine, ClaimAmounts, ClaimNote, ItemClaim,
-    LineKind, RateBasis, Regime, Settlement,
+    check_contractual_rate, compute_claim, in_collective_proceedings, principal_claim,
+    BreakdownLine, ClaimAmounts, ClaimNote, ItemClaim, LineKind, RateBasis, Regime, Settled,
+    Settlement,
 };
 pub use deadline::{notice_deadline, DeadlineAdvice, DeadlineRules, DeadlineWarning, NoticeKind};
 pub use limitation::{limitation, Interruption, Limitation, LimitationBasis, LimitationState};
@@ -56,7 +64,7 @@ use crate::i18n::{self, tf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Imputation {
-    /// Penalties/interest, then indemnities and costs, then principal (art. 1343-1 Code civil).
+    /// Penalties/interest, then principal, then indemnities and costs (art. 1343-1 Code civil).
     #[default]
     ChargesFirst,
     /// Principal first, then penalties/interest, then indemnities and costs.

@@ -7,6 +7,7 @@ use chrono::{Datelike, Duration, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::ClaimAmounts;
 use crate::domain::fold::DossierState;
 use crate::domain::model::DossierKind;
 use crate::i18n::{self, tf};
@@ -184,9 +185,18 @@ impl Readiness {
     }
 }
 
-/// The three checks on the items still open at `today`.
-pub fn readiness(st: &DossierState, today: NaiveDate) -> Readiness {
-    let open = st.open_items();
+/// The three checks on the items still open at `today` (as `claim`, the claim at `today`,
+/// imputed the payments).
+pub fn readiness(st: &DossierState, claim: &ClaimAmounts, today: NaiveDate) -> Readiness {
+    let open: Vec<&crate::domain::model::Item> = st
+        .items
+        .iter()
+        .filter(|it| {
+            claim
+                .open_items()
+                .any(|c| c.reference == it.reference && c.issued == it.issued)
+        })
+        .collect();
     let mut certaine = Vec::new();
     let mut liquide = Vec::new();
     let mut exigible = Vec::new();
@@ -204,7 +214,7 @@ pub fn readiness(st: &DossierState, today: NaiveDate) -> Readiness {
         certaine.push(ReadinessProblem::MissingRefundReason);
     }
     for (pos, it) in st.items.iter().enumerate() {
-        if !open.iter().any(|(o, _)| std::ptr::eq(*o, it)) {
+        if !open.iter().any(|o| std::ptr::eq(*o, it)) {
             continue;
         }
         if it.reference.trim().is_empty() {
@@ -235,7 +245,7 @@ pub fn readiness(st: &DossierState, today: NaiveDate) -> Readiness {
             terms: t.to_string(),
         });
     }
-    for (it, _) in &open {
+    for it in &open {
         if today <= it.due {
             exigible.push(ReadinessProblem::NotYetDue {
                 item: it.reference.clone(),
