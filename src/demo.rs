@@ -883,7 +883,9 @@ pub fn populate(store: &Store, today: NaiveDate) -> Result<usize, StoreError> {
                     contractual_rate: None,
                     refund_reason: (sp.kind == DossierKind::Refund)
                         .then(|| "Annulation de la commande par le prestataire".to_string()),
-                    terms: Some("30 jours date de facture".into()),
+                    // Rent and refunds fall due on their own date: no invoice payment terms.
+                    terms: (sp.kind == DossierKind::Invoices)
+                        .then(|| "30 jours date de facture".into()),
                 },
                 items,
                 date: created_on,

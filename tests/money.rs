@@ -154,7 +154,7 @@ fn ready(st: &DossierState, today: &str) -> Readiness {
 fn amounts(c: &ClaimAmounts, kind: LineKind) -> Vec<(String, i64, Decimal, Decimal)> {
     c.lines
         .iter()
-        .filter(|l| l.kind == kind)
+        .filter(|l| l.kind == kind && l.settled_by.is_none())
         .map(|l| {
             (
                 l.half_year.unwrap().to_string(),
@@ -200,36 +200,47 @@ fn invoice_spanning_two_half_years() {
 }
 
 #[test]
-fn partial_payment_mid_period_goes_to_penalties_and_indemnity_first() {
+fn partial_payment_goes_to_penalties_then_principal_and_the_indemnity_last() {
     let mut j = Journal::new("2025-01-01", None, Jurisdiction::Fr);
     j.invoice("F-7", "2025-01-01", "2025-01-31", "1000.00")
         .payment("2025-03-02", "500.00");
     let c = claim(&j.state(), &b2b(), &company(), "2025-03-31");
     // 1 Feb–2 Mar: 28 + 2 = 30 days on 1000 at 13.15 % → 10.81 (as above).
-    // The 500 € paid on 2 March settle 10.81 of penalties, then the 40 € indemnity, then
-    // 500 − 10.81 − 40 = 449.19 of principal: 1000 − 449.19 = 550.81 left.
-    // 3–31 March: 29 days on 550.81: 550.81 × 13.15 × 29 / 36500 = 210051.3935 / 36500
-    //   = 5.7548… → 5.75
+    // Art. 1343-1: the 500 € paid on 2 March settle the 10.81 of penalties, then the
+    // interest-bearing principal (489.19: 1000 − 489.19 = 510.81 left); the 40 € indemnity,
+    // which bears no interest, comes last and stays owed.
+    // 3–31 March: 29 days on 510.81: 510.81 × 13.15 × 29 / 36500 = 194797.3935 / 36500
+    //   = 5.3369… → 5.34
     assert_eq!(
         amounts(&c, LineKind::Penalty),
         vec![
             ("2025-H1".into(), 30, dec("13.15"), dec("10.81")),
-            ("2025-H1".into(), 29, dec("13.15"), dec("5.75")),
+            ("2025-H1".into(), 29, dec("13.15"), dec("5.34")),
         ]
     );
-    assert_eq!(c.lines[1].base, Some(dec("550.81")));
+    assert_eq!(c.lines[1].base, Some(dec("510.81")));
     assert_eq!(c.lines[1].from, Some(d("2025-03-03")));
     let s = &c.settlements[0];
     assert_eq!(
         (s.to_penalties, s.to_indemnities, s.to_principal),
-        (dec("10.81"), dec("40"), dec("449.19"))
+        (dec("10.81"), dec("0"), dec("489.19"))
     );
-    assert_eq!(c.principal, dec("550.81"));
-    assert_eq!(c.penalties, dec("5.75"));
-    assert_eq!(c.indemnities, dec("0"));
-    // The indemnity was paid, not waived: it stays on the breakdown.
+    assert_eq!(c.principal, dec("510.81"));
+    assert_eq!(c.penalties, dec("5.34"));
+    assert_eq!(c.indemnities, dec("40"));
     assert_eq!(c.accrued(LineKind::Indemnity), dec("40"));
-    assert_eq!(c.total_due, dec("556.56"));
+    assert_eq!(c.total_due, dec("556.15"));
+    // The breakdown reconciles: each total is the sum of its lines, negative ones included.
+    let sum = |k: LineKind| -> Decimal {
+        c.lines
+            .iter()
+            .filter(|l| l.kind == k)
+            .map(|l| l.amount)
+            .sum()
+    };
+    assert_eq!(sum(LineKind::Penalty), c.penalties);
+    assert_eq!(sum(LineKind::Principal), c.principal);
+    assert_eq!(sum(LineKind::Indemnity), c.indemnities);
 }
 
 #[test]
@@ -300,7 +311,11 @@ fn nothing_is_owed_on_the_due_date_and_one_day_the_day_after() {
     j.invoice("F-1", "2025-05-01", "2025-05-31", "1000.00");
     let on_due = claim(&j.state(), &b2b(), &company(), "2025-05-31");
     assert_eq!(on_due.total_due, dec("1000.00"));
-    assert!(on_due.lines.is_empty());
+    assert!(on_due.lines.iter().all(|l| l.kind == LineKind::Principal));
+    // The day before, it is not yet due: listed apart, never in the sum asked.
+    let day_before = claim(&j.state(), &b2b(), &company(), "2025-05-30");
+    assert_eq!(day_before.total_due, dec("0"));
+    assert_eq!(day_before.not_yet_due, dec("1000.00"));
     // From tomorrow it grows by 1000 × 13.15 / 36500 = 0.360… → 0.36 a day.
     assert_eq!(on_due.daily_growth, dec("0.36"));
     let before = claim(&j.state(), &b2b(), &company(), "2025-05-30");
@@ -322,12 +337,21 @@ fn several_invoices_in_one_dossier() {
     //   = 21.256… → 21.26
     // F-2: 1–31 Mar = 31 days: 2500.50 × 13.15 × 31 / 36500 = 1019328.825 / 36500
     //   = 27.926… → 27.93
-    // F-3 is not due yet: no penalty, no indemnity.
+    // F-3 is not due yet: no penalty, no indemnity, and not in the sum asked.
     let by_item: Vec<(String, Decimal)> = c
         .lines
         .iter()
         .map(|l| (format!("{:?} {}", l.kind, l.item), l.amount))
         .collect();
+    assert_eq!(
+        by_item[4..],
+        [
+            ("Principal F-1".into(), dec("1000.00")),
+            ("Principal F-2".into(), dec("2500.50")),
+            ("NotYetDue F-3".into(), dec("300.00")),
+        ]
+    );
+    let by_item = &by_item[..4];
     assert_eq!(
         by_item,
         vec![
@@ -337,10 +361,11 @@ fn several_invoices_in_one_dossier() {
             ("Indemnity F-2".into(), dec("40")),
         ]
     );
-    assert_eq!(c.principal, dec("3800.50"));
+    assert_eq!(c.principal, dec("3500.50"));
+    assert_eq!(c.not_yet_due, dec("300.00"));
     assert_eq!(c.penalties, dec("49.19"));
     assert_eq!(c.indemnities, dec("80"));
-    assert_eq!(c.total_due, dec("3929.69"));
+    assert_eq!(c.total_due, dec("3629.69"));
     // Per day: (1000 + 2500.50) × 13.15 / 36500 = 46031.575 / 36500 = 1.261… → 1.26
     assert_eq!(c.daily_growth, dec("1.26"));
 }
@@ -351,11 +376,17 @@ fn a_late_invoice_paid_in_full_still_owes_its_penalties_and_indemnity() {
     j.invoice("F-1", "2025-01-01", "2025-01-31", "1000.00")
         .payment("2025-03-02", "1000.00");
     let c = claim(&j.state(), &b2b(), &company(), "2025-03-31");
-    // 30 days → 10.81 of penalties; the 1000 € pay 10.81 + 40 first, leaving 50.81 of principal,
-    // which then runs 29 days: 50.81 × 13.15 × 29 / 36500 = 19376.4935 / 36500 = 0.530… → 0.53
-    assert_eq!(c.principal, dec("50.81"));
-    assert_eq!(c.penalties, dec("0.53"));
-    assert_eq!(c.total_due, dec("51.34"));
+    // 30 days → 10.81 of penalties. The 1000 € equal the invoice's balance, which tells which
+    // debt the debtor meant to pay (art. 1342-10): the invoice is settled, the 10.81 of
+    // penalties and the 40 € indemnity stay owed and nothing accrues any more.
+    assert_eq!(c.principal, dec("0"));
+    assert_eq!(c.penalties, dec("10.81"));
+    assert_eq!(c.indemnities, dec("40"));
+    assert_eq!(c.total_due, dec("50.81"));
+    assert!(
+        !c.settled(),
+        "a paid principal with accessories owed is not settled"
+    );
 }
 
 #[test]
@@ -365,7 +396,8 @@ fn an_invoice_paid_on_its_due_date_owes_nothing() {
         .payment("2025-01-31", "1000.00");
     let c = claim(&j.state(), &b2b(), &company(), "2025-06-30");
     assert_eq!(c.total_due, dec("0"));
-    assert!(c.lines.is_empty());
+    assert!(c.settled());
+    assert!(c.lines.iter().all(|l| l.kind == LineKind::Principal));
 }
 
 // ---------------------------------------------------------------- contractual rate and floor
@@ -515,8 +547,25 @@ fn recovery_costs_count_against_a_professional_only() {
     let pro = claim(&j.state(), &b2b(), &company(), "2025-01-31");
     // Not late yet: the cost dated 10 Feb is after this date and not counted either.
     assert_eq!(pro.costs, dec("0"));
+    // 35 € of costs are within the 40 € indemnity, which is deemed to cover them (L441-10 II).
     let pro = claim(&j.state(), &b2b(), &company(), "2025-02-10");
-    assert_eq!(pro.costs, dec("35.00"));
+    assert_eq!(pro.costs, dec("0"));
+    assert_eq!(pro.indemnities, dec("40"));
+    // A 100 € commissaire fee on top: only what exceeds the 40 € is owed, 135 − 40 = 95.
+    j.push(
+        "2025-02-12",
+        EventKind::CostIncurred {
+            label: "Frais de commissaire de justice".into(),
+            amount: dec("100.00"),
+        },
+    );
+    let pro = claim(&j.state(), &b2b(), &company(), "2025-02-12");
+    assert_eq!(pro.costs, dec("95.00"));
+    assert_eq!(
+        pro.accrued(LineKind::Cost) - pro.costs,
+        dec("40"),
+        "the part covered by the indemnity is a line of its own"
+    );
     let consumer = claim(&j.state(), &b2c(), &company(), "2025-02-10");
     assert_eq!(consumer.costs, dec("0"));
     assert_eq!(consumer.total_due, dec("1000.00"));
@@ -700,7 +749,11 @@ fn dutch_consumer_owes_the_stated_costs_once_the_last_notice_expires() {
     assert_eq!(after.costs, dec("180.00"));
     assert_eq!(after.total_due, dec("1380.00"));
     assert_eq!(after.regime, Regime::CollectionCosts);
-    let line = after.lines.last().unwrap();
+    let line = after
+        .lines
+        .iter()
+        .find(|l| l.kind == LineKind::CollectionCosts)
+        .unwrap();
     assert_eq!(line.from, Some(d("2026-10-21")));
     assert_eq!(
         line.describe(),
@@ -762,7 +815,8 @@ proptest! {
         let c = claim(&j.state(), &b2b(), &company(), &at.to_string());
         prop_assert!(c.penalties >= Decimal::ZERO);
         prop_assert!(c.total_due >= Decimal::ZERO);
-        prop_assert!(c.lines.iter().all(|l| l.amount >= Decimal::ZERO));
+        prop_assert!(c.lines.iter().filter(|l| l.settled_by.is_none()).all(|l| l.amount >= Decimal::ZERO));
+        prop_assert!(c.lines.iter().filter(|l| l.settled_by.is_some()).all(|l| l.amount < Decimal::ZERO));
         let settled: Decimal = c.settlements.iter().map(|s| s.to_penalties).sum();
         prop_assert_eq!(c.accrued(LineKind::Penalty) - settled, c.penalties);
         prop_assert_eq!(
@@ -812,8 +866,11 @@ proptest! {
         let c = claim(&j.state(), &b2b(), &company(), &at.to_string());
         prop_assert_eq!(c.penalties, Decimal::ZERO);
         prop_assert_eq!(c.indemnities, Decimal::ZERO);
-        prop_assert!(c.lines.is_empty());
-        prop_assert_eq!(c.total_due, Decimal::new(cents, 2));
+        prop_assert!(c.lines.iter().all(|l| matches!(l.kind, LineKind::Principal | LineKind::NotYetDue)));
+        // Due on its due date; before it, listed apart and never claimed.
+        let (claimed, apart) = if before == 0 { (cents, 0) } else { (0, cents) };
+        prop_assert_eq!(c.total_due, Decimal::new(claimed, 2));
+        prop_assert_eq!(c.not_yet_due, Decimal::new(apart, 2));
     }
 }
 
@@ -1387,8 +1444,8 @@ fn each_item_gets_its_own_summary() {
         .payment("2025-03-31", "100.00");
     let c = claim(&j.state(), &b2b(), &company(), "2025-03-31");
     // Same penalties as several_invoices_in_one_dossier (21.26 and 27.93): the 100 € paid on the
-    // day go to F-1's 21.26 of penalties, then 27.93 of F-2's, then 50.81 of F-1's indemnity
-    // (40) and F-2's (10.81 of its 40).
+    // day go to F-1's 21.26 of penalties, then 27.93 of F-2's, then 50.81 of principal, oldest
+    // invoice first (F-1); the indemnities, which bear no interest, come last.
     let summary: Vec<(&str, i64, Decimal, Decimal, Decimal)> = c
         .items
         .iter()
@@ -1405,13 +1462,13 @@ fn each_item_gets_its_own_summary() {
     assert_eq!(
         summary,
         vec![
-            ("F-1", 59, dec("1000.00"), dec("21.26"), dec("40")),
+            ("F-1", 59, dec("949.19"), dec("21.26"), dec("40")),
             ("F-2", 31, dec("2500.50"), dec("27.93"), dec("40")),
             ("F-3", 0, dec("300.00"), dec("0"), dec("0")),
         ]
     );
-    // 3929.69 − 100 = 3829.69; the indemnities left: 80 − 50.81 = 29.19.
-    assert_eq!(c.indemnities, dec("29.19"));
+    // 3629.69 − 100 = 3529.69 (F-3, not yet due, is not claimed); the indemnities stay whole.
+    assert_eq!(c.indemnities, dec("80"));
     assert_eq!(c.penalties, dec("0"));
-    assert_eq!(c.total_due, dec("3829.69"));
+    assert_eq!(c.total_due, dec("3529.69"));
 }

@@ -323,7 +323,8 @@ fn created_event(spec: &Spec) -> EventKind {
         jurisdiction: Jurisdiction::Fr,
         contractual_rate: None,
         refund_reason: None,
-        terms: Some("30 jours fin de mois".into()),
+        // Rent falls due on the day the lease sets: no invoice payment terms.
+        terms: (spec.kind != DossierKind::Rent).then(|| "30 jours date de facture".into()),
     }
 }
 

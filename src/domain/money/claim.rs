@@ -220,8 +220,8 @@ pub struct ItemClaim {
     pub open: Decimal,
     /// Days between the due date and the computation date (0 when not late).
     pub days_late: i64,
-    /// Past its due date at the computation date: part of the sum asked. An item not yet due is
-    /// listed for information only.
+    /// Due (its due date reached) at the computation date: part of the sum asked. An item not
+    /// yet due is listed for information only.
     pub claimed: bool,
     /// Penalties or interest accrued on this item (before payments).
     pub accrued: Decimal,
@@ -310,7 +310,7 @@ impl ClaimNote {
 pub struct ClaimAmounts {
     pub at: NaiveDate,
     pub regime: Regime,
-    /// Principal of the invoices past their due date, still open.
+    /// Principal of the invoices due at the date (due date reached), still open.
     pub principal: Decimal,
     /// Principal of invoices not yet due: never part of `total_due`.
     pub not_yet_due: Decimal,
@@ -958,7 +958,7 @@ fn claim_with(
             amount: t.item.amount,
             open: t.open,
             days_late: (at - t.due).num_days().max(0),
-            claimed: t.due < at,
+            claimed: t.due <= at,
             accrued,
             indemnity,
         });
@@ -1004,7 +1004,7 @@ fn claim_with(
     // Principal last: each invoice, then what paid or credited it. Invoices not yet due are kept
     // apart: a letter may list them but never asks for them.
     for t in &tracks {
-        let kind = if t.due < at {
+        let kind = if t.due <= at {
             LineKind::Principal
         } else {
             LineKind::NotYetDue
