@@ -358,6 +358,35 @@ fn a_dutch_consumer_gets_the_european_order_not_a_french_cerfa() {
     insta::assert_snapshot!("injonction_letter_nl_consumer", text);
 }
 
+#[test]
+fn a_letter_on_a_time_barred_claim_carries_a_warning() {
+    // A consumer invoice due 15 January 2023, no interruption: time-barred after 15 January 2025
+    // (L218-2 Code de la consommation).
+    let mut j = Journal::new("2023-01-01", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item("F-2023-001", "2023-01-01", "2023-01-15", "200.00");
+    let ctx = Case::new(&j, b2c_debtor(), creditor(), LetterStep::MiseEnDemeure).context();
+    assert!(
+        ctx.warnings
+            .iter()
+            .any(|w| w.contains("prescrite depuis le 15/01/2025")),
+        "{:?}",
+        ctx.warnings
+    );
+    // A live claim has no such warning.
+    let ctx = Case::new(
+        &b2c_journal(),
+        b2c_debtor(),
+        creditor(),
+        LetterStep::MiseEnDemeure,
+    )
+    .context();
+    assert!(
+        !ctx.warnings.iter().any(|w| w.contains("prescrite")),
+        "{:?}",
+        ctx.warnings
+    );
+}
+
 struct Case {
     state: DossierState,
     events: Vec<Event>,

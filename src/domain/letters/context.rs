@@ -1259,6 +1259,19 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
     if place.is_empty() {
         warnings.push(t("letters.warning.no_place").to_string());
     }
+    // A time-barred claim: the letter must not go out as if court action were still open. The
+    // expiry does not depend on the warning period, so the default rules are enough here.
+    if let Some(w) = crate::domain::money::limitation(
+        st,
+        input.debtor,
+        input.creditor,
+        &crate::domain::money::MoneyRules::default(),
+        input.today,
+    )
+    .and_then(|l| l.blocks_letters())
+    {
+        warnings.insert(0, w);
+    }
 
     LetterContext {
         step,
