@@ -942,7 +942,7 @@ fn an_old_consumer_claim_is_expired_unless_a_partial_payment_came_in_time() {
     assert_eq!(l.state, LimitationState::Expired);
     assert!(l.is_expired());
     let warning = l
-        .blocks_letters()
+        .letter_warning()
         .expect("an expired claim warns before any letter");
     assert!(warning.contains("prescri"), "{warning}");
 
@@ -955,7 +955,7 @@ fn an_old_consumer_claim_is_expired_unless_a_partial_payment_came_in_time() {
     assert_eq!(l.date, d("2026-12-20"));
     assert_eq!(l.state, LimitationState::Running);
     assert!(!l.is_expired());
-    assert_eq!(l.blocks_letters(), None);
+    assert_eq!(l.letter_warning(), None);
     assert!(l.message().contains("2240"), "{}", l.message());
 }
 

@@ -1268,7 +1268,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         &crate::domain::money::MoneyRules::default(),
         input.today,
     )
-    .and_then(|l| l.blocks_letters())
+    .and_then(|l| l.letter_warning())
     {
         warnings.insert(0, w);
     }

@@ -158,7 +158,7 @@ impl Limitation {
     /// A letter or a court step on an expired claim must not go out silently: threatening court
     /// action over a time-barred debt is misleading. The warning to show (and to confirm past)
     /// before any letter or step, or `None` while the claim is alive.
-    pub fn blocks_letters(&self) -> Option<String> {
+    pub fn letter_warning(&self) -> Option<String> {
         self.is_expired().then(|| {
             tf(
                 "money.limitation.blocks_letters",
