@@ -28,13 +28,15 @@ pub fn injonction_label(step: InjonctionStep) -> String {
 }
 
 pub fn next_action_label(n: &NextAction) -> String {
-    let base = t(&format!("next.{}", n.kind.slug())).to_string();
+    let key = format!("next.{}", n.kind.slug());
     match &n.kind {
         NextActionKind::CheckInstalment { amount }
         | NextActionKind::MissedInstalment { amount } => {
-            format!("{base} ({})", money(*amount))
+            format!("{} ({})", t(&key), money(*amount))
         }
-        _ => base,
+        // The last day the debtor may oppose; the action itself is dated the day after.
+        NextActionKind::AwaitOpposition { last_day } => tf(&key, &[("last_day", &date(*last_day))]),
+        _ => t(&key).to_string(),
     }
 }
 

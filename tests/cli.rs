@@ -534,3 +534,20 @@ fn a_belgian_consumer_gets_a_last_notice_stating_the_collection_costs() {
     let show = stdout(&run(&db, &["show", &id]));
     assert!(show.contains("frais annoncés 47,00"), "{show}");
 }
+
+#[test]
+fn after_service_the_next_step_is_enforcement_the_day_after_the_last_day_to_oppose() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    assert!(run(&db, &["--demo", "status"]).status.success());
+    // Served on 5 November 2026 (today − 20): one month ends Saturday 5 December, so the debtor
+    // may oppose until Monday 7 December (art. 642 CPC); enforcement from Tuesday 8.
+    let out = stdout(&run(&db, &["status", "Moulin"]));
+    assert!(
+        out.contains(
+            "Sans opposition au plus tard le 07/12/2026 : faire exécuter l'ordonnance par le commissaire de justice, le 08/12/2026"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("formule exécutoire"), "{out}");
+}

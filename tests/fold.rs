@@ -338,8 +338,8 @@ fn injonction_steps_and_service_deadline_rule_of_september_2026() {
     let n = next(&st, DebtorType::B2b, d("2026-09-01")).unwrap();
     assert_eq!(
         (n.kind, n.date),
-        (NextActionKind::ServeOrder, d("2027-02-28")),
-        "6 months before 1/9/2026"
+        (NextActionKind::ServeOrder, d("2027-03-01")),
+        "6 months before 1/9/2026: 28 February 2027 is a Sunday, the limit runs to Monday 1 March (art. 642 CPC)"
     );
     j.push(
         "2026-09-01",
@@ -366,8 +366,113 @@ fn injonction_steps_and_service_deadline_rule_of_september_2026() {
     let n = next(&st, DebtorType::B2b, d("2026-09-16")).unwrap();
     assert_eq!(
         (n.kind, n.date),
-        (NextActionKind::AwaitOpposition, d("2026-10-16"))
+        (
+            NextActionKind::AwaitOpposition {
+                last_day: d("2026-10-15")
+            },
+            d("2026-10-16")
+        ),
+        "the debtor may oppose until 15 October included; enforcement from the 16th"
     );
+}
+
+fn step(step: InjonctionStep) -> EventKind {
+    EventKind::Injonction { step, note: None }
+}
+
+#[test]
+fn opposition_period_ending_on_a_sunday_runs_to_monday_and_enforcement_is_the_day_after() {
+    let mut j = Journal::new(DossierKind::Invoices);
+    j.invoice("F-1", "2026-01-10", "4000");
+    j.push("2026-05-01", step(InjonctionStep::RequestFiled));
+    j.push("2026-09-20", step(InjonctionStep::OrderIssued));
+    j.push("2026-10-15", step(InjonctionStep::Served));
+    let st = fold(1, &j.0).unwrap();
+    // Served Thursday 15 October 2026: one month ends Sunday 15 November, so the debtor may still
+    // oppose on Monday 16 November (art. 642 CPC); the commissaire can enforce from the 17th.
+    let n = next(&st, DebtorType::B2b, d("2026-10-16")).unwrap();
+    assert_eq!(
+        n.kind,
+        NextActionKind::AwaitOpposition {
+            last_day: d("2026-11-16")
+        }
+    );
+    assert_eq!(n.date, d("2026-11-17"));
+    assert!(!n.is_due(d("2026-11-16")), "not on the last day to oppose");
+    assert!(n.is_due(d("2026-11-17")));
+}
+
+#[test]
+fn opposition_period_ending_on_a_public_holiday_runs_to_the_next_working_day() {
+    let mut j = Journal::new(DossierKind::Invoices);
+    j.invoice("F-1", "2026-01-10", "4000");
+    j.push("2026-09-20", step(InjonctionStep::OrderIssued));
+    // 11 November 2026 (Armistice) is a Wednesday.
+    j.push("2026-10-11", step(InjonctionStep::Served));
+    let st = fold(1, &j.0).unwrap();
+    let n = next(&st, DebtorType::B2b, d("2026-10-12")).unwrap();
+    assert_eq!(
+        (n.kind, n.date),
+        (
+            NextActionKind::AwaitOpposition {
+                last_day: d("2026-11-12")
+            },
+            d("2026-11-13")
+        )
+    );
+}
+
+#[test]
+fn an_order_not_served_in_time_lapses_instead_of_asking_to_serve_it() {
+    let mut j = Journal::new(DossierKind::Invoices);
+    j.invoice("F-1", "2026-01-10", "4000");
+    j.push("2026-08-01", step(InjonctionStep::RequestFiled));
+    // 3 months from 25 September 2026 is Friday 25 December (Christmas): the limit runs to
+    // Monday 28 December.
+    j.push("2026-09-25", step(InjonctionStep::OrderIssued));
+    let st = fold(1, &j.0).unwrap();
+    let n = next(&st, DebtorType::B2b, d("2026-12-28")).unwrap();
+    assert_eq!(
+        (n.kind, n.date),
+        (NextActionKind::ServeOrder, d("2026-12-28"))
+    );
+    let n = next(&st, DebtorType::B2b, d("2026-12-29")).unwrap();
+    assert_eq!(
+        (n.kind, n.date),
+        (NextActionKind::OrderLapsed, d("2026-12-29"))
+    );
+}
+
+#[test]
+fn a_debtor_outside_france_is_offered_the_european_order_not_a_french_injonction() {
+    for jurisdiction in [Jurisdiction::Nl, Jurisdiction::Be] {
+        let mut j = Journal::new(DossierKind::Invoices);
+        if let EventKind::Created {
+            jurisdiction: x, ..
+        } = &mut j.0[0].kind
+        {
+            *x = jurisdiction;
+        }
+        j.invoice("F-1", "2026-02-01", "300");
+        j.push(
+            "2026-02-20",
+            EventKind::LastNoticeSent {
+                channel: Channel::Email,
+                deadline: d("2026-03-10"),
+                costs: m("45"),
+                letter: None,
+                overrides: vec![],
+            },
+        );
+        let st = fold(1, &j.0).unwrap();
+        for debtor_type in [DebtorType::B2c, DebtorType::B2b] {
+            let n = next(&st, debtor_type, d("2026-03-11")).unwrap();
+            assert_eq!(
+                (n.kind, n.date),
+                (NextActionKind::FileEuropeanOrder, d("2026-03-11"))
+            );
+        }
+    }
 }
 
 #[test]

@@ -333,6 +333,86 @@ fn be_journal() -> Journal {
     j
 }
 
+fn nl_debtor() -> Debtor {
+    let mut debtor = Debtor::new(1, "Mevr. Anna de Vries", DebtorType::B2c);
+    debtor.address = vec!["Prinsengracht 263".into(), "1016 GV Amsterdam".into()];
+    debtor
+}
+
+fn nl_journal() -> Journal {
+    let mut j = Journal::new("2026-01-10", DossierKind::Invoices, Jurisdiction::Nl, None);
+    j.item("INV-2026-0042", "2026-01-10", "2026-01-24", "640.00")
+        .relance("2026-01-27", 1, Channel::Email);
+    j
+}
+
+#[test]
+fn a_dutch_consumer_gets_the_european_order_not_a_french_cerfa() {
+    let case = Case::new(
+        &nl_journal(),
+        nl_debtor(),
+        creditor(),
+        LetterStep::InjonctionLetter,
+    );
+    let (text, ctx) = case.render();
+    let inj = ctx.injonction.as_ref().unwrap();
+    assert_eq!(inj.court_kind, InjonctionCourt::EuropeanOrder);
+    assert_eq!(inj.cerfa, None);
+    assert!(inj.european && !inj.small_claim_possible);
+    assert_contains(
+        &text,
+        &[
+            "1896/2006",
+            "formulaire A",
+            "Juridiction compétente des Pays-Bas",
+            "Demande d'injonction de payer européenne",
+            "article 18, paragraphe 2, du règlement (UE) n° 1215/2012",
+        ],
+    );
+    let lower = text.to_lowercase();
+    for wrong in [
+        "cerfa",
+        "tribunal judiciaire",
+        "tribunal de commerce",
+        "1405",
+    ] {
+        assert!(!lower.contains(wrong), "unexpected {wrong:?} in:\n{text}");
+    }
+    for doc in &inj.documents {
+        assert!(!doc.to_lowercase().contains("cerfa"), "{doc}");
+    }
+    insta::assert_snapshot!("injonction_letter_nl_consumer", text);
+}
+
+#[test]
+fn a_letter_on_a_time_barred_claim_carries_a_warning() {
+    // A consumer invoice due 15 January 2023, no interruption: time-barred after 15 January 2025
+    // (L218-2 Code de la consommation).
+    let mut j = Journal::new("2023-01-01", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item("F-2023-001", "2022-12-16", "2023-01-15", "200.00");
+    let ctx = Case::new(&j, b2c_debtor(), creditor(), LetterStep::MiseEnDemeure).context();
+    assert!(
+        ctx.warnings
+            .iter()
+            .any(|w| w.contains("prescrite depuis le 15/01/2025")),
+        "{:?}",
+        ctx.warnings
+    );
+    // A live claim has no such warning.
+    let ctx = Case::new(
+        &b2c_journal(),
+        b2c_debtor(),
+        creditor(),
+        LetterStep::MiseEnDemeure,
+    )
+    .context();
+    assert!(
+        !ctx.warnings.iter().any(|w| w.contains("prescrite")),
+        "{:?}",
+        ctx.warnings
+    );
+}
+
 struct Case {
     state: DossierState,
     events: Vec<Event>,
@@ -894,7 +974,10 @@ fn golden_injonction_letter() {
             "extrait Kbis de notre société",
         ],
     );
-    assert_eq!(ctx.injonction.as_ref().unwrap().cerfa, "12946*02");
+    assert_eq!(
+        ctx.injonction.as_ref().unwrap().cerfa.as_deref(),
+        Some("12946*02")
+    );
     insta::assert_snapshot!("injonction_letter", text);
 
     // Consumer: tribunal judiciaire; consumer tenant: juge des contentieux de la protection.

@@ -7,7 +7,9 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
-use recouvre::domain::event::{Channel, ContestationOutcome, Event, EventKind, InjonctionStep};
+use recouvre::domain::event::{
+    Channel, ContestationOutcome, Event, EventKind, InjonctionStep, Instalment,
+};
 use recouvre::domain::fold::{fold, DossierState};
 use recouvre::domain::model::*;
 use recouvre::domain::money::calendar::HalfYear;
@@ -1010,6 +1012,164 @@ fn an_interruption_after_expiry_does_not_revive_the_claim() {
     let l = limit(&j.state(), &b2c(), &company(), "2026-11-25");
     assert_eq!(l.date, d("2025-01-15"));
     assert_eq!(l.state, LimitationState::Expired);
+}
+
+#[test]
+fn an_old_consumer_claim_is_expired_unless_a_partial_payment_came_in_time() {
+    let mut j = Journal::new("2023-01-01", None, Jurisdiction::Fr);
+    j.invoice("F-1", "2023-01-01", "2023-01-15", "200.00");
+    let l = limit(&j.state(), &b2c(), &company(), "2025-06-01");
+    assert_eq!(l.basis, LimitationBasis::ConsumerTwoYears);
+    assert_eq!(l.date, d("2025-01-15"));
+    assert_eq!(l.state, LimitationState::Expired);
+    assert!(l.is_expired());
+    let warning = l
+        .letter_warning()
+        .expect("an expired claim warns before any letter");
+    assert!(warning.contains("prescri"), "{warning}");
+
+    // A partial payment before the end is a tacit acknowledgment (art. 2240 Code civil): a new
+    // two-year period from 20 December 2024.
+    j.payment("2024-12-20", "50.00");
+    let l = limit(&j.state(), &b2c(), &company(), "2025-06-01");
+    assert_eq!(l.interrupted_by, Some(Interruption::Payment));
+    assert_eq!(l.runs_from, d("2024-12-20"));
+    assert_eq!(l.date, d("2026-12-20"));
+    assert_eq!(l.state, LimitationState::Running);
+    assert!(!l.is_expired());
+    assert_eq!(l.letter_warning(), None);
+    assert!(l.message().contains("2240"), "{}", l.message());
+}
+
+#[test]
+fn a_payment_after_expiry_or_before_the_due_date_does_not_move_the_limitation() {
+    let mut j = Journal::new("2023-01-01", None, Jurisdiction::Fr);
+    j.invoice("F-1", "2023-01-01", "2023-01-15", "200.00")
+        .payment("2023-01-10", "20.00")
+        .payment("2025-03-01", "20.00");
+    let l = limit(&j.state(), &b2c(), &company(), "2025-06-01");
+    assert_eq!((l.runs_from, l.interrupted_by), (d("2023-01-15"), None));
+    assert_eq!(l.state, LimitationState::Expired);
+}
+
+#[test]
+fn an_accepted_payment_plan_restarts_limitation() {
+    let mut j = Journal::new("2025-01-01", None, Jurisdiction::Fr);
+    j.invoice("F-1", "2025-01-01", "2025-01-15", "600.00").push(
+        "2026-01-10",
+        EventKind::PaymentPlanAgreed {
+            instalments: vec![Instalment {
+                due: d("2026-02-10"),
+                amount: dec("600.00"),
+            }],
+        },
+    );
+    let l = limit(&j.state(), &b2c(), &company(), "2026-01-20");
+    assert_eq!(l.interrupted_by, Some(Interruption::PaymentPlan));
+    assert_eq!(l.date, d("2028-01-10"));
+}
+
+#[test]
+fn residential_rent_arrears_have_three_years() {
+    let mut j = Journal::with(
+        "2025-01-01",
+        None,
+        Jurisdiction::Fr,
+        DossierKind::Rent,
+        None,
+    );
+    j.invoice("L-2025-01", "2025-01-01", "2025-01-05", "850.00");
+    let st = j.state();
+    for creditor in [company(), private_person()] {
+        let l = limit(&st, &b2c(), &creditor, "2026-11-25");
+        assert_eq!(
+            (l.basis, l.years, l.date),
+            (LimitationBasis::ResidentialRent, 3, d("2028-01-05"))
+        );
+        assert!(l.basis.label().contains("89-462"));
+    }
+    // A commercial lease stays commercial.
+    assert_eq!(
+        limit(&st, &b2b(), &company(), "2026-11-25").basis,
+        LimitationBasis::Commercial
+    );
+}
+
+#[test]
+fn dutch_and_belgian_consumers_do_not_get_the_french_consumer_code() {
+    use recouvre::i18n::{t_in, Lang};
+    let mut nl = Journal::new("2025-01-01", None, Jurisdiction::Nl);
+    nl.invoice("F-1", "2025-01-01", "2025-01-15", "300.00");
+    let l = limit(&nl.state(), &b2c(), &company(), "2026-11-25");
+    assert_eq!(
+        (l.basis, l.years, l.date),
+        (LimitationBasis::DutchConsumer, 2, d("2027-01-15"))
+    );
+    for lang in [Lang::Fr, Lang::En] {
+        let label = t_in(lang, "money.limitation.nl_consumer");
+        assert!(
+            label.contains("7:28 BW") && label.contains("3:307 BW"),
+            "{label}"
+        );
+        assert!(!label.contains("L218-2"));
+    }
+    assert!(!l.message().contains("L218-2"));
+
+    let mut be = Journal::new("2025-01-01", None, Jurisdiction::Be);
+    be.invoice("F-1", "2025-01-01", "2025-01-15", "300.00");
+    let l = limit(&be.state(), &b2c(), &company(), "2026-11-25");
+    assert_eq!(
+        (l.basis, l.years, l.date),
+        (LimitationBasis::BelgianUnverified, 10, d("2035-01-15"))
+    );
+    assert!(l.basis.unverified());
+    for lang in [Lang::Fr, Lang::En] {
+        assert!(t_in(lang, "money.limitation.be_unverified").contains("2262bis"));
+        let unknown = t_in(lang, "money.limitation.unverified");
+        assert!(
+            unknown.contains("belge") || unknown.contains("Belgian"),
+            "{unknown}"
+        );
+    }
+    assert!(l.message().contains("2262bis"), "{}", l.message());
+    assert!(
+        l.message()
+            .contains(recouvre::i18n::t("money.limitation.unverified")),
+        "the message says the tool does not know: {}",
+        l.message()
+    );
+    // Professionals abroad keep the commercial period.
+    assert_eq!(
+        limit(&be.state(), &b2b(), &company(), "2026-11-25").basis,
+        LimitationBasis::Commercial
+    );
+}
+
+#[test]
+fn the_request_of_a_lapsed_order_no_longer_interrupts() {
+    let step = |step| EventKind::Injonction { step, note: None };
+    let mut j = Journal::new("2024-01-01", None, Jurisdiction::Fr);
+    j.invoice("F-1", "2024-01-01", "2024-01-15", "900.00")
+        .push("2025-06-01", step(InjonctionStep::RequestFiled))
+        // 6 months from 1 July 2025 is 1 January 2026 (a holiday): last day Friday 2 January.
+        .push("2025-07-01", step(InjonctionStep::OrderIssued));
+    let st = j.state();
+    let l = limit(&st, &b2c(), &company(), "2026-01-02");
+    assert_eq!(
+        (l.interrupted_by, l.date),
+        (Some(Interruption::InjonctionRequest), d("2027-06-01")),
+        "still in time to serve"
+    );
+    let l = limit(&st, &b2c(), &company(), "2026-01-03");
+    assert_eq!(
+        (l.interrupted_by, l.date, l.state),
+        (None, d("2026-01-15"), LimitationState::Warning),
+        "lapsed: as if the request had never been filed (art. 1411 CPC)"
+    );
+    // Served in time: the request keeps its effect.
+    j.push("2025-09-01", step(InjonctionStep::Served));
+    let l = limit(&j.state(), &b2c(), &company(), "2026-03-01");
+    assert_eq!(l.date, d("2027-06-01"));
 }
 
 // ---------------------------------------------------------------- readiness

@@ -104,6 +104,8 @@ mod tests {
             "check_instalment",
             "missed_instalment",
             "confirm_settlement",
+            "order_lapsed",
+            "file_european_order",
         ] {
             keys.push(format!("tui.next.{n}"));
         }
@@ -130,6 +132,9 @@ mod tests {
             "close",
             "reopen",
             "cancel",
+            "terms_changed",
+            "collective_proceedings",
+            "waiver",
         ] {
             keys.push(format!("tui.event_short.{e}"));
         }

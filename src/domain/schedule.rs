@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::event::{Channel, InjonctionStep};
 use super::fold::{DossierState, Owing, Stage};
 use super::model::{DebtorType, Jurisdiction, ProfileId};
+use super::money::calendar::roll_to_working_day;
 
 /// One rung of a schedule: a reminder level (1..=3) or the formal notice (level 0), sent `offset`
 /// days after the due date by `channel`.
@@ -79,12 +80,23 @@ pub enum NextActionKind {
     LastNotice,
     /// The notice deadline passed in silence: file the injonction de payer request.
     FileInjonction,
+    /// Same moment, debtor outside France: a French injonction (and its Cerfa) is the wrong
+    /// tool. File a European order for payment (Regulation (EC) 1896/2006, form A) with the
+    /// competent court of the debtor's state (a consumer's domicile, Brussels I bis art. 18(2)),
+    /// or use that state's local procedure.
+    FileEuropeanOrder,
     /// Follow up with the court on the filed request.
     AwaitOrder,
     /// Have the order served by a commissaire de justice before it lapses (date = last day).
     ServeOrder,
-    /// Opposition window running; when it ends, ask for the enforceable formula.
-    AwaitOpposition,
+    /// The order was not served within its deadline: it lapsed (art. 1411 CPC). File a new
+    /// request or decide what to do (date = first day after the deadline).
+    OrderLapsed,
+    /// Opposition window running after service. `last_day` is the last day the debtor may
+    /// oppose (art. 642 CPC applied); the action, dated the day after, is to have the
+    /// commissaire de justice enforce the order, which has become final. There is no
+    /// "formule exécutoire" to request: orders are issued enforceable since 2022.
+    AwaitOpposition { last_day: NaiveDate },
     /// Hand over to a commissaire de justice for enforcement.
     Enforce,
     /// Opposition filed: the case goes to a hearing.
@@ -112,9 +124,11 @@ impl NextActionKind {
             NextActionKind::Notice => "mise_en_demeure",
             NextActionKind::LastNotice => "last_notice",
             NextActionKind::FileInjonction => "file_injonction",
+            NextActionKind::FileEuropeanOrder => "file_european_order",
             NextActionKind::AwaitOrder => "await_order",
             NextActionKind::ServeOrder => "serve_order",
-            NextActionKind::AwaitOpposition => "await_opposition",
+            NextActionKind::OrderLapsed => "order_lapsed",
+            NextActionKind::AwaitOpposition { .. } => "await_opposition",
             NextActionKind::Enforce => "enforce",
             NextActionKind::PrepareHearing => "prepare_hearing",
             NextActionKind::FollowUpHandover => "follow_up_handover",
@@ -151,19 +165,42 @@ pub const HANDOVER_FOLLOW_UP_DAYS: i64 = 30;
 /// Minimum time a consumer gets in a NL/BE last notice.
 pub const LAST_NOTICE_DAYS: i64 = 14;
 
-/// Last day to serve an injonction order: 6 months from its date, 3 months for orders issued from
-/// 1 September 2026 (décret 2026-96).
+/// Last day to serve an injonction order (art. 1411 CPC): 6 months from its date, 3 months for
+/// orders issued from 1 September 2026 (décret 2026-96). A month-based limit ends on the day of
+/// the same number (the last day of a shorter month, art. 641 CPC), and one that would end on a
+/// Saturday, Sunday or public holiday runs to the next working day (art. 642 CPC).
 pub fn service_deadline(order_date: NaiveDate) -> NaiveDate {
     let cutoff = NaiveDate::from_ymd_opt(2026, 9, 1).expect("valid date");
     let months = if order_date >= cutoff { 3 } else { 6 };
-    order_date
-        .checked_add_months(Months::new(months))
-        .unwrap_or(order_date)
+    roll_to_working_day(
+        order_date
+            .checked_add_months(Months::new(months))
+            .unwrap_or(order_date),
+    )
 }
 
-/// End of the one-month opposition window after service.
+/// Last day the debtor may oppose the order: one month from service (art. 1416 CPC), rolled to
+/// the next working day per art. 642 CPC. The order can be enforced from the day after.
 pub fn opposition_deadline(served: NaiveDate) -> NaiveDate {
-    served.checked_add_months(Months::new(1)).unwrap_or(served)
+    roll_to_working_day(served.checked_add_months(Months::new(1)).unwrap_or(served))
+}
+
+/// The date an order lapsed (the day after its service deadline) when the dossier's last
+/// injonction step is an order that was not served in time (art. 1411 CPC), else `None`.
+pub fn order_lapsed(st: &DossierState, today: NaiveDate) -> Option<NaiveDate> {
+    match st.injonction {
+        Some((InjonctionStep::OrderIssued, date)) => {
+            let deadline = service_deadline(date);
+            (today > deadline).then(|| deadline + Duration::days(1))
+        }
+        _ => None,
+    }
+}
+
+/// A French injonction de payer is only for debtors in France: elsewhere, the European order
+/// for payment (or a local procedure) applies.
+pub fn needs_european_order(st: &DossierState) -> bool {
+    st.jurisdiction != Jurisdiction::Fr
 }
 
 fn needs_last_notice(st: &DossierState, debtor_type: DebtorType) -> bool {
@@ -290,20 +327,28 @@ pub fn next_action(
                 NextActionKind::AwaitOrder,
                 date + Duration::days(ORDER_FOLLOW_UP_DAYS),
             ),
-            InjonctionStep::OrderIssued => at(NextActionKind::ServeOrder, service_deadline(date)),
-            InjonctionStep::Served => at(
-                NextActionKind::AwaitOpposition,
-                opposition_deadline(date) + Duration::days(1),
-            ),
+            InjonctionStep::OrderIssued => match order_lapsed(st, today) {
+                Some(lapsed) => at(NextActionKind::OrderLapsed, lapsed),
+                None => at(NextActionKind::ServeOrder, service_deadline(date)),
+            },
+            InjonctionStep::Served => {
+                let last_day = opposition_deadline(date);
+                at(
+                    NextActionKind::AwaitOpposition { last_day },
+                    last_day + Duration::days(1),
+                )
+            }
             InjonctionStep::Opposition => at(NextActionKind::PrepareHearing, date),
             InjonctionStep::Enforceable => at(NextActionKind::Enforce, date),
         };
     }
     if let Some(n) = &st.notice {
-        return at(
-            NextActionKind::FileInjonction,
-            n.deadline + Duration::days(1),
-        );
+        let kind = if needs_european_order(st) {
+            NextActionKind::FileEuropeanOrder
+        } else {
+            NextActionKind::FileInjonction
+        };
+        return at(kind, n.deadline + Duration::days(1));
     }
     let due = owing.oldest_open_due?;
     let rung = next_rung(st, debtor_type, profiles)?;
@@ -327,4 +372,39 @@ pub fn next_action(
         date,
         channel: Some(step.channel),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn service_deadline_runs_to_the_next_working_day() {
+        // 6 months from 31 August 2026 is Sunday 28 February 2027 → Monday 1 March.
+        assert_eq!(service_deadline(d("2026-08-31")), d("2027-03-01"));
+        // 3 months from 25 September 2026 is Christmas (Friday) → Monday 28 December.
+        assert_eq!(service_deadline(d("2026-09-25")), d("2026-12-28"));
+        // 1 August 2026 is before the cutoff: 6 months, 1 February 2027 is a Monday.
+        assert_eq!(service_deadline(d("2026-08-01")), d("2027-02-01"));
+        // A working day stays as it is.
+        assert_eq!(service_deadline(d("2026-09-01")), d("2026-12-01"));
+    }
+
+    #[test]
+    fn opposition_deadline_runs_to_the_next_working_day() {
+        // Served 15 October 2026: 15 November is a Sunday → Monday 16.
+        assert_eq!(opposition_deadline(d("2026-10-15")), d("2026-11-16"));
+        // Served 1 October 2026: 1 November (All Saints, a Sunday) → Monday 2.
+        assert_eq!(opposition_deadline(d("2026-10-01")), d("2026-11-02"));
+        // Served 25 November 2026: 25 December (Friday) → Monday 28.
+        assert_eq!(opposition_deadline(d("2026-11-25")), d("2026-12-28"));
+        // Served 31 January 2026: no 31 February, the month ends on 28 February 2026, a
+        // Saturday → Monday 2 March.
+        assert_eq!(opposition_deadline(d("2026-01-31")), d("2026-03-02"));
+        assert_eq!(opposition_deadline(d("2026-09-15")), d("2026-10-15"));
+    }
 }

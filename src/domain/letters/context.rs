@@ -316,27 +316,47 @@ pub enum InjonctionCourt {
     Judiciaire,
     /// Juge des contentieux de la protection, Cerfa 16040*01: residential rent, consumer credit.
     Protection,
+    /// Debtor outside France: European order for payment (Regulation (EC) No 1896/2006), form A,
+    /// filed with the competent court of the debtor's state — for a consumer, where he lives
+    /// (art. 6(2) of the Regulation, Brussels I bis art. 18(2)). No French Cerfa.
+    EuropeanOrder,
 }
 
 impl InjonctionCourt {
-    pub fn cerfa(self) -> &'static str {
+    /// The French Cerfa form, `None` for the European order (form A of the Regulation).
+    pub fn cerfa(self) -> Option<&'static str> {
         match self {
-            InjonctionCourt::Commerce => "12946*02",
-            InjonctionCourt::Judiciaire => "12948*06",
-            InjonctionCourt::Protection => "16040*01",
+            InjonctionCourt::Commerce => Some("12946*02"),
+            InjonctionCourt::Judiciaire => Some("12948*06"),
+            InjonctionCourt::Protection => Some("16040*01"),
+            InjonctionCourt::EuropeanOrder => None,
+        }
+    }
+
+    /// The form to attach, as printed in the letter.
+    pub fn form(self) -> String {
+        match self.cerfa() {
+            Some(n) => format!("Cerfa n° {n}"),
+            None => "formulaire A (demande d'injonction de payer européenne, annexe I du règlement (CE) n° 1896/2006)".to_string(),
         }
     }
 }
 
-/// The court and form of an injonction de payer request. Rent owed by a consumer tenant goes to
-/// the juge des contentieux de la protection; a commercial lease stays with the tribunal
-/// judiciaire (which has jurisdiction over commercial leases); commercial claims between
-/// professionals go to the tribunal de commerce unless the creditor is a private person.
+/// The court and form of an injonction de payer request. A debtor outside France is never sent
+/// to a French court on a French Cerfa: the European order for payment applies. Rent owed by a
+/// consumer tenant goes to the juge des contentieux de la protection; a commercial lease stays
+/// with the tribunal judiciaire (which has jurisdiction over commercial leases); commercial
+/// claims between professionals go to the tribunal de commerce unless the creditor is a private
+/// person.
 pub fn injonction_court(
     kind: DossierKind,
     debtor_type: DebtorType,
     creditor_natural_person: bool,
+    jurisdiction: Jurisdiction,
 ) -> InjonctionCourt {
+    if jurisdiction != Jurisdiction::Fr {
+        return InjonctionCourt::EuropeanOrder;
+    }
     match (kind, debtor_type) {
         (DossierKind::Rent, DebtorType::B2c) => InjonctionCourt::Protection,
         (DossierKind::Rent, DebtorType::B2b) => InjonctionCourt::Judiciaire,
@@ -348,7 +368,12 @@ pub fn injonction_court(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InjonctionView {
     pub court_kind: InjonctionCourt,
-    pub cerfa: String,
+    /// The French Cerfa number; `None` for the European order.
+    pub cerfa: Option<String>,
+    /// The form as printed: `Cerfa n° 12946*02`, or form A of Regulation (EC) No 1896/2006.
+    pub form: String,
+    /// The European order for payment (debtor outside France).
+    pub european: bool,
     /// Full name of the court, e.g. "Tribunal de commerce de Paris".
     pub court: String,
     /// Documents to attach, in the order a clerk expects them.
@@ -783,6 +808,7 @@ fn subject(
     ctx_contestation: Option<&str>,
     c: &str,
     d: &str,
+    european: bool,
 ) -> String {
     match step {
         LetterStep::Relance1 => format!("Rappel de paiement — {claim}"),
@@ -803,6 +829,9 @@ fn subject(
             format!("Proposition d'échéancier de paiement — {claim}")
         }
         LetterStep::SettlementConfirmation => format!("Confirmation de règlement — {claim}"),
+        LetterStep::InjonctionLetter if european => {
+            format!("Demande d'injonction de payer européenne — {c} contre {d}")
+        }
         LetterStep::InjonctionLetter => {
             format!("Requête en injonction de payer — {c} contre {d}")
         }
@@ -900,6 +929,7 @@ fn injonction_view(
         st.kind,
         input.debtor.debtor_type,
         input.creditor.natural_person,
+        st.jurisdiction,
     );
     let town = town_of(&input.debtor.address);
     let court = input.options.court.clone().unwrap_or_else(|| {
@@ -909,16 +939,24 @@ fn injonction_view(
             InjonctionCourt::Protection => {
                 "Juge des contentieux de la protection du tribunal judiciaire"
             }
+            InjonctionCourt::EuropeanOrder => {
+                return format!(
+                    "Juridiction compétente {} (lieu du domicile du débiteur)",
+                    state_of(st.jurisdiction)
+                );
+            }
         };
         match &town {
             Some(t) => format!("{base} de {t}"),
             None => format!("{base} du lieu où demeure le débiteur"),
         }
     });
-    let mut docs = vec![format!(
-        "le formulaire de requête en injonction de payer (Cerfa n° {}), complété et signé",
-        court_kind.cerfa()
-    )];
+    let mut docs = vec![match court_kind.cerfa() {
+        Some(n) => format!(
+            "le formulaire de requête en injonction de payer (Cerfa n° {n}), complété et signé"
+        ),
+        None => "le formulaire A de demande d'injonction de payer européenne (annexe I du règlement (CE) n° 1896/2006), complété et signé, dans une langue acceptée par la juridiction saisie".to_string(),
+    }];
     for i in items {
         docs.push(match st.kind {
             DossierKind::Invoices => format!(
@@ -991,18 +1029,34 @@ fn injonction_view(
         "un extrait Kbis de notre société de moins de trois mois".to_string()
     });
     if input.debtor.debtor_type == DebtorType::B2b {
-        docs.push(
+        docs.push(if court_kind == InjonctionCourt::EuropeanOrder {
+            "un extrait du registre des sociétés de l'État du débiteur établissant l'adresse de son siège social"
+                .to_string()
+        } else {
             "un extrait Kbis ou un avis de situation SIRENE du débiteur établissant l'adresse de son siège social"
-                .to_string(),
-        );
+                .to_string()
+        });
     }
+    let european = court_kind == InjonctionCourt::EuropeanOrder;
     InjonctionView {
         court_kind,
-        cerfa: court_kind.cerfa().to_string(),
+        cerfa: court_kind.cerfa().map(str::to_string),
+        form: court_kind.form(),
+        european,
         court,
         documents: docs,
         chronology: chronology(input.events),
-        small_claim_possible: money.total_due <= Decimal::from(SMALL_CLAIM_LIMIT),
+        // The simplified procedure of CPCE L125-1 is French only.
+        small_claim_possible: !european && money.total_due <= Decimal::from(SMALL_CLAIM_LIMIT),
+    }
+}
+
+/// `des Pays-Bas`, `de Belgique`: the debtor's state, after "juridiction compétente".
+fn state_of(jurisdiction: Jurisdiction) -> &'static str {
+    match jurisdiction {
+        Jurisdiction::Fr => "de France",
+        Jurisdiction::Be => "de Belgique",
+        Jurisdiction::Nl => "des Pays-Bas",
     }
 }
 
@@ -1229,6 +1283,27 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
     if place.is_empty() {
         warnings.push(t("letters.warning.no_place").to_string());
     }
+    // A time-barred claim: the letter must not go out as if court action were still open. The
+    // expiry does not depend on the warning period, so the default rules are enough here.
+    let oldest_open_due = input
+        .money
+        .items
+        .iter()
+        .filter(|i| i.open > Decimal::ZERO)
+        .map(|i| i.due)
+        .min();
+    if let Some(w) = crate::domain::money::limitation(
+        st,
+        input.debtor,
+        input.creditor,
+        &crate::domain::money::MoneyRules::default(),
+        input.today,
+        oldest_open_due,
+    )
+    .and_then(|l| l.letter_warning())
+    {
+        warnings.insert(0, w);
+    }
 
     LetterContext {
         step,
@@ -1246,6 +1321,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
             contestation.as_ref().map(|c| c.date_long.as_str()),
             &creditor.name,
             &debtor.name,
+            st.jurisdiction != Jurisdiction::Fr,
         ),
         claim_label: claim,
         claim_of: claim_of(st.kind, &items, money.principal),
@@ -1306,12 +1382,27 @@ mod tests {
     fn cerfa_by_kind_and_parties() {
         use DebtorType::*;
         use DossierKind::*;
-        assert_eq!(injonction_court(Invoices, B2b, false).cerfa(), "12946*02");
-        assert_eq!(injonction_court(Invoices, B2c, false).cerfa(), "12948*06");
-        assert_eq!(injonction_court(Invoices, B2b, true).cerfa(), "12948*06");
-        assert_eq!(injonction_court(Refund, B2b, false).cerfa(), "12946*02");
-        assert_eq!(injonction_court(Rent, B2c, false).cerfa(), "16040*01");
-        assert_eq!(injonction_court(Rent, B2b, false).cerfa(), "12948*06");
+        let fr = Jurisdiction::Fr;
+        let cerfa = |k, d, p| injonction_court(k, d, p, fr).cerfa();
+        assert_eq!(cerfa(Invoices, B2b, false), Some("12946*02"));
+        assert_eq!(cerfa(Invoices, B2c, false), Some("12948*06"));
+        assert_eq!(cerfa(Invoices, B2b, true), Some("12948*06"));
+        assert_eq!(cerfa(Refund, B2b, false), Some("12946*02"));
+        assert_eq!(cerfa(Rent, B2c, false), Some("16040*01"));
+        assert_eq!(cerfa(Rent, B2b, false), Some("12948*06"));
+        // Outside France: the European order, never a French Cerfa.
+        for j in [Jurisdiction::Nl, Jurisdiction::Be] {
+            for (k, d, p) in [
+                (Invoices, B2c, false),
+                (Rent, B2c, true),
+                (Invoices, B2b, false),
+            ] {
+                let court = injonction_court(k, d, p, j);
+                assert_eq!(court, InjonctionCourt::EuropeanOrder);
+                assert_eq!(court.cerfa(), None);
+                assert!(court.form().contains("1896/2006"));
+            }
+        }
     }
 
     #[test]

@@ -48,7 +48,9 @@ pub use claim::{
     Settlement,
 };
 pub use deadline::{notice_deadline, DeadlineAdvice, DeadlineRules, DeadlineWarning, NoticeKind};
-pub use limitation::{limitation, Interruption, Limitation, LimitationBasis, LimitationState};
+pub use limitation::{
+    basis_for, limitation, Interruption, Limitation, LimitationBasis, LimitationState,
+};
 pub use rates::{RateLookup, RateOrigin, RateRow, RateTable};
 pub use readiness::{readiness, Check, PaymentTerms, Readiness, ReadinessProblem};
 pub use scale::{be_collection_costs, collection_costs, nl_collection_costs};
