@@ -104,6 +104,7 @@ mod tests {
             "check_instalment",
             "missed_instalment",
             "confirm_settlement",
+            "claim_accessories",
             "order_lapsed",
             "file_european_order",
         ] {

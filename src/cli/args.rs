@@ -58,11 +58,14 @@ pub enum Command {
     Log {
         #[arg(help = h("cli.help.id"))]
         id: String,
-        #[arg(long, value_name = "DATE", help = h("cli.help.event_date"))]
+        // Global within `log` so that `log 1 payment --amount 10 --date 05/03/2026` works too.
+        #[arg(long, global = true, value_name = "DATE", help = h("cli.help.event_date"))]
         date: Option<String>,
         #[command(subcommand)]
         event: LogEvent,
     },
+    #[command(about = h("cli.cmd.edit"))]
+    Edit(EditArgs),
     #[command(about = h("cli.cmd.show"))]
     Show {
         #[arg(help = h("cli.help.id"))]
@@ -95,6 +98,22 @@ pub enum Command {
         #[arg(long, help = h("doctor.help_repair"))]
         repair: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    #[arg(help = h("cli.help.id"))]
+    pub id: String,
+    #[arg(long, value_name = "PERCENT", conflicts_with = "no_rate", help = h("cli.help.rate"))]
+    pub rate: Option<String>,
+    #[arg(long = "no-rate", help = h("cli.help.no_rate"))]
+    pub no_rate: bool,
+    #[arg(long, value_name = "TEXT", conflicts_with = "no_terms", help = h("cli.help.terms"))]
+    pub terms: Option<String>,
+    #[arg(long = "no-terms", help = h("cli.help.no_terms"))]
+    pub no_terms: bool,
+    #[arg(long = "collective-proceedings", value_name = "yes|no", help = h("cli.help.collective"))]
+    pub collective_proceedings: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -200,6 +219,8 @@ pub enum LogEvent {
         amount: String,
         #[arg(long, value_name = "TEXT", help = h("cli.help.reference"))]
         reference: Option<String>,
+        #[arg(long, value_name = "REF", help = h("cli.help.for_invoice"))]
+        invoice: Option<String>,
     },
     #[command(about = h("cli.log.contestation"))]
     Contestation {
@@ -287,6 +308,13 @@ pub enum LogEvent {
         reference: String,
         #[arg(long, value_name = "AMOUNT", help = h("cli.help.amount"))]
         amount: String,
+        #[arg(long, value_name = "REF", help = h("cli.help.credit_invoice"))]
+        invoice: Option<String>,
+    },
+    #[command(about = h("cli.log.waive"))]
+    Waive {
+        #[arg(value_name = "TEXT", required = true, num_args = 1.., help = h("cli.help.waive_reason"))]
+        reason: Vec<String>,
     },
     #[command(about = h("cli.log.assign"))]
     Assign {

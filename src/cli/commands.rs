@@ -41,6 +41,7 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
         Some(Command::Add(args)) => add(ctx, args),
         Some(Command::AddItem { id, item }) => add_item(ctx, id, item),
         Some(Command::Log { id, date, event }) => log(ctx, id, date.as_deref(), event),
+        Some(Command::Edit(args)) => edit(ctx, args),
         Some(Command::Show { id }) => {
             let d = resolve(ctx, id)?;
             output::print_show(ctx, &d);
@@ -179,9 +180,12 @@ fn add(ctx: &Ctx, a: &AddArgs) -> Result<i32, UserError> {
         None => Jurisdiction::Fr,
     };
     let contractual_rate = match &a.rate {
-        Some(r) => Some(parse_amount("--rate", r)?),
+        Some(r) => Some(checked_rate(ctx, r, item.due)?),
         None => None,
     };
+    if let Some(t) = &a.terms {
+        check_terms(t)?;
+    }
     if a.debtor.trim().is_empty() {
         return Err(UserError::usage(t("cli.empty_debtor")));
     }
@@ -217,6 +221,116 @@ fn add(ctx: &Ctx, a: &AddArgs) -> Result<i32, UserError> {
         tf("cli.added", &[("id", &id), ("debtor", &a.debtor.trim())])
     );
     Ok(exit::OK)
+}
+
+/// A contractual rate as typed, refused below 3 × the legal rate of any half-year from the
+/// oldest due date to today (the law forbids it; a letter must never drop penalties silently).
+fn checked_rate(ctx: &Ctx, input: &str, oldest_due: NaiveDate) -> Result<Decimal, UserError> {
+    let rate = parse_amount("--rate", input)?;
+    crate::domain::money::check_contractual_rate_over(
+        rate,
+        &ctx.rules.rates,
+        oldest_due,
+        ctx.today,
+    )
+    .map_err(|e| match e {
+        crate::domain::money::MoneyError::ContractualRateBelowFloor {
+            rate,
+            floor,
+            half_year,
+        } => UserError::usage(tf(
+            "cli.rate_below_floor",
+            &[
+                ("rate", &crate::domain::money::format_rate(rate)),
+                ("floor", &crate::domain::money::format_rate(floor)),
+                ("half_year", &half_year),
+            ],
+        )),
+        other => UserError::usage(other.to_string()),
+    })?;
+    Ok(rate)
+}
+
+/// Payment terms that move due dates must be understood, or they would silently not apply.
+fn check_terms(terms: &str) -> Result<(), UserError> {
+    if !terms.trim().is_empty() && crate::domain::money::PaymentTerms::parse(terms).is_none() {
+        return Err(UserError::usage(tf(
+            "cli.terms_not_understood",
+            &[("value", &terms)],
+        )));
+    }
+    Ok(())
+}
+
+/// The dossier's invoice named by `--invoice`, as recorded (the reference is matched without
+/// regard to case or surrounding spaces).
+fn invoice_of(d: &LoadedDossier, field: &str, value: &str) -> Result<String, UserError> {
+    d.state
+        .items
+        .iter()
+        .find(|i| i.reference.trim().eq_ignore_ascii_case(value.trim()))
+        .map(|i| i.reference.clone())
+        .ok_or_else(|| {
+            let list: Vec<&str> = d.state.items.iter().map(|i| i.reference.as_str()).collect();
+            UserError::usage(tf(
+                "cli.unknown_invoice",
+                &[
+                    ("field", &field),
+                    ("id", &d.state.id),
+                    ("value", &value),
+                    ("list", &list.join(", ")),
+                ],
+            ))
+        })
+}
+
+/// `recouvre edit ID …`: corrected terms are journaled events, like everything else.
+fn edit(ctx: &Ctx, a: &EditArgs) -> Result<i32, UserError> {
+    let d = resolve(ctx, &a.id)?;
+    let st = &d.state;
+    let mut kinds = Vec::new();
+    if a.rate.is_some() || a.no_rate || a.terms.is_some() || a.no_terms {
+        let oldest_due = st
+            .items
+            .iter()
+            .map(|i| st.due_of(i))
+            .min()
+            .unwrap_or(ctx.today);
+        let contractual_rate = match (&a.rate, a.no_rate) {
+            (Some(r), _) => Some(checked_rate(ctx, r, oldest_due)?),
+            (None, true) => None,
+            (None, false) => st.contractual_rate,
+        };
+        let terms = match (&a.terms, a.no_terms) {
+            (Some(t), _) => {
+                check_terms(t)?;
+                Some(t.trim().to_string())
+            }
+            (None, true) => None,
+            (None, false) => st.terms.clone(),
+        };
+        kinds.push(EventKind::TermsChanged {
+            contractual_rate,
+            terms,
+        });
+    }
+    if let Some(v) = &a.collective_proceedings {
+        let open = match v.trim().to_lowercase().as_str() {
+            "yes" | "oui" | "y" | "o" | "true" => true,
+            "no" | "non" | "n" | "false" => false,
+            _ => {
+                return Err(UserError::usage(tf(
+                    "cli.bad_yes_no",
+                    &[("field", &"--collective-proceedings"), ("value", v)],
+                )))
+            }
+        };
+        kinds.push(EventKind::CollectiveProceedings { open });
+    }
+    if kinds.is_empty() {
+        return Err(UserError::usage(t("cli.edit_nothing")));
+    }
+    append(ctx, &d, ctx.today, kinds)
 }
 
 fn add_item(ctx: &Ctx, key: &str, args: &ItemArgs) -> Result<i32, UserError> {
@@ -293,9 +407,12 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
     };
     // Validate the typed values before touching the database.
     let kind = match ev {
-        LogEvent::Payment { amount, reference } => EventKind::PaymentReceived {
+        LogEvent::Payment {
+            amount, reference, ..
+        } => EventKind::PaymentReceived {
             amount: parse_positive_amount("--amount", amount)?,
             reference: reference.clone(),
+            // Checked against the dossier once it is loaded.
             invoice: None,
         },
         LogEvent::Promise { amount, until } => EventKind::PromiseToPay {
@@ -320,10 +437,15 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
             label: label.clone(),
             amount: parse_positive_amount("--amount", amount)?,
         },
-        LogEvent::CreditNote { reference, amount } => EventKind::CreditNote {
+        LogEvent::CreditNote {
+            reference, amount, ..
+        } => EventKind::CreditNote {
             reference: reference.clone(),
             amount: parse_positive_amount("--amount", amount)?,
             invoice: None,
+        },
+        LogEvent::Waive { reason } => EventKind::Waived {
+            reason: reason.join(" "),
         },
         LogEvent::Contestation {
             reason,
@@ -527,6 +649,80 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                 step,
                 note: note.clone(),
             }
+        }
+        LogEvent::Payment {
+            invoice: Some(i), ..
+        } => {
+            let invoice = invoice_of(&d, "--invoice", i)?;
+            match kind {
+                EventKind::PaymentReceived {
+                    amount, reference, ..
+                } => EventKind::PaymentReceived {
+                    amount,
+                    reference,
+                    invoice: Some(invoice),
+                },
+                other => other,
+            }
+        }
+        LogEvent::CreditNote { invoice, .. } => {
+            let invoice = match (invoice, st.items.as_slice()) {
+                (Some(i), _) => invoice_of(&d, "--invoice", i)?,
+                (None, [one]) => one.reference.clone(),
+                (None, items) => {
+                    let list: Vec<&str> = items.iter().map(|i| i.reference.as_str()).collect();
+                    return Err(UserError::usage(tf(
+                        "cli.credit_note_needs_invoice",
+                        &[("id", &st.id), ("list", &list.join(", "))],
+                    )));
+                }
+            };
+            match kind {
+                EventKind::CreditNote {
+                    reference, amount, ..
+                } => EventKind::CreditNote {
+                    reference,
+                    amount,
+                    invoice: Some(invoice),
+                },
+                other => other,
+            }
+        }
+        LogEvent::Waive { .. } => {
+            let a = assess(st, &d.debtor, &ctx.config, &ctx.rules, date);
+            let c = &a.claim;
+            if (c.penalties + c.interest + c.indemnities + c.costs).is_zero() {
+                return Err(UserError::usage(tf(
+                    "cli.nothing_to_waive",
+                    &[("id", &st.id)],
+                )));
+            }
+            kind
+        }
+        LogEvent::Close { .. }
+            if matches!(
+                kind,
+                EventKind::Closed {
+                    reason: CloseReason::Paid
+                }
+            ) =>
+        {
+            // Paid means nothing is owed: principal, penalties, indemnities and costs.
+            let a = assess(st, &d.debtor, &ctx.config, &ctx.rules, date);
+            if !a.claim.settled() {
+                return Err(UserError::usage(tf(
+                    "cli.close_paid_owed",
+                    &[
+                        ("id", &st.id),
+                        (
+                            "total",
+                            &crate::i18n::money(a.claim.total_due + a.claim.not_yet_due),
+                        ),
+                        ("detail", &output::amounts_line(&a, date)),
+                    ],
+                )));
+            }
+            kind
         }
         LogEvent::Payment { .. } => {
             if let EventKind::PaymentReceived { amount, .. } = &kind {

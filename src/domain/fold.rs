@@ -218,6 +218,8 @@ pub struct Owing {
     pub oldest_open_due: Option<NaiveDate>,
     /// Nothing is owed now nor later.
     pub settled: bool,
+    /// Some principal is still open (due or not).
+    pub principal_left: bool,
 }
 
 impl Owing {

@@ -113,6 +113,9 @@ pub enum NextActionKind {
     MissedInstalment { amount: Decimal },
     /// Fully paid: confirm in writing and close.
     ConfirmSettlement,
+    /// The principal is paid but penalties, indemnities or costs are still owed: claim them or
+    /// waive them (a journaled waiver), never close as paid in silence.
+    ClaimAccessories,
 }
 
 impl NextActionKind {
@@ -137,6 +140,7 @@ impl NextActionKind {
             NextActionKind::CheckInstalment { .. } => "check_instalment",
             NextActionKind::MissedInstalment { .. } => "missed_instalment",
             NextActionKind::ConfirmSettlement => "confirm_settlement",
+            NextActionKind::ClaimAccessories => "claim_accessories",
         }
     }
 }
@@ -350,7 +354,14 @@ pub fn next_action(
         };
         return at(kind, n.deadline + Duration::days(1));
     }
-    let due = owing.oldest_open_due?;
+    let Some(due) = owing.oldest_open_due else {
+        // Nothing due or coming but the accessories: the ladder has no invoice to chase.
+        return (!owing.settled && !owing.principal_left).then(|| NextAction {
+            kind: NextActionKind::ClaimAccessories,
+            date: st.payments.last().map(|p| p.date).unwrap_or(today),
+            channel: None,
+        });
+    };
     let rung = next_rung(st, debtor_type, profiles)?;
     let step = rung.step;
     let mut date = due + Duration::days(step.offset);

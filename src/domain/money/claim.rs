@@ -371,6 +371,7 @@ impl ClaimAmounts {
         Owing {
             oldest_open_due: self.open_items().map(|i| i.due).min(),
             settled: self.settled(),
+            principal_left: self.open_principal() > Decimal::ZERO,
         }
     }
 }
@@ -391,6 +392,29 @@ pub fn check_contractual_rate(
         });
     }
     Ok(())
+}
+
+/// Checks a contractual rate against the floor of every half-year from `from` to `to` (the
+/// period the claim's penalties run over), naming the first one it is below. Half-years before
+/// the rate table are not checked (nothing is known of them).
+pub fn check_contractual_rate_over(
+    rate: Decimal,
+    rates: &RateTable,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(), MoneyError> {
+    let mut h = HalfYear::containing(from.min(to));
+    let last = HalfYear::containing(to.max(from));
+    loop {
+        match check_contractual_rate(rate, rates, h) {
+            Err(MoneyError::RateMissing { .. }) | Ok(()) => {}
+            Err(e) => return Err(e),
+        }
+        if h >= last {
+            return Ok(());
+        }
+        h = h.next();
+    }
 }
 
 struct AppliedRate {

@@ -43,9 +43,9 @@ pub mod scale;
 pub use calendar::HalfYear;
 pub use channel::{advise_channel, AdviceReason, ChannelAdvice, ChannelHistory, ChannelRules};
 pub use claim::{
-    check_contractual_rate, compute_claim, in_collective_proceedings, principal_claim,
-    BreakdownLine, ClaimAmounts, ClaimNote, ItemClaim, LineKind, RateBasis, Regime, Settled,
-    Settlement,
+    check_contractual_rate, check_contractual_rate_over, compute_claim, in_collective_proceedings,
+    principal_claim, BreakdownLine, ClaimAmounts, ClaimNote, ItemClaim, LineKind, RateBasis,
+    Regime, Settled, Settlement,
 };
 pub use deadline::{notice_deadline, DeadlineAdvice, DeadlineRules, DeadlineWarning, NoticeKind};
 pub use limitation::{

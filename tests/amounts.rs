@@ -1,0 +1,497 @@
+//! Trustworthy amounts from the shell: each test is a case a credit manager met on the demo or on
+//! a fresh database, checked by hand against domain.md, through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_recouvre");
+const TODAY: &str = "2026-11-25";
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("RECOUVRE_TODAY", TODAY)
+        .env("LANG", "fr_FR.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("RECOUVRE_DB")
+        .env("XDG_CONFIG_HOME", db.parent().unwrap().join("xdg-config"))
+        .output()
+        .expect("binary runs")
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let o = run(db, args);
+    assert!(
+        o.status.success(),
+        "{args:?} failed: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn refused(db: &Path, args: &[&str]) -> String {
+    let o = run(db, args);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{args:?} should be refused: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn dossier(db: &Path, id: &str) -> Value {
+    let o = run(db, &["status", &format!("#{id}"), "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    v.as_array().unwrap()[0].clone()
+}
+
+fn field<'a>(v: &'a Value, name: &str) -> &'a str {
+    v[name].as_str().unwrap_or_else(|| panic!("{name} in {v}"))
+}
+
+fn journal_len(db: &Path, id: &str) -> usize {
+    ok(db, &["show", id])
+        .lines()
+        .skip_while(|l| !l.starts_with("Journal"))
+        .skip(1)
+        .count()
+}
+
+/// A fresh database with one B2B dossier: invoices as (reference, issued, due, amount).
+fn setup(dir: &Path, invoices: &[(&str, &str, &str, &str)], extra: &[&str]) -> std::path::PathBuf {
+    let db = dir.join("db");
+    ok(&db, &["init"]);
+    let (r, i, d, a) = invoices[0];
+    let mut args = vec![
+        "add",
+        "--debtor",
+        "Atelier Dubois EURL",
+        "--b2b",
+        "--invoice",
+        r,
+        "--issued",
+        i,
+        "--due",
+        d,
+        "--amount",
+        a,
+        "--address",
+        "21 rue des Artisans",
+        "--address",
+        "25000 Besançon",
+    ];
+    args.extend_from_slice(extra);
+    ok(&db, &args);
+    for (r, i, d, a) in &invoices[1..] {
+        ok(
+            &db,
+            &[
+                "add-item",
+                "1",
+                "--invoice",
+                r,
+                "--issued",
+                i,
+                "--due",
+                d,
+                "--amount",
+                a,
+            ],
+        );
+    }
+    db
+}
+
+#[test]
+fn a_paid_principal_with_penalties_owed_is_not_settled_and_cannot_be_closed_as_paid() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(
+        dir.path(),
+        &[("F-2026-0310", "2026-09-16", "2026-10-16", "1260.00")],
+        &[],
+    );
+    ok(
+        &db,
+        &[
+            "log",
+            "1",
+            "payment",
+            "--amount",
+            "1 260,00",
+            "--date",
+            "2026-11-24",
+        ],
+    );
+    let v = dossier(&db, "1");
+    // 16 Oct → 24 Nov: 39 days at ECB 2.15 + 10 = 12.15 % (2026-H2 falls back to 2026-H1):
+    // 1260 × 12.15 × 39 / 36500 = 597051 / 36500 = 16.357… → 16.36, plus the 40 € indemnity.
+    assert_eq!(field(&v, "principal"), "0.00");
+    assert_eq!(field(&v, "penalties"), "16.36");
+    assert_eq!(field(&v, "indemnities"), "40.00");
+    assert_eq!(field(&v, "total_due"), "56.36");
+    assert_ne!(field(&v, "stage"), "paid", "{v}");
+    assert_eq!(field(&v, "next_action"), "claim_accessories");
+
+    let before = journal_len(&db, "1");
+    let err = refused(&db, &["log", "1", "close", "paid"]);
+    assert!(err.contains("56,36"), "{err}");
+    assert!(err.contains("waive"), "{err}");
+    assert_eq!(journal_len(&db, "1"), before, "nothing written");
+
+    // The creditor waives them, in the journal: only then is the dossier settled.
+    ok(&db, &["log", "1", "waive", "geste", "commercial"]);
+    let v = dossier(&db, "1");
+    assert_eq!(field(&v, "total_due"), "0.00");
+    assert_eq!(field(&v, "stage"), "paid");
+    assert_eq!(field(&v, "next_action"), "confirm_settlement");
+    let waived: Vec<&Value> = v["breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["settled_by"] == "waiver")
+        .collect();
+    assert_eq!(waived.len(), 2, "{v}");
+    ok(&db, &["log", "1", "close", "paid"]);
+    refused(&db, &["log", "1", "waive", "encore"]);
+}
+
+#[test]
+fn a_payment_goes_to_the_invoice_it_names_or_whose_balance_it_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(
+        dir.path(),
+        &[
+            ("F-2026-0301", "2026-10-20", "2026-11-19", "4200.00"),
+            ("F-2026-0318", "2026-10-24", "2026-11-23", "1234.56"),
+        ],
+        &[],
+    );
+    // No --invoice, but the amount is exactly the second invoice's balance.
+    ok(&db, &["log", "1", "payment", "--amount", "1234,56"]);
+    let v = dossier(&db, "1");
+    let open: Vec<(String, String)> = v["breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] == "principal")
+        .map(|l| {
+            (
+                l["item"].as_str().unwrap().to_string(),
+                l["amount"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        open.contains(&("F-2026-0318".into(), "-1234.56".into())),
+        "{open:?}"
+    );
+    assert_eq!(field(&v, "principal"), "4200.00");
+
+    // Named invoice: 100 € for F-2026-0301 go there, not to penalties first.
+    ok(
+        &db,
+        &[
+            "log",
+            "1",
+            "payment",
+            "--amount",
+            "100",
+            "--invoice",
+            "f-2026-0301",
+        ],
+    );
+    assert_eq!(field(&dossier(&db, "1"), "principal"), "4100.00");
+    let shown = ok(&db, &["show", "1"]);
+    assert!(shown.contains("(facture F-2026-0301)"), "{shown}");
+
+    // An invoice the dossier does not have: refused, the list given, nothing written.
+    let before = journal_len(&db, "1");
+    let err = refused(
+        &db,
+        &["log", "1", "payment", "--amount", "5", "--invoice", "F-9"],
+    );
+    assert!(err.contains("F-2026-0301, F-2026-0318"), "{err}");
+    assert_eq!(journal_len(&db, "1"), before);
+}
+
+#[test]
+fn a_credit_note_cancels_its_own_invoice_which_leaves_the_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(
+        dir.path(),
+        &[
+            ("F-1", "2026-09-01", "2026-10-01", "500.00"),
+            ("F-2", "2026-09-15", "2026-10-15", "300.00"),
+        ],
+        &[],
+    );
+    let err = refused(
+        &db,
+        &[
+            "log",
+            "1",
+            "credit-note",
+            "--reference",
+            "AV-1",
+            "--amount",
+            "300",
+        ],
+    );
+    assert!(err.contains("F-1, F-2"), "{err}");
+    ok(
+        &db,
+        &[
+            "log",
+            "1",
+            "credit-note",
+            "--reference",
+            "AV-1",
+            "--amount",
+            "300",
+            "--invoice",
+            "F-2",
+        ],
+    );
+    let v = dossier(&db, "1");
+    assert_eq!(field(&v, "principal"), "500.00");
+    let letter = ok(&db, &["letter", "1", "--next", "--step", "relance_1"]);
+    assert!(letter.contains("F-1"), "{letter}");
+    assert!(
+        !letter.contains("F-2 "),
+        "the credited invoice is not claimed: {letter}"
+    );
+}
+
+#[test]
+fn recorded_costs_are_owed_only_above_the_indemnities() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(
+        dir.path(),
+        &[("F-1", "2026-09-01", "2026-10-01", "1000.00")],
+        &[],
+    );
+    ok(
+        &db,
+        &[
+            "log",
+            "1",
+            "cost",
+            "--label",
+            "Sommation de payer",
+            "--amount",
+            "65",
+        ],
+    );
+    let v = dossier(&db, "1");
+    // 65 € of costs, 40 € of them covered by the indemnity: 25 € more, never 65 + 40.
+    assert_eq!(field(&v, "indemnities"), "40.00");
+    assert_eq!(field(&v, "costs"), "25.00");
+}
+
+#[test]
+fn invoices_not_yet_due_are_not_in_the_sum_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(
+        dir.path(),
+        &[
+            ("F-1", "2026-09-01", "2026-10-01", "1000.00"),
+            ("F-2", "2026-11-10", "2026-12-10", "700.00"),
+        ],
+        &[],
+    );
+    let v = dossier(&db, "1");
+    assert_eq!(field(&v, "principal"), "1000.00");
+    assert_eq!(field(&v, "not_yet_due"), "700.00");
+    assert_eq!(field(&v, "balance"), "1700.00");
+    let penalties = field(&v, "penalties").to_string();
+    let indemnities = field(&v, "indemnities").to_string();
+    // 1000 + penalties + 40: F-2 is nowhere in the total.
+    let expected = rust_decimal::Decimal::from(1000)
+        + penalties.parse::<rust_decimal::Decimal>().unwrap()
+        + indemnities.parse::<rust_decimal::Decimal>().unwrap();
+    assert_eq!(field(&v, "total_due"), expected.to_string());
+}
+
+#[test]
+fn payment_terms_move_the_due_date_and_the_penalties() {
+    let dir = tempfile::tempdir().unwrap();
+    // Issued 10 Sept, "45 jours fin de mois", two accepted readings:
+    // (a) 10 Sept + 45 d = 25 Oct → end of month 31 Oct; (b) end of Sept 30 Sept + 45 d = 14 Nov.
+    // The later, 14 Nov, is the real due date: penalties run from 15 Nov, not from 11 Oct.
+    let db = setup(
+        dir.path(),
+        &[("F-1", "2026-09-10", "2026-10-10", "1000.00")],
+        &["--terms", "45 jours fin de mois"],
+    );
+    let v = dossier(&db, "1");
+    let first = v["breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["kind"] == "penalty")
+        .expect("penalty line")
+        .clone();
+    assert_eq!(first["from"], "2026-11-15", "{v}");
+    // 15–25 Nov: 11 days × 1000 × 12.15 % / 365 = 133650 / 36500 = 3.661… → 3.66
+    assert_eq!(field(&v, "penalties"), "3.66");
+    assert_eq!(v["days_past_due"], 11);
+}
+
+#[test]
+fn a_rate_below_the_floor_is_refused_and_edit_corrects_the_terms_in_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    ok(&db, &["init"]);
+    // 2026-H1 legal rate (other cases) 6.67 % → floor 20.01 %.
+    let err = refused(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "ACME",
+            "--b2b",
+            "--invoice",
+            "F-1",
+            "--issued",
+            "2026-09-01",
+            "--due",
+            "2026-10-01",
+            "--amount",
+            "1000",
+            "--rate",
+            "5",
+        ],
+    );
+    assert!(err.contains("--rate"), "{err}");
+    assert!(err.contains("plancher"), "{err}");
+    assert!(
+        ok(&db, &["status", "--json"]).trim() == "[]",
+        "nothing created"
+    );
+    ok(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "ACME",
+            "--b2b",
+            "--invoice",
+            "F-1",
+            "--issued",
+            "2026-09-01",
+            "--due",
+            "2026-10-01",
+            "--amount",
+            "1000",
+        ],
+    );
+    refused(&db, &["edit", "1", "--rate", "5"]);
+    refused(&db, &["edit", "1"]);
+    ok(&db, &["edit", "1", "--rate", "24", "--terms", "30 jours"]);
+    let v = dossier(&db, "1");
+    let line = v["breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["kind"] == "penalty")
+        .unwrap()
+        .clone();
+    assert_eq!(line["rate"], "24");
+    let shown = ok(&db, &["show", "1"]);
+    assert!(shown.contains("Conditions corrigées"), "{shown}");
+    // Collective proceedings: no 40 € from then on, journaled.
+    assert_eq!(field(&v, "indemnities"), "40.00");
+    ok(&db, &["edit", "1", "--collective-proceedings", "yes"]);
+    assert_eq!(field(&dossier(&db, "1"), "indemnities"), "0.00");
+    refused(&db, &["edit", "1", "--collective-proceedings", "peut-être"]);
+}
+
+#[test]
+fn global_options_work_after_the_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(
+        dir.path(),
+        &[("F-1", "2026-09-01", "2026-10-01", "1000.00")],
+        &[],
+    );
+    // As the README writes it: the date after the event's own options.
+    ok(
+        &db,
+        &[
+            "log",
+            "1",
+            "payment",
+            "--amount",
+            "200",
+            "--date",
+            "05/11/2026",
+        ],
+    );
+    let shown = ok(&db, &["show", "1"]);
+    assert!(shown.contains("05/11/2026"), "{shown}");
+    ok(&db, &["status", "1", "--today", "2026-11-20"]);
+}
+
+/// Every dossier of the demo: each total is the sum of its breakdown lines, and the total due is
+/// principal + penalties + indemnities + interest + costs.
+#[test]
+fn every_demo_dossier_reconciles() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    ok(&db, &["--demo", "status"]);
+    let o = run(&db, &["status", "--closed", "--json"]);
+    let all: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dec = |v: &Value| -> rust_decimal::Decimal {
+        v.as_str().unwrap_or_else(|| panic!("{v}")).parse().unwrap()
+    };
+    for d in all.as_array().unwrap() {
+        if !d["error"].is_null() {
+            continue;
+        }
+        let sum = |kinds: &[&str]| -> rust_decimal::Decimal {
+            d["breakdown"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| kinds.contains(&l["kind"].as_str().unwrap()))
+                .map(|l| dec(&l["amount"]))
+                .sum()
+        };
+        let name = &d["debtor"];
+        assert_eq!(sum(&["principal"]), dec(&d["principal"]), "{name}");
+        assert_eq!(sum(&["not_yet_due"]), dec(&d["not_yet_due"]), "{name}");
+        assert_eq!(sum(&["penalty"]), dec(&d["penalties"]), "{name}");
+        assert_eq!(sum(&["interest"]), dec(&d["interest"]), "{name}");
+        assert_eq!(sum(&["indemnity"]), dec(&d["indemnities"]), "{name}");
+        assert_eq!(
+            sum(&["cost", "collection_costs"]),
+            dec(&d["costs"]),
+            "{name}"
+        );
+        assert_eq!(
+            dec(&d["principal"])
+                + dec(&d["penalties"])
+                + dec(&d["indemnities"])
+                + dec(&d["interest"])
+                + dec(&d["costs"]),
+            dec(&d["total_due"]),
+            "{name}"
+        );
+        assert_eq!(
+            dec(&d["balance"]),
+            dec(&d["principal"]) + dec(&d["not_yet_due"]),
+            "{name}"
+        );
+        if d["stage"] == "paid" && d["last_event"] != "close" {
+            assert_eq!(dec(&d["total_due"]), rust_decimal::Decimal::ZERO, "{name}");
+        }
+    }
+}
