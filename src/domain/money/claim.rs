@@ -993,7 +993,10 @@ fn claim_with(
                 .iter()
                 .map(|c| BreakdownLine::fixed(LineKind::Cost, &c.label, Some(c.date), c.amount)),
         );
-        let covered = recorded_total.min(indemnities_at(&tracks));
+        // What a waiver or payment already cleared is not covered a second time.
+        let covered = recorded_total
+            .min(indemnities_at(&tracks))
+            .min((recorded_total - cleared.costs).max(Decimal::ZERO));
         if covered > Decimal::ZERO {
             lines.push(BreakdownLine::cleared(
                 LineKind::Cost,
