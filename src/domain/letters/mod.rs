@@ -7,6 +7,7 @@ mod compose;
 mod context;
 pub mod format;
 mod mentions;
+pub mod preflight;
 mod templates;
 
 use chrono::NaiveDate;
@@ -21,6 +22,7 @@ pub use context::{
     SignatoryView, DEFAULT_DEADLINE_DAYS, LAST_NOTICE_MIN_DAYS,
 };
 pub use mentions::{check_last_notice_mentions, check_mentions, check_notice_mentions, Mention};
+pub use preflight::{preflight, Blocker, Preflight};
 pub use templates::{LetterError, TemplateInfo, TemplateOrigin, Templates};
 
 use super::fold::{DossierState, Owing, Stage};
