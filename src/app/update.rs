@@ -1111,6 +1111,9 @@ fn recompose_for(state: &mut State, channel: Channel) {
     }
 }
 
+/// Which blockers (by slug) go under a heading of the confirmation.
+type SlugFilter = fn(&str) -> bool;
+
 /// Builds the journal write, and puts every preflight blocker (the same checks as the CLI) in
 /// front of it: confirmed, their slugs go into the event's `overrides`.
 fn send_checked(state: &mut State, channel: Channel, tracking: Option<String>) -> Vec<Effect> {
@@ -1121,7 +1124,7 @@ fn send_checked(state: &mut State, channel: Channel, tracking: Option<String>) -
     let blockers = ed.blockers(channel);
     let overrides = crate::domain::letters::preflight::slugs(&blockers);
     let mut lines = vec![];
-    let groups: [(&str, fn(&str) -> bool); 3] = [
+    let groups: [(&str, SlugFilter); 3] = [
         ("editor.mentions.missing", |s| s.starts_with("mention:")),
         ("editor.readiness.failed", |s| {
             matches!(s, "certaine" | "liquide" | "exigible")

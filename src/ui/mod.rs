@@ -638,7 +638,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
             ],
         )));
     }
-    out.extend(readiness_lines(state, &assessment));
+    out.extend(readiness_lines(state, assessment));
     out.push(Line::default());
     out.push(section(t("tui.detail.journal")));
     for ev in e.dossier.events.iter().rev() {
