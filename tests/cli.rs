@@ -21,6 +21,36 @@ fn run(db: &Path, args: &[&str]) -> Output {
         .expect("binary runs")
 }
 
+/// A complete creditor configuration: letters then carry no placeholder, and the preflight lets
+/// them go out without --force.
+fn configure(db: &Path) {
+    let dir = db.parent().unwrap().join("xdg-config/recouvre");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        r#"[creditor]
+name = "Atelier Durand SAS"
+address = ["12 rue des Tanneurs", "69003 Lyon"]
+city = "Lyon"
+phone = "04 72 00 11 22"
+email = "compta@atelier-durand.fr"
+siren = "812 345 678"
+iban = "FR76 3000 4000 0312 3456 7890 143"
+bic = "BNPAFRPPXXX"
+account_holder = "Atelier Durand SAS"
+signatory_name = "Claire Martin"
+signatory_function = "Responsable du recouvrement"
+"#,
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let f = dir.join("config.toml");
+        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -41,6 +71,7 @@ fn json(db: &Path, args: &[&str]) -> serde_json::Value {
 fn demo_then_status_then_log_then_status_shows_the_new_stage() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo");
+    configure(&db);
     let o = run(&db, &["--demo", "status"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -278,6 +309,7 @@ fn missing_database_says_how_to_create_it() {
 fn relance_beyond_three_points_to_the_notice() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo");
+    configure(&db);
     assert!(run(&db, &["--demo", "status"]).status.success());
     let id = format!("#{}", json(&db, &["Perrin"])[0]["id"].as_u64().unwrap());
     let o = run(&db, &["log", &id, "relance"]);
@@ -452,6 +484,7 @@ fn a_notice_on_a_dossier_that_fails_a_check_needs_force_and_is_recorded() {
 fn letters_from_the_shell_next_kept_copy_list_and_override() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo");
+    configure(&db);
     assert!(run(&db, &["--demo", "status"]).status.success());
     let id = format!("#{}", json(&db, &["ACME"])[0]["id"].as_u64().unwrap());
 
@@ -519,6 +552,7 @@ fn letters_from_the_shell_next_kept_copy_list_and_override() {
 fn a_belgian_consumer_gets_a_last_notice_stating_the_collection_costs() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo");
+    configure(&db);
     assert!(run(&db, &["--demo", "status"]).status.success());
     let id = format!("#{}", json(&db, &["Peeters"])[0]["id"].as_u64().unwrap());
     let letter = stdout(&run(&db, &["letter", &id, "--next"]));
@@ -550,4 +584,266 @@ fn after_service_the_next_step_is_enforcement_the_day_after_the_last_day_to_oppo
         "{out}"
     );
     assert!(!out.contains("formule exécutoire"), "{out}");
+}
+
+fn run_at(db: &Path, today: &str, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("RECOUVRE_TODAY", today)
+        .env("LANG", "fr_FR.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("RECOUVRE_DB")
+        .env("XDG_CONFIG_HOME", db.parent().unwrap().join("xdg-config"))
+        .output()
+        .expect("binary runs")
+}
+
+/// The events of dossier `id`, read through the library once the binary has exited.
+fn events(db: &Path, id: u64) -> Vec<recouvre::domain::event::Event> {
+    recouvre::storage::Store::new(db, recouvre::storage::StoreOptions::default())
+        .load(id)
+        .unwrap()
+        .events
+}
+
+#[test]
+fn a_notice_with_placeholders_and_no_registered_office_is_refused_unless_forced() {
+    use recouvre::domain::event::EventKind;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(run(&db, &["init"]).status.success());
+    // No creditor configuration, no debtor address.
+    let o = run(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "Sans Siège SARL",
+            "--b2b",
+            "--invoice",
+            "S-1",
+            "--amount",
+            "900",
+            "--issued",
+            "2026-09-01",
+            "--due",
+            "2026-10-01",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&db, &["log", "1", "notice", "--channel", "lrar"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    for needle in ["[Votre société]", "[IBAN]", "siège social", "--force"] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    assert!(!events(&db, 1)
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::NoticeSent { .. })));
+
+    let o = run(&db, &["log", "1", "notice", "--channel", "lrar", "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Contrôles outrepassés"),
+        "{}",
+        stderr(&o)
+    );
+    let ev = events(&db, 1);
+    let overrides = ev
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::NoticeSent { overrides, .. } => Some(overrides.clone()),
+            _ => None,
+        })
+        .expect("notice recorded");
+    assert!(
+        overrides.contains(&"placeholders".to_string()),
+        "{overrides:?}"
+    );
+    assert!(
+        overrides.contains(&"debtor_address_missing".to_string()),
+        "{overrides:?}"
+    );
+}
+
+#[test]
+fn a_relance_on_a_disputed_dossier_needs_force_and_the_override_is_journaled() {
+    use recouvre::domain::event::EventKind;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    configure(&db);
+    assert!(run(&db, &["init"]).status.success());
+    let o = run(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "Conteste SA",
+            "--b2b",
+            "--address",
+            "1 rue Haute",
+            "--address",
+            "75001 Paris",
+            "--invoice",
+            "C-1",
+            "--amount",
+            "900",
+            "--issued",
+            "2026-09-01",
+            "--due",
+            "2026-10-01",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Without a dispute the first reminder goes out.
+    let o = run(&db, &["log", "1", "relance"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(
+        &db,
+        &[
+            "log",
+            "1",
+            "contestation",
+            "--reason",
+            "livraison incomplète",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&db, &["log", "1", "relance"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("contestation"), "{}", stderr(&o));
+    let o = run(&db, &["log", "1", "relance", "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let forced: Vec<Vec<String>> = events(&db, 1)
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::RelanceSent { overrides, .. } => Some(overrides.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(forced, vec![vec![], vec!["dispute_open".to_string()]]);
+}
+
+#[test]
+fn a_dutch_last_notice_states_the_deadline_the_journal_and_the_costs_use() {
+    use recouvre::domain::event::EventKind;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    configure(&db);
+    assert!(run(&db, &["init"]).status.success());
+    let o = run(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "Dhr. Jan de Vries",
+            "--b2c",
+            "--jurisdiction",
+            "nl",
+            "--customer",
+            "K-12",
+            "--address",
+            "Keizersgracht 1",
+            "--address",
+            "1015 Amsterdam",
+            "--invoice",
+            "NL-1",
+            "--amount",
+            "600",
+            "--issued",
+            "2026-09-01",
+            "--due",
+            "2026-10-01",
+            "--description",
+            "Onderhoud",
+            "--proof",
+            "bestelbon 2026-77",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(
+        &db,
+        &[
+            "log",
+            "1",
+            "notice",
+            "--channel",
+            "lrar",
+            "--deadline-days",
+            "20",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let deadline = events(&db, 1)
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::LastNoticeSent { deadline, .. } => Some(*deadline),
+            _ => None,
+        })
+        .expect("last notice recorded");
+    // Sent Wednesday 25/11, received Thursday 26/11, + 20 days.
+    assert_eq!(deadline.to_string(), "2026-12-16");
+    let kept = stdout(&run(&db, &["letter", "1"]));
+    assert!(
+        kept.contains(&recouvre::domain::parse::format_date_long_fr(deadline)),
+        "{kept}"
+    );
+    assert!(kept.contains("16/12/2026"), "{kept}");
+    // The collection costs become owed the day after that same date, not before.
+    let costs_at = |day: &str| {
+        let o = run_at(&db, day, &["status", "#1", "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v[0]["costs"].as_str().unwrap_or("0").to_string()
+    };
+    assert_eq!(costs_at("2026-12-16"), "0.00");
+    assert_ne!(costs_at("2026-12-17"), "0.00");
+}
+
+#[test]
+fn a_first_reminder_without_rate_based_amounts_is_never_provisional_and_warnings_print_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    configure(&db);
+    assert!(run(&db, &["--demo", "status"]).status.success());
+    // ACME: relance 2 with penalties on a half-year missing from the table: said once.
+    let id = format!("#{}", json(&db, &["ACME"])[0]["id"].as_u64().unwrap());
+    let o = run(&db, &["letter", &id, "--next"]);
+    assert_eq!(
+        stderr(&o).matches("PROVISOIRES").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
+    // A consumer's first reminder states no interest: nothing provisional in it.
+    let o = run(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "Mme Claire Simon",
+            "--b2c",
+            "--address",
+            "2 rue Basse",
+            "--address",
+            "33000 Bordeaux",
+            "--invoice",
+            "P-1",
+            "--amount",
+            "300",
+            "--issued",
+            "2026-10-01",
+            "--due",
+            "2026-10-15",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let id = stdout(&o).trim().to_string();
+    let o = run(&db, &["letter", &id, "--next"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Rappel de paiement"), "{}", stdout(&o));
+    assert!(!stderr(&o).contains("PROVISOIRE"), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("provisionnel"), "{}", stdout(&o));
 }

@@ -215,7 +215,7 @@ struct Case {
 fn build(b2b: bool, invoices: &[(i64, i64)], steps: &[(i64, Step)], terms: bool) -> Case {
     let start = d("2025-01-01");
     let mut events = vec![];
-    let mut push = |date: NaiveDate, kind: EventKind, events: &mut Vec<Event>| {
+    let push = |date: NaiveDate, kind: EventKind, events: &mut Vec<Event>| {
         let seq = events.len() as u32;
         events.push(Event {
             seq,

@@ -2,7 +2,9 @@
 //! the nine-mentions checker, step suggestion and template overrides.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use recouvre::domain::event::{Channel, Event, EventKind, Instalment};
+use recouvre::domain::event::{
+    Channel, ContestationOutcome, Event, EventKind, Instalment, NoteKind,
+};
 use recouvre::domain::fold::{fold, DossierState};
 use recouvre::domain::letters::*;
 use recouvre::domain::model::*;
@@ -531,13 +533,22 @@ fn golden_relance_1() {
         &[
             "Objet : Rappel de paiement — Factures n° F-2026-014 et F-2026-027",
             "Envoyé par courriel",
-            &eur("2 084,56"),
-            "au plus tard le 28 mars 2026",
             "simple oubli",
+            // The sum asked is everything due, and the letter says briefly what it is made of.
+            &format!(
+                "la somme de {}, soit {} en principal, {} de pénalités de retard et {} d'indemnité forfaitaire pour frais de recouvrement",
+                eur("2 190,85"),
+                eur("2 084,56"),
+                eur("26,29"),
+                eur("80,00")
+            ),
+            "au plus tard le 28 mars 2026",
+            // Sent by e-mail: it is not a "courrier".
+            "ce courriel a pour seul objet",
         ],
     );
-    // A first reminder stays courteous: no penalty figures yet.
-    assert_lacks(&text, &["Pénalités", &eur("2 190,85")]);
+    // A first reminder stays courteous: no breakdown table of penalties.
+    assert_lacks(&text, &["Pénalités", "ce courrier", "Lettre simple"]);
     insta::assert_snapshot!("relance_1", text);
 }
 
@@ -584,8 +595,10 @@ fn golden_relance_3() {
 
 #[test]
 fn golden_mise_en_demeure_b2b() {
+    // Sent by LRAR (the B2B profile's default for a notice is a commissaire de justice).
     let case = b2b_case(LetterStep::MiseEnDemeure, 3).options(LetterOptions {
         tracking: Some("1A 234 567 8901 2".into()),
+        channel: Some(Channel::Lrar),
         ..LetterOptions::default()
     });
     let (text, ctx) = case.render();
@@ -676,7 +689,10 @@ fn golden_mise_en_demeure_rent() {
             "SCI Les Tilleuls",
             "Mme Sophie Lambert",
             "27 rue Sainte-Catherine",
-            "Acte remis par commissaire de justice",
+            // Served by a commissaire de justice: a "sommation de payer", not a letter.
+            "Sommation de payer — acte de commissaire de justice",
+            "à compter de la date du présent acte",
+            "Le présent acte vaut sommation de payer et mise en demeure",
             "Objet : MISE EN DEMEURE DE PAYER — Loyers et charges impayés (Loyer février 2026 et Loyer mars 2026)",
             "Référence locataire : LOC-12",
             "En notre qualité de bailleur",
@@ -691,7 +707,16 @@ fn golden_mise_en_demeure_rent() {
             "Gérant",
         ],
     );
-    assert_lacks(&text, &["facture", "Facture", "40 €"]);
+    assert_lacks(
+        &text,
+        &[
+            "facture",
+            "Facture",
+            "40 €",
+            "recommandée avec",
+            "présente lettre",
+        ],
+    );
     assert_eq!(check_notice_mentions(&text, &ctx), vec![]);
     insta::assert_snapshot!("mise_en_demeure_rent", text);
 }
@@ -1294,7 +1319,7 @@ fn override_replaces_a_template_and_is_listed() {
         .iter()
         .filter(|i| i.name != "relance_1")
         .all(|i| i.origin == TemplateOrigin::Builtin));
-    assert_eq!(list.iter().filter(|i| i.step.is_some()).count(), 10);
+    assert_eq!(list.iter().filter(|i| i.step.is_some()).count(), 11);
     // Overriding a shared part changes every letter that includes it.
     let templates = Templates::builtin()
         .with_override(
@@ -1472,4 +1497,320 @@ fn partly_paid_single_invoice_gets_a_rest_column_and_total() {
         .find(|l| l.starts_with("Total"))
         .expect("total row");
     assert!(total.trim_end().ends_with("600,00\u{a0}€"), "{total:?}");
+}
+
+// ------------------------------------------------ issue 9: letters and actions
+
+/// The letter `compose` makes on 20 March 2026 with the built-in rules and profiles.
+fn composed(j: &Journal, debtor: &Debtor, choices: ComposeChoices) -> Composed {
+    let rules = recouvre::domain::assess::Rules {
+        creditor: creditor(),
+        ..Default::default()
+    };
+    compose(
+        &j.state(),
+        &j.events,
+        debtor,
+        &rules,
+        &BuiltinProfiles,
+        &Templates::builtin(),
+        today(),
+        &choices,
+    )
+    .expect("composes")
+}
+
+fn step(s: LetterStep) -> ComposeChoices {
+    ComposeChoices {
+        step: Some(s),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn reminders_ask_the_total_due_and_list_invoices_not_yet_due_apart() {
+    use recouvre::domain::parse::format_eur_fr;
+    let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item("F-LATE", "2026-01-05", "2026-02-04", "1000.00")
+        .item("F-LATER", "2026-03-01", "2026-04-30", "500.00");
+    let rules = recouvre::domain::assess::Rules {
+        creditor: creditor(),
+        ..Default::default()
+    };
+    let claim = rules.claim(&j.state(), &b2b_debtor(), today()).unwrap();
+    assert!(claim.total_due > claim.principal, "penalties are due");
+    for s in [
+        LetterStep::Relance1,
+        LetterStep::Relance2,
+        LetterStep::Relance3,
+    ] {
+        let c = composed(&j, &b2b_debtor(), step(s));
+        let refs: Vec<&str> = c
+            .context
+            .items
+            .iter()
+            .map(|i| i.reference.as_str())
+            .collect();
+        assert_eq!(refs, ["F-LATE"], "{s:?}");
+        assert!(!c.context.items_table.contains("F-LATER"), "{s:?}");
+        // The sum asked is the total due, never the not-yet-due invoice.
+        assert_contains(
+            &c.text,
+            &[&format!("la somme de {}", format_eur_fr(claim.total_due))],
+        );
+        assert_lacks(&c.text, &[&eur("1 500,00")]);
+        assert_contains(
+            &c.text,
+            &[
+                "Pour information, la facture suivante, non encore échue, n'est pas comprise",
+                "F-LATER",
+                "à échoir le 30 avril 2026",
+            ],
+        );
+        let late_sentence = flat(&c.text)
+            .split(". ")
+            .filter(|p| p.contains("échéance est dépassée"))
+            .all(|p| !p.contains("F-LATER"));
+        assert!(late_sentence, "{}", c.text);
+    }
+}
+
+#[test]
+fn reminders_do_not_say_unanswered_after_a_payment_or_a_dispute() {
+    // No reply since the reminders: "sans réponse".
+    let plain = composed(&b2b_journal(2), &b2b_debtor(), step(LetterStep::Relance3));
+    assert_contains(&plain.text, &["sans réponse de votre part"]);
+    assert!(!plain.context.response_since_last_reminder);
+
+    // A partial payment arrived the day of the reminder: acknowledged, the rest asked.
+    let mut j = b2b_journal(2);
+    j.push(
+        "2026-03-20",
+        EventKind::PaymentReceived {
+            amount: dec("300.00"),
+            reference: None,
+            invoice: None,
+        },
+    );
+    for s in [LetterStep::Relance3, LetterStep::MiseEnDemeure] {
+        let c = composed(&j, &b2b_debtor(), step(s));
+        assert!(c.context.response_since_last_reminder);
+        assert_eq!(c.context.payments_since_last_reminder.len(), 1);
+        assert_contains(
+            &c.text,
+            &[&format!(
+                "Nous vous remercions de votre règlement de {} reçu le 20 mars 2026",
+                eur("300,00")
+            )],
+        );
+        assert_lacks(&c.text, &["sans réponse", "sans effet"]);
+        if s == LetterStep::MiseEnDemeure {
+            assert_eq!(check_notice_mentions(&c.text, &c.context), vec![]);
+        }
+    }
+
+    // A call or a promise is a reply too.
+    let mut j = b2b_journal(2);
+    j.push(
+        "2026-03-01",
+        EventKind::Note {
+            kind: NoteKind::PhoneCall,
+            text: "Le client promet de regarder".into(),
+        },
+    );
+    let c = composed(&j, &b2b_debtor(), step(LetterStep::Relance3));
+    assert_lacks(&c.text, &["sans réponse"]);
+    assert_contains(&c.text, &["et nos échanges depuis"]);
+
+    // A dispute we rejected: the letter refers to our answer.
+    let mut j = b2b_journal(2);
+    j.push(
+        "2026-02-25",
+        EventKind::ContestationReceived {
+            reason: "retard de livraison".into(),
+            text: String::new(),
+            review: None,
+        },
+    )
+    .push(
+        "2026-03-05",
+        EventKind::ContestationResolved {
+            outcome: ContestationOutcome::Rejected,
+            note: String::new(),
+        },
+    );
+    for s in [LetterStep::Relance3, LetterStep::MiseEnDemeure] {
+        let c = composed(&j, &b2b_debtor(), step(s));
+        assert_eq!(
+            c.context.dispute_rejected_on.as_deref(),
+            Some("5 mars 2026")
+        );
+        assert_lacks(&c.text, &["sans réponse", "sans effet"]);
+        assert_contains(
+            &c.text,
+            &["notre réponse du 5 mars 2026 à votre contestation"],
+        );
+    }
+}
+
+#[test]
+fn a_missed_instalment_gets_the_instalment_reminder() {
+    let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item("F-PLAN", "2026-01-05", "2026-02-04", "1500.00")
+        .push(
+            "2026-02-10",
+            EventKind::PaymentPlanAgreed {
+                instalments: vec![
+                    Instalment {
+                        due: d("2026-02-20"),
+                        amount: dec("500.00"),
+                    },
+                    Instalment {
+                        due: d("2026-03-10"),
+                        amount: dec("500.00"),
+                    },
+                    Instalment {
+                        due: d("2026-04-10"),
+                        amount: dec("500.00"),
+                    },
+                ],
+            },
+        )
+        .push(
+            "2026-02-20",
+            EventKind::PaymentReceived {
+                amount: dec("500.00"),
+                reference: None,
+                invoice: None,
+            },
+        );
+    let st = j.state();
+    assert_eq!(
+        suggest_step(&st, DebtorType::B2b, today()),
+        LetterStep::InstalmentReminder
+    );
+    // Before the second instalment is due, the plan letter (check the instalment).
+    assert_eq!(
+        suggest_step(&st, DebtorType::B2b, d("2026-03-05")),
+        LetterStep::PaymentPlanProposal
+    );
+    let c = composed(&j, &b2b_debtor(), ComposeChoices::default());
+    assert_eq!(c.step, LetterStep::InstalmentReminder);
+    assert_eq!(LetterStep::parse("relance_echeance"), Some(c.step));
+    assert_contains(
+        &c.text,
+        &[
+            "Objet : Échéance impayée de votre échéancier",
+            "Le 10 février 2026, nous avons convenu avec vous d'un échéancier",
+            &format!(
+                "échéance n° 2 du 10 mars 2026 : {} restant dû",
+                eur("500,00")
+            ),
+            &format!("nous régler la somme de {} au plus tard le", eur("500,00")),
+            "la totalité du solde restant dû devient exigible",
+            "Claire Martin",
+        ],
+    );
+    assert_lacks(&c.text, &["échéance n° 1 du", "échéance n° 3 du"]);
+    assert!(c.deadline.is_some(), "the letter states a date to pay by");
+}
+
+#[test]
+fn provisional_only_when_the_letter_states_a_rate_based_amount() {
+    let mut money = principal_only(&b2c_journal().state());
+    money.provisional = true;
+    let (text, ctx) = Case::new(
+        &b2c_journal(),
+        b2c_debtor(),
+        creditor(),
+        LetterStep::Relance1,
+    )
+    .money(money)
+    .render();
+    assert!(!ctx.money.provisional);
+    assert_lacks(&text, &["provisionnel", "PROVISOIRE"]);
+    assert!(
+        !ctx.warnings
+            .iter()
+            .any(|w| w.contains("provisoires") || w.contains("provisional")),
+        "{:?}",
+        ctx.warnings
+    );
+}
+
+#[test]
+fn channel_wording_follows_the_channel_used() {
+    let by = |s, c| {
+        composed(
+            &b2b_journal(2),
+            &b2b_debtor(),
+            ComposeChoices {
+                step: Some(s),
+                channel: Some(c),
+                ..Default::default()
+            },
+        )
+    };
+    let mail = by(LetterStep::Relance2, Channel::Email);
+    assert_eq!(mail.channel, Channel::Email);
+    assert_contains(&mail.text, &["Envoyé par courriel", "croisé ce courriel"]);
+    assert_lacks(&mail.text, &["Lettre simple", "ce courrier"]);
+    let post = by(LetterStep::Relance2, Channel::Letter);
+    assert_contains(&post.text, &["Lettre simple", "croisé ce courrier"]);
+    let act = by(LetterStep::MiseEnDemeure, Channel::Commissaire);
+    assert_contains(
+        &act.text,
+        &[
+            "Sommation de payer — acte de commissaire de justice",
+            "présent acte",
+        ],
+    );
+    assert_lacks(&act.text, &["recommandée avec", "présente lettre"]);
+    assert_eq!(check_notice_mentions(&act.text, &act.context), vec![]);
+}
+
+#[test]
+fn last_notice_states_the_deadline_the_journal_records() {
+    let mut debtor = be_debtor();
+    debtor.debtor_type = DebtorType::B2c;
+    let mut j = be_journal();
+    if let EventKind::Created { jurisdiction, .. } = &mut j.events[0].kind {
+        *jurisdiction = Jurisdiction::Nl;
+    }
+    let c = composed(
+        &j,
+        &debtor,
+        ComposeChoices {
+            step: Some(LetterStep::LastNoticeNlBe),
+            channel: Some(Channel::Lrar),
+            deadline_days: Some(20),
+            ..Default::default()
+        },
+    );
+    let advice = c.deadline.expect("a last notice states its deadline");
+    // Sent Friday 20 March: received Monday 23 March, + 20 days.
+    assert_eq!(advice.deadline, d("2026-04-13"));
+    let stated = c.context.deadline.as_ref().unwrap();
+    assert_eq!(
+        stated.date,
+        recouvre::domain::parse::format_date_fr(advice.deadline)
+    );
+    assert_contains(&c.text, &["13 avril 2026"]);
+    // Fewer than 14 days is never stated: letter and journal both move to the minimum.
+    let short = composed(
+        &j,
+        &debtor,
+        ComposeChoices {
+            step: Some(LetterStep::LastNoticeNlBe),
+            channel: Some(Channel::Lrar),
+            deadline_days: Some(5),
+            ..Default::default()
+        },
+    );
+    let min = last_notice_min_deadline(today(), Jurisdiction::Nl, Channel::Lrar);
+    assert_eq!(short.deadline.unwrap().deadline, min);
+    assert_eq!(
+        short.context.deadline.unwrap().date,
+        recouvre::domain::parse::format_date_fr(min)
+    );
 }

@@ -739,10 +739,9 @@ fn notice_missing_mention_needs_confirmation_which_is_recorded() {
         "the journal records the date the letter states"
     );
     assert!(!letter.contains("Objet"));
+    // The journal keeps the stable slug of each overridden check (the CLI's too).
     assert!(
-        overrides
-            .iter()
-            .any(|o| o.starts_with("mention manquante : ")),
+        overrides.contains(&"mention:notice_title".to_string()),
         "{overrides:?}"
     );
 }
@@ -1029,4 +1028,129 @@ fn mine_filter_keeps_only_dossiers_assigned_to_the_os_user() {
     assert!(screen.contains(&format!("Mes dossiers ({me})")), "{screen}");
     update(&mut st, Action::Command(Command::ToggleMine));
     assert_eq!(st.visible.len(), all);
+}
+
+#[test]
+fn changing_the_channel_redoes_an_unedited_letter_for_it() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    assert!(editor_text(&s).contains("Lettre simple"));
+    ctrl(&mut s, 's');
+    press(&mut s, KeyCode::Left); // courriel
+    assert!(
+        press(&mut s, KeyCode::Enter).is_empty(),
+        "not sent: the letter is redone for the channel first"
+    );
+    assert!(s.popup.is_none());
+    let text = editor_text(&s);
+    assert!(
+        text.contains("Envoyé par courriel") && text.contains("croisé ce courriel"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Lettre simple") && !text.contains("ce courrier"),
+        "{text}"
+    );
+    let (_, _, _, kind, _) = single_append(send(&mut s));
+    assert!(
+        matches!(kind, EventKind::RelanceSent { channel: Channel::Email, ref letter, .. } if letter.as_deref().is_some_and(|l| l.contains("ce courriel"))),
+        "{kind:?}"
+    );
+}
+
+#[test]
+fn changing_the_channel_of_an_edited_letter_asks_whether_to_redo_it() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    typ(&mut s, "PS ");
+    ctrl(&mut s, 's');
+    press(&mut s, KeyCode::Left); // courriel
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    let Some(Popup::Ask(ask)) = &s.popup else {
+        panic!("{:?}", s.popup)
+    };
+    assert!(
+        ask.lines.join(" ").contains("Lettre simple"),
+        "{:?}",
+        ask.lines
+    );
+    // No: keep my text and send it as it is, by e-mail.
+    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Esc));
+    let EventKind::RelanceSent {
+        channel: Channel::Email,
+        letter: Some(letter),
+        ..
+    } = kind
+    else {
+        panic!("{kind:?}")
+    };
+    assert!(letter.starts_with("PS "));
+
+    // Yes: the letter is redone for the channel, the edits are gone, nothing sent yet.
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    typ(&mut s, "PS ");
+    ctrl(&mut s, 's');
+    press(&mut s, KeyCode::Left);
+    press(&mut s, KeyCode::Enter);
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(s.popup.is_none());
+    let text = editor_text(&s);
+    assert!(
+        !text.starts_with("PS ") && text.contains("ce courriel"),
+        "{text}"
+    );
+}
+
+#[test]
+fn relance_on_a_disputed_dossier_warns_and_needs_confirmation() {
+    let mut s = st();
+    select(&mut s, "Garage du Port");
+    press(&mut s, KeyCode::Char('r'));
+    let ed = s.editor.as_ref().expect("editor open");
+    assert!(ed.step.relance_level().is_some());
+    assert!(
+        ed.warnings.iter().any(|w| w.contains("contestation")),
+        "{:?}",
+        ed.warnings
+    );
+    assert!(notice(&s).contains("contestation"), "{}", notice(&s));
+    ctrl(&mut s, 's');
+    assert!(press(&mut s, KeyCode::Enter).is_empty(), "not sent yet");
+    let Some(Popup::Confirm(c)) = &s.popup else {
+        panic!("{:?}", s.popup)
+    };
+    assert!(c.lines.join(" ").contains("contestation"), "{:?}", c.lines);
+    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Enter));
+    assert!(
+        matches!(&kind, EventKind::RelanceSent { overrides, .. } if overrides == &vec!["dispute_open".to_string()]),
+        "{kind:?}"
+    );
+}
+
+#[test]
+fn relance_key_chases_a_missed_instalment_with_the_instalment_letter() {
+    // Twenty days on, the plan's next instalment has passed unpaid.
+    let later = fixtures::today() + chrono::Duration::days(20);
+    let mut s = fixtures::state(later);
+    update(
+        &mut s,
+        Action::Loaded(Ok(Snapshot {
+            dossiers: fixtures::dossiers(fixtures::today()),
+            problems: vec![],
+            generation: 2,
+        })),
+    );
+    select(&mut s, "SCI Les Tilleuls");
+    assert_eq!(
+        s.current().unwrap().next.as_ref().unwrap().kind.slug(),
+        "missed_instalment"
+    );
+    press(&mut s, KeyCode::Char('r'));
+    let ed = s.editor.as_ref().expect("editor open");
+    assert_eq!(ed.step, LetterStep::InstalmentReminder);
+    assert!(ed.text().contains("restant dû"), "{}", ed.text());
 }

@@ -11,10 +11,12 @@ use tui_textarea::{CursorMove, TextArea};
 use super::form::{LineInput, Target};
 use super::state::Entry;
 use crate::config::Config;
-use crate::domain::assess::Rules;
+use crate::domain::assess::{Assessment, Rules};
 use crate::domain::event::{Channel, EventKind, NoteKind};
+use crate::domain::fold::DossierState;
 use crate::domain::letters::{
-    check_mentions, compose, ComposeChoices, LetterContext, LetterStep, Mention, Templates,
+    check_mentions, compose, preflight, Blocker, ComposeChoices, LetterContext, LetterStep,
+    Mention, Preflight, Templates,
 };
 use crate::i18n::tf;
 
@@ -62,7 +64,11 @@ pub struct Editor {
     pub readiness_problems: Vec<String>,
     /// Names of the failed readiness checks, recorded as overrides when sent anyway.
     pub readiness_failed: Vec<String>,
+    /// The channel the text was composed for (its wording depends on it).
     pub default_channel: Channel,
+    /// The dossier and its assessment at the letter's date, for the preflight at send time.
+    pub dossier: DossierState,
+    pub assessment: Assessment,
     /// The letter's date.
     pub today: NaiveDate,
     /// The search prompt, while the user types a pattern.
@@ -96,6 +102,17 @@ impl Editor {
         env: &LetterEnv,
         today: NaiveDate,
     ) -> Result<Editor, String> {
+        Editor::open_for(e, step, env, today, None)
+    }
+
+    /// Like [`Editor::open`], the text worded for `channel` (else the planned one).
+    pub fn open_for(
+        e: &Entry,
+        step: LetterStep,
+        env: &LetterEnv,
+        today: NaiveDate,
+        channel: Option<Channel>,
+    ) -> Result<Editor, String> {
         let d = &e.dossier;
         let composed = compose(
             &d.state,
@@ -107,6 +124,7 @@ impl Editor {
             today,
             &ComposeChoices {
                 step: Some(step),
+                channel,
                 ..Default::default()
             },
         )
@@ -165,6 +183,8 @@ impl Editor {
             readiness_problems,
             readiness_failed,
             default_channel,
+            dossier: d.state.clone(),
+            assessment: e.assessment.clone(),
             today,
             search: None,
             pattern: String::new(),
@@ -197,6 +217,20 @@ impl Editor {
         self.persisted = self.text();
     }
 
+    /// What must be explicitly overridden to send the text as it stands by `channel`: the same
+    /// preflight as `recouvre log … relance|notice`.
+    pub fn blockers(&self, channel: Channel) -> Vec<Blocker> {
+        let text = self.text();
+        preflight(&Preflight {
+            state: &self.dossier,
+            assessment: &self.assessment,
+            step: self.step,
+            channel,
+            text: &text,
+            context: &self.context,
+        })
+    }
+
     /// Mandatory mentions missing from the edited text (notices only).
     pub fn missing_mentions(&self) -> Vec<Mention> {
         check_mentions(&self.text(), &self.context)
@@ -220,7 +254,7 @@ impl Editor {
                 level: s.relance_level().unwrap_or(1),
                 channel,
                 letter,
-                overrides: vec![],
+                overrides,
             },
             s if s.is_formal_notice() => EventKind::NoticeSent {
                 channel,
@@ -234,7 +268,7 @@ impl Editor {
                 deadline: self.deadline.unwrap_or(self.context_today()),
                 costs: self.collection_costs,
                 letter,
-                overrides: vec![],
+                overrides,
             },
             s => {
                 let mut head = format!(

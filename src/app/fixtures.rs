@@ -323,8 +323,9 @@ fn created_event(spec: &Spec) -> EventKind {
         jurisdiction: Jurisdiction::Fr,
         contractual_rate: None,
         refund_reason: None,
-        // Rent falls due on the day the lease sets: no invoice payment terms.
-        terms: (spec.kind != DossierKind::Rent).then(|| "30 jours date de facture".into()),
+        // No contractual term: the fixture due dates are the real ones (a "30 jours fin de mois"
+        // term pushed ACME and Boulangerie Martin past today once the claim applied it).
+        terms: None,
     }
 }
 
@@ -367,10 +368,40 @@ pub fn dossiers(today: NaiveDate) -> Vec<LoadedDossier> {
         .collect()
 }
 
+/// The fixtures' creditor (the user's company), complete.
+pub fn creditor() -> crate::domain::model::Creditor {
+    crate::domain::model::Creditor {
+        name: "Atelier Durand SAS".into(),
+        address: vec!["12 rue des Tanneurs".into(), "69003 Lyon".into()],
+        phone: "04 72 00 11 22".into(),
+        email: "compta@atelier-durand.fr".into(),
+        siren: "812 345 678".into(),
+        iban: "FR76 3000 4000 0312 3456 7890 143".into(),
+        bic: "BNPAFRPPXXX".into(),
+        account_holder: "Atelier Durand SAS".into(),
+        signatory_name: "Claire Martin".into(),
+        signatory_function: "Responsable du recouvrement".into(),
+        city: "Lyon".into(),
+        natural_person: false,
+    }
+}
+
+/// Rules with a configured creditor, as a real user has: letters carry no placeholder.
+pub fn env() -> super::editor::LetterEnv {
+    super::editor::LetterEnv {
+        rules: crate::domain::assess::Rules {
+            creditor: creditor(),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
 /// A loaded state on the fixtures: default keymap, 16 colours, 120×36.
 pub fn state(today: NaiveDate) -> State {
     let keymap = Keymap::named("default").expect("default keymap is valid");
     let mut st = State::new(today, Arc::new(keymap), Theme::new(Palette::Sixteen));
+    st.env = Arc::new(env());
     super::update::update(
         &mut st,
         super::action::Action::Loaded(Ok(Snapshot {

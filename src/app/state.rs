@@ -165,6 +165,12 @@ pub enum Question {
     DiscardLetter,
     /// A draft exists for this dossier: resume it (no: start from the fresh letter).
     ResumeDraft(Box<crate::storage::Draft>),
+    /// The edited letter goes by another channel than it was worded for: redo it for that
+    /// channel (no: keep the text and send it).
+    ChannelChanged {
+        channel: crate::domain::event::Channel,
+        tracking: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]

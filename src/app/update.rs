@@ -679,7 +679,8 @@ fn dossier_command(state: &mut State, cmd: Command) -> Vec<Effect> {
     vec![]
 }
 
-/// The next reminder: relance 1 → 2 → 3; none once a notice or court step exists.
+/// The next reminder: relance 1 → 2 → 3 (the instalment reminder when a plan instalment was
+/// missed); none once a notice or court step exists.
 fn relance_step(e: &Entry) -> Result<LetterStep, String> {
     let st = &e.dossier.state;
     if st.notice.is_some() || st.injonction.is_some() {
@@ -687,6 +688,15 @@ fn relance_step(e: &Entry) -> Result<LetterStep, String> {
             "tui.error.relance_after_notice",
             &[("debtor", &e.debtor())],
         ));
+    }
+    // An agreed plan with a missed instalment: chase the instalment, not the whole balance.
+    if e.next.as_ref().is_some_and(|n| {
+        matches!(
+            n.kind,
+            crate::domain::schedule::NextActionKind::MissedInstalment { .. }
+        )
+    }) {
+        return Ok(LetterStep::InstalmentReminder);
     }
     match st.relance_level() + 1 {
         1 => Ok(LetterStep::Relance1),
@@ -714,11 +724,22 @@ pub fn open_editor(state: &mut State, step: LetterStep) -> Vec<Effect> {
                     warn.push(tf("tui.confirm.early", &[("date", &date(n.date))]));
                 }
             }
+            // What the send will ask to override (an open dispute, a running plan, placeholders…)
+            // is said as soon as the letter opens, not only at the last step.
+            let blockers = ed.blockers(ed.default_channel);
+            warn.extend(blockers.iter().map(|b| b.message.clone()));
             let mut ed = Box::new(ed);
             ed.warnings.extend(warn);
             state.editor = Some(ed);
             state.popup = None;
             state.notice = None;
+            if let Some(first) = blockers.first() {
+                notice(
+                    state,
+                    Level::Error,
+                    tf("editor.preflight.warning", &[("reason", &first.message)]),
+                );
+            }
             vec![Effect::LoadDraft(id)]
         }
         Err(msg) => {
@@ -966,6 +987,10 @@ fn ask_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             notice(state, Level::Info, t("editor.draft.discarded"));
             return vec![Effect::DeleteDraft(d.dossier)];
         }
+        (Question::ChannelChanged { channel, .. }, true) => recompose_for(state, channel),
+        (Question::ChannelChanged { channel, tracking }, false) => {
+            return send_checked(state, channel, tracking)
+        }
     }
     vec![]
 }
@@ -1005,10 +1030,9 @@ fn send_form(ed: &Editor) -> Form {
     }
 }
 
-/// The send form was submitted: build the journal write, and put the mentions and readiness
-/// checks in front of it when the letter is a notice.
+/// The send form was submitted. A channel other than the one the letter was worded for first
+/// gets the letter redone for it (asked when the text was edited); then the preflight.
 fn send_letter(state: &mut State) -> Vec<Effect> {
-    let today = state.today;
     let (Some(Popup::Form(form)), Some(ed)) = (&state.popup, state.editor.as_deref()) else {
         return vec![];
     };
@@ -1019,23 +1043,105 @@ fn send_letter(state: &mut State) -> Vec<Effect> {
         return vec![];
     };
     let tracking = optional(form, "tracking");
-    let mut overrides = vec![];
-    let mut lines = vec![];
-    if ed.is_notice() {
-        let missing = ed.missing_mentions();
-        if !missing.is_empty() {
-            lines.push(t("editor.mentions.missing").to_string());
-            for m in &missing {
-                lines.push(format!("  ✖ {}", m.label()));
-                overrides.push(tf("editor.override.mention", &[("mention", &m.label())]));
-            }
+    if channel != ed.default_channel {
+        if !ed.modified() {
+            recompose_for(state, channel);
+            return vec![];
         }
-        if !ed.readiness_failed.is_empty() {
-            lines.push(t("editor.readiness.failed").to_string());
-            for p in &ed.readiness_problems {
-                lines.push(format!("  ✖ {p}"));
+        let from = channel_label(ed.default_channel);
+        state.popup = Some(Popup::Ask(Ask {
+            title: t("editor.channel.title").to_string(),
+            lines: vec![tf(
+                "editor.channel.body",
+                &[("from", &from), ("to", &channel_label(channel))],
+            )],
+            yes: t("editor.channel.recompose").to_string(),
+            no: t("editor.channel.keep").to_string(),
+            question: Question::ChannelChanged { channel, tracking },
+        }));
+        return vec![];
+    }
+    send_checked(state, channel, tracking)
+}
+
+/// Redoes the open letter for `channel` (the text was not edited, or the user chose to lose the
+/// edits), and leaves it on screen to be read again before sending.
+fn recompose_for(state: &mut State, channel: Channel) {
+    let Some(ed) = state.editor.as_deref() else {
+        return;
+    };
+    let (id, step, today) = (ed.target.id, ed.step, ed.today);
+    let Some(e) = state.entry(id) else {
+        return;
+    };
+    match Editor::open_for(e, step, &state.env, today, Some(channel)) {
+        Ok(mut fresh) => {
+            if let Some(old) = state.editor.as_deref() {
+                // Same dossier, same journal token; the draft on disk stays the user's.
+                fresh.target = old.target.clone();
+                fresh.persisted = old.persisted.clone();
+                fresh.saved_at = old.saved_at;
+                fresh.warnings.extend(
+                    old.warnings
+                        .iter()
+                        .filter(|w| !fresh.warnings.contains(w))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
             }
-            overrides.extend(ed.readiness_failed.iter().cloned());
+            state.editor = Some(Box::new(fresh));
+            state.popup = None;
+            notice(
+                state,
+                Level::Info,
+                tf(
+                    "editor.channel.recomposed",
+                    &[("channel", &channel_label(channel))],
+                ),
+            );
+        }
+        Err(msg) => {
+            state.popup = None;
+            notice(
+                state,
+                Level::Error,
+                tf("editor.error.compose", &[("reason", &msg)]),
+            );
+        }
+    }
+}
+
+/// Which blockers (by slug) go under a heading of the confirmation.
+type SlugFilter = fn(&str) -> bool;
+
+/// Builds the journal write, and puts every preflight blocker (the same checks as the CLI) in
+/// front of it: confirmed, their slugs go into the event's `overrides`.
+fn send_checked(state: &mut State, channel: Channel, tracking: Option<String>) -> Vec<Effect> {
+    let today = state.today;
+    let Some(ed) = state.editor.as_deref() else {
+        return vec![];
+    };
+    let blockers = ed.blockers(channel);
+    let overrides = crate::domain::letters::preflight::slugs(&blockers);
+    let mut lines = vec![];
+    let groups: [(&str, SlugFilter); 3] = [
+        ("editor.mentions.missing", |s| s.starts_with("mention:")),
+        ("editor.readiness.failed", |s| {
+            matches!(s, "certaine" | "liquide" | "exigible")
+        }),
+        ("editor.preflight.blocked", |s| {
+            !s.starts_with("mention:") && !matches!(s, "certaine" | "liquide" | "exigible")
+        }),
+    ];
+    for (title, belongs) in groups {
+        let of: Vec<&crate::domain::letters::Blocker> =
+            blockers.iter().filter(|b| belongs(&b.slug)).collect();
+        if of.is_empty() {
+            continue;
+        }
+        lines.push(t(title).to_string());
+        for b in of {
+            lines.push(format!("  ✖ {}", b.message));
         }
     }
     let mut kinds = vec![ed.event(channel, tracking.clone(), overrides.clone())];
@@ -1048,13 +1154,6 @@ fn send_letter(state: &mut State) -> Vec<Effect> {
                 "editor.tracking_note",
                 &[("step", &ed.step.label()), ("tracking", n)],
             ),
-        });
-    }
-    if !overrides.is_empty() && ed.step == LetterStep::LastNoticeNlBe {
-        // The last-notice event has no overrides field: the journal gets them as a note.
-        kinds.push(EventKind::Note {
-            kind: NoteKind::Note,
-            text: tf("editor.override.note", &[("list", &overrides.join(" ; "))]),
         });
     }
     let done = tf(

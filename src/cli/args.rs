@@ -212,6 +212,8 @@ pub enum LogEvent {
         channel: Option<String>,
         #[arg(long, value_name = "1-3", help = h("cli.help.level"))]
         level: Option<u8>,
+        #[arg(long, help = h("cli.help.force"))]
+        force: bool,
     },
     #[command(about = h("cli.log.payment"))]
     Payment {

@@ -510,7 +510,11 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
         return Err(UserError::usage(tf("cli.closed", &[("id", &st.id)])));
     }
     let kind = match ev {
-        LogEvent::Relance { channel, level } => {
+        LogEvent::Relance {
+            channel,
+            level,
+            force,
+        } => {
             let next = st.relance_level() + 1;
             let level = level.unwrap_or(next);
             if !(1..=3).contains(&level) {
@@ -541,11 +545,12 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                     ..Default::default()
                 },
             )?;
+            let overrides = preflight_or_refuse(ctx, &d, date, &composed, *force)?;
             EventKind::RelanceSent {
                 level,
                 channel: composed.channel,
                 letter: Some(composed.text),
-                overrides: vec![],
+                overrides,
             }
         }
         LogEvent::Notice {
@@ -561,24 +566,6 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                 if *days <= 0 {
                     return Err(UserError::usage(tf("cli.bad_deadline", &[("value", days)])));
                 }
-            }
-            // Certaine, liquide, exigible: refuse unless explicitly overridden, and record it.
-            let ready = assess(st, &d.debtor, &ctx.config, &ctx.rules, date).readiness;
-            let failed: Vec<String> = [&ready.certaine, &ready.liquide, &ready.exigible]
-                .iter()
-                .flat_map(|c| c.problems.iter().map(|p| p.message()))
-                .collect();
-            if !failed.is_empty() && !force {
-                return Err(UserError::usage(tf(
-                    "cli.notice_not_ready",
-                    &[("problems", &failed.join(" ; "))],
-                )));
-            }
-            if !failed.is_empty() {
-                eprintln!(
-                    "recouvre: {}",
-                    tf("cli.notice_forced", &[("problems", &failed.join(" ; "))])
-                );
             }
             // The letter states the deadline the journal records: the period runs from receipt
             // (next working day unless an AR says otherwise).
@@ -610,6 +597,9 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
             for w in &advice.warnings {
                 eprintln!("recouvre: {}", w.message());
             }
+            // Certaine, liquide, exigible, the mentions, placeholders, disputes…: refused unless
+            // explicitly overridden, and then recorded.
+            let overrides = preflight_or_refuse(ctx, &d, date, &composed, *force)?;
             if composed.step == crate::domain::letters::LetterStep::LastNoticeNlBe {
                 let costs = composed.stated_costs;
                 EventKind::LastNoticeSent {
@@ -617,7 +607,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                     deadline: advice.deadline,
                     costs,
                     letter: Some(composed.text),
-                    overrides: vec![],
+                    overrides,
                 }
             } else {
                 EventKind::NoticeSent {
@@ -625,7 +615,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
                     deadline: advice.deadline,
                     tracking: tracking.clone(),
                     letter: Some(composed.text),
-                    overrides: if *force { failed } else { vec![] },
+                    overrides,
                 }
             }
         }
@@ -782,6 +772,45 @@ fn templates(ctx: &Ctx) -> Result<crate::domain::letters::Templates, UserError> 
     Ok(crate::config::Config::templates(&ctx.config_dir)?)
 }
 
+/// The preflight of a letter about to be logged: refused (exit 2, every reason listed) unless
+/// `force`; forced, the overridden slugs are returned for the event and said on stderr.
+fn preflight_or_refuse(
+    ctx: &Ctx,
+    d: &LoadedDossier,
+    date: NaiveDate,
+    composed: &crate::domain::letters::Composed,
+    force: bool,
+) -> Result<Vec<String>, UserError> {
+    use crate::domain::letters::preflight;
+    let assessment = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, date);
+    let blockers = preflight::preflight(&preflight::Preflight {
+        state: &d.state,
+        assessment: &assessment,
+        step: composed.step,
+        channel: composed.channel,
+        text: &composed.text,
+        context: &composed.context,
+    });
+    if blockers.is_empty() {
+        return Ok(vec![]);
+    }
+    let list: Vec<String> = blockers
+        .iter()
+        .map(|b| format!("\n  - {} [{}]", b.message, b.slug))
+        .collect();
+    if !force {
+        return Err(UserError::usage(tf(
+            "cli.preflight_refused",
+            &[("problems", &list.concat())],
+        )));
+    }
+    eprintln!(
+        "recouvre: {}",
+        tf("cli.preflight_forced", &[("problems", &list.concat())])
+    );
+    Ok(preflight::slugs(&blockers))
+}
+
 /// Composes the letter for a step at `date`, naming the template on error.
 fn compose_letter(
     ctx: &Ctx,
@@ -801,8 +830,10 @@ fn compose_letter(
         choices,
     )
     .map_err(|e| UserError::usage(e.to_string()))?;
-    if composed.provisional {
-        eprintln!("recouvre: {}", t("cli.letter_provisional"));
+    // The engine's notes, once (the provisional-figures one among them, only when the letter
+    // states a rate-based amount).
+    for w in &composed.context.warnings {
+        eprintln!("recouvre: {w}");
     }
     if let Some(e) = &composed.money_error {
         eprintln!("recouvre: {}", tf("cli.amounts_error", &[("reason", e)]));
@@ -858,9 +889,6 @@ fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
                 tracking: None,
             },
         )?;
-        for w in &composed.context.warnings {
-            eprintln!("recouvre: {w}");
-        }
         composed.text
     } else {
         // The kept copy: the given event, else the latest event that carries a letter.

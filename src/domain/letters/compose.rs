@@ -5,8 +5,9 @@
 use chrono::NaiveDate;
 
 use super::{
-    build_context, suggest_step_with, LetterContext, LetterError, LetterInput, LetterItemMoney,
-    LetterMoney, LetterMoneyKind, LetterMoneyLine, LetterOptions, LetterStep, Templates,
+    build_context, last_notice_min_deadline, suggest_step_with, LetterContext, LetterError,
+    LetterInput, LetterItemMoney, LetterMoney, LetterMoneyKind, LetterMoneyLine, LetterOptions,
+    LetterStep, Templates,
 };
 use crate::domain::assess::Rules;
 use crate::domain::event::{Channel, Event};
@@ -123,7 +124,8 @@ pub struct Composed {
 }
 
 /// The channel a letter goes by unless the user chooses: the one the dossier's schedule profile
-/// plans for that rung, a registered letter for a formal notice, else a simple letter.
+/// plans for that rung, a registered letter for a formal notice or a reply to a contestation,
+/// else a simple letter.
 pub fn default_channel(
     st: &DossierState,
     debtor: &Debtor,
@@ -136,6 +138,8 @@ pub fn default_channel(
         None if step.is_formal_notice() || step == LetterStep::LastNoticeNlBe => planned(NOTICE)
             .filter(|c| c.is_formal())
             .unwrap_or(Channel::Lrar),
+        // Maintaining a disputed claim point by point: the answer must be provable.
+        None if step == LetterStep::ContestationReply => Channel::Lrar,
         None => Channel::Letter,
     }
 }
@@ -165,13 +169,21 @@ pub fn compose(
             money.costs = costs;
         }
     }
-    let needs_deadline =
-        step.is_formal_notice() || matches!(step, LetterStep::Relance2 | LetterStep::Relance3);
+    // The deadline the letter states is the one the journal records (and, for a NL/BE last
+    // notice, the day after which the collection costs become owed): computed once, here.
+    let needs_deadline = step.is_formal_notice()
+        || matches!(
+            step,
+            LetterStep::Relance2
+                | LetterStep::Relance3
+                | LetterStep::LastNoticeNlBe
+                | LetterStep::InstalmentReminder
+        );
     let channel = choices
         .channel
         .unwrap_or_else(|| default_channel(st, debtor, profiles, step));
     let deadline = needs_deadline.then(|| {
-        notice_deadline(
+        let mut advice = notice_deadline(
             today,
             None,
             choices.deadline_days,
@@ -179,7 +191,15 @@ pub fn compose(
             debtor.debtor_type,
             st.jurisdiction,
             &rules.deadlines,
-        )
+        );
+        if step == LetterStep::LastNoticeNlBe {
+            // Never fewer than the legal 14 days: the letter and the journal move together.
+            let min = last_notice_min_deadline(today, st.jurisdiction, channel);
+            if advice.deadline < min {
+                advice.deadline = min;
+            }
+        }
+        advice
     });
     let options = LetterOptions {
         deadline_days: deadline.as_ref().map(|d| d.days),
@@ -199,13 +219,15 @@ pub fn compose(
         money: money.clone(),
     });
     let text = templates.render(&context)?;
+    let provisional = context.money.provisional;
     Ok(Composed {
         step,
         context,
         text,
         channel,
         deadline,
-        provisional: money.provisional,
+        // Once the law's adjustments are applied: only a letter stating a rate-based amount.
+        provisional,
         stated_costs: money.costs,
         money_error,
     })

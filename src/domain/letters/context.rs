@@ -79,6 +79,17 @@ pub struct LetterItemMoney {
 }
 
 impl LetterMoney {
+    /// Provisional figures matter only when the letter states a rate-based amount (penalties
+    /// or interest): a principal-only letter is exact whatever the rate table holds.
+    pub fn is_provisional(&self) -> bool {
+        self.provisional
+            && (!self.penalties.is_zero()
+                || !self.interest.is_zero()
+                || self.lines.iter().any(|l| {
+                    matches!(l.kind, LetterMoneyKind::Penalty | LetterMoneyKind::Interest)
+                }))
+    }
+
     fn amount_of(&self, kind: LetterMoneyKind) -> Decimal {
         match kind {
             LetterMoneyKind::Principal => self.principal,
@@ -143,6 +154,9 @@ pub struct LetterOptions {
     /// recorded on the items.
     pub order_fact: Option<String>,
     pub delivery_fact: Option<String>,
+    /// Whether the agreed payment plan makes the whole balance due when an instalment is missed
+    /// (default: yes, as the plan letters of this tool state it).
+    pub plan_acceleration: Option<bool>,
 }
 
 /// Everything needed to build a letter context.
@@ -191,6 +205,14 @@ pub struct ItemView {
     pub proof: Option<String>,
 }
 
+/// An invoice not yet due, named for information only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotYetDueView {
+    pub reference: String,
+    pub due_long: String,
+    pub open: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MoneyLineView {
     pub kind: LetterMoneyKind,
@@ -220,6 +242,11 @@ pub struct MoneyView {
     pub has_daily_growth: bool,
     /// Anything beyond the principal: the breakdown table is worth printing.
     pub has_extras: bool,
+    /// What the total is made of, for one courteous sentence: `2 084,56 € en principal,
+    /// 26,29 € de pénalités de retard et 80,00 € d'indemnité forfaitaire …`.
+    pub breakdown_text: String,
+    /// The letter states a rate-based amount (penalties or interest) resting on a rate missing
+    /// from the table: only then is it provisional.
     pub provisional: bool,
     /// Number of 40 € indemnities (indemnity total / 40).
     pub indemnity_count: Option<String>,
@@ -291,6 +318,22 @@ pub struct PlanView {
     pub table: String,
     /// The plan was already agreed (journal) rather than proposed now.
     pub agreed: bool,
+}
+
+/// The instalments of an agreed plan that are past due and unpaid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissedView {
+    /// Date the plan was agreed.
+    pub agreed_long: String,
+    pub instalments: Vec<InstalmentView>,
+    /// Sum still unpaid on the missed instalments: the sum this letter asks.
+    pub total: String,
+    /// The whole plan, for the reminder.
+    pub plan_table: String,
+    /// What remains owed on the whole claim, which becomes due if the plan lapses.
+    pub balance: String,
+    /// The plan provides that one missed instalment makes the whole balance due.
+    pub acceleration: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -419,11 +462,16 @@ pub struct LetterContext {
     pub channel: Option<Channel>,
     /// `Lettre recommandée avec demande d'avis de réception`, … (empty for none).
     pub channel_label: String,
+    /// How the letter names itself, for its channel.
+    pub document: DocumentView,
     pub tracking: Option<String>,
     pub references: Vec<String>,
     pub references_text: String,
     pub items: Vec<ItemView>,
     pub items_table: String,
+    /// Invoices not yet due, listed apart for information ("à échoir"), never in the sum asked.
+    pub not_yet_due: Vec<NotYetDueView>,
+    pub not_yet_due_total: String,
     /// Oldest due date among the listed items.
     pub first_due_long: Option<String>,
     pub money: MoneyView,
@@ -431,6 +479,26 @@ pub struct LetterContext {
     /// `du 9 février 2026 et du 19 février 2026`.
     pub reminders_text: String,
     pub notice: Option<NoticeView>,
+    /// Date of the last reminder sent.
+    pub last_reminder_long: Option<String>,
+    /// The debtor did something since the last reminder (payment, promise, call, plan,
+    /// acknowledgment, contestation): the reminders did not go "unanswered".
+    pub response_since_last_reminder: bool,
+    /// Payments received since the last reminder, to acknowledge them.
+    pub payments_since_last_reminder: Vec<PaymentRowView>,
+    /// Their total, formatted, when there are any.
+    pub paid_since_last_reminder: Option<String>,
+    /// `votre règlement de 300,00 € reçu le 20 février 2026, que nous avons imputé sur votre
+    /// dette` (empty without payments since the last reminder).
+    pub payments_since_text: String,
+    /// `notre relance du 9 février 2026` / `nos relances du … et du …` (empty without any).
+    pub reminders_phrase: String,
+    /// The debtor disputed the claim at some point (open or resolved).
+    pub disputed_before: bool,
+    /// Date we rejected the debtor's dispute (our answer), if we did.
+    pub dispute_rejected_on: Option<String>,
+    /// An agreed payment plan with instalments past due and unpaid (the instalment reminder).
+    pub missed: Option<MissedView>,
     pub deadline: Option<DeadlineView>,
     pub payment: PaymentView,
     pub refund_reason: Option<String>,
@@ -479,18 +547,52 @@ fn channel_noun(channel: Channel) -> &'static str {
     }
 }
 
-fn default_channel(step: LetterStep) -> Channel {
-    match step {
-        LetterStep::Relance1 => Channel::Email,
-        LetterStep::Relance2
-        | LetterStep::Relance3
-        | LetterStep::LastNoticeNlBe
-        | LetterStep::PaymentPlanProposal
-        | LetterStep::SettlementConfirmation
-        | LetterStep::InjonctionLetter => Channel::Letter,
-        LetterStep::MiseEnDemeure
-        | LetterStep::MiseEnDemeureRemboursement
-        | LetterStep::ContestationReply => Channel::Lrar,
+/// What the letter is, for the channel it goes by: an e-mail is not a "courrier", and a notice
+/// served by a commissaire de justice is an act (a "sommation de payer"), not a letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentView {
+    /// `ce courriel`, `ce courrier`, `cet acte`.
+    pub this: String,
+    /// `le présent courriel`, `la présente lettre`, `le présent acte`.
+    pub present: String,
+    /// The same, capitalised, to start a sentence.
+    pub present_cap: String,
+    /// `de la présente lettre`, `du présent courriel`, `du présent acte`.
+    pub of_present: String,
+    /// Served by a commissaire de justice.
+    pub act: bool,
+    pub email: bool,
+}
+
+fn document_view(channel: Channel) -> DocumentView {
+    let (this, present) = match channel {
+        Channel::Email => ("ce courriel", "le présent courriel"),
+        Channel::Commissaire => ("cet acte", "le présent acte"),
+        _ => ("ce courrier", "la présente lettre"),
+    };
+    let mut cap = present.to_string();
+    cap.replace_range(..1, &present[..1].to_uppercase());
+    DocumentView {
+        this: this.into(),
+        present: present.into(),
+        present_cap: cap,
+        of_present: match present.strip_prefix("le ") {
+            Some(rest) => format!("du {rest}"),
+            None => format!("de {present}"),
+        },
+        act: channel == Channel::Commissaire,
+        email: channel == Channel::Email,
+    }
+}
+
+/// The heading line of a letter for its channel: a formal notice served by a commissaire de
+/// justice is a "sommation de payer", never a registered letter.
+fn channel_heading(channel: Channel, step: LetterStep) -> &'static str {
+    match channel {
+        Channel::Commissaire if step.is_formal_notice() || step == LetterStep::LastNoticeNlBe => {
+            "Sommation de payer — acte de commissaire de justice"
+        }
+        c => channel_label(c),
     }
 }
 
@@ -604,10 +706,42 @@ fn lawful_money(input: &LetterInput<'_>, warnings: &mut Vec<String>) -> LetterMo
     } else if input.debtor.collective_proceedings && money.drop_kind(LetterMoneyKind::Indemnity) {
         warnings.push(t("letters.warning.collective_indemnity").to_string());
     }
-    if money.provisional {
+    if money.is_provisional() {
         warnings.push(t("letters.warning.provisional").to_string());
     }
     money
+}
+
+/// `2 084,56 € en principal, 26,29 € de pénalités de retard et 80,00 € d'indemnité forfaitaire
+/// pour frais de recouvrement`: what the total is made of, in one phrase.
+fn breakdown_text(money: &LetterMoney) -> String {
+    let mut parts = vec![format!("{} en principal", format_eur_fr(money.principal))];
+    let pos = |d: Decimal| d > Decimal::ZERO;
+    if pos(money.penalties) {
+        parts.push(format!(
+            "{} de pénalités de retard",
+            format_eur_fr(money.penalties)
+        ));
+    }
+    if pos(money.interest) {
+        parts.push(format!(
+            "{} d'intérêts au taux légal",
+            format_eur_fr(money.interest)
+        ));
+    }
+    if pos(money.indemnities) {
+        parts.push(format!(
+            "{} d'indemnité forfaitaire pour frais de recouvrement",
+            format_eur_fr(money.indemnities)
+        ));
+    }
+    if pos(money.costs) {
+        parts.push(format!(
+            "{} de frais de recouvrement",
+            format_eur_fr(money.costs)
+        ));
+    }
+    join_fr(&parts)
 }
 
 fn money_view(money: &LetterMoney, today: NaiveDate, step: LetterStep) -> MoneyView {
@@ -676,8 +810,10 @@ fn money_view(money: &LetterMoney, today: NaiveDate, step: LetterStep) -> MoneyV
     let table_text = table(&["", ""], &rows, &footer, &[Align::Left, Align::Right]);
     // The header row of `table` is empty here: drop it and its rule.
     let mut table_text: String = table_text.lines().skip(2).collect::<Vec<_>>().join("\n");
-    // Figures resting on a rate not yet in the table must say so wherever they are printed.
-    if money.provisional {
+    // Figures resting on a rate not yet in the table must say so wherever they are printed; a
+    // letter without any rate-based amount has nothing provisional in it.
+    let provisional = money.is_provisional();
+    if provisional {
         table_text.push_str("\n(sommes accessoires calculées à titre provisionnel, sous réserve du taux officiel applicable)");
     }
     let forty = Decimal::from(40);
@@ -698,7 +834,8 @@ fn money_view(money: &LetterMoney, today: NaiveDate, step: LetterStep) -> MoneyV
         has_costs: !money.costs.is_zero(),
         has_daily_growth: !cents(money.daily_growth).is_zero(),
         has_extras: money.total_due != money.principal,
-        provisional: money.provisional,
+        breakdown_text: breakdown_text(money),
+        provisional,
         indemnity_count,
         lines,
         table: table_text,
@@ -831,6 +968,9 @@ fn subject(
         LetterStep::SettlementConfirmation => format!("Confirmation de règlement — {claim}"),
         LetterStep::InjonctionLetter if european => {
             format!("Demande d'injonction de payer européenne — {c} contre {d}")
+        }
+        LetterStep::InstalmentReminder => {
+            format!("Échéance impayée de votre échéancier — {claim}")
         }
         LetterStep::InjonctionLetter => {
             format!("Requête en injonction de payer — {c} contre {d}")
@@ -1060,15 +1200,171 @@ fn state_of(jurisdiction: Jurisdiction) -> &'static str {
     }
 }
 
+fn payments_text(payments: &[PaymentRowView], paid: Decimal) -> String {
+    match payments {
+        [] => String::new(),
+        [one] => format!(
+            "votre règlement de {} reçu le {}, que nous avons imputé sur votre dette",
+            one.amount, one.date_long
+        ),
+        many => format!(
+            "vos règlements reçus les {}, d'un montant total de {}, que nous avons imputés sur votre dette",
+            join_fr(&many.iter().map(|p| p.date_long.clone()).collect::<Vec<_>>()),
+            format_eur_fr(paid)
+        ),
+    }
+}
+
+struct Replies {
+    response: bool,
+    payments: Vec<PaymentRowView>,
+    paid: Decimal,
+    rejected_on: Option<String>,
+}
+
+/// What the debtor did since the last reminder, read from the journal (cancelled events
+/// ignored), and when we last rejected a dispute.
+fn replies(input: &LetterInput<'_>) -> Replies {
+    let st = input.state;
+    let cancelled: Vec<u32> = input
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Cancel { target } => Some(target),
+            _ => None,
+        })
+        .collect();
+    let live = || {
+        input
+            .events
+            .iter()
+            .filter(|e| !cancelled.contains(&e.seq))
+            .filter(|e| e.date <= input.today)
+    };
+    let mut r = Replies {
+        response: false,
+        payments: vec![],
+        paid: Decimal::ZERO,
+        rejected_on: None,
+    };
+    for e in live() {
+        if let EventKind::ContestationResolved {
+            outcome: crate::domain::event::ContestationOutcome::Rejected,
+            ..
+        } = e.kind
+        {
+            r.rejected_on = Some(format_date_long_fr(e.date));
+        }
+    }
+    let Some(last) = st.reminders.last() else {
+        return r;
+    };
+    for e in live().filter(|e| e.seq > last.seq) {
+        match &e.kind {
+            EventKind::PaymentReceived {
+                amount, reference, ..
+            } => {
+                r.response = true;
+                r.paid += *amount;
+                r.payments.push(PaymentRowView {
+                    date_long: format_date_long_fr(e.date),
+                    amount: format_eur_fr(*amount),
+                    reference: reference.clone(),
+                });
+            }
+            // Plain notes are the user's own (and the copies of letters sent): not replies.
+            EventKind::Note {
+                kind: crate::domain::event::NoteKind::PhoneCall,
+                ..
+            }
+            | EventKind::PromiseToPay { .. }
+            | EventKind::PaymentPlanAgreed { .. }
+            | EventKind::DebtAcknowledged { .. }
+            | EventKind::ContestationReceived { .. }
+            | EventKind::ContestationResolved { .. } => r.response = true,
+            _ => {}
+        }
+    }
+    r
+}
+
+/// The missed instalments of the agreed plan at the letter's date: payments since the plan are
+/// allocated to instalments in order (as the schedule reads them).
+fn missed_view(input: &LetterInput<'_>, money: &LetterMoney) -> Option<MissedView> {
+    if input.step != LetterStep::InstalmentReminder {
+        return None;
+    }
+    let plan = input.state.plan.as_ref()?;
+    let mut paid: Decimal = input
+        .state
+        .payments
+        .iter()
+        .filter(|p| p.date >= plan.date)
+        .map(|p| p.amount)
+        .sum();
+    let mut missed = Vec::new();
+    let mut total = Decimal::ZERO;
+    for (n, inst) in plan.instalments.iter().enumerate() {
+        let covered = paid.min(inst.amount);
+        paid -= covered;
+        let rest = inst.amount - covered;
+        if rest > Decimal::ZERO && inst.due < input.today {
+            total += rest;
+            missed.push(InstalmentView {
+                number: n + 1,
+                due: format_date_fr(inst.due),
+                due_long: format_date_long_fr(inst.due),
+                amount: format_eur_fr(rest),
+            });
+        }
+    }
+    let rows: Vec<Vec<String>> = plan
+        .instalments
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            vec![
+                (n + 1).to_string(),
+                format_date_fr(i.due),
+                format_eur_fr(i.amount),
+            ]
+        })
+        .collect();
+    let plan_total: Decimal = plan.instalments.iter().map(|i| i.amount).sum();
+    Some(MissedView {
+        agreed_long: format_date_long_fr(plan.date),
+        instalments: missed,
+        total: format_eur_fr(total),
+        plan_table: table(
+            &["Échéance n°", "Date", "Montant"],
+            &rows,
+            &[vec![
+                "Total".into(),
+                String::new(),
+                format_eur_fr(plan_total),
+            ]],
+            &[Align::Left, Align::Left, Align::Right],
+        ),
+        balance: format_eur_fr(money.total_due),
+        acceleration: input.options.plan_acceleration.unwrap_or(true),
+    })
+}
+
 /// Builds the context of a letter from the dossier, the parties and the money section.
 pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
     let st = input.state;
     let step = input.step;
     let mut warnings = Vec::new();
-    let channel = input
-        .options
-        .channel
-        .unwrap_or_else(|| default_channel(step));
+    // The caller (compose) passes the channel it chose; built directly, the letter takes the
+    // one the built-in schedule plans for its rung, like `compose` without configuration.
+    let channel = input.options.channel.unwrap_or_else(|| {
+        super::compose::default_channel(
+            st,
+            input.debtor,
+            &crate::domain::schedule::BuiltinProfiles,
+            step,
+        )
+    });
     let money = lawful_money(input, &mut warnings);
     let consumer = input.debtor.debtor_type == DebtorType::B2c;
 
@@ -1117,6 +1413,30 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         })
         .collect();
     let listed_total: Decimal = listed.iter().map(|(_, r)| *r).sum();
+    // Invoices not yet due: never in the sum asked, only listed for information.
+    let not_yet_due: Vec<NotYetDueView> = if step == LetterStep::SettlementConfirmation {
+        vec![]
+    } else {
+        let mut v: Vec<(NaiveDate, NotYetDueView)> = st
+            .items
+            .iter()
+            .filter_map(|i| {
+                let (rest, claimed, due) = open_of(i);
+                (rest > Decimal::ZERO && !claimed).then(|| {
+                    (
+                        due,
+                        NotYetDueView {
+                            reference: i.reference.clone(),
+                            due_long: format_date_long_fr(due),
+                            open: format_eur_fr(rest),
+                        },
+                    )
+                })
+            })
+            .collect();
+        v.sort_by_key(|(d, _)| *d);
+        v.into_iter().map(|(_, v)| v).collect()
+    };
     let references: Vec<String> = items.iter().map(|i| i.reference.clone()).collect();
     let claim = claim_label(st.kind, &references, money.principal);
 
@@ -1136,6 +1456,11 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
             .map(|r| format!("du {}", r.date_long))
             .collect::<Vec<_>>(),
     );
+    let reminders_phrase = match reminders.len() {
+        0 => String::new(),
+        1 => format!("notre relance {reminders_text}"),
+        _ => format!("nos relances {reminders_text}"),
+    };
     let notice = st.notice.as_ref().map(|n| NoticeView {
         date: format_date_fr(n.date),
         date_long: format_date_long_fr(n.date),
@@ -1152,6 +1477,8 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         text: c.text.clone(),
     });
     let deadline = deadline_for(input, channel, &mut warnings);
+    let replies = replies(input);
+    let missed = missed_view(input, &money);
 
     let creditor = input.creditor;
     let debtor = input.debtor;
@@ -1343,17 +1670,30 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         date: format_date_fr(input.today),
         date_long: format_date_long_fr(input.today),
         channel: (channel != Channel::Phone).then_some(channel),
-        channel_label: channel_label(channel).to_string(),
+        channel_label: channel_heading(channel, step).to_string(),
+        document: document_view(channel),
         tracking: input.options.tracking.clone(),
         references_text: join_fr(&references),
         references,
         items_table: items_table(st.kind, &items, listed_total),
+        not_yet_due_total: format_eur_fr(money.not_yet_due),
+        not_yet_due,
         items,
         first_due_long,
         money: money_view,
         reminders,
         reminders_text,
         notice,
+        last_reminder_long: st.reminders.last().map(|r| format_date_long_fr(r.date)),
+        response_since_last_reminder: replies.response,
+        paid_since_last_reminder: (!replies.payments.is_empty())
+            .then(|| format_eur_fr(replies.paid)),
+        payments_since_text: payments_text(&replies.payments, replies.paid),
+        reminders_phrase,
+        payments_since_last_reminder: replies.payments,
+        disputed_before: st.contestation.is_some() || !st.contestations_resolved.is_empty(),
+        dispute_rejected_on: replies.rejected_on,
+        missed,
         deadline,
         payment,
         refund_reason: st.refund_reason.clone(),

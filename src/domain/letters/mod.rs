@@ -7,6 +7,7 @@ mod compose;
 mod context;
 pub mod format;
 mod mentions;
+pub mod preflight;
 mod templates;
 
 use chrono::NaiveDate;
@@ -21,6 +22,7 @@ pub use context::{
     SignatoryView, DEFAULT_DEADLINE_DAYS, LAST_NOTICE_MIN_DAYS,
 };
 pub use mentions::{check_last_notice_mentions, check_mentions, check_notice_mentions, Mention};
+pub use preflight::{preflight, Blocker, Preflight};
 pub use templates::{LetterError, TemplateInfo, TemplateOrigin, Templates};
 
 use super::fold::{DossierState, Owing, Stage};
@@ -50,10 +52,13 @@ pub enum LetterStep {
     SettlementConfirmation,
     #[serde(rename = "injonction_letter")]
     InjonctionLetter,
+    /// An agreed payment plan has a missed instalment: claim it and recall the plan.
+    #[serde(rename = "relance_echeance")]
+    InstalmentReminder,
 }
 
 impl LetterStep {
-    pub const ALL: [LetterStep; 10] = [
+    pub const ALL: [LetterStep; 11] = [
         LetterStep::Relance1,
         LetterStep::Relance2,
         LetterStep::Relance3,
@@ -64,6 +69,7 @@ impl LetterStep {
         LetterStep::PaymentPlanProposal,
         LetterStep::SettlementConfirmation,
         LetterStep::InjonctionLetter,
+        LetterStep::InstalmentReminder,
     ];
 
     /// Template name, also the stem of the override file name.
@@ -79,6 +85,7 @@ impl LetterStep {
             LetterStep::PaymentPlanProposal => "payment_plan_proposal",
             LetterStep::SettlementConfirmation => "settlement_confirmation",
             LetterStep::InjonctionLetter => "injonction_letter",
+            LetterStep::InstalmentReminder => "relance_echeance",
         }
     }
 
@@ -104,6 +111,7 @@ impl LetterStep {
             LetterStep::PaymentPlanProposal => t("letters.step.payment_plan_proposal"),
             LetterStep::SettlementConfirmation => t("letters.step.settlement_confirmation"),
             LetterStep::InjonctionLetter => t("letters.step.injonction_letter"),
+            LetterStep::InstalmentReminder => t("letters.step.relance_echeance"),
         }
     }
 
@@ -118,6 +126,16 @@ impl LetterStep {
             self,
             LetterStep::MiseEnDemeure | LetterStep::MiseEnDemeureRemboursement
         )
+    }
+
+    /// Letters that ask the debtor to pay (a sum and a deadline).
+    pub fn asks_payment(self) -> bool {
+        self.relance_level().is_some()
+            || self.is_formal_notice()
+            || matches!(
+                self,
+                LetterStep::LastNoticeNlBe | LetterStep::InstalmentReminder
+            )
     }
 
     /// The reminder level this letter records in the journal, if it is a reminder.
@@ -146,7 +164,8 @@ pub fn notice_step(st: &DossierState, debtor_type: DebtorType) -> LetterStep {
 /// of the ladder depends on the profile).
 ///
 /// Order of precedence: paid → settlement confirmation; open contestation → reply; agreed plan
-/// still honoured → the plan letter; notice sent → the notice again until its deadline, then
+/// with a missed instalment → the instalment reminder; agreed plan still honoured → the plan
+/// letter; notice sent → the notice again until its deadline, then
 /// the injonction letter (also once a court step or hand-over exists); otherwise the next rung
 /// after the highest reminder sent. A dossier not yet due still gets the first reminder: the
 /// caller's readiness checks warn against sending it early.
@@ -166,8 +185,14 @@ pub fn suggest_step_with(
         if let Some(next) =
             super::schedule::next_action(st, debtor_type, profiles, today, owing).map(|a| a.kind)
         {
-            if matches!(next, super::NextActionKind::CheckInstalment { .. }) {
-                return LetterStep::PaymentPlanProposal;
+            match next {
+                super::NextActionKind::MissedInstalment { .. } => {
+                    return LetterStep::InstalmentReminder
+                }
+                super::NextActionKind::CheckInstalment { .. } => {
+                    return LetterStep::PaymentPlanProposal
+                }
+                _ => {}
             }
         }
     }

@@ -20,6 +20,11 @@ const BUILTIN: &[(&str, &str)] = &[
     ("_header", include_str!("templates/_header.txt.j2")),
     ("_payment", include_str!("templates/_payment.txt.j2")),
     ("_signature", include_str!("templates/_signature.txt.j2")),
+    (
+        "_not_yet_due",
+        include_str!("templates/_not_yet_due.txt.j2"),
+    ),
+    ("_follow_up", include_str!("templates/_follow_up.txt.j2")),
     ("relance_1", include_str!("templates/relance_1.txt.j2")),
     ("relance_2", include_str!("templates/relance_2.txt.j2")),
     ("relance_3", include_str!("templates/relance_3.txt.j2")),
@@ -50,6 +55,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "injonction_letter",
         include_str!("templates/injonction_letter.txt.j2"),
+    ),
+    (
+        "relance_echeance",
+        include_str!("templates/relance_echeance.txt.j2"),
     ),
 ];
 
