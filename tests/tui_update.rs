@@ -328,9 +328,34 @@ fn payment_form_shows_exact_parse_error_and_writes_only_when_valid() {
             invoice: None,
         }
     );
+    // What is left is everything owed, not the principal alone: 2 214,56 € of invoices, 9,42 € of
+    // penalties and 2 × 40 € of indemnities = 2 303,98 €, less 1 000,50 €.
     assert_eq!(
         done,
-        "Paiement de 1\u{a0}000,50\u{a0}€ enregistré pour ACME SARL. Reste dû : 1\u{a0}214,06\u{a0}€."
+        "Paiement de 1\u{a0}000,50\u{a0}€ enregistré pour ACME SARL. Reste dû : 1\u{a0}303,48\u{a0}€."
+    );
+}
+
+#[test]
+fn payment_form_names_the_invoice_the_debtor_paid() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('p'));
+    typ(&mut s, "980");
+    // Amount, date, reference, then the invoice: the statutory imputation unless one is chosen.
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    press(&mut s, KeyCode::Right); // F-2026-101 (oldest due)
+    press(&mut s, KeyCode::Right); // F-2026-118
+    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Enter));
+    assert_eq!(
+        kind,
+        EventKind::PaymentReceived {
+            amount: Decimal::from_str("980").unwrap(),
+            reference: None,
+            invoice: Some("F-2026-118".into()),
+        }
     );
 }
 

@@ -200,7 +200,8 @@ pub struct Target {
     pub id: DossierId,
     pub expected_len: u32,
     pub debtor: String,
-    /// Balance when the form opened, to tell the user what a payment leaves due.
+    /// Everything owed when the form opened (principal due or not, penalties, indemnities,
+    /// costs), to tell the user what a payment leaves due.
     pub balance: rust_decimal::Decimal,
 }
 

@@ -613,7 +613,7 @@ fn target(e: &Entry) -> Target {
         id: e.id(),
         expected_len: e.dossier.state.journal_len,
         debtor: e.debtor().to_string(),
-        balance: e.balance,
+        balance: e.assessment.claim.total_due + e.assessment.claim.not_yet_due,
     }
 }
 
@@ -1260,6 +1260,17 @@ fn undo_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
 }
 
 fn payment_form(e: &Entry, today: NaiveDate) -> Form {
+    // The debtor may say which invoice the payment is for (art. 1342-10 Code civil); otherwise
+    // the statutory imputation applies.
+    let invoices = std::iter::once(Choice {
+        label: t("tui.field.payment_invoice_none").to_string(),
+        value: String::new(),
+    })
+    .chain(e.assessment.claim.open_items().map(|i| Choice {
+        label: format!("{} ({})", i.reference, money(i.open)),
+        value: i.reference.clone(),
+    }))
+    .collect();
     Form {
         kind: FormKind::Payment,
         title: tf("tui.form.payment_title", &[("debtor", &e.debtor())]),
@@ -1268,6 +1279,12 @@ fn payment_form(e: &Entry, today: NaiveDate) -> Form {
             Field::line("amount", t("tui.field.amount").into(), ""),
             Field::line("date", t("tui.field.payment_date").into(), &date(today)),
             Field::line("reference", t("tui.field.payment_reference").into(), ""),
+            Field::choice(
+                "invoice",
+                t("tui.field.payment_invoice").into(),
+                invoices,
+                0,
+            ),
         ],
         focus: 0,
     }
@@ -1535,7 +1552,7 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
                 vec![EventKind::PaymentReceived {
                     amount,
                     reference,
-                    invoice: None,
+                    invoice: optional(form, "invoice"),
                 }],
                 done,
             ))
