@@ -244,3 +244,278 @@ fn a_personal_database_is_closed_to_other_accounts() {
     let mode = std::fs::metadata(&db).unwrap().mode();
     assert_eq!(mode & 0o777, 0o700, "{mode:o}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Files planted in the database directory by another member of the group.
+
+/// Runs the binary with a deadline: a command blocked on a FIFO is killed and reported as hung.
+fn run_with_deadline(mut c: Command, deadline: std::time::Duration) -> (Option<i32>, String, bool) {
+    use std::process::Stdio;
+    let mut child = c
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            use std::io::Read;
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return (status.code(), err, false);
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (None, String::new(), true);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn with_dossier(db: &Path) {
+    let store = new_store(db);
+    store.create(new_dossier("ACME")).unwrap();
+}
+
+#[test]
+fn a_symlinked_lock_is_refused_and_the_file_it_points_to_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    with_dossier(&db);
+    let victim = dir.path().join("bashrc");
+    std::fs::write(&victim, "export PATH=/usr/bin\n").unwrap();
+    let lock = db.join("lock");
+    std::fs::remove_file(&lock).unwrap();
+    std::os::unix::fs::symlink(&victim, &lock).unwrap();
+    for args in [&["status"][..], &["log", "1", "note", "vu"], &["doctor"]] {
+        let out = cli(&db).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(stderr.contains(&lock.display().to_string()), "{stderr}");
+        assert!(stderr.contains("lien symbolique"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("rm {}", lock.display())),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "export PATH=/usr/bin\n",
+            "{args:?} wrote through the link"
+        );
+    }
+    // The fix the message gives works.
+    std::fs::remove_file(&lock).unwrap();
+    assert!(cli(&db).arg("status").output().unwrap().status.success());
+}
+
+#[test]
+fn a_symlinked_generation_tmp_is_never_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    with_dossier(&db);
+    let victim = dir.path().join("profile");
+    std::fs::write(&victim, "précieux\n").unwrap();
+    let planted = db.join("generation.tmp");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let out = cli(&db).args(["log", "1", "note", "vu"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains(&planted.display().to_string()), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "précieux\n");
+    // A link at `generation` itself is refused the same way, and never read through.
+    std::fs::remove_file(&planted).unwrap();
+    let generation = db.join("generation");
+    let _ = std::fs::remove_file(&generation);
+    std::os::unix::fs::symlink(&victim, &generation).unwrap();
+    let out = cli(&db).args(["log", "1", "note", "vu"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&generation.display().to_string()),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "précieux\n");
+}
+
+#[test]
+fn a_fifo_named_generation_makes_no_command_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    with_dossier(&db);
+    let generation = db.join("generation");
+    let _ = std::fs::remove_file(&generation);
+    let c = std::ffi::CString::new(generation.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo on a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o660) }, 0);
+    for args in [&["status"][..], &["log", "1", "note", "vu"]] {
+        let mut c = cli(&db);
+        c.args(args);
+        let start = std::time::Instant::now();
+        let (code, stderr, hung) = run_with_deadline(c, std::time::Duration::from_secs(10));
+        assert!(!hung, "{args:?} hung on the FIFO");
+        assert!(start.elapsed().as_secs() < 3, "{:?}", start.elapsed());
+        assert_eq!(code, Some(3), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&generation.display().to_string()),
+            "{stderr}"
+        );
+        assert!(stderr.contains("FIFO"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_sled_file_others_can_write_to_is_refused_and_doctor_lists_every_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    with_dossier(&db);
+    let file = db.join("data/db");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = cli(&db).arg("status").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!("chmod o-w {}", file.display())),
+        "{stderr}"
+    );
+    // doctor names the file and the mode to set, before refusing to open the database.
+    let out = cli(&db).arg("doctor").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_ne!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{} : 666, attendu 600", file.display())),
+        "{stdout}"
+    );
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = cli(&db).arg("doctor").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("644, attendu 600"), "{stdout}");
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = cli(&db).arg("doctor").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    // Every file and directory is listed with its mode.
+    let mut paths = Vec::new();
+    walk(&db, &mut paths);
+    assert!(
+        stdout.contains(&format!("{} : 700", db.display())),
+        "{stdout}"
+    );
+    for p in &paths {
+        assert!(
+            stdout.contains(&format!("{} : ", p.display())),
+            "{} missing: {stdout}",
+            p.display()
+        );
+    }
+}
+
+#[test]
+fn init_sets_the_modes_it_promises_and_refuses_a_directory_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    // An existing empty directory with the permissive mode a shell would give it.
+    let db = dir.path().join("db");
+    std::fs::create_dir(&db).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(db.with_extension("config.toml"), "").unwrap();
+    let out = cli_umask_022(&db, &["init", db.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut paths = vec![db.clone()];
+    walk(&db, &mut paths);
+    for p in &paths {
+        let m = std::fs::symlink_metadata(p).unwrap();
+        let want = if m.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(m.mode() & 0o7777, want, "{}", p.display());
+    }
+    // Later writes under umask 022 keep files closed too.
+    let out = cli_umask_022(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "ACME",
+            "--b2b",
+            "--invoice",
+            "F-1",
+            "--amount",
+            "100",
+            "--issued",
+            "2026-10-01",
+            "--due",
+            "2026-10-31",
+        ],
+    );
+    assert!(out.status.success());
+    let mut paths = Vec::new();
+    walk(&db, &mut paths);
+    for p in &paths {
+        let m = std::fs::symlink_metadata(p).unwrap();
+        assert_eq!(m.mode() & 0o077, 0, "{}: {:o}", p.display(), m.mode());
+    }
+    // Nothing left beside it.
+    let siblings: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("init"))
+        .collect();
+    assert!(siblings.is_empty(), "{siblings:?}");
+
+    // A directory holding files: refused, naming them, untouched.
+    let used = dir.path().join("used");
+    std::fs::create_dir(&used).unwrap();
+    std::fs::write(used.join("notes.txt"), "x").unwrap();
+    let out = cli(&db).arg("init").arg(&used).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("notes.txt") && stderr.contains("pas vide"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&used).unwrap().count(), 1);
+}
+
+#[test]
+fn a_killed_init_leaves_either_nothing_or_a_whole_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = std::time::Instant::now();
+    let probe = dir.path().join("probe");
+    std::fs::write(probe.with_extension("config.toml"), "").unwrap();
+    assert!(cli(&probe)
+        .arg("init")
+        .arg(&probe)
+        .status()
+        .unwrap()
+        .success());
+    let run = t.elapsed().as_micros() as u64;
+    for n in 0..12u64 {
+        let db = dir.path().join(format!("db{n}"));
+        std::fs::write(db.with_extension("config.toml"), "").unwrap();
+        let mut child = cli(&db).arg("init").arg(&db).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(run * n / 12));
+        // SAFETY: signalling our own child process by its pid.
+        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        let _ = child.wait();
+        if db.exists() {
+            let out = cli(&db).arg("status").output().unwrap();
+            assert!(
+                out.status.success(),
+                "kill {n}: half-made {}: {}",
+                db.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(std::fs::metadata(&db).unwrap().mode() & 0o7777, 0o700);
+        }
+    }
+}
