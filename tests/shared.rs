@@ -519,3 +519,295 @@ fn a_killed_init_leaves_either_nothing_or_a_whole_database() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A second account on the server (needs root to create it; skipped otherwise).
+
+/// Accounts and a group made for one test, deleted when it ends.
+struct Accounts {
+    users: Vec<String>,
+    group: Option<String>,
+}
+
+impl Drop for Accounts {
+    fn drop(&mut self) {
+        for u in &self.users {
+            let _ = Command::new("userdel").arg(u).output();
+        }
+        if let Some(g) = &self.group {
+            let _ = Command::new("groupdel").arg(g).output();
+        }
+    }
+}
+
+fn id_of(user: &str) -> u32 {
+    let out = Command::new("id").args(["-u", user]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+/// `cli(db)` run as `uid` with primary group `gid` and no supplementary groups.
+fn cli_as(db: &Path, uid: u32, gid: u32, home: &Path) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut c = cli(db);
+    c.uid(uid)
+        .gid(gid)
+        .env("HOME", home)
+        .env("TMPDIR", home)
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("XDG_DATA_HOME");
+    c
+}
+
+#[track_caller]
+fn ok(out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{:?}: {}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_second_account_reads_and_writes_a_team_database_and_nothing_else() {
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: creating a second account needs root");
+        return;
+    }
+    if Command::new("useradd").arg("--help").output().is_err() {
+        eprintln!("skipped: useradd is not available");
+        return;
+    }
+    let tag = std::process::id() % 100_000;
+    let (group, member, outsider) = (
+        format!("rcvg{tag}"),
+        format!("rcvm{tag}"),
+        format!("rcvo{tag}"),
+    );
+    let mut accounts = Accounts {
+        users: Vec::new(),
+        group: None,
+    };
+    assert!(Command::new("groupadd")
+        .arg(&group)
+        .status()
+        .unwrap()
+        .success());
+    accounts.group = Some(group.clone());
+    for (u, extra) in [(&member, vec!["-g", group.as_str()]), (&outsider, vec![])] {
+        let st = Command::new("useradd")
+            .args(["-M", "-N", "-s", "/bin/sh"])
+            .args(extra)
+            .arg(u)
+            .status()
+            .unwrap();
+        assert!(st.success(), "useradd {u}");
+        accounts.users.push(u.clone());
+    }
+    let gid = recouvre::storage::shared::group_id(&group).unwrap();
+    let (m_uid, o_uid) = (id_of(&member), id_of(&outsider));
+    // SAFETY: getgid cannot fail.
+    let o_gid = unsafe { libc::getgid() } + 100_000;
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let home = |name: &str, uid: u32| {
+        let h = dir.path().join(name);
+        std::fs::create_dir(&h).unwrap();
+        std::os::unix::fs::chown(&h, Some(uid), None).unwrap();
+        h
+    };
+    let (m_home, o_home) = (home("home-m", m_uid), home("home-o", o_uid));
+    let team = dir.path().join("equipe");
+    std::fs::write(team.with_extension("config.toml"), "").unwrap();
+    ok(cli(&team)
+        .args(["init", "--shared", "--group", &group])
+        .arg(&team)
+        .output()
+        .unwrap());
+    ok(cli(&team)
+        .args([
+            "add",
+            "--debtor",
+            "ACME",
+            "--b2b",
+            "--invoice",
+            "F-1",
+            "--amount",
+            "100",
+            "--issued",
+            "2026-10-01",
+            "--due",
+            "2026-10-31",
+        ])
+        .output()
+        .unwrap());
+
+    // The member reads and writes; root then reads the member's files.
+    let member_cli = |db: &Path| cli_as(db, m_uid, gid, &m_home);
+    assert!(ok(member_cli(&team).arg("status").output().unwrap()).contains("ACME"));
+    ok(member_cli(&team)
+        .args(["log", "1", "note", "vu par le collègue"])
+        .output()
+        .unwrap());
+    assert!(ok(cli(&team).args(["show", "1"]).output().unwrap()).contains("vu par le collègue"));
+    ok(cli(&team)
+        .args(["log", "1", "note", "vu par root"])
+        .output()
+        .unwrap());
+    assert!(ok(member_cli(&team).args(["show", "1"]).output().unwrap()).contains("vu par root"));
+
+    // The outsider is told permission denied and by whom, not "no database".
+    let out = cli_as(&team, o_uid, o_gid, &o_home)
+        .arg("status")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("Permission refusée"), "{stderr}");
+    assert!(
+        stderr.contains("root") && stderr.contains(&group),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Aucune base"), "{stderr}");
+    // Same for a personal database, for the member.
+    let perso = dir.path().join("perso");
+    new_store(&perso);
+    std::fs::set_permissions(
+        perso.with_extension("config.toml"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let out = member_cli(&perso).arg("status").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("Permission refusée") && stderr.contains("root"),
+        "{stderr}"
+    );
+
+    // A world-writable sled file is refused to the member too.
+    let db_file = team.join("data/db");
+    let before = std::fs::metadata(&db_file).unwrap().mode() & 0o7777;
+    std::fs::set_permissions(&db_file, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = member_cli(&team).arg("status").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains(&db_file.display().to_string()), "{stderr}");
+    std::fs::set_permissions(&db_file, std::fs::Permissions::from_mode(before)).unwrap();
+    // A file the member planted pointing at root's file is refused to root.
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "intact").unwrap();
+    let planted = team.join("lock");
+    std::fs::remove_file(&planted).unwrap();
+    let st = Command::new("ln")
+        .arg("-s")
+        .arg(&victim)
+        .arg(&planted)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = cli(&team).arg("status").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "intact");
+    std::fs::remove_file(&planted).unwrap();
+
+    // An auditor's copy: the group may read, nobody may write. Reads work, writes are refused.
+    let audit = dir.path().join("audit");
+    let demo = dir.path().join("demo");
+    std::fs::write(demo.with_extension("config.toml"), "").unwrap();
+    ok(cli(&demo).args(["--demo", "status"]).output().unwrap());
+    for (src, dst) in [(&team, &audit)] {
+        assert!(Command::new("cp")
+            .arg("-a")
+            .arg(src)
+            .arg(dst)
+            .status()
+            .unwrap()
+            .success());
+    }
+    let audit_demo = dir.path().join("audit-demo");
+    assert!(Command::new("cp")
+        .arg("-a")
+        .arg(&demo)
+        .arg(&audit_demo)
+        .status()
+        .unwrap()
+        .success());
+    for db in [&audit, &audit_demo] {
+        std::fs::copy(
+            team.with_extension("config.toml"),
+            db.with_extension("config.toml"),
+        )
+        .unwrap();
+        std::fs::set_permissions(
+            db.with_extension("config.toml"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        let st = Command::new("chgrp")
+            .arg("-R")
+            .arg(&group)
+            .arg(db)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let st = Command::new("chmod")
+            .args(["-R", "u-w,g=rX,o="])
+            .arg(db)
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    let listing = ok(member_cli(&audit).arg("status").output().unwrap());
+    assert!(listing.contains("ACME"), "{listing}");
+    let json = ok(member_cli(&audit)
+        .args(["status", "--json"])
+        .output()
+        .unwrap());
+    assert!(json.contains("ACME"), "{json}");
+    assert!(ok(member_cli(&audit).args(["show", "1"]).output().unwrap()).contains("vu par root"));
+    assert!(ok(member_cli(&audit).arg("doctor").output().unwrap()).contains("saine"));
+    let out = member_cli(&audit)
+        .args(["log", "1", "note", "écrit par l'auditeur"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("lecture seule") && stderr.contains("root"),
+        "{stderr}"
+    );
+    assert!(!ok(member_cli(&audit).args(["show", "1"]).output().unwrap()).contains("auditeur"));
+    // The private copies are gone.
+    assert_eq!(std::fs::read_dir(&m_home).unwrap().count(), 0);
+
+    // Cost of the read-only path: the same listing of the demo database, direct (root) and
+    // through the private copy (the member).
+    let time = |make: &dyn Fn() -> Command| {
+        let t = std::time::Instant::now();
+        for _ in 0..5 {
+            ok(make().arg("status").output().unwrap());
+        }
+        t.elapsed() / 5
+    };
+    // The member first: root's reads may leave new sled snapshots in root's own group.
+    let copied = time(&|| member_cli(&audit_demo));
+    let direct = time(&|| cli(&audit_demo));
+    let size: u64 = {
+        let mut paths = Vec::new();
+        walk(&audit_demo.join("data"), &mut paths);
+        paths
+            .iter()
+            .map(|p| std::fs::metadata(p).unwrap().len())
+            .sum()
+    };
+    eprintln!(
+        "demo status: {direct:?} with write access, {copied:?} read-only through a copy of {} KiB",
+        size / 1024
+    );
+    drop(accounts);
+}
