@@ -771,6 +771,10 @@ fn a_second_account_reads_and_writes_a_team_database_and_nothing_else() {
     assert!(json.contains("ACME"), "{json}");
     assert!(ok(member_cli(&audit).args(["show", "1"]).output().unwrap()).contains("vu par root"));
     assert!(ok(member_cli(&audit).arg("doctor").output().unwrap()).contains("saine"));
+    ok(member_cli(&audit_demo)
+        .args(["letter", "1", "--next"])
+        .output()
+        .unwrap());
     let out = member_cli(&audit)
         .args(["log", "1", "note", "écrit par l'auditeur"])
         .output()
