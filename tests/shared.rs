@@ -720,7 +720,7 @@ fn a_second_account_reads_and_writes_a_team_database_and_nothing_else() {
     let demo = dir.path().join("demo");
     std::fs::write(demo.with_extension("config.toml"), "").unwrap();
     ok(cli(&demo).args(["--demo", "status"]).output().unwrap());
-    for (src, dst) in [(&team, &audit)] {
+    let copy = |src: &Path, dst: &Path| {
         assert!(Command::new("cp")
             .arg("-a")
             .arg(src)
@@ -728,15 +728,10 @@ fn a_second_account_reads_and_writes_a_team_database_and_nothing_else() {
             .status()
             .unwrap()
             .success());
-    }
+    };
+    copy(&team, &audit);
     let audit_demo = dir.path().join("audit-demo");
-    assert!(Command::new("cp")
-        .arg("-a")
-        .arg(&demo)
-        .arg(&audit_demo)
-        .status()
-        .unwrap()
-        .success());
+    copy(&demo, &audit_demo);
     for db in [&audit, &audit_demo] {
         std::fs::copy(
             team.with_extension("config.toml"),

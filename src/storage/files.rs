@@ -257,7 +257,6 @@ pub(crate) fn permission_denied(db: &Path, blocked: PathBuf) -> StoreError {
         owner,
         group,
         mode,
-        user: crate::identity::current_user(),
     }
 }
 

@@ -108,14 +108,13 @@ pub enum StoreError {
     #[error("{}", tf("security.foreign_owner", &[("path", &path.display()), ("owner", owner)]))]
     ForeignOwner { path: PathBuf, owner: String },
     /// The user may not enter or read the database; `blocked` is what stops them.
-    #[error("{}", tf("security.permission_denied", &[("path", &path.display()), ("blocked", &blocked.display()), ("owner", owner), ("group", group), ("mode", mode), ("user", user)]))]
+    #[error("{}", tf("security.permission_denied", &[("path", &path.display()), ("blocked", &blocked.display()), ("owner", owner), ("group", group), ("mode", mode), ("user", &crate::identity::current_user())]))]
     PermissionDenied {
         path: PathBuf,
         blocked: PathBuf,
         owner: String,
         group: String,
         mode: String,
-        user: String,
     },
     /// A write to a database the user may only read (an auditor's copy).
     #[error("{}", tf("security.read_only", &[("path", &path.display()), ("owner", owner), ("user", user)]))]
