@@ -4,10 +4,15 @@ use std::ffi::CStr;
 
 /// Login name of the real uid, or `uid:N` when the password database has no entry for it.
 pub fn current_user() -> String {
-    // SAFETY: getuid cannot fail; getpwuid_r writes only into the buffers we pass and we read the
-    // name only when it reports success with a non-null result.
+    // SAFETY: getuid cannot fail.
+    user_name(unsafe { libc::getuid() })
+}
+
+/// Login name of `uid` (for "who owns this file" in messages), or `uid:N` when unknown.
+pub fn user_name(uid: u32) -> String {
+    // SAFETY: getpwuid_r writes only into the buffers we pass and we read the name only when it
+    // reports success with a non-null result.
     unsafe {
-        let uid = libc::getuid();
         let mut pwd: libc::passwd = std::mem::zeroed();
         let mut buf = vec![0 as libc::c_char; 4096];
         let mut result: *mut libc::passwd = std::ptr::null_mut();

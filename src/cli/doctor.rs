@@ -8,6 +8,9 @@ pub const PROBLEMS: i32 = 1;
 
 pub fn run(ctx: &Ctx, repair: bool) -> Result<i32, UserError> {
     let store = &ctx.store;
+    // Modes first, without opening the database: a world-writable file makes the open refuse,
+    // and this list says which one and what to set.
+    let modes_ok = print_modes(store.path());
     let report = if repair {
         store.repair()?
     } else {
@@ -28,6 +31,10 @@ pub fn run(ctx: &Ctx, repair: bool) -> Result<i32, UserError> {
         }
     }
     if report.healthy() {
+        if !modes_ok {
+            println!("{}", t("security.modes_problem"));
+            return Ok(PROBLEMS);
+        }
         println!(
             "{}",
             tf(
@@ -59,4 +66,46 @@ pub fn run(ctx: &Ctx, repair: bool) -> Result<i32, UserError> {
         println!("{}", tf("doctor.unrepairable", &[("path", &path)]));
     }
     Ok(PROBLEMS)
+}
+
+/// Prints the mode of the directory and of every file below it, with the expected one; false
+/// when one is more open than expected (or is a link, a FIFO…).
+fn print_modes(db: &std::path::Path) -> bool {
+    use crate::storage::files::{expected_mode, modes};
+    let Ok(list) = modes(db) else {
+        return true;
+    };
+    let shared = list.first().is_some_and(|m| m.expected & 0o2000 != 0);
+    println!(
+        "{}",
+        tf(
+            "security.modes_title",
+            &[
+                ("dir", &format!("{:o}", expected_mode(shared, true))),
+                ("file", &format!("{:o}", expected_mode(shared, false))),
+            ]
+        )
+    );
+    let mut ok = true;
+    for m in &list {
+        let path = m.path.display();
+        let mode = format!("{:o}", m.mode);
+        let line = if m.not_regular {
+            tf("security.mode_not_regular", &[("path", &path)])
+        } else if m.too_open() {
+            tf(
+                "security.mode_bad",
+                &[
+                    ("path", &path),
+                    ("mode", &mode),
+                    ("expected", &format!("{:o}", m.expected)),
+                ],
+            )
+        } else {
+            tf("security.mode_ok", &[("path", &path), ("mode", &mode)])
+        };
+        ok &= !m.too_open();
+        println!("  {line}");
+    }
+    ok
 }

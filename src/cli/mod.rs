@@ -53,8 +53,13 @@ impl UserError {
 
 impl From<crate::storage::StoreError> for UserError {
     fn from(e: crate::storage::StoreError) -> Self {
+        // A non-empty directory given to `init` is a wrong argument, not a storage failure.
+        let code = match e {
+            crate::storage::StoreError::NotEmpty { .. } => exit::USAGE,
+            _ => exit::STORAGE,
+        };
         UserError {
-            code: exit::STORAGE,
+            code,
             message: e.to_string(),
         }
     }

@@ -21,9 +21,7 @@ pub fn init_shared(ctx: &Ctx, path: Option<&Path>, group: &str) -> Result<i32, U
             Ok(exit::OK)
         }
         Err(SharedError::Store(e)) => Err(e.into()),
-        Err(e @ SharedError::UnknownGroup(_)) | Err(e @ SharedError::NotEmpty(_)) => {
-            Err(UserError::usage(e.to_string()))
-        }
+        Err(e @ SharedError::UnknownGroup(_)) => Err(UserError::usage(e.to_string())),
         Err(e) => Err(UserError {
             code: exit::STORAGE,
             message: e.to_string(),

@@ -2,6 +2,7 @@
 
 pub mod codec;
 pub mod doctor;
+pub mod files;
 mod legacy;
 pub mod live;
 pub mod lock;

@@ -11,6 +11,7 @@ use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use super::files::{self, TempDir};
 use super::store::{Store, StoreError, StoreOptions};
 use crate::i18n::tf;
 
@@ -25,8 +26,6 @@ const S_ISGID: u32 = 0o2000;
 pub enum SharedError {
     #[error("{}", tf("shared.unknown_group", &[("group", .0)]))]
     UnknownGroup(String),
-    #[error("{}", tf("shared.not_empty", &[("path", &.0.display())]))]
-    NotEmpty(PathBuf),
     #[error("{}", tf("shared.chown", &[("path", &path.display()), ("group", group), ("reason", reason)]))]
     Chown {
         path: PathBuf,
@@ -39,23 +38,6 @@ pub enum SharedError {
     Store(#[from] StoreError),
 }
 
-/// Refuses a database directory (or its `data` subdirectory) that others can write to.
-pub fn refuse_world_writable(db: &Path) -> Result<(), StoreError> {
-    for dir in [db.to_path_buf(), db.join("data")] {
-        if let Ok(m) = fs::metadata(&dir) {
-            if m.mode() & 0o002 != 0 {
-                return Err(StoreError::WorldWritable(dir));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// rwx------ on a directory we just created for one user.
-pub fn make_private(dir: &Path) -> io::Result<()> {
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-}
-
 /// True when `dir` is set up for a team (setgid bit on the directory).
 pub fn is_group_shared(dir: &Path) -> bool {
     fs::metadata(dir)
@@ -63,34 +45,57 @@ pub fn is_group_shared(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// Sets the process umask to [`SHARED_UMASK`] for as long as it lives, when the database
-/// directory is group-shared; does nothing otherwise.
+/// Sets the process umask for as long as it lives: [`SHARED_UMASK`] in a group-shared directory
+/// (so files stay group-writable whatever the user's own umask), and in a personal one the
+/// user's umask plus whatever the directory itself withholds (a 0700 directory gets 0600 files
+/// even under umask 022).
 ///
-/// The umask is per process, so while a guard lives, files created by other threads get it too;
-/// that only ever makes them group-writable in a program whose files are meant for the team.
+/// The umask is per process: while a guard lives, files created by other threads get it too,
+/// which only ever narrows or groups them in a program whose files are meant for the database's
+/// users. Guards are counted: the first sets the mask, the last restores it, so overlapping
+/// guards of two threads never leave a stale mask behind.
 pub struct UmaskGuard {
-    previous: Option<libc::mode_t>,
+    active: bool,
 }
+
+/// Live guards, and the umask to restore when the last one goes.
+static UMASK: std::sync::Mutex<(usize, libc::mode_t)> = std::sync::Mutex::new((0, 0));
 
 impl UmaskGuard {
     pub fn for_dir(dir: &Path) -> UmaskGuard {
-        if !is_group_shared(dir) {
-            return UmaskGuard { previous: None };
+        let Ok(m) = fs::metadata(dir) else {
+            return UmaskGuard { active: false };
+        };
+        let mut live = UMASK.lock().unwrap_or_else(|e| e.into_inner());
+        if live.0 == 0 {
+            // SAFETY: umask has no failure mode and touches only the process's file-creation
+            // mask; we read the current one by setting a temporary value.
+            let current = unsafe { libc::umask(0o077) };
+            let wanted = if m.mode() & S_ISGID != 0 {
+                SHARED_UMASK as libc::mode_t
+            } else {
+                current | (!m.mode() & 0o077) as libc::mode_t
+            };
+            // SAFETY: as above.
+            unsafe { libc::umask(wanted) };
+            live.1 = current;
         }
-        // SAFETY: umask has no failure mode and touches only the process's file-creation mask.
-        let previous = unsafe { libc::umask(SHARED_UMASK as libc::mode_t) };
-        UmaskGuard {
-            previous: Some(previous),
-        }
+        live.0 += 1;
+        UmaskGuard { active: true }
     }
 }
 
 impl Drop for UmaskGuard {
     fn drop(&mut self) {
-        if let Some(previous) = self.previous {
-            // SAFETY: as above; restores the mask we replaced.
+        if !self.active {
+            return;
+        }
+        let mut live = UMASK.lock().unwrap_or_else(|e| e.into_inner());
+        live.0 -= 1;
+        if live.0 == 0 {
+            // SAFETY: as above; restores the mask the first guard replaced.
             unsafe {
-                libc::umask(previous);
+                libc::umask(live.1);
             }
         }
     }
@@ -132,48 +137,141 @@ pub fn group_name(gid: u32) -> Option<String> {
     None
 }
 
-/// Creates a team database at `path`: directory owned by `group`, mode 2770, then an empty
-/// database whose files are all group-readable and -writable.
+/// Creates a team database at `path`: directory owned by `group`, mode 2770, files 0660.
 pub fn init_shared(path: &Path, group: &str, opts: StoreOptions) -> Result<Store, SharedError> {
     let gid = group_id(group).ok_or_else(|| SharedError::UnknownGroup(group.to_string()))?;
-    let store = Store::new(path, opts);
-    if store.exists() {
+    create_database(path, Some((gid, group)), opts.clone())?;
+    Ok(Store::new(path, opts))
+}
+
+/// Builds a new database at `path` with nothing half-made: in a sibling directory created
+/// exclusively (`.NAME.init-RANDOM`, mode 0700), given its group and modes (0700/0600, or
+/// 2770/0660 for a team), then renamed into place, over `path` when it is an empty directory.
+/// A failed `init` removes the sibling; a killed one leaves only that hidden sibling.
+pub(crate) fn create_database(
+    path: &Path,
+    group: Option<(u32, &str)>,
+    opts: StoreOptions,
+) -> Result<(), SharedError> {
+    let io = |p: &Path, e: io::Error| SharedError::Store(files::io_err(p, e));
+    // A path that is a link the user made (e.g. to a larger disk): build where it points.
+    let path = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).map_err(|e| io(path, e))?,
+        _ => path.to_path_buf(),
+    };
+    let path = path.as_path();
+    if Store::new(path, opts.clone()).exists() {
         return Err(StoreError::AlreadyExists(path.to_path_buf()).into());
     }
-    if path.exists() {
-        let has_entries = fs::read_dir(path)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true);
-        if has_entries {
-            return Err(SharedError::NotEmpty(path.to_path_buf()));
+    match fs::read_dir(path) {
+        Ok(entries) => {
+            let mut names: Vec<String> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            if !names.is_empty() {
+                names.sort();
+                let more = names.len().saturating_sub(5);
+                names.truncate(5);
+                let mut entries = names.join(", ");
+                if more > 0 {
+                    entries.push_str(&format!(" (+{more})"));
+                }
+                return Err(StoreError::NotEmpty {
+                    path: path.to_path_buf(),
+                    entries,
+                }
+                .into());
+            }
         }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            let blocked = files::denied_at(path).unwrap_or_else(|| path.to_path_buf());
+            return Err(files::permission_denied(path, blocked).into());
+        }
+        Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => {
+            return Err(StoreError::NotEmpty {
+                path: path.to_path_buf(),
+                entries: crate::i18n::t("security.a_file").to_string(),
+            }
+            .into());
+        }
+        Err(e) => return Err(io(path, e)),
     }
-    fs::create_dir_all(path).map_err(|e| StoreError::Io {
-        path: path.to_path_buf(),
-        source: e,
+    let name = path
+        .file_name()
+        .ok_or_else(|| io(path, io::Error::from(io::ErrorKind::InvalidInput)))?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| io(&parent, e))?;
+    let tmp = TempDir::new_in(&parent, &format!(".{name}.init-")).map_err(|e| {
+        if e.kind() == io::ErrorKind::PermissionDenied {
+            files::permission_denied(path, parent.clone()).into()
+        } else {
+            io(&parent, e)
+        }
     })?;
-    let cpath =
-        CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| SharedError::Chmod {
+    if let Some((gid, group)) = group {
+        set_group(tmp.path(), gid, group).map_err(|e| match e {
+            // Name the directory the user asked for, not the temporary one.
+            SharedError::Chown { group, reason, .. } => SharedError::Chown {
+                path: path.to_path_buf(),
+                group,
+                reason,
+            },
+            other => other,
+        })?;
+    }
+    files::set_modes(tmp.path(), group.is_some()).map_err(|e| SharedError::Chmod {
+        path: tmp.path().to_path_buf(),
+        reason: e,
+    })?;
+    Store::new(tmp.path(), opts).write_schema()?;
+    // sled and the lock were created under the database's umask; make sure of every mode.
+    files::set_modes(tmp.path(), group.is_some()).map_err(|e| SharedError::Chmod {
+        path: tmp.path().to_path_buf(),
+        reason: e,
+    })?;
+    fs::rename(tmp.path(), path).map_err(|e| match e.raw_os_error() {
+        Some(libc::ENOTEMPTY) | Some(libc::EEXIST) => SharedError::Store(StoreError::NotEmpty {
             path: path.to_path_buf(),
+            entries: "?".into(),
+        }),
+        _ => io(path, e),
+    })?;
+    tmp.keep();
+    // The rename is durable once the parent directory is.
+    if let Ok(d) = fs::File::open(&parent) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Gives a directory to `group` (chown, then chmod: changing the group may clear setgid).
+fn set_group(dir: &Path, gid: u32, group: &str) -> Result<(), SharedError> {
+    let cpath =
+        CString::new(dir.as_os_str().as_encoded_bytes()).map_err(|_| SharedError::Chmod {
+            path: dir.to_path_buf(),
             reason: io::Error::from(io::ErrorKind::InvalidInput),
         })?;
     // SAFETY: chown on a NUL-terminated path we own; uid -1 leaves the owner unchanged.
     if unsafe { libc::chown(cpath.as_ptr(), u32::MAX, gid) } != 0 {
         return Err(SharedError::Chown {
-            path: path.to_path_buf(),
+            path: dir.to_path_buf(),
             group: group.to_string(),
             reason: io::Error::last_os_error(),
         });
     }
-    // chmod after chown: changing the group may clear the setgid bit.
-    fs::set_permissions(path, fs::Permissions::from_mode(SHARED_DIR_MODE)).map_err(|e| {
+    fs::set_permissions(dir, fs::Permissions::from_mode(SHARED_DIR_MODE)).map_err(|e| {
         SharedError::Chmod {
-            path: path.to_path_buf(),
+            path: dir.to_path_buf(),
             reason: e,
         }
-    })?;
-    store.init()?;
-    Ok(store)
+    })
 }
 
 /// A warning when a file holding the creditor's IBAN can be read by every account on the server.

@@ -15,6 +15,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
 use super::codec::{self, CodecError};
+use super::files::{self, Policy};
 use super::lock::{self, LockError};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::fold::{fold, DossierState};
@@ -94,6 +95,37 @@ pub enum StoreError {
     /// A dossier's summary record is behind its journal: appending would overwrite history.
     #[error("{}", tf("shared.record_behind", &[("id", .0)]))]
     RecordBehind(DossierId),
+    /// A file of the database directory is a symbolic link (never followed).
+    #[error("{}", tf("security.symlink", &[("path", &.0.display())]))]
+    Symlink(PathBuf),
+    /// A FIFO, socket or device where recouvre expects a regular file (never opened).
+    #[error("{}", tf("security.not_regular", &[("path", &path.display()), ("kind", kind)]))]
+    NotRegular { path: PathBuf, kind: String },
+    /// A file of the database that any account on the server can write to.
+    #[error("{}", tf("security.world_writable_file", &[("path", &.0.display())]))]
+    WorldWritableFile(PathBuf),
+    /// A file owned by neither the user, the database's owner nor (team database) its group.
+    #[error("{}", tf("security.foreign_owner", &[("path", &path.display()), ("owner", owner)]))]
+    ForeignOwner { path: PathBuf, owner: String },
+    /// The user may not enter or read the database; `blocked` is what stops them.
+    #[error("{}", tf("security.permission_denied", &[("path", &path.display()), ("blocked", &blocked.display()), ("owner", owner), ("group", group), ("mode", mode), ("user", &crate::identity::current_user())]))]
+    PermissionDenied {
+        path: PathBuf,
+        blocked: PathBuf,
+        owner: String,
+        group: String,
+        mode: String,
+    },
+    /// A write to a database the user may only read (an auditor's copy).
+    #[error("{}", tf("security.read_only", &[("path", &path.display()), ("owner", owner), ("user", user)]))]
+    ReadOnly {
+        path: PathBuf,
+        owner: String,
+        user: String,
+    },
+    /// `init` into a directory that already holds files (listed).
+    #[error("{}", tf("shared.not_empty", &[("path", &path.display()), ("entries", entries)]))]
+    NotEmpty { path: PathBuf, entries: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -246,17 +278,19 @@ impl Store {
         }
     }
 
-    /// Creates an empty database at this path.
+    /// Creates an empty personal database at this path: directory 0700, files 0600, built in a
+    /// temporary sibling directory and renamed into place, so a failed or killed `init` leaves
+    /// nothing half-made. A personal database on a shared server is nobody else's business
+    /// (names, amounts owed); a team database is made with `init --shared` instead.
     pub fn init(&self) -> Result<()> {
-        if self.exists() {
-            return Err(StoreError::AlreadyExists(self.path.clone()));
-        }
-        if !self.path.exists() {
-            fs::create_dir_all(&self.path).map_err(|e| self.io(e))?;
-            // A personal database on a shared server is nobody else's business (names, amounts
-            // owed); a team database is made with `init --shared` instead.
-            super::shared::make_private(&self.path).map_err(|e| self.io(e))?;
-        }
+        super::shared::create_database(&self.path, None, self.opts.clone()).map_err(|e| match e {
+            super::shared::SharedError::Store(e) => e,
+            other => self.io(std::io::Error::other(other.to_string())),
+        })
+    }
+
+    /// Writes the schema of a new database into this (empty) directory.
+    pub(crate) fn write_schema(&self) -> Result<()> {
         self.with_db(true, |db| {
             let meta = db.open_tree(TREE_META).map_err(|e| self.sled_err(e))?;
             let v =
@@ -287,24 +321,26 @@ impl Store {
         durable: bool,
         f: impl FnOnce(&sled::Db) -> Result<T>,
     ) -> Result<T> {
-        if !create && !self.exists() {
-            return Err(StoreError::NotFound(self.path.clone()));
+        if !create {
+            self.check_present()?;
         }
-        super::shared::refuse_world_writable(&self.path)?;
+        let policy = Policy::for_dir(&self.path)?;
+        // Only reads skip the fsync; a reader without write access reads a private copy.
+        if !create && !self.writable() {
+            if durable {
+                return Err(self.read_only());
+            }
+            return self.read_copy(&policy, f);
+        }
         // In a group-shared directory every file we create (lock, sled segments, snapshots, the
         // generation hint) must stay group-writable whatever the user's own umask.
         let _umask = super::shared::UmaskGuard::for_dir(&self.path);
-        let _guard = match lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user) {
-            Ok(g) => g,
-            Err(LockError::Busy(holder)) => {
-                return Err(StoreError::Busy {
-                    path: self.path.clone(),
-                    holder,
-                })
-            }
-            Err(LockError::Io(e)) => return Err(self.io(e)),
-        };
-        let db = self.open_sled()?;
+        let _guard = lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
+            .map_err(|e| self.lock_err(e))?;
+        // Under the lock, just before sled opens its files (following links): no link, FIFO,
+        // stranger's or world-writable file anywhere in the database.
+        files::check_tree(&self.path, &policy)?;
+        let db = self.open_sled(&self.data_dir())?;
         if !create {
             self.check_schema(&db)?;
         }
@@ -322,21 +358,111 @@ impl Store {
         // The hint is written while we still hold the lock, so hints from two writers can never
         // land in the wrong order (a late, smaller number would hide a change from open TUIs).
         if let Some(g) = generation {
-            if self.generation_hint() != Some(g) {
-                self.write_generation_hint(g);
+            if self.read_hint(&policy)? != Some(g) {
+                // Only a hint for live refresh: the authoritative number is in the meta tree.
+                let _ = files::replace(
+                    &self.generation_path(),
+                    format!("{g}\n").as_bytes(),
+                    &policy,
+                );
             }
         }
         Ok(out)
     }
 
+    fn lock_err(&self, e: LockError) -> StoreError {
+        match e {
+            LockError::Busy(holder) => StoreError::Busy {
+                path: self.path.clone(),
+                holder,
+            },
+            LockError::Io(e) => self.io(e),
+            LockError::Refused(e) => e,
+        }
+    }
+
+    /// `NotFound` for no database, `PermissionDenied` (naming the owner) for one the user may
+    /// not reach: both look alike to a plain `stat`.
+    fn check_present(&self) -> Result<()> {
+        let conf = self.data_dir().join("conf");
+        match fs::symlink_metadata(&conf) {
+            // A link is refused with its own message by the checks that follow.
+            Ok(m) if m.file_type().is_symlink() => Ok(()),
+            Ok(m) if m.is_file() => match files::denied_at(&conf) {
+                Some(blocked) => Err(files::permission_denied(&self.path, blocked)),
+                None => Ok(()),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                let blocked = files::denied_at(&conf).unwrap_or_else(|| self.path.clone());
+                Err(files::permission_denied(&self.path, blocked))
+            }
+            _ => Err(StoreError::NotFound(self.path.clone())),
+        }
+    }
+
+    /// Whether the user may write the database (directories and sled's files).
+    fn writable(&self) -> bool {
+        let data = self.data_dir();
+        let rwx = libc::W_OK | libc::X_OK;
+        files::can(&self.path, rwx)
+            && files::can(&data, rwx)
+            && ["conf", "db"].iter().all(|f| {
+                let p = data.join(f);
+                !p.exists() || files::can(&p, libc::W_OK)
+            })
+    }
+
+    fn read_only(&self) -> StoreError {
+        use std::os::unix::fs::MetadataExt;
+        let owner = fs::metadata(&self.path)
+            .map(|m| crate::identity::user_name(m.uid()))
+            .unwrap_or_else(|_| "?".into());
+        StoreError::ReadOnly {
+            path: self.path.clone(),
+            owner,
+            user: self.opts.user.clone(),
+        }
+    }
+
+    /// Reads a database the user may not write to (an auditor's copy, a colleague's database
+    /// opened read-only for them). sled 0.34 has no read-only mode: it opens its files for
+    /// writing and may write on recovery. So the files are copied, under the shared lock (writers
+    /// wait meanwhile), into a private temporary directory, and sled opens the copy, which is
+    /// deleted afterwards. The cost is one copy of `data/` per read (measured in
+    /// tests/shared.rs: a few ms for the demo database); writers are never slowed otherwise.
+    fn read_copy<T>(&self, policy: &Policy, f: impl FnOnce(&sled::Db) -> Result<T>) -> Result<T> {
+        let parent = std::env::temp_dir();
+        let tmp = files::TempDir::new_in(&parent, "recouvre-lecture-")
+            .map_err(|e| files::io_err(&parent, e))?;
+        {
+            let _guard = lock::acquire_shared(&self.path, self.opts.lock_wait, policy)
+                .map_err(|e| self.lock_err(e))?;
+            files::check_tree(&self.path, policy)?;
+            files::copy_tree(&self.data_dir(), tmp.path(), policy).map_err(|e| match e {
+                StoreError::Io { path, source }
+                    if source.kind() == std::io::ErrorKind::PermissionDenied =>
+                {
+                    files::permission_denied(&self.path, path)
+                }
+                other => other,
+            })?;
+        }
+        let db = self.open_sled(tmp.path())?;
+        self.check_schema(&db)?;
+        let out = f(&db);
+        drop(db);
+        drop(tmp);
+        out
+    }
+
     /// Opens sled under our lock. sled's own file lock is normally free by then; should the
     /// previous holder's sled still be releasing it, retry briefly rather than fail the user.
-    fn open_sled(&self) -> Result<sled::Db> {
-        remove_unfinished_snapshots(&self.data_dir()).map_err(|e| self.io(e))?;
+    fn open_sled(&self, data: &Path) -> Result<sled::Db> {
+        remove_unfinished_snapshots(data).map_err(|e| self.io(e))?;
         let start = std::time::Instant::now();
         loop {
             match sled::Config::new()
-                .path(self.data_dir())
+                .path(data)
                 .cache_capacity(self.opts.cache_bytes)
                 // We flush and sync ourselves before reporting success; no background thread.
                 .flush_every_ms(None)
@@ -379,19 +505,24 @@ impl Store {
         ])
     }
 
-    /// Current generation number, read from the side file without opening the database.
+    /// Current generation number, read from the side file without opening the database. `None`
+    /// when the file is missing, unreadable, or not a regular file of ours (a link or a FIFO is
+    /// never followed or waited on; the next command names it).
     pub fn generation_hint(&self) -> Option<u64> {
-        fs::read_to_string(self.generation_path())
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
+        let policy = Policy::for_dir(&self.path).ok()?;
+        self.read_hint(&policy).ok().flatten()
     }
 
-    fn write_generation_hint(&self, generation: u64) {
-        // Only a hint for live refresh: the authoritative number is in the meta tree.
-        let tmp = self.path.join("generation.tmp");
-        if fs::write(&tmp, format!("{generation}\n")).is_ok() {
-            let _ = fs::rename(&tmp, self.generation_path());
-        }
+    fn read_hint(&self, policy: &Policy) -> Result<Option<u64>> {
+        use std::io::Read;
+        let path = self.generation_path();
+        let Some(file) = files::open_existing(&path, policy)? else {
+            return Ok(None);
+        };
+        // The number and a newline; a larger file is not ours to read whole.
+        let mut text = String::new();
+        let _ = file.take(32).read_to_string(&mut text);
+        Ok(text.trim().parse().ok())
     }
 
     /// Loads every dossier. Records that do not decode are reported and skipped.
@@ -950,8 +1081,10 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
         if ft.is_dir() {
             sync_dir(&entry.path())?;
         } else if ft.is_file() {
+            use std::os::unix::fs::OpenOptionsExt;
             fs::OpenOptions::new()
                 .read(true)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
                 .open(entry.path())?
                 .sync_all()?;
         }
