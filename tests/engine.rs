@@ -108,7 +108,7 @@ fn the_tui_and_status_json_agree_on_every_demo_dossier_with_a_custom_schedule() 
             j["next_action_date"].as_str().map(str::to_string),
             "{name}"
         );
-        assert_eq!(format_plain(e.balance), j["balance"], "{name}");
+        assert_eq!(format_plain(e.balance), j["outstanding"], "{name}");
         assert_eq!(
             format_plain(e.assessment.total_due()),
             j["total_due"].as_str().unwrap_or("error"),

@@ -26,7 +26,7 @@ pub struct Entry {
     pub assessment: Assessment,
     pub stage: Stage,
     pub next: Option<NextAction>,
-    /// Principal still open, due or not.
+    /// Everything the debtor owes (`Assessment::outstanding`): the "Solde" column.
     pub balance: Decimal,
     pub open_items: usize,
     pub days_past_due: i64,
@@ -46,7 +46,7 @@ impl Entry {
         Entry {
             stage: a.stage,
             next: a.next.clone(),
-            balance: a.balance(),
+            balance: a.outstanding(),
             open_items: a.open_items(),
             days_past_due: a.days_past_due,
             haystack: search_text(&dossier.state, &dossier.debtor),

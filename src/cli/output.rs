@@ -26,6 +26,8 @@ pub struct JsonDossier {
     pub stage: &'static str,
     /// Principal still open, due or not (`principal` + `not_yet_due`).
     pub balance: String,
+    /// Everything the debtor owes: `total_due` + `not_yet_due` ("Solde" on screen).
+    pub outstanding: String,
     pub days_past_due: i64,
     pub next_action: Option<&'static str>,
     pub next_action_date: Option<NaiveDate>,
@@ -79,6 +81,7 @@ fn json_dossier(d: &LoadedDossier, a: &Assessment) -> JsonDossier {
         },
         stage: a.stage.slug(),
         balance: format_plain(a.balance()),
+        outstanding: format_plain(a.outstanding()),
         days_past_due: a.days_past_due,
         next_action: a.next.as_ref().map(|n| n.kind.slug()),
         next_action_date: a.next.as_ref().map(|n| n.date),
@@ -259,7 +262,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     rows.sort_by(|(_, a), (_, b)| {
         let ad = a.next.as_ref().map(|n| n.date).unwrap_or(NaiveDate::MAX);
         let bd = b.next.as_ref().map(|n| n.date).unwrap_or(NaiveDate::MAX);
-        ad.cmp(&bd).then(b.balance().cmp(&a.balance()))
+        ad.cmp(&bd).then(b.outstanding().cmp(&a.outstanding()))
     });
     if args.json {
         let out: Vec<JsonDossier> = rows.iter().map(|(d, a)| json_dossier(d, a)).collect();
@@ -293,7 +296,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     println!("{}", tf("cli.overview_title", &[("date", &date(today))]));
     let total: Decimal = rows
         .iter()
-        .map(|(_, s)| s.balance().max(Decimal::ZERO))
+        .map(|(_, s)| s.outstanding().max(Decimal::ZERO))
         .sum();
     println!(
         "{}",
@@ -318,7 +321,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         if of.is_empty() {
             continue;
         }
-        let amount: Decimal = of.iter().map(|s| s.balance()).sum();
+        let amount: Decimal = of.iter().map(|s| s.outstanding()).sum();
         println!(
             "  {}  {}  {}",
             pad(&stage_label(stage), 24),
@@ -383,7 +386,7 @@ fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
         tf(
             "cli.block_line",
             &[
-                ("balance", &money(s.balance())),
+                ("balance", &money(s.outstanding())),
                 ("days", &s.days_past_due),
                 ("last", &last)
             ]
@@ -465,7 +468,7 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
     }
     println!(
         "  {}  {}",
-        pad(t("cli.balance"), 18),
+        pad(t("cli.principal_left"), 18),
         rpad(&money(a.balance()), 14)
     );
     print_money_details(ctx, d, &a);

@@ -89,6 +89,12 @@ impl Assessment {
         self.claim.total_due
     }
 
+    /// The debtor's whole balance: what is owed now plus the invoices not yet due. What "Solde"
+    /// and "Encours" mean on every screen.
+    pub fn outstanding(&self) -> Decimal {
+        self.claim.total_due + self.claim.not_yet_due
+    }
+
     pub fn open_items(&self) -> usize {
         self.claim.open_items().count()
     }

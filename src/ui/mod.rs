@@ -568,7 +568,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
     }
     out.push(Line::from(vec![
         Span::styled(t("tui.detail.balance").to_string(), th.title()),
-        Span::styled(money(e.assessment.total_due()), th.money()),
+        Span::styled(money(e.balance), th.money()),
         Span::styled(
             if e.days_past_due > 0 {
                 tf("tui.detail.dpd", &[("days", &e.days_past_due)])
