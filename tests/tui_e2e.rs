@@ -159,6 +159,22 @@ impl EventSource for WithInterference {
     }
 }
 
+/// Ends the run (as a stop signal would) once the scripted keys are used up.
+struct StopWhenDone {
+    inner: WithInterference,
+    stop: Arc<AtomicBool>,
+}
+
+impl EventSource for StopWhenDone {
+    fn next(&mut self, t: Duration) -> io::Result<Option<Event>> {
+        if self.inner.inner.0.is_empty() {
+            self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            return Ok(None);
+        }
+        self.inner.next(t)
+    }
+}
+
 #[test]
 fn stale_write_is_refused_and_explained() {
     let (_dir, store, ids) = setup();
@@ -177,9 +193,9 @@ fn stale_write_is_refused_and_explained() {
     script.push(key(KeyCode::Char('r')));
     script.push(ctrl('s'));
     script.push(key(KeyCode::Enter)); // send: carole wrote just before
-                                      // The editor is still open with the letter: leave with the global quit key.
-    script.push(ctrl('c'));
-    let at = script.len() - 2;
+                                      // The script ends on the refused send: the run stops there, the explanation on screen.
+    let at = script.len() - 1;
+    let stop = Arc::new(AtomicBool::new(false));
     let mut events = WithInterference {
         inner: ScriptedEvents::new(script),
         at,
@@ -201,6 +217,10 @@ fn stale_write_is_refused_and_explained() {
             .unwrap();
         })),
     };
+    let mut events = StopWhenDone {
+        inner: events,
+        stop: Arc::clone(&stop),
+    };
     let mut st = state("default");
     let mut term = Terminal::new(TestBackend::new(160, 36)).unwrap();
     run_loop(
@@ -208,7 +228,7 @@ fn stale_write_is_refused_and_explained() {
         &mut events,
         &mut st,
         &store,
-        &AtomicBool::new(false),
+        &stop,
         &no_refresh(),
     )
     .unwrap();
@@ -411,7 +431,8 @@ fn editor_open_type_send_keeps_the_typed_text_in_the_journal() {
     script.extend(text("1A 234 567 8901 2"));
     script.push(key(KeyCode::Enter));
     // The letter was edited and the channel changed: keep the typed text and send.
-    script.push(key(KeyCode::Esc));
+    script.push(key(KeyCode::Tab));
+    script.push(key(KeyCode::Enter));
     script.push(key(KeyCode::Char('q')));
     // Just before ctrl-s: the autosave has already put the typed text in the drafts.
     let at = script.iter().position(|e| *e == ctrl('s')).unwrap();

@@ -364,3 +364,26 @@ fn detail_items_keep_their_amount_on_the_same_line_at_120x36() {
         "{txt}"
     );
 }
+
+#[test]
+fn a_waiting_draft_is_marked_in_the_list_row() {
+    let mut s = st();
+    let acme = s
+        .entries
+        .iter()
+        .find(|e| e.debtor() == "ACME SARL")
+        .unwrap()
+        .id();
+    s.drafts.insert(acme);
+    let screen = text(&draw(&mut s, 120, 36));
+    let row = screen
+        .lines()
+        .find(|l| l.contains("ACME SARL") && l.contains('┃'))
+        .expect("ACME row");
+    assert!(row.contains("✎ ACME SARL"), "{row}");
+    let other = screen
+        .lines()
+        .find(|l| l.contains("Boulangerie"))
+        .expect("other row");
+    assert!(!other.contains('✎'), "{other}");
+}

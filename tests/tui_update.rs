@@ -993,7 +993,11 @@ fn a_waiting_draft_is_offered_and_resumed_or_set_aside() {
             draft: Ok(Some(draft)),
         },
     );
-    let eff = press(&mut s, KeyCode::Esc);
+    // Starting fresh is chosen, then confirmed (Esc would keep the draft).
+    press(&mut s, KeyCode::Tab);
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    press(&mut s, KeyCode::Tab);
+    let eff = press(&mut s, KeyCode::Enter);
     assert!(matches!(eff[..], [Effect::DeleteDraft(1)]), "{eff:?}");
     assert!(editor_text(&s).contains("Deuxième relance"));
 }
@@ -1101,8 +1105,15 @@ fn changing_the_channel_of_an_edited_letter_asks_whether_to_redo_it() {
         "{:?}",
         ask.lines
     );
-    // No: keep my text and send it as it is, by e-mail.
-    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Esc));
+    // Esc cancels: back to the editor, nothing sent.
+    assert!(press(&mut s, KeyCode::Esc).is_empty());
+    assert!(s.popup.is_none() && s.editor.is_some());
+    ctrl(&mut s, 's');
+    press(&mut s, KeyCode::Left);
+    press(&mut s, KeyCode::Enter);
+    // The other answer: keep my text and send it as it is, by e-mail.
+    press(&mut s, KeyCode::Tab);
+    let (_, _, _, kind, _) = single_append(press(&mut s, KeyCode::Enter));
     let EventKind::RelanceSent {
         channel: Channel::Email,
         letter: Some(letter),
@@ -1178,4 +1189,112 @@ fn relance_key_chases_a_missed_instalment_with_the_instalment_letter() {
     let ed = s.editor.as_ref().expect("editor open");
     assert_eq!(ed.step, LetterStep::InstalmentReminder);
     assert!(ed.text().contains("restant dû"), "{}", ed.text());
+}
+
+fn draft_for(s: &State, text: &str) -> recouvre::storage::Draft {
+    recouvre::storage::Draft {
+        dossier: s.current().unwrap().id(),
+        user: "alice".into(),
+        step: "relance_2".into(),
+        text: text.into(),
+        saved_at: chrono::Utc::now(),
+    }
+}
+
+#[test]
+fn esc_on_the_draft_question_keeps_the_draft_and_starting_afresh_is_confirmed() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    let id = s.current().unwrap().id();
+    let d = draft_for(&s, "Brouillon d'hier");
+    update(
+        &mut s,
+        Action::DraftLoaded {
+            id,
+            draft: Ok(Some(d.clone())),
+        },
+    );
+    assert!(matches!(s.popup, Some(Popup::Ask(_))));
+    // Esc: nothing deleted, the letter closed so no autosave can overwrite the draft.
+    let eff = press(&mut s, KeyCode::Esc);
+    assert!(
+        !eff.iter().any(|e| matches!(e, Effect::DeleteDraft(_))),
+        "{eff:?}"
+    );
+    assert!(s.popup.is_none() && s.editor.is_none());
+    assert!(notice(&s).contains("conservé"), "{}", notice(&s));
+
+    // "Start afresh" is a second, explicit question; its default answer is "back".
+    press(&mut s, KeyCode::Char('r'));
+    update(
+        &mut s,
+        Action::DraftLoaded {
+            id,
+            draft: Ok(Some(d)),
+        },
+    );
+    press(&mut s, KeyCode::Tab);
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    let Some(Popup::Ask(ask)) = &s.popup else {
+        panic!("{:?}", s.popup)
+    };
+    assert!(ask.title.contains("Supprimer"), "{}", ask.title);
+    // Enter on the highlighted "back to the choice" deletes nothing and asks again.
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    let Some(Popup::Ask(ask)) = &s.popup else {
+        panic!("{:?}", s.popup)
+    };
+    assert!(ask.title.contains("Brouillon"), "{}", ask.title);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Tab);
+    let eff = press(&mut s, KeyCode::Enter);
+    assert!(
+        eff.iter()
+            .any(|e| matches!(e, Effect::DeleteDraft(x) if *x == id)),
+        "{eff:?}"
+    );
+    assert!(s.editor.is_some(), "the fresh letter stays open");
+}
+
+#[test]
+fn ctrl_c_in_a_letter_keeps_it_as_a_draft_and_returns_to_the_list() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    typ(&mut s, "PS ");
+    let eff = ctrl(&mut s, 'c');
+    assert!(
+        !s.quit,
+        "Ctrl-C in the editor does not quit the application"
+    );
+    let Some(Effect::SaveDraft { text, .. }) = eff.first() else {
+        panic!("{eff:?}")
+    };
+    assert!(text.starts_with("PS "));
+    let id = s.current().unwrap().id();
+    update(
+        &mut s,
+        Action::DraftSaved {
+            id,
+            text: text.clone(),
+            result: Ok(chrono::Utc::now()),
+        },
+    );
+    assert!(s.editor.is_none(), "back to the list");
+    // On the list, Ctrl-C still quits.
+    ctrl(&mut s, 'c');
+    assert!(s.quit);
+}
+
+#[test]
+fn esc_clears_the_mine_filter_that_left_the_list_empty() {
+    let mut s = st();
+    s.user = "personne".into();
+    cmd(&mut s, Command::ToggleMine);
+    assert!(s.visible.is_empty());
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.only_mine);
+    assert_eq!(s.visible.len(), 7, "{:?}", names(&s));
 }

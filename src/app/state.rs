@@ -171,6 +171,8 @@ pub enum Question {
         channel: crate::domain::event::Channel,
         tracking: Option<String>,
     },
+    /// Starting afresh throws a draft away: asked again, on its own (no: back to the choice).
+    DeleteDraft(Box<crate::storage::Draft>),
 }
 
 #[derive(Debug, Clone)]
@@ -180,6 +182,9 @@ pub struct Ask {
     pub yes: String,
     pub no: String,
     pub question: Question,
+    /// Which answer Enter gives: the two are buttons the user moves between; Esc is neither
+    /// (it cancels, as everywhere else).
+    pub focus_no: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -337,7 +337,25 @@ fn move_cursor(state: &mut State, to: usize) {
 
 fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
     if cmd == Command::Quit {
-        // An open letter is written to the drafts on the way out (see the runtime).
+        if let Some(ed) = state.editor.as_deref_mut() {
+            // Ctrl-C in a letter leaves the letter, not the application: the text is kept as a
+            // draft (when it was changed) and the list comes back.
+            state.popup = None;
+            if ed.search.is_some() {
+                ed.search = None;
+            }
+            if !ed.modified() {
+                close_editor(state);
+                return vec![];
+            }
+            ed.close_after_save = true;
+            return vec![Effect::SaveDraft {
+                id: ed.target.id,
+                step: ed.step.slug().to_string(),
+                text: ed.text(),
+            }];
+        }
+        // (The runtime still writes an open letter to the drafts on a signal or a hang-up.)
         state.quit = true;
         return vec![];
     }
@@ -468,9 +486,14 @@ fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             if state.focus == Focus::Detail {
                 state.focus = Focus::List;
                 state.detail_full = false;
-            } else if !state.filter.text.is_empty() || state.stage_filter.is_some() {
+            } else if !state.filter.text.is_empty()
+                || state.stage_filter.is_some()
+                || state.only_mine
+            {
+                // Every filter the empty-list message offers to clear, "mine" included.
                 state.filter = Default::default();
                 state.stage_filter = None;
+                state.only_mine = false;
                 rebuild(state);
                 notice(state, Level::Info, t("tui.filter.cleared"));
             } else if state.view == View::Agenda {
@@ -766,33 +789,7 @@ fn draft_loaded(
     }
     match draft {
         Ok(Some(d)) if d.text != ed.text() => {
-            let step = LetterStep::parse(&d.step)
-                .map(|s| s.label().to_string())
-                .unwrap_or_else(|| d.step.clone());
-            let saved = d
-                .saved_at
-                .with_timezone(&chrono::Local)
-                .format("%d/%m/%Y %H:%M")
-                .to_string();
-            let first: String = d
-                .text
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .take(1)
-                .collect();
-            state.popup = Some(Popup::Ask(Ask {
-                title: t("editor.draft.title").to_string(),
-                lines: vec![
-                    tf("editor.draft.found", &[("step", &step), ("saved", &saved)]),
-                    tf(
-                        "editor.draft.size",
-                        &[("lines", &d.text.lines().count()), ("first", &first)],
-                    ),
-                ],
-                yes: t("editor.draft.resume").to_string(),
-                no: t("editor.draft.fresh").to_string(),
-                question: Question::ResumeDraft(Box::new(d)),
-            }));
+            ask_resume(state, d);
         }
         Ok(_) => {}
         Err(e) => notice(
@@ -801,6 +798,45 @@ fn draft_loaded(
             tf("editor.error.draft_load", &[("reason", &e)]),
         ),
     }
+}
+
+/// A draft waits for this dossier: resume it, or start from the fresh letter (which asks again
+/// before deleting the draft); Esc keeps it and closes the letter.
+fn ask_resume(state: &mut State, d: crate::storage::Draft) -> Vec<Effect> {
+    let step = LetterStep::parse(&d.step)
+        .map(|s| s.label().to_string())
+        .unwrap_or_else(|| d.step.clone());
+    let first: String = d
+        .text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(1)
+        .collect();
+    state.popup = Some(Popup::Ask(Ask {
+        title: t("editor.draft.title").to_string(),
+        lines: vec![
+            tf(
+                "editor.draft.found",
+                &[("step", &step), ("saved", &saved_at(&d))],
+            ),
+            tf(
+                "editor.draft.size",
+                &[("lines", &d.text.lines().count()), ("first", &first)],
+            ),
+        ],
+        yes: t("editor.draft.resume").to_string(),
+        no: t("editor.draft.fresh").to_string(),
+        question: Question::ResumeDraft(Box::new(d)),
+        focus_no: false,
+    }));
+    vec![]
+}
+
+fn saved_at(d: &crate::storage::Draft) -> String {
+    d.saved_at
+        .with_timezone(&chrono::Local)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 fn draft_saved(
@@ -872,6 +908,7 @@ fn editor_command(state: &mut State, cmd: Command) -> Vec<Effect> {
                     yes: t("editor.discard.yes").to_string(),
                     no: t("editor.discard.no").to_string(),
                     question: Question::DiscardLetter,
+                    focus_no: false,
                 }));
             } else {
                 close_editor(state);
@@ -946,12 +983,18 @@ fn search_command(state: &mut State, cmd: Command) {
 }
 
 fn ask_command(state: &mut State, cmd: Command) -> Vec<Effect> {
-    let Some(Popup::Ask(ask)) = state.popup.take() else {
+    let Some(Popup::Ask(mut ask)) = state.popup.take() else {
         return vec![];
     };
     let yes = match cmd {
-        Command::Submit => true,
-        Command::Cancel | Command::Back => false,
+        Command::Submit => !ask.focus_no,
+        // Esc closes the question and changes nothing, as it does everywhere else.
+        Command::Cancel | Command::Back => return cancel_question(state, ask.question),
+        Command::NextField | Command::PrevField | Command::Up | Command::Down => {
+            ask.focus_no = !ask.focus_no;
+            state.popup = Some(Popup::Ask(ask));
+            return vec![];
+        }
         _ => {
             state.popup = Some(Popup::Ask(ask));
             return vec![];
@@ -984,12 +1027,40 @@ fn ask_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             notice(state, Level::Info, t("editor.draft.resumed"));
         }
         (Question::ResumeDraft(d), false) => {
+            // Starting afresh deletes the draft: confirmed on its own.
+            let saved = saved_at(&d);
+            state.popup = Some(Popup::Ask(Ask {
+                title: t("editor.draft.delete_title").to_string(),
+                lines: vec![tf("editor.draft.delete_body", &[("saved", &saved)])],
+                yes: t("editor.draft.delete_yes").to_string(),
+                no: t("editor.draft.delete_no").to_string(),
+                question: Question::DeleteDraft(d),
+                focus_no: true,
+            }));
+        }
+        (Question::DeleteDraft(d), true) => {
             notice(state, Level::Info, t("editor.draft.discarded"));
             return vec![Effect::DeleteDraft(d.dossier)];
         }
+        (Question::DeleteDraft(d), false) => return ask_resume(state, *d),
         (Question::ChannelChanged { channel, .. }, true) => recompose_for(state, channel),
         (Question::ChannelChanged { channel, tracking }, false) => {
             return send_checked(state, channel, tracking)
+        }
+    }
+    vec![]
+}
+
+/// Esc on a question: nothing is lost and nothing is sent.
+fn cancel_question(state: &mut State, q: Question) -> Vec<Effect> {
+    match q {
+        // Keep editing.
+        Question::DiscardLetter | Question::ChannelChanged { .. } => {}
+        // The draft stays on disk; the fresh letter behind the question is not kept, so that
+        // no autosave can overwrite the draft with it.
+        Question::ResumeDraft(_) | Question::DeleteDraft(_) => {
+            close_editor(state);
+            notice(state, Level::Info, t("editor.draft.kept"));
         }
     }
     vec![]
@@ -1058,6 +1129,7 @@ fn send_letter(state: &mut State) -> Vec<Effect> {
             yes: t("editor.channel.recompose").to_string(),
             no: t("editor.channel.keep").to_string(),
             question: Question::ChannelChanged { channel, tracking },
+            focus_no: false,
         }));
         return vec![];
     }

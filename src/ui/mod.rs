@@ -98,16 +98,36 @@ fn render_ask(frame: &mut Frame, area: Rect, state: &State, a: &Ask) {
     let th = &state.theme;
     let w = 76u16;
     let body_w = w.saturating_sub(2);
-    let h = a.lines.iter().map(|l| wrapped_rows(l, body_w)).sum::<u16>() + 4;
+    let h = a.lines.iter().map(|l| wrapped_rows(l, body_w)).sum::<u16>() + 6;
     let r = centered(area, w, h);
     let blk = block(th, a.title.clone(), true);
     let mut lines: Vec<Line> = a.lines.iter().map(|l| Line::from(l.clone())).collect();
     lines.push(Line::default());
+    // The two answers are buttons: Enter gives the highlighted one; Esc gives neither.
+    let button = |label: &str, focused: bool| {
+        let style = if focused {
+            th.key().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            th.dim()
+        };
+        Span::styled(format!("[ {label} ]"), style)
+    };
+    lines.push(Line::from(vec![
+        Span::raw("  "),
+        button(&a.yes, !a.focus_no),
+        Span::raw("   "),
+        button(&a.no, a.focus_no),
+    ]));
+    lines.push(Line::default());
     let mut hint = vec![];
-    for (cmd, label) in [(Command::Submit, &a.yes), (Command::Cancel, &a.no)] {
+    for (cmd, key) in [
+        (Command::Submit, "tui.ask.choose"),
+        (Command::NextField, "tui.ask.other"),
+        (Command::Cancel, "tui.ask.cancel"),
+    ] {
         if let Some(k) = state.keymap.hint_key(Context::Form, cmd) {
             hint.push(Span::styled(k.short(), th.key()));
-            hint.push(Span::styled(format!(" {label}   "), th.dim()));
+            hint.push(Span::styled(format!(" {}   ", t(key)), th.dim()));
         }
     }
     lines.push(Line::from(hint));
@@ -394,7 +414,15 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         .map(|(pos, e)| {
             let mut cells = vec![
                 Cell::from(badge(th, e.stage)),
-                Cell::from(e.debtor().to_string()),
+                // A letter draft waiting is marked where the round is done, not only in the detail.
+                Cell::from(if state.drafts.contains(&e.id()) {
+                    Line::from(vec![
+                        Span::styled("✎ ", th.info()),
+                        Span::raw(e.debtor().to_string()),
+                    ])
+                } else {
+                    Line::from(e.debtor().to_string())
+                }),
             ];
             if show_open {
                 cells.push(Cell::from(
