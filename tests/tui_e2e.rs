@@ -196,7 +196,7 @@ fn stale_write_is_refused_and_explained() {
                                       // The script ends on the refused send: the run stops there, the explanation on screen.
     let at = script.len() - 1;
     let stop = Arc::new(AtomicBool::new(false));
-    let mut events = WithInterference {
+    let events = WithInterference {
         inner: ScriptedEvents::new(script),
         at,
         n: 0,
