@@ -357,10 +357,10 @@ fn detail_items_keep_their_amount_on_the_same_line_at_120x36() {
         "{txt}"
     );
     assert!(!txt.contains("calcul à venir"));
-    // The list keeps readable debtor names.
+    // The list keeps readable debtor names (18 columns at least beside the detail; the action
+    // column is never cut, and the full name is in the detail).
     assert!(
-        txt.contains("│ IP    Imprimerie Nouvelle SA")
-            || txt.contains("┃ IP    Imprimerie Nouvelle SA"),
+        txt.contains("│ IP     Imprimerie Nouvell") || txt.contains("┃ IP     Imprimerie Nouvell"),
         "{txt}"
     );
 }
@@ -386,4 +386,39 @@ fn a_waiting_draft_is_marked_in_the_list_row() {
         .find(|l| l.contains("Boulangerie"))
         .expect("other row");
     assert!(!other.contains('✎'), "{other}");
+}
+
+#[test]
+fn at_80_columns_the_header_keeps_the_counts_and_the_date() {
+    let mut s = st();
+    let screen = text(&draw(&mut s, 80, 24));
+    let first = screen.lines().next().unwrap();
+    assert!(first.contains("25/11/2026"), "{first}");
+    assert!(first.contains("en retard"), "{first}");
+    assert!(first.contains("auj."), "{first}");
+    // Wide enough: the full wording.
+    let screen = text(&draw(&mut s, 160, 42));
+    let first = screen.lines().next().unwrap();
+    assert!(first.contains("à traiter aujourd'hui"), "{first}");
+}
+
+#[test]
+fn the_next_action_column_shows_whole_words_at_120_and_160_columns() {
+    for (w, h) in [(120, 36), (160, 42)] {
+        let mut s = st();
+        let screen = text(&draw(&mut s, w, h));
+        for e in &s.entries {
+            let Some(n) = &e.next else { continue };
+            let label = recouvre::app::describe::next_label(&n.kind);
+            // The row of this debtor (names may be cut, the action may not).
+            let name: String = e.debtor().chars().take(12).collect();
+            let Some(row) = screen
+                .lines()
+                .find(|l| l.contains(&name) && l.contains('┃'))
+            else {
+                continue;
+            };
+            assert!(row.contains(&label), "{w}×{h}: {label:?} cut in {row}");
+        }
+    }
 }

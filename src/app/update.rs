@@ -596,7 +596,7 @@ fn next_due(state: &mut State) {
             let what = e
                 .next
                 .as_ref()
-                .map(|n| super::describe::next_label(&n.kind))
+                .map(crate::present::next_action_label)
                 .unwrap_or_default();
             let text = tf(
                 "tui.next_due.at",

@@ -183,7 +183,7 @@ pub fn cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
-fn group_thousands(int_digits: &str, sep: &str) -> String {
+pub fn group_thousands(int_digits: &str, sep: &str) -> String {
     let mut out = String::new();
     let n = int_digits.len();
     for (i, c) in int_digits.chars().enumerate() {

@@ -136,6 +136,15 @@ pub fn money(d: rust_decimal::Decimal) -> String {
     }
 }
 
+/// A count with its digits grouped like the amounts ("100 000 dossiers", "100,000").
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    match lang() {
+        Lang::Fr => crate::domain::parse::group_thousands(&digits, "\u{a0}"),
+        Lang::En => crate::domain::parse::group_thousands(&digits, ","),
+    }
+}
+
 /// Formats a date for the interface language.
 pub fn date(d: chrono::NaiveDate) -> String {
     match lang() {

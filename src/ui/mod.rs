@@ -19,7 +19,7 @@ use crate::app::describe::*;
 use crate::app::form::{FieldKind, Form};
 use crate::app::state::*;
 use crate::domain::fold::Stage;
-use crate::i18n::{date, money, t, tf};
+use crate::i18n::{count, date, money, t, tf};
 use crate::keymap::Context;
 use theme::Theme;
 
@@ -168,7 +168,7 @@ fn too_small(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn badge(th: &Theme, stage: Stage) -> Span<'static> {
-    Span::styled(format!(" {:<5}", stage_badge(stage)), th.stage_badge(stage))
+    Span::styled(format!(" {:<6}", stage_badge(stage)), th.stage_badge(stage))
 }
 
 fn render_header(frame: &mut Frame, area: Rect, state: &State) {
@@ -187,24 +187,50 @@ fn render_header(frame: &mut Frame, area: Rect, state: &State) {
         ));
         l1.push(Span::raw(" "));
     }
-    l1.extend([
-        Span::styled(t("tui.header.outstanding").to_string(), th.label()),
-        Span::styled(money(total), th.money()),
-        Span::raw("  ·  "),
-        Span::raw(tf("tui.header.open", &[("count", &open.len())])),
-        Span::raw("  ·  "),
-        Span::styled(
-            tf("tui.header.due_today", &[("count", &today)]),
-            if today > 0 { th.due_today() } else { th.info() },
-        ),
-        Span::raw("  ·  "),
-        Span::styled(
-            tf("tui.header.overdue", &[("count", &overdue)]),
-            if overdue > 0 { th.overdue() } else { th.info() },
-        ),
-        Span::raw("  ·  "),
-        Span::styled(date(state.today), th.label()),
-    ]);
+    // The longest wording that fits: at 80 columns the counts and the date must stay, the words
+    // around them give way first.
+    let line1 = |short: bool| -> Vec<Span<'static>> {
+        let sep = if short { " · " } else { "  ·  " };
+        let k = |key: &str| {
+            if short {
+                format!("{key}_short")
+            } else {
+                key.to_string()
+            }
+        };
+        let mut v = vec![];
+        if !short {
+            v.push(Span::styled(
+                t("tui.header.outstanding").to_string(),
+                th.label(),
+            ));
+        }
+        v.extend([
+            Span::styled(money(total), th.money()),
+            Span::raw(sep),
+            Span::raw(tf(&k("tui.header.open"), &[("count", &count(open.len()))])),
+            Span::raw(sep),
+            Span::styled(
+                tf(&k("tui.header.due_today"), &[("count", &count(today))]),
+                if today > 0 { th.due_today() } else { th.info() },
+            ),
+            Span::raw(sep),
+            Span::styled(
+                tf(&k("tui.header.overdue"), &[("count", &count(overdue))]),
+                if overdue > 0 { th.overdue() } else { th.info() },
+            ),
+            Span::raw(sep),
+            Span::styled(date(state.today), th.label()),
+        ]);
+        v
+    };
+    let head_w = Line::from(l1.clone()).width();
+    let long = line1(false);
+    if head_w + Line::from(long.clone()).width() <= area.width as usize {
+        l1.extend(long);
+    } else {
+        l1.extend(line1(true));
+    }
     // Chips: count and amount per stage, in ladder order.
     let build = |with_amount: bool| {
         let mut chips = vec![Span::raw(" ")];
@@ -300,14 +326,13 @@ pub(crate) fn block_styled<'a>(
 }
 
 fn short_date(d: NaiveDate, today: NaiveDate) -> String {
-    // The year only when it differs: the list is about the weeks around today.
-    if d.year() == today.year() {
-        match crate::i18n::lang() {
-            crate::i18n::Lang::Fr => d.format("%d/%m").to_string(),
-            crate::i18n::Lang::En => d.format("%m-%d").to_string(),
-        }
-    } else {
-        date(d)
+    // The year only when it differs (two digits): the list is about the weeks around today.
+    let same_year = d.year() == today.year();
+    match (crate::i18n::lang(), same_year) {
+        (crate::i18n::Lang::Fr, true) => d.format("%d/%m").to_string(),
+        (crate::i18n::Lang::Fr, false) => d.format("%d/%m/%y").to_string(),
+        (crate::i18n::Lang::En, true) => d.format("%m-%d").to_string(),
+        (crate::i18n::Lang::En, false) => d.format("%y-%m-%d").to_string(),
     }
 }
 
@@ -366,12 +391,35 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     let show_open = w >= 76;
     // Fixed columns first; what is left is shared between the debtor and the next action
     // (whose label must stay readable).
-    let fixed = 6 + if show_open { 4 } else { 0 } + 13 + 5 + if show_last { LAST_W } else { 0 };
+    let fixed = 7 + if show_open { 4 } else { 0 } + 13 + 5 + if show_last { LAST_W } else { 0 };
     let spacing = if show_open { 5 } else { 4 } + u16::from(show_last);
+    let rows_h = inner.height.saturating_sub(1) as usize;
+    // Clamp locally as well, in case the last resize did not reach update yet.
+    let mut offset = state.offset.min(state.visible.len().saturating_sub(1));
+    if state.cursor < offset {
+        offset = state.cursor;
+    } else if rows_h > 0 && state.cursor >= offset + rows_h {
+        offset = state.cursor + 1 - rows_h;
+    }
     let free = w.saturating_sub(fixed + spacing);
-    let next_w = free.saturating_sub(22).clamp(20, 28).min(free);
+    // The next-action column gets what its longest label on screen needs (mark, date, label),
+    // so an action is never cut; the debtor name takes the rest.
+    let today = state.today;
+    let needed = state
+        .visible
+        .iter()
+        .skip(offset)
+        .take(rows_h)
+        .filter_map(|i| state.entries.get(*i)?.next.as_ref())
+        .map(|n| {
+            3 + Span::raw(short_date(n.date, today)).width()
+                + Span::raw(next_label(&n.kind)).width()
+        })
+        .max()
+        .unwrap_or(12) as u16;
+    let next_w = needed.clamp(12, 30).min(free.saturating_sub(12));
     let debtor_w = free.saturating_sub(next_w);
-    let mut widths = vec![Constraint::Length(6), Constraint::Length(debtor_w)];
+    let mut widths = vec![Constraint::Length(7), Constraint::Length(debtor_w)];
     let mut titles = vec![
         t("tui.col.stage").to_string(),
         t("tui.col.debtor").to_string(),
@@ -394,15 +442,6 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         widths.push(Constraint::Length(LAST_W));
         titles.push(t("tui.col.last").into());
     }
-    let rows_h = inner.height.saturating_sub(1) as usize;
-    // Clamp locally as well, in case the last resize did not reach update yet.
-    let mut offset = state.offset.min(state.visible.len().saturating_sub(1));
-    if state.cursor < offset {
-        offset = state.cursor;
-    } else if rows_h > 0 && state.cursor >= offset + rows_h {
-        offset = state.cursor + 1 - rows_h;
-    }
-    let today = state.today;
     // Only the rows on screen are built.
     let rows: Vec<Row> = state
         .visible
@@ -618,7 +657,14 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
         };
         let mut spans = vec![
             Span::styled(t("tui.detail.next").to_string(), th.label()),
-            Span::styled(format!("{} — {}", next_label(&n.kind), date(n.date)), style),
+            Span::styled(
+                format!(
+                    "{} — {}",
+                    crate::present::next_action_label(n),
+                    date(n.date)
+                ),
+                style,
+            ),
         ];
         if let Some(c) = n.channel {
             spans.push(Span::raw(format!(" ({})", channel_label(c))));
