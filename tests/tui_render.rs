@@ -409,7 +409,7 @@ fn the_next_action_column_shows_whole_words_at_120_and_160_columns() {
         let screen = text(&draw(&mut s, w, h));
         for e in &s.entries {
             let Some(n) = &e.next else { continue };
-            let label = recouvre::app::describe::next_label(&n.kind);
+            let label = recouvre::app::describe::next_short(&n.kind);
             // The row of this debtor (names may be cut, the action may not).
             let name: String = e.debtor().chars().take(12).collect();
             let Some(row) = screen

@@ -29,6 +29,11 @@ pub fn step_label(s: InjonctionStep) -> String {
     crate::present::injonction_label(s)
 }
 
+/// The list's short form of a next action: whole words, no amount (the detail has the rest).
+pub fn next_short(k: &NextActionKind) -> String {
+    tk("next", k.slug())
+}
+
 pub fn next_label(k: &NextActionKind) -> String {
     match k {
         NextActionKind::CheckInstalment { amount }

@@ -413,7 +413,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         .filter_map(|i| state.entries.get(*i)?.next.as_ref())
         .map(|n| {
             3 + Span::raw(short_date(n.date, today)).width()
-                + Span::raw(next_label(&n.kind)).width()
+                + Span::raw(next_short(&n.kind)).width()
         })
         .max()
         .unwrap_or(12) as u16;
@@ -491,7 +491,7 @@ fn render_table(frame: &mut Frame, area: Rect, state: &State) {
                     Cell::from(Line::from(vec![
                         Span::styled(mark, style),
                         Span::styled(format!("{} ", short_date(n.date, today)), style),
-                        Span::styled(next_label(&n.kind), style),
+                        Span::styled(next_short(&n.kind), style),
                     ]))
                 }
                 None => Cell::from(Span::styled("  —", th.dim())),
