@@ -1298,3 +1298,45 @@ fn esc_clears_the_mine_filter_that_left_the_list_empty() {
     assert!(!s.only_mine);
     assert_eq!(s.visible.len(), 7, "{:?}", names(&s));
 }
+
+#[test]
+fn the_injonction_step_is_dated_by_the_user_and_dates_can_be_typed_short() {
+    let mut s = st();
+    select(&mut s, "Imprimerie Nouvelle SAS");
+    press(&mut s, KeyCode::Char('i'));
+    let Some(Popup::Form(f)) = &s.popup else {
+        panic!("{:?}", s.popup)
+    };
+    assert!(
+        f.notes.iter().any(|n| n.contains("Imprimerie")),
+        "{:?}",
+        f.notes
+    );
+    // The order was served yesterday, not today.
+    for _ in 0..10 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, "hier");
+    let (_, _, date, kind, _) = single_append(press(&mut s, KeyCode::Enter));
+    assert_eq!(date, fixtures::today() - chrono::Duration::days(1));
+    assert!(matches!(
+        kind,
+        EventKind::Injonction {
+            step: InjonctionStep::Served,
+            ..
+        }
+    ));
+
+    // A payment dated "20/11" is this year's 20 November (the nearest past day).
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('p'));
+    typ(&mut s, "10");
+    press(&mut s, KeyCode::Tab);
+    for _ in 0..10 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, "20/11");
+    let (_, _, date, _, _) = single_append(press(&mut s, KeyCode::Enter));
+    assert_eq!(date.to_string(), "2026-11-20");
+}

@@ -192,6 +192,8 @@ pub enum FormKind {
     SendLetter,
     Note,
     AddDossier,
+    /// The next step of the injonction de payer, dated by the user.
+    Injonction(crate::domain::event::InjonctionStep),
 }
 
 /// The dossier a form acts on, with the journal length the user saw (the stale-write token).
@@ -209,6 +211,8 @@ pub struct Target {
 pub struct Form {
     pub kind: FormKind,
     pub title: String,
+    /// What the user should know before submitting (shown above the fields).
+    pub notes: Vec<String>,
     pub target: Option<Target>,
     pub fields: Vec<Field>,
     pub focus: usize,

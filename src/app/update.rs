@@ -11,11 +11,12 @@ use super::describe::{channel_label, event_text, stage_label, step_label, who_di
 use super::editor::Editor;
 use super::form::{Choice, Field, Form, FormKind, LineInput, Target};
 use super::state::*;
+use crate::domain::day::Nearest;
 use crate::domain::event::{Channel, EventKind, InjonctionStep, NoteKind};
 use crate::domain::fold::Stage;
 use crate::domain::letters::{notice_step, suggest_step_with, LetterStep};
 use crate::domain::model::{Debtor, DebtorType, DossierKind, Item, Jurisdiction};
-use crate::domain::parse::{parse_date, parse_positive_amount};
+use crate::domain::parse::parse_positive_amount;
 use crate::i18n::{date, money, t, tf};
 use crate::keymap::{Context, KeyChord};
 use crate::storage::NewDossier;
@@ -1087,6 +1088,7 @@ fn send_form(ed: &Editor) -> Form {
         .position(|c| *c == ed.default_channel)
         .unwrap_or(1);
     Form {
+        notes: vec![],
         kind: FormKind::SendLetter,
         title: tf(
             "editor.send.title",
@@ -1267,31 +1269,28 @@ fn injonction_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
             .next()
             .ok_or_else(|| tf("tui.error.injonction_done", &[("step", &step_label(cur))]))?,
     };
-    let mut lines = vec![
+    let mut notes = vec![
         tf("tui.confirm.debtor", &[("debtor", &e.debtor())]),
         tf("tui.confirm.balance", &[("amount", &money(e.balance))]),
-        tf("tui.confirm.date", &[("date", &date(today))]),
     ];
     if step == InjonctionStep::RequestFiled && st.notice.is_none() {
-        lines.push(t("tui.confirm.no_notice").to_string());
+        notes.push(t("tui.confirm.no_notice").to_string());
     }
-    Ok(Popup::Confirm(Confirm {
+    // The court's date, not the day it is typed: the order's date starts the service deadline.
+    Ok(Popup::Form(Box::new(Form {
+        kind: FormKind::Injonction(step),
         title: tf(
             "tui.confirm.injonction_title",
             &[("step", &step_label(step))],
         ),
-        lines,
-        write: PendingWrite::Append {
-            id: e.id(),
-            expected_len: st.journal_len,
-            date: today,
-            kinds: vec![EventKind::Injonction { step, note: None }],
-            done: tf(
-                "tui.done.injonction",
-                &[("step", &step_label(step)), ("debtor", &e.debtor())],
-            ),
-        },
-    }))
+        notes,
+        target: Some(target(e)),
+        fields: vec![
+            Field::line("date", t("tui.field.step_date").into(), &date(today)),
+            Field::line("note", t("tui.field.step_note").into(), ""),
+        ],
+        focus: 0,
+    })))
 }
 
 fn undo_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
@@ -1344,6 +1343,7 @@ fn payment_form(e: &Entry, today: NaiveDate) -> Form {
     }))
     .collect();
     Form {
+        notes: vec![],
         kind: FormKind::Payment,
         title: tf("tui.form.payment_title", &[("debtor", &e.debtor())]),
         target: Some(target(e)),
@@ -1373,6 +1373,7 @@ fn contestation_form(e: &Entry) -> Form {
         })
         .collect();
     Form {
+        notes: vec![],
         kind: FormKind::Contestation,
         title: tf("tui.form.contestation_title", &[("debtor", &e.debtor())]),
         target: Some(target(e)),
@@ -1400,6 +1401,7 @@ fn resolve_form(e: &Entry) -> Form {
         })
         .collect();
     Form {
+        notes: vec![],
         kind: FormKind::Resolve,
         title: tf("tui.form.resolve_title", &[("debtor", &e.debtor())]),
         target: Some(target(e)),
@@ -1424,6 +1426,7 @@ fn note_form(e: &Entry, kind: NoteKind) -> Form {
     ];
     let index = usize::from(kind == NoteKind::PhoneCall);
     Form {
+        notes: vec![],
         kind: FormKind::Note,
         title: tf("tui.form.note_title", &[("debtor", &e.debtor())]),
         target: Some(target(e)),
@@ -1448,6 +1451,7 @@ fn add_dossier_form(today: NaiveDate) -> Form {
         },
     ];
     Form {
+        notes: vec![],
         kind: FormKind::AddDossier,
         title: t("tui.form.add_title").into(),
         target: None,
@@ -1544,11 +1548,13 @@ fn required(form: &mut Form, id: &str) -> Option<String> {
     }
 }
 
-fn date_field(form: &mut Form, id: &str, today: NaiveDate, not_future: bool) -> Option<NaiveDate> {
+fn date_field(form: &mut Form, id: &str, today: NaiveDate, nearest: Nearest) -> Option<NaiveDate> {
     let f = form.field(id)?;
     let (label, value) = (f.label.clone(), f.value());
-    match parse_date(&label, &value) {
-        Ok(d) if not_future && d > today => {
+    // "hier", "31/12": the nearest past day for what happened, the nearest day to come for a
+    // review, the closest for a due date.
+    match crate::domain::day::parse_day(&label, &value, today, nearest) {
+        Ok(d) if nearest == Nearest::Past && d > today => {
             form.set_error(
                 id,
                 tf(
@@ -1602,7 +1608,7 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
         FormKind::SendLetter => None,
         FormKind::Payment => {
             let amount = amount_field(form, "amount");
-            let day = date_field(form, "date", today, true);
+            let day = date_field(form, "date", today, Nearest::Past);
             let (amount, day) = (amount?, day?);
             let t = form.target.clone()?;
             let rest = t.balance - amount;
@@ -1633,7 +1639,7 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
             let text = required(form, "text");
             let review = match optional(form, "review") {
                 None => Some(None),
-                Some(_) => date_field(form, "review", today, false).map(Some),
+                Some(_) => date_field(form, "review", today, Nearest::Future).map(Some),
             };
             let (text, review) = (text?, review?);
             if let Some(r) = review {
@@ -1679,6 +1685,23 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
                 done,
             ))
         }
+        FormKind::Injonction(step) => {
+            let day = date_field(form, "date", today, Nearest::Past)?;
+            let t = form.target.clone()?;
+            let done = tf(
+                "tui.done.injonction",
+                &[("step", &step_label(step)), ("debtor", &t.debtor)],
+            );
+            Some(append(
+                &t,
+                day,
+                vec![EventKind::Injonction {
+                    step,
+                    note: optional(form, "note"),
+                }],
+                done,
+            ))
+        }
         FormKind::Note => {
             let text = required(form, "text")?;
             let kind = if form.field("kind")?.value() == "call" {
@@ -1703,10 +1726,10 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
             let name = required(form, "debtor");
             let reference = required(form, "reference");
             let amount = amount_field(form, "amount");
-            let issued = date_field(form, "issued", today, true);
+            let issued = date_field(form, "issued", today, Nearest::Past);
             let due = match optional(form, "due") {
                 None => required(form, "due").and(None),
-                Some(_) => date_field(form, "due", today, false),
+                Some(_) => date_field(form, "due", today, Nearest::Closest),
             };
             let (name, reference, amount, issued, due) =
                 (name?, reference?, amount?, issued?, due?);

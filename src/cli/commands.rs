@@ -402,7 +402,12 @@ fn bad_choice(field: &str, value: &str, accepted: &str) -> UserError {
 
 fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, UserError> {
     let date = match date {
-        Some(s) => parse_date("--date", s)?,
+        Some(s) => crate::domain::day::parse_day(
+            "--date",
+            s,
+            ctx.today,
+            crate::domain::day::Nearest::Past,
+        )?,
         None => ctx.today,
     };
     // Validate the typed values before touching the database.

@@ -4,6 +4,7 @@
 //! "today" takes the date as an argument so that tests, demos and screenshots are deterministic.
 
 pub mod assess;
+pub mod day;
 pub mod event;
 pub mod fold;
 pub mod letters;

@@ -1319,6 +1319,12 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     let field_w = width.saturating_sub(LABEL_W + 3);
     let err_w = width.saturating_sub(4);
     let mut height: u16 = 2 + 2;
+    for n in &form.notes {
+        height += wrapped_rows(n, err_w);
+    }
+    if !form.notes.is_empty() {
+        height += 1;
+    }
     for f in &form.fields {
         height += if f.is_text() { 4 } else { 1 };
         if let Some(e) = &f.error {
@@ -1334,6 +1340,24 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     frame.render_widget(blk, r);
     let mut y = inner.y;
     let bottom = inner.y + inner.height;
+    for n in &form.notes {
+        let h = wrapped_rows(n, err_w).min(bottom.saturating_sub(y));
+        frame.render_widget(
+            Paragraph::new(n.clone())
+                .style(th.info())
+                .wrap(Wrap { trim: true }),
+            Rect {
+                x: inner.x,
+                y,
+                width: inner.width,
+                height: h,
+            },
+        );
+        y += h;
+    }
+    if !form.notes.is_empty() {
+        y += 1;
+    }
     for (i, f) in form.fields.iter().enumerate() {
         if y >= bottom {
             break;
