@@ -47,4 +47,18 @@ fn english_interface_and_vim_help_render() {
         !t.contains("tui.") && !t2.contains("tui."),
         "untranslated key:\n{t}\n{t2}"
     );
+    // One date order per language: no day/month/year on an English screen, list and detail
+    // (with its journal) included, even where room is short.
+    for (w, h) in [(160, 42), (120, 36), (80, 24)] {
+        let mut s = st();
+        press(&mut s, KeyCode::Enter);
+        let screen = text(&draw(&mut s, w, h));
+        let slash_date = screen
+            .split(|c: char| !(c.is_ascii_digit() || c == '/'))
+            .any(|w| {
+                let parts: Vec<&str> = w.split('/').collect();
+                parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.len() <= 4)
+            });
+        assert!(!slash_date, "{w}×{h}:\n{screen}");
+    }
 }

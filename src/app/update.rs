@@ -834,10 +834,7 @@ fn ask_resume(state: &mut State, d: crate::storage::Draft) -> Vec<Effect> {
 }
 
 fn saved_at(d: &crate::storage::Draft) -> String {
-    d.saved_at
-        .with_timezone(&chrono::Local)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
+    crate::i18n::datetime(d.saved_at)
 }
 
 fn draft_saved(

@@ -145,6 +145,32 @@ pub fn count(n: usize) -> String {
     }
 }
 
+/// A recorded time as the journal shows it: in UTC and saying so, the same for every colleague.
+pub fn datetime_utc(at: chrono::DateTime<chrono::Utc>) -> String {
+    match lang() {
+        Lang::Fr => at.format("%d/%m/%Y %H:%M UTC").to_string(),
+        Lang::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+/// A date and time for the interface language, in the local time zone.
+pub fn datetime(at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = at.with_timezone(&chrono::Local);
+    match lang() {
+        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
+        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+/// A date with a two-digit year where room is short: 28/08/26, or 26-08-28 in English (the
+/// order of the full form, so one screen never mixes two orders).
+pub fn date_short(d: chrono::NaiveDate) -> String {
+    match lang() {
+        Lang::Fr => d.format("%d/%m/%y").to_string(),
+        Lang::En => d.format("%y-%m-%d").to_string(),
+    }
+}
+
 /// Formats a date for the interface language.
 pub fn date(d: chrono::NaiveDate) -> String {
     match lang() {

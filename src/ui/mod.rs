@@ -330,9 +330,8 @@ fn short_date(d: NaiveDate, today: NaiveDate) -> String {
     let same_year = d.year() == today.year();
     match (crate::i18n::lang(), same_year) {
         (crate::i18n::Lang::Fr, true) => d.format("%d/%m").to_string(),
-        (crate::i18n::Lang::Fr, false) => d.format("%d/%m/%y").to_string(),
+        (_, false) => crate::i18n::date_short(d),
         (crate::i18n::Lang::En, true) => d.format("%m-%d").to_string(),
-        (crate::i18n::Lang::En, false) => d.format("%y-%m-%d").to_string(),
     }
 }
 
@@ -733,7 +732,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
                 "tui.detail.by",
                 &[
                     ("user", &ev.user),
-                    ("at", &ev.at.format("%d/%m/%Y %H:%M UTC")),
+                    ("at", &crate::i18n::datetime_utc(ev.at)),
                 ],
             ),
             th.dim(),
@@ -769,7 +768,7 @@ fn item_rows(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
         if full {
             date(d)
         } else {
-            d.format("%d/%m/%y").to_string()
+            crate::i18n::date_short(d)
         }
     };
     let date_w = if full { 10 } else { 8 };
