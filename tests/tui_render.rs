@@ -422,3 +422,36 @@ fn the_next_action_column_shows_whole_words_at_120_and_160_columns() {
         }
     }
 }
+
+#[test]
+fn at_80x24_the_notice_editor_shows_the_failed_checks_first_and_whole() {
+    let mut s = st();
+    select(&mut s, "Hôtel Belvédère");
+    press(&mut s, KeyCode::Char('m'));
+    let screen = text(&draw(&mut s, 80, 24));
+    let ed = s.editor.as_ref().expect("editor");
+    // The failed check is on screen, word-wrapped rather than cut at the edge.
+    let check = ed
+        .warnings
+        .iter()
+        .find(|w| w.contains("exigible"))
+        .expect("the failed check is among the warnings");
+    let head: String = check.chars().take(30).collect();
+    assert!(screen.contains(&head), "{head:?} not in:\n{screen}");
+    let last_word = check.split_whitespace().last().unwrap();
+    assert!(
+        screen.contains(last_word),
+        "{last_word:?} cut in:\n{screen}"
+    );
+    // What does not fit is counted, never dropped silently.
+    let shown = ed
+        .warnings
+        .iter()
+        .filter(|w| screen.contains(&w.chars().take(25).collect::<String>()))
+        .count();
+    assert!(
+        shown == ed.warnings.len() || screen.contains("autre(s) avertissement(s)"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("editor_notice_80x24", screen);
+}

@@ -60,8 +60,6 @@ pub struct Editor {
     pub provisional: bool,
     /// Engine warnings, money errors, deadline warnings: shown above the text.
     pub warnings: Vec<String>,
-    /// Readiness problems (certaine, liquide, exigible) for a notice, as messages.
-    pub readiness_problems: Vec<String>,
     /// Names of the failed readiness checks, recorded as overrides when sent anyway.
     pub readiness_failed: Vec<String>,
     /// The channel the text was composed for (its wording depends on it).
@@ -143,17 +141,13 @@ impl Editor {
         } else {
             Decimal::ZERO
         };
-        let (readiness_problems, readiness_failed) =
-            if step.is_formal_notice() || step == LetterStep::LastNoticeNlBe {
-                let r = &e.assessment.readiness;
-                let msgs = [&r.certaine, &r.liquide, &r.exigible]
-                    .iter()
-                    .flat_map(|c| c.problems.iter().map(|p| p.message()))
-                    .collect();
-                (msgs, r.failed_checks())
-            } else {
-                (vec![], vec![])
-            };
+        // The preflight's warnings say what each failed check is; the names are what gets
+        // journaled when the user sends anyway.
+        let readiness_failed = if step.is_formal_notice() || step == LetterStep::LastNoticeNlBe {
+            e.assessment.readiness.failed_checks()
+        } else {
+            vec![]
+        };
         let default_channel = composed.channel;
         Ok(Editor {
             target: Target {
@@ -180,7 +174,6 @@ impl Editor {
             collection_costs,
             provisional: composed.provisional,
             warnings,
-            readiness_problems,
             readiness_failed,
             default_channel,
             dossier: d.state.clone(),

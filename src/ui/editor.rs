@@ -3,7 +3,8 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
+
 use ratatui::Frame;
 
 use crate::app::command::Command;
@@ -37,10 +38,43 @@ pub fn editor_hints(state: &State) -> Vec<(String, String)> {
         .collect()
 }
 
-fn warning_lines(state: &State, ed: &Editor) -> Vec<Line<'static>> {
+/// The warnings (the preflight's blockers among them), the provisional mark last, each wrapped to the width, and within `max_rows`: what does not fit is counted on a last
+/// line rather than cut mid-sentence.
+fn warning_lines(state: &State, ed: &Editor, width: u16, max_rows: u16) -> Vec<Line<'static>> {
     let th = &state.theme;
+    let mut items: Vec<(String, ratatui::style::Style)> = vec![];
+    // The provisional mark below says it already.
+    let provisional = t("letters.warning.provisional");
+    for w in ed
+        .warnings
+        .iter()
+        .filter(|w| !(ed.provisional && *w == provisional))
+    {
+        items.push((format!("⚠ {w}"), th.due_today()));
+    }
     let mut out = vec![];
-    if ed.provisional {
+    let mut rows = 0u16;
+    let total = items.len() + usize::from(ed.provisional);
+    for (i, (text, style)) in items.into_iter().enumerate() {
+        let wrapped = wrap_line(&text, width);
+        let h = wrapped.len() as u16;
+        // Keep one row for the "more" line unless this is the last item.
+        let reserve = u16::from(i + 1 < total);
+        if rows + h + reserve > max_rows {
+            out.push(Line::from(Span::styled(
+                tf("editor.more_warnings", &[("count", &(total - i))]),
+                th.dim(),
+            )));
+            return out;
+        }
+        rows += h;
+        out.extend(
+            wrapped
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, style))),
+        );
+    }
+    if ed.provisional && rows < max_rows {
         out.push(Line::from(vec![
             Span::styled(
                 format!(" {} ", t("editor.provisional_mark")),
@@ -49,25 +83,36 @@ fn warning_lines(state: &State, ed: &Editor) -> Vec<Line<'static>> {
             Span::styled(format!(" {}", t("editor.provisional_check")), th.error()),
         ]));
     }
-    for w in &ed.warnings {
-        out.push(Line::from(Span::styled(format!("⚠ {w}"), th.due_today())));
-    }
-    if !ed.readiness_problems.is_empty() {
-        out.push(Line::from(Span::styled(
-            t("editor.readiness.failed").to_string(),
-            th.error(),
-        )));
-        for p in &ed.readiness_problems {
-            out.push(Line::from(Span::styled(format!("  ✖ {p}"), th.error())));
+    out
+}
+
+/// Word-wraps one warning to `width` columns (a hanging indent keeps lists readable).
+fn wrap_line(text: &str, width: u16) -> Vec<String> {
+    let w = width.max(10) as usize;
+    let mut out = vec![];
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let candidate = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if !cur.is_empty() && Span::raw(candidate.as_str()).width() > w {
+            out.push(std::mem::replace(&mut cur, format!("  {word}")));
+        } else {
+            cur = candidate;
         }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
     }
     out
 }
 
 pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) {
     let th = &state.theme;
-    let warnings = warning_lines(state, ed);
     // Warnings never take more than a third of the screen: the letter is the point.
+    let warnings = warning_lines(state, ed, area.width, area.height / 3);
     let warn_h = (warnings.len() as u16).min(area.height / 3);
     let search_h = u16::from(ed.search.is_some());
     let [title, warn, body, search, status] = Layout::vertical([
@@ -104,7 +149,7 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), title);
     if warn_h > 0 {
-        frame.render_widget(Paragraph::new(warnings).wrap(Wrap { trim: false }), warn);
+        frame.render_widget(Paragraph::new(warnings), warn);
     }
 
     let focused = state.popup.is_none() && ed.search.is_none();
