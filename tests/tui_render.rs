@@ -455,3 +455,20 @@ fn at_80x24_the_notice_editor_shows_the_failed_checks_first_and_whole() {
     );
     insta::assert_snapshot!("editor_notice_80x24", screen);
 }
+
+#[test]
+fn at_80_columns_a_long_confirmation_is_shown_whole() {
+    let mut s = st();
+    let text_long =
+        "Relance 2 envoyée (courrier simple) à Jardins Mercier EURL, délai au 10/12/2026 ; \
+                     brouillon supprimé.";
+    s.notice = Some(recouvre::app::state::Notice {
+        level: recouvre::app::state::Level::Success,
+        text: text_long.into(),
+    });
+    let screen = text(&draw(&mut s, 80, 24));
+    let bottom: Vec<&str> = screen.lines().rev().take(2).collect();
+    let joined = format!("{} {}", bottom[1].trim(), bottom[0].trim());
+    assert!(joined.contains("Jardins Mercier EURL"), "{screen}");
+    assert!(joined.contains("supprimé."), "{screen}");
+}

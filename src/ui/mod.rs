@@ -1179,9 +1179,19 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         };
         l1.push(Span::styled(format!("{prefix}{}", n.text), style));
     }
+    // A message wider than the screen (a confirmation naming the debtor and the channel) takes
+    // both rows: right after an action it matters more than the key hints, which come back with
+    // the next key.
+    let free_first = l1.len() == 1;
+    if !free_first && Line::from(l1.clone()).width() > area.width as usize {
+        frame.render_widget(
+            Paragraph::new(Line::from(l1)).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
     // Hints go whole (key + label) onto the second line, and onto the first as well when
     // there is nothing to report, so none is cut in half at the edge.
-    let free_first = l1.len() == 1;
     let mut lines: Vec<Vec<Span>> = vec![vec![Span::raw(" ")], vec![Span::raw(" ")]];
     let mut row = if free_first { 0 } else { 1 };
     let mut used = 1usize;
