@@ -472,3 +472,12 @@ fn at_80_columns_a_long_confirmation_is_shown_whole() {
     assert!(joined.contains("Jardins Mercier EURL"), "{screen}");
     assert!(joined.contains("supprimé."), "{screen}");
 }
+
+#[test]
+fn the_stage_filter_is_named_once_in_the_status_line() {
+    let mut s = st();
+    update(&mut s, Action::Command(Command::StageFilter));
+    let screen = text(&draw(&mut s, 120, 36));
+    let status = screen.lines().rev().nth(1).unwrap();
+    assert_eq!(status.matches("Étape :").count(), 1, "{status}");
+}

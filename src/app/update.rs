@@ -625,11 +625,12 @@ fn cycle_stage(state: &mut State) {
     state.selected = None;
     state.cursor = 0;
     rebuild(state);
-    let text = match state.stage_filter {
-        Some(s) => tf("tui.stage_filter.on", &[("stage", &stage_label(s))]),
-        None => t("tui.stage_filter.off").to_string(),
-    };
-    notice(state, Level::Info, text);
+    // The active filter is shown by the status line itself; only its removal is news.
+    if state.stage_filter.is_none() {
+        notice(state, Level::Info, t("tui.stage_filter.off"));
+    } else {
+        state.notice = None;
+    }
 }
 
 fn target(e: &Entry) -> Target {
