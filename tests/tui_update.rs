@@ -367,13 +367,16 @@ fn contestation_requires_text_and_records_reason() {
     press(&mut s, KeyCode::Right); // reason: Livraison
     assert!(press(&mut s, KeyCode::Enter).is_empty());
     assert!(form_error(&s, "text").unwrap().contains("obligatoire"));
-    // Focus jumped to the text field: the editor context, where Enter is a newline.
+    // Focus jumped to the text field: Alt-Enter starts a new line, Enter submits (as in every
+    // form; ctrl-s too).
     typ(&mut s, "Colis jamais");
-    press(&mut s, KeyCode::Enter);
+    let alt_enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT);
+    let a = key_to_action(&s, alt_enter).unwrap();
+    assert!(update(&mut s, a).is_empty());
     typ(&mut s, "reçu");
     let submit = recouvre::keymap::KeyChord::parse("ctrl-s").unwrap();
     assert_eq!(s.keymap.lookup(s.context(), &submit), Some(Command::Submit));
-    let (_, _, _, kind, done) = single_append(cmd(&mut s, Command::Submit));
+    let (_, _, _, kind, done) = single_append(press(&mut s, KeyCode::Enter));
     assert_eq!(
         kind,
         EventKind::ContestationReceived {

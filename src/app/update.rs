@@ -3,7 +3,7 @@
 //! Pure: no terminal, no store. Writes are returned as effects; their results come back as actions.
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, Effect};
 use super::command::Command;
@@ -30,6 +30,19 @@ pub fn key_to_action(state: &State, ev: KeyEvent) -> Option<Action> {
     if let Some(chord) = KeyChord::from_event(&ev) {
         if let Some(cmd) = state.keymap.lookup(ctx, &chord) {
             return Some(Action::Command(cmd));
+        }
+    }
+    // In a form, Enter submits whatever field has the focus (a note as well as an amount), and
+    // Alt-Enter starts a new line in a multi-line field; the letter editor keeps Enter for lines.
+    if let Some(Popup::Form(f)) = &state.popup {
+        if ev.code == KeyCode::Enter && f.focused().is_some_and(|x| x.is_text()) {
+            if ev.modifiers.contains(KeyModifiers::ALT) {
+                let plain = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+                return Some(Action::Key(plain));
+            }
+            if ev.modifiers.is_empty() {
+                return Some(Action::Command(Command::Submit));
+            }
         }
     }
     let typing = matches!(ctx, Context::Form | Context::Editor);

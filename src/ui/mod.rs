@@ -1277,7 +1277,24 @@ fn render_help(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
 fn submit_hint(state: &State, ctx: Context) -> Line<'static> {
     let th = &state.theme;
     let mut spans = vec![];
+    // In a form's text field Enter submits too (see `key_to_action`), Alt-Enter starts a line.
+    let text_field = ctx == Context::Editor;
+    if text_field {
+        spans.push(Span::styled("⏎", th.key()));
+        spans.push(Span::styled(
+            format!(" {}   ", Command::Submit.hint()),
+            th.dim(),
+        ));
+        spans.push(Span::styled("alt-⏎", th.key()));
+        spans.push(Span::styled(
+            format!(" {}   ", t("tui.form.newline")),
+            th.dim(),
+        ));
+    }
     for c in [Command::Submit, Command::NextField, Command::Cancel] {
+        if text_field && c == Command::Submit {
+            continue;
+        }
         if let Some(k) = state.keymap.hint_key(ctx, c) {
             spans.push(Span::styled(k.short(), th.key()));
             spans.push(Span::styled(format!(" {}   ", c.hint()), th.dim()));
