@@ -598,12 +598,39 @@ fn target_item(tracks: &[Track], invoice: Option<&str>, amount: Option<Decimal>)
     }
 }
 
-/// Paid or waived so far, per kind of accessory.
+/// Paid or waived so far, per kind of accessory, and the negative lines that say so.
 #[derive(Default)]
 struct Cleared {
     charges: Decimal,
     indemnities: Decimal,
     costs: Decimal,
+    lines: Vec<BreakdownLine>,
+}
+
+impl Cleared {
+    /// Clears up to `available` of what is still owed of `kind` (`owed` before anything cleared)
+    /// on `date`, writes the line, and returns the amount taken.
+    fn take(
+        &mut self,
+        kind: LineKind,
+        owed: Decimal,
+        available: Decimal,
+        by: Settled,
+        date: NaiveDate,
+    ) -> Decimal {
+        let done = match kind {
+            LineKind::Indemnity => &mut self.indemnities,
+            LineKind::Cost => &mut self.costs,
+            _ => &mut self.charges,
+        };
+        let take = available.min(owed - *done).max(Decimal::ZERO);
+        *done += take;
+        if take > Decimal::ZERO {
+            self.lines
+                .push(BreakdownLine::cleared(kind, by, date, take));
+        }
+        take
+    }
 }
 
 /// Everything owed on dossier `st` at `at` (the date of the letter or of the screen).
@@ -794,7 +821,6 @@ fn claim_with(
 
     let mut settlements = Vec::new();
     let mut cleared = Cleared::default();
-    let mut cleared_lines: Vec<BreakdownLine> = Vec::new();
     let mut surplus = Decimal::ZERO;
     let mark_late = |tracks: &mut Vec<Track>, d: NaiveDate| {
         for t in tracks.iter_mut() {
@@ -826,29 +852,19 @@ fn claim_with(
                 surplus += rest;
             }
             Movement::Waiver => {
-                let owed = [
-                    (acc.kind, accrued_at(&tracks, date)? - cleared.charges),
-                    (
-                        LineKind::Indemnity,
-                        indemnities_at(&tracks) - cleared.indemnities,
-                    ),
-                    (LineKind::Cost, costs_at(&tracks, date) - cleared.costs),
-                ];
-                for (kind, amount) in owed {
-                    if amount > Decimal::ZERO {
-                        match kind {
-                            LineKind::Indemnity => cleared.indemnities += amount,
-                            LineKind::Cost => cleared.costs += amount,
-                            _ => cleared.charges += amount,
-                        }
-                        cleared_lines.push(BreakdownLine::cleared(
-                            kind,
-                            Settled::Waiver,
-                            date,
-                            amount,
-                        ));
-                    }
-                }
+                let everything = Decimal::MAX;
+                let charges = accrued_at(&tracks, date)?;
+                cleared.take(acc.kind, charges, everything, Settled::Waiver, date);
+                let indemnities = indemnities_at(&tracks);
+                cleared.take(
+                    LineKind::Indemnity,
+                    indemnities,
+                    everything,
+                    Settled::Waiver,
+                    date,
+                );
+                let costs = costs_at(&tracks, date);
+                cleared.take(LineKind::Cost, costs, everything, Settled::Waiver, date);
             }
             Movement::Payment { amount, invoice } => {
                 let mut rest = amount;
@@ -871,62 +887,31 @@ fn claim_with(
                 let charges = |rest: &mut Decimal,
                                s: &mut Settlement,
                                tracks: &[Track],
-                               cleared: &mut Cleared,
-                               lines: &mut Vec<BreakdownLine>|
+                               cleared: &mut Cleared|
                  -> Result<(), MoneyError> {
-                    let take = (*rest)
-                        .min(accrued_at(tracks, date)? - cleared.charges)
-                        .max(Decimal::ZERO);
-                    cleared.charges += take;
+                    let owed = accrued_at(tracks, date)?;
+                    let take = cleared.take(acc.kind, owed, *rest, Settled::Payment, date);
                     *rest -= take;
                     if b2b {
                         s.to_penalties += take;
                     } else {
                         s.to_interest += take;
                     }
-                    if take > Decimal::ZERO {
-                        lines.push(BreakdownLine::cleared(
-                            acc.kind,
-                            Settled::Payment,
-                            date,
-                            take,
-                        ));
-                    }
                     Ok(())
                 };
                 let fixed = |rest: &mut Decimal,
                              s: &mut Settlement,
                              tracks: &[Track],
-                             cleared: &mut Cleared,
-                             lines: &mut Vec<BreakdownLine>| {
-                    let take = (*rest)
-                        .min(indemnities_at(tracks) - cleared.indemnities)
-                        .max(Decimal::ZERO);
-                    cleared.indemnities += take;
+                             cleared: &mut Cleared| {
+                    let owed = indemnities_at(tracks);
+                    let take =
+                        cleared.take(LineKind::Indemnity, owed, *rest, Settled::Payment, date);
                     *rest -= take;
                     s.to_indemnities += take;
-                    if take > Decimal::ZERO {
-                        lines.push(BreakdownLine::cleared(
-                            LineKind::Indemnity,
-                            Settled::Payment,
-                            date,
-                            take,
-                        ));
-                    }
-                    let take = (*rest)
-                        .min(costs_at(tracks, date) - cleared.costs)
-                        .max(Decimal::ZERO);
-                    cleared.costs += take;
+                    let owed = costs_at(tracks, date);
+                    let take = cleared.take(LineKind::Cost, owed, *rest, Settled::Payment, date);
                     *rest -= take;
                     s.to_costs += take;
-                    if take > Decimal::ZERO {
-                        lines.push(BreakdownLine::cleared(
-                            LineKind::Cost,
-                            Settled::Payment,
-                            date,
-                            take,
-                        ));
-                    }
                 };
                 let principal =
                     |rest: &mut Decimal, s: &mut Settlement, tracks: &mut Vec<Track>| {
@@ -941,15 +926,15 @@ fn claim_with(
                 // principal, and only then the indemnities and costs, which bear no interest.
                 match rules.imputation {
                     Imputation::ChargesFirst => {
-                        charges(&mut rest, &mut s, &tracks, &mut cleared, &mut cleared_lines)?;
+                        charges(&mut rest, &mut s, &tracks, &mut cleared)?;
                         principal(&mut rest, &mut s, &mut tracks)?;
                     }
                     Imputation::PrincipalFirst => {
                         principal(&mut rest, &mut s, &mut tracks)?;
-                        charges(&mut rest, &mut s, &tracks, &mut cleared, &mut cleared_lines)?;
+                        charges(&mut rest, &mut s, &tracks, &mut cleared)?;
                     }
                 }
-                fixed(&mut rest, &mut s, &tracks, &mut cleared, &mut cleared_lines);
+                fixed(&mut rest, &mut s, &tracks, &mut cleared);
                 s.surplus = rest;
                 surplus += rest;
                 settlements.push(s);
@@ -1027,7 +1012,7 @@ fn claim_with(
             notes.push(ClaimNote::CollectionCostsAnnounced { amount });
         }
     }
-    lines.append(&mut cleared_lines);
+    lines.append(&mut cleared.lines);
     // Principal last: each invoice, then what paid or credited it. Invoices not yet due are kept
     // apart: a letter may list them but never asks for them.
     for t in &tracks {
