@@ -176,6 +176,10 @@ fn the_tui_filter_finds_what_status_finds_accents_aside() {
     }
 }
 
+fn custom_config() -> Config {
+    Config::parse(std::path::Path::new("config.toml"), CUSTOM_PROFILES).unwrap()
+}
+
 // ---------------------------------------------------------------- generated journals
 
 #[derive(Debug, Clone)]
@@ -379,6 +383,28 @@ proptest! {
         if c.settled() && !st.items.is_empty() && st.closed.is_none() {
             prop_assert_eq!(a.stage, Stage::Paid);
         }
+        // The TUI's cached entry and the CLI's JSON agree, under a custom schedule.
+        let config = custom_config();
+        let env = LetterEnv {
+            rules: rules.clone(),
+            templates: Templates::builtin(),
+            profiles: config.clone(),
+        };
+        let loaded = recouvre::storage::LoadedDossier {
+            events: case.events.clone(),
+            state: st.clone(),
+            debtor: case.debtor.clone(),
+        };
+        let entry = recouvre::app::state::Entry::new(loaded.clone(), case.today, &env);
+        let json = recouvre::cli::output::json_dossier(
+            &loaded,
+            &assess(&st, &case.debtor, &config, &rules, case.today),
+        );
+        prop_assert_eq!(entry.stage.slug(), json.stage);
+        prop_assert_eq!(entry.next.as_ref().map(|n| n.kind.slug()), json.next_action);
+        prop_assert_eq!(entry.next.as_ref().map(|n| n.date), json.next_action_date);
+        prop_assert_eq!(format_plain(entry.balance), json.outstanding);
+        prop_assert_eq!(Some(format_plain(entry.assessment.total_due())), json.total_due);
         // The letter asks exactly the total due at its date.
         let step = if b2b { LetterStep::MiseEnDemeure } else { LetterStep::Relance2 };
         let composed = compose(

@@ -67,7 +67,8 @@ pub struct JsonLine {
     pub settled_by: Option<crate::domain::money::Settled>,
 }
 
-fn json_dossier(d: &LoadedDossier, a: &Assessment) -> JsonDossier {
+/// The JSON object of one dossier, from its assessment (public for the agreement tests).
+pub fn json_dossier(d: &LoadedDossier, a: &Assessment) -> JsonDossier {
     let c = &a.claim;
     let known = a.money_error.is_none();
     let f = |v: Decimal| known.then(|| format_plain(v));
