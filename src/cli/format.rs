@@ -80,11 +80,7 @@ pub fn share(room: usize, wants: &[usize], mins: &[usize]) -> Vec<usize> {
         .zip(mins)
         .map(|(w, m)| {
             let extra = w.saturating_sub(*m);
-            let given = if extra_wanted == 0 {
-                0
-            } else {
-                extra * spare / extra_wanted
-            };
+            let given = (extra * spare).checked_div(extra_wanted).unwrap_or(0);
             (*m).min(*w) + given
         })
         .collect();
