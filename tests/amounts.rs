@@ -35,11 +35,21 @@ fn ok(db: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// Bad input: exit 2.
 fn refused(db: &Path, args: &[&str]) -> String {
+    refused_with(db, args, 2)
+}
+
+/// Refused by a legal check (close paid while owed, a rate under the floor): exit 5.
+fn refused_by_law(db: &Path, args: &[&str]) -> String {
+    refused_with(db, args, 5)
+}
+
+fn refused_with(db: &Path, args: &[&str], code: i32) -> String {
     let o = run(db, args);
     assert_eq!(
         o.status.code(),
-        Some(2),
+        Some(code),
         "{args:?} should be refused: {}{}",
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
@@ -141,7 +151,7 @@ fn a_paid_principal_with_penalties_owed_is_not_settled_and_cannot_be_closed_as_p
     assert_eq!(field(&v, "next_action"), "claim_accessories");
 
     let before = journal_len(&db, "1");
-    let err = refused(&db, &["log", "1", "close", "paid"]);
+    let err = refused_by_law(&db, &["log", "1", "close", "paid"]);
     assert!(err.contains("56,36"), "{err}");
     assert!(err.contains("waive"), "{err}");
     assert_eq!(journal_len(&db, "1"), before, "nothing written");
@@ -351,7 +361,7 @@ fn a_rate_below_the_floor_is_refused_and_edit_corrects_the_terms_in_the_journal(
     let db = dir.path().join("db");
     ok(&db, &["init"]);
     // 2026-H1 legal rate (other cases) 6.67 % → floor 20.01 %.
-    let err = refused(
+    let err = refused_by_law(
         &db,
         &[
             "add",
@@ -393,7 +403,7 @@ fn a_rate_below_the_floor_is_refused_and_edit_corrects_the_terms_in_the_journal(
             "1000",
         ],
     );
-    refused(&db, &["edit", "1", "--rate", "5"]);
+    refused_by_law(&db, &["edit", "1", "--rate", "5"]);
     refused(&db, &["edit", "1"]);
     ok(&db, &["edit", "1", "--rate", "24", "--terms", "30 jours"]);
     let v = dossier(&db, "1");

@@ -177,7 +177,7 @@ fn add_validates_every_field_and_changes_nothing_on_error() {
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
-        e.contains("--amount") && e.contains("12,345") && e.contains("1 234,56"),
+        e.contains("--amount") && e.contains("12,345") && e.contains("1\u{a0}234,56"),
         "{e}"
     );
 
@@ -471,7 +471,7 @@ fn a_notice_on_a_dossier_that_fails_a_check_needs_force_and_is_recorded() {
     );
     assert!(o.status.success());
     let o = run(&db, &["log", "1", "notice", "--channel", "lrar"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(5));
     assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
     assert!(!stdout(&run(&db, &["show", "1"])).contains("Mise en demeure envoyée"));
     let o = run(&db, &["log", "1", "notice", "--channel", "lrar", "--force"]);
@@ -635,7 +635,7 @@ fn a_notice_with_placeholders_and_no_registered_office_is_refused_unless_forced(
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(&db, &["log", "1", "notice", "--channel", "lrar"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
     let err = stderr(&o);
     for needle in ["[Votre société]", "[IBAN]", "siège social", "--force"] {
         assert!(err.contains(needle), "{needle}: {err}");
@@ -713,7 +713,7 @@ fn a_relance_on_a_disputed_dossier_needs_force_and_the_override_is_journaled() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(&db, &["log", "1", "relance"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
     assert!(stderr(&o).contains("contestation"), "{}", stderr(&o));
     let o = run(&db, &["log", "1", "relance", "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -232,7 +232,7 @@ fn a_briefly_held_database_is_waited_for_and_a_stuck_one_names_its_holder() {
     let out = cli(&db).args(["status"]).output().unwrap();
     h.join().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(out.status.code(), Some(4), "busy: exit 4 {stderr}");
     assert!(stderr.contains("bob (pid 4242"), "{stderr}");
     assert!(stderr.contains("Réessayez"), "{stderr}");
 }

@@ -16,7 +16,7 @@ fn parse_today(s: &str) -> Result<NaiveDate, String> {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "recouvre", version, about = h("cli.about"), long_about = None)]
+#[command(name = "recouvre", version, about = h("cli.about"), long_about = None, after_help = h("shell.exit_codes"))]
 pub struct Cli {
     #[arg(long, global = true, env = "RECOUVRE_DB", value_name = "PATH", help = h("cli.help.db"))]
     pub db: Option<PathBuf>,
@@ -98,6 +98,38 @@ pub enum Command {
         #[arg(long, help = h("doctor.help_repair"))]
         repair: bool,
     },
+    #[command(about = h("shell.cmd.config"))]
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    #[command(about = h("shell.cmd.completions"))]
+    Completions {
+        #[arg(value_name = "SHELL", help = h("shell.help.shell"))]
+        shell: clap_complete::Shell,
+    },
+    #[command(about = h("shell.cmd.man"))]
+    Man,
+    /// Dossier ids and debtor names for the shell's completion (`--describe`: "id<TAB>name").
+    #[command(name = "complete-ids", hide = true)]
+    CompleteIds {
+        #[arg(long)]
+        describe: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    #[command(about = h("shell.cmd.config_init"))]
+    Init,
+}
+
+/// How `status` prints: aligned text for people, JSON or TSV for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    Text,
+    Json,
+    Tsv,
 }
 
 #[derive(Debug, Args)]
@@ -148,6 +180,10 @@ pub struct StatusArgs {
     pub closed: bool,
     #[arg(long, help = h("cli.help.json"))]
     pub json: bool,
+    #[arg(long, value_name = "text|json|tsv", value_enum, conflicts_with = "json", help = h("shell.help.format"))]
+    pub format: Option<StatusFormat>,
+    #[arg(long, short, help = h("shell.help.quiet"))]
+    pub quiet: bool,
     #[arg(long, help = h("shared.help_mine"))]
     pub mine: bool,
 }

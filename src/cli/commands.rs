@@ -15,15 +15,8 @@ use crate::i18n::{t, tf};
 use crate::storage::{LoadedDossier, NewDossier, StoreError};
 
 pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
-    for w in &ctx.warnings {
-        // Placeholders matter for letters, not for a status check: warn on stderr only.
-        if !matches!(
-            cli.command,
-            Some(Command::Status(_)) | Some(Command::Show { .. })
-        ) {
-            eprintln!("recouvre: {w}");
-        }
-    }
+    // The configuration warnings (missing file, placeholders) matter for letters only: they are
+    // said when a letter is composed or recorded, by `doctor`, and after `init`.
     if cli.demo {
         ctx.ensure_demo()?;
     }
@@ -36,7 +29,14 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
             group,
         }) => super::team::init_shared(ctx, path.as_deref(), group.as_deref().unwrap_or_default()),
         Some(Command::Init { path, .. }) => init(ctx, path.as_deref()),
-        Some(Command::Doctor { repair }) => super::doctor::run(ctx, *repair),
+        Some(Command::Doctor { repair }) => {
+            super::shell::warn_config(ctx);
+            super::doctor::run(ctx, *repair)
+        }
+        Some(Command::Config { .. } | Command::Completions { .. } | Command::Man) => {
+            Ok(super::shell::without_ctx(cli).unwrap_or(exit::OK))
+        }
+        Some(Command::CompleteIds { describe }) => super::completions::complete_ids(ctx, *describe),
         Some(Command::Status(args)) => output::print_overview(ctx, args),
         Some(Command::Add(args)) => add(ctx, args),
         Some(Command::AddItem { id, item }) => add_item(ctx, id, item),
@@ -66,6 +66,7 @@ fn init(ctx: &Ctx, path: Option<&std::path::Path>) -> Result<i32, UserError> {
         "{}",
         tf("cli.init_done", &[("path", &store.path().display())])
     );
+    super::shell::hint_config_after_init(ctx);
     Ok(exit::OK)
 }
 
@@ -238,7 +239,7 @@ fn checked_rate(ctx: &Ctx, input: &str, oldest_due: NaiveDate) -> Result<Decimal
             rate,
             floor,
             half_year,
-        } => UserError::usage(tf(
+        } => UserError::refused(tf(
             "cli.rate_below_floor",
             &[
                 ("rate", &crate::domain::money::format_rate(rate)),
@@ -705,7 +706,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
             // Paid means nothing is owed: principal, penalties, indemnities and costs.
             let a = assess(st, &d.debtor, &ctx.config, &ctx.rules, date);
             if !a.claim.settled() {
-                return Err(UserError::usage(tf(
+                return Err(UserError::refused(tf(
                     "cli.close_paid_owed",
                     &[
                         ("id", &st.id),
@@ -777,7 +778,7 @@ fn templates(ctx: &Ctx) -> Result<crate::domain::letters::Templates, UserError> 
     Ok(crate::config::Config::templates(&ctx.config_dir)?)
 }
 
-/// The preflight of a letter about to be logged: refused (exit 2, every reason listed) unless
+/// The preflight of a letter about to be logged: refused (exit 5, every reason listed) unless
 /// `force`; forced, the overridden slugs are returned for the event and said on stderr.
 fn preflight_or_refuse(
     ctx: &Ctx,
@@ -804,7 +805,7 @@ fn preflight_or_refuse(
         .map(|b| format!("\n  - {} [{}]", b.message, b.slug))
         .collect();
     if !force {
-        return Err(UserError::usage(tf(
+        return Err(UserError::refused(tf(
             "cli.preflight_refused",
             &[("problems", &list.concat())],
         )));
@@ -823,6 +824,7 @@ fn compose_letter(
     date: NaiveDate,
     choices: &crate::domain::letters::ComposeChoices,
 ) -> Result<crate::domain::letters::Composed, UserError> {
+    super::shell::warn_config(ctx);
     let templates = templates(ctx)?;
     let composed = crate::domain::letters::compose(
         &d.state,
@@ -944,6 +946,8 @@ fn tui(ctx: &Ctx) -> Result<i32, UserError> {
                 overdue: false,
                 closed: false,
                 json: false,
+                format: None,
+                quiet: false,
                 mine: false,
             },
         );

@@ -2,8 +2,12 @@
 
 pub mod args;
 pub mod commands;
+pub mod completions;
 pub mod doctor;
+pub mod format;
+pub mod localize;
 pub mod output;
+pub mod shell;
 pub mod team;
 
 use std::path::PathBuf;
@@ -27,12 +31,16 @@ pub struct Ctx {
     pub rules: crate::domain::assess::Rules,
 }
 
-/// Exit codes: 0 success, 1 nothing matched, 2 bad input or usage, 3 storage problem.
+/// Exit codes (documented in `--help` and the README): 0 success, 1 nothing matched, 2 bad input
+/// or usage, 3 no database or storage problem, 4 busy (locked by someone else), 5 refused by a
+/// legal check.
 pub mod exit {
     pub const OK: i32 = 0;
     pub const NO_MATCH: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const STORAGE: i32 = 3;
+    pub const BUSY: i32 = 4;
+    pub const REFUSED: i32 = 5;
 }
 
 /// An error for the user: the message is already in their language.
@@ -49,6 +57,15 @@ impl UserError {
             message: message.into(),
         }
     }
+
+    /// A legal check said no (a letter's preflight, `close paid` while something is owed, a
+    /// rate under the floor): the input was well formed, the law refuses it.
+    pub fn refused(message: impl Into<String>) -> Self {
+        UserError {
+            code: exit::REFUSED,
+            message: message.into(),
+        }
+    }
 }
 
 impl From<crate::storage::StoreError> for UserError {
@@ -56,6 +73,8 @@ impl From<crate::storage::StoreError> for UserError {
         // A non-empty directory given to `init` is a wrong argument, not a storage failure.
         let code = match e {
             crate::storage::StoreError::NotEmpty { .. } => exit::USAGE,
+            // Someone else holds the lock: worth retrying, unlike a real storage failure.
+            crate::storage::StoreError::Busy { .. } => exit::BUSY,
             _ => exit::STORAGE,
         };
         UserError {
@@ -157,7 +176,10 @@ impl Ctx {
             "{}",
             tf(
                 "cli.demo_created",
-                &[("count", &n), ("path", &self.store.path().display())]
+                &[
+                    ("count", &i18n::count(n)),
+                    ("path", &self.store.path().display())
+                ]
             )
         );
         Ok(())
@@ -168,6 +190,10 @@ impl Ctx {
 pub fn run(cli: Cli) -> i32 {
     if let Some(l) = cli.lang.as_deref().and_then(Lang::parse) {
         i18n::set_lang(l);
+    }
+    // `config init`, `completions` and `man` need no database and must work without a config.
+    if let Some(code) = shell::without_ctx(&cli) {
+        return code;
     }
     let ctx = match Ctx::new(&cli) {
         Ok(c) => c,

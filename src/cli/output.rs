@@ -12,7 +12,7 @@ use crate::domain::money::ClaimAmounts;
 use crate::domain::parse::format_plain;
 
 use crate::domain::summary::matches;
-use crate::i18n::{date, money, t, tf};
+use crate::i18n::{count, date, money, t, tf};
 use crate::present::{describe_event, next_action_label, stage_label};
 use crate::storage::LoadedDossier;
 
@@ -164,22 +164,14 @@ pub fn amounts_line(a: &Assessment, today: NaiveDate) -> String {
     }
 }
 
+/// Free text in exactly `w` columns, cut with `…` when longer. Never give it a date or an
+/// amount: size the column for those instead.
 pub fn pad(s: &str, w: usize) -> String {
-    let n = s.chars().count();
-    if n >= w {
-        s.chars().take(w).collect()
-    } else {
-        format!("{s}{}", " ".repeat(w - n))
-    }
+    super::format::fit(s, w)
 }
 
 fn rpad(s: &str, w: usize) -> String {
-    let n = s.chars().count();
-    if n >= w {
-        s.to_string()
-    } else {
-        format!("{}{s}", " ".repeat(w - n))
-    }
+    super::format::rpad(s, w)
 }
 
 pub fn stage_and_next_line(s: &Assessment) -> String {
@@ -265,7 +257,25 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         let bd = b.next.as_ref().map(|n| n.date).unwrap_or(NaiveDate::MAX);
         ad.cmp(&bd).then(b.outstanding().cmp(&a.outstanding()))
     });
-    if args.json {
+    if args.quiet {
+        for (d, _) in &rows {
+            println!("{}", d.state.id);
+        }
+        return Ok(if rows.is_empty() && args.query.is_some() {
+            exit::NO_MATCH
+        } else {
+            exit::OK
+        });
+    }
+    if args.format == Some(super::args::StatusFormat::Tsv) {
+        print_tsv(&rows);
+        return Ok(if rows.is_empty() && args.query.is_some() {
+            exit::NO_MATCH
+        } else {
+            exit::OK
+        });
+    }
+    if args.json || args.format == Some(super::args::StatusFormat::Json) {
         let out: Vec<JsonDossier> = rows.iter().map(|(d, a)| json_dossier(d, a)).collect();
         println!(
             "{}",
@@ -303,7 +313,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         "{}",
         tf(
             "cli.overview_total",
-            &[("total", &money(total)), ("count", &rows.len())]
+            &[("total", &money(total)), ("count", &count(rows.len()))]
         )
     );
     println!();
@@ -326,7 +336,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         println!(
             "  {}  {}  {}",
             pad(&stage_label(stage), 24),
-            rpad(&of.len().to_string(), 8),
+            rpad(&count(of.len()), 8),
             rpad(&money(amount), 14)
         );
     }
@@ -341,22 +351,94 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         "{}",
         tf(
             "cli.actions_due",
-            &[("count", &due.len()), ("overdue", &overdue)]
+            &[("count", &count(due.len())), ("overdue", &count(overdue))]
         )
     );
-    for (d, s) in due {
-        if let Some(n) = &s.next {
-            println!(
-                "  {}  {}  {}  {}  {}",
-                rpad(&format!("#{}", d.state.id), 5),
-                pad(&d.debtor.name, 30),
-                pad(&next_action_label(n), 42),
-                rpad(&money(s.total_due()), 14),
-                when(n.date, today)
-            );
-        }
-    }
+    print_actions(&due, today);
     Ok(exit::OK)
+}
+
+/// The actions due, one line each, fitted to the terminal: the debtor's name and the action's
+/// label give way (with `…`), the id, the amount and the delay never do.
+fn print_actions(due: &[&(&LoadedDossier, Assessment)], today: NaiveDate) {
+    use super::format::{fit, lpad, share, terminal_width, width};
+    let rows: Vec<[String; 5]> = due
+        .iter()
+        .filter_map(|(d, s)| {
+            s.next.as_ref().map(|n| {
+                [
+                    format!("#{}", d.state.id),
+                    d.debtor.name.clone(),
+                    next_action_label(n),
+                    money(s.total_due()),
+                    when(n.date, today),
+                ]
+            })
+        })
+        .collect();
+    let col = |i: usize| rows.iter().map(|r| width(&r[i])).max().unwrap_or(0);
+    let (id_w, amount_w, when_w) = (col(0).max(5), col(3), col(4));
+    // Two spaces before the first column and between columns.
+    let fixed = 2 + id_w + 2 + 2 + 2 + amount_w + 2 + when_w;
+    let room = terminal_width().saturating_sub(fixed);
+    let w = share(room, &[col(1).min(30), col(2).min(42)], &[10, 12]);
+    for r in &rows {
+        let line = format!(
+            "  {}  {}  {}  {}  {}",
+            rpad(&r[0], id_w),
+            fit(&r[1], w[0]),
+            fit(&r[2], w[1]),
+            rpad(&r[3], amount_w),
+            lpad(&r[4], when_w)
+        );
+        println!("{}", line.trim_end());
+    }
+}
+
+/// `status --format tsv`: a header, then one row per dossier; columns documented in the README.
+fn print_tsv(rows: &[(&LoadedDossier, Assessment)]) {
+    use super::format::tsv_row;
+    const COLUMNS: [&str; 14] = [
+        "id",
+        "debtor",
+        "customer_number",
+        "debtor_type",
+        "stage",
+        "outstanding",
+        "balance",
+        "total_due",
+        "days_past_due",
+        "next_action",
+        "next_action_date",
+        "last_event",
+        "last_event_date",
+        "assigned_to",
+    ];
+    println!("{}", tsv_row(&COLUMNS.map(String::from)));
+    for (d, a) in rows {
+        let j = json_dossier(d, a);
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        let day = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
+        println!(
+            "{}",
+            tsv_row(&[
+                j.id.to_string(),
+                j.debtor,
+                opt(j.customer_number),
+                j.debtor_type.to_string(),
+                j.stage.to_string(),
+                j.outstanding,
+                j.balance,
+                opt(j.total_due),
+                j.days_past_due.to_string(),
+                opt(j.next_action.map(String::from)),
+                day(j.next_action_date),
+                opt(j.last_event.map(String::from)),
+                day(j.last_event_date),
+                opt(j.assigned_to),
+            ])
+        );
+    }
 }
 
 fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
@@ -444,10 +526,22 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
     println!("  {}", ids.join(" · "));
     println!();
     println!("{}", t("cli.show_items"));
+    // The label column fits the payment labels (which hold a date) and the closing label in full;
+    // only an unusually long invoice reference is shortened.
+    let label_w = d
+        .state
+        .payments
+        .iter()
+        .map(|p| tf("cli.payment_on", &[("date", &date(p.date))]))
+        .chain(std::iter::once(t("cli.principal_left").to_string()))
+        .map(|l| super::format::width(&l))
+        .max()
+        .unwrap_or(0)
+        .max(18);
     for it in &d.state.items {
         println!(
             "  {}  {}  {}  {}",
-            pad(&it.reference, 18),
+            pad(&it.reference, label_w),
             tf("cli.issued_on", &[("date", &date(it.issued))]),
             tf("cli.due_on", &[("date", &date(it.due))]),
             rpad(&money(it.amount), 14)
@@ -456,20 +550,20 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
     for c in &d.state.credit_notes {
         println!(
             "  {}  {}",
-            pad(&c.reference, 18),
+            pad(&c.reference, label_w),
             rpad(&money(-c.amount), 14)
         );
     }
     for p in &d.state.payments {
         println!(
             "  {}  {}",
-            pad(&tf("cli.payment_on", &[("date", &date(p.date))]), 18),
+            pad(&tf("cli.payment_on", &[("date", &date(p.date))]), label_w),
             rpad(&money(-p.amount), 14)
         );
     }
     println!(
         "  {}  {}",
-        pad(t("cli.principal_left"), 18),
+        pad(t("cli.principal_left"), label_w),
         rpad(&money(a.balance()), 14)
     );
     print_money_details(ctx, d, &a);

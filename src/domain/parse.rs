@@ -308,7 +308,7 @@ mod tests {
         let e = parse_amount("--amount", "12,345").unwrap_err().to_string();
         assert_eq!(
             e,
-            "--amount : « 12,345 » a plus de deux décimales. Formes acceptées : 1234.56, 1 234,56, 1.234,56 €"
+            "--amount : « 12,345 » a plus de deux décimales. Formes acceptées : 1234.56, 1\u{a0}234,56, 1.234,56\u{a0}€"
         );
         let e = parse_amount("Montant", "douze").unwrap_err().to_string();
         assert!(

@@ -1,0 +1,142 @@
+//! Fitting plain-text output to the terminal, and the TSV form of `status` for scripts.
+//!
+//! Widths count characters (every string we print is made of single-width characters: French
+//! and English text, digits, `€`, `…`). Dates and amounts are never cut: only free text such as
+//! a debtor's name or an action label gives way, and a cut is shown by `…`.
+
+/// Columns to fit: `COLUMNS` when set (the shell's word, and what tests use), else the terminal's
+/// width when stdout is a terminal, else 80.
+pub fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return n;
+    }
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        if let Ok((w, _)) = crossterm::terminal::size() {
+            if w > 0 {
+                return w as usize;
+            }
+        }
+    }
+    80
+}
+
+pub fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `s` in at most `w` columns: cut with `…` when longer (never padded).
+pub fn shorten(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(w - 1).collect();
+    out = out.trim_end().to_string();
+    out.push('…');
+    out
+}
+
+/// `s` shortened to `w` columns with `…`, then padded to exactly `w`.
+pub fn fit(s: &str, w: usize) -> String {
+    let s = shorten(s, w);
+    let n = width(&s);
+    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
+}
+
+/// Pads to `w` columns on the left; never cuts (for amounts, dates, counts).
+pub fn rpad(s: &str, w: usize) -> String {
+    format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// Pads to `w` columns on the right; never cuts.
+pub fn lpad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// Shares `room` columns between flexible columns that would like `wants` each, never going
+/// under `mins`: each gets what it wants when everything fits, else the room is split in
+/// proportion to what they want (with the minimum kept).
+pub fn share(room: usize, wants: &[usize], mins: &[usize]) -> Vec<usize> {
+    let total: usize = wants.iter().sum();
+    if total <= room {
+        return wants.to_vec();
+    }
+    let min_total: usize = mins.iter().sum();
+    let spare = room.saturating_sub(min_total);
+    let extra_wanted: usize = wants
+        .iter()
+        .zip(mins)
+        .map(|(w, m)| w.saturating_sub(*m))
+        .sum();
+    let mut out: Vec<usize> = wants
+        .iter()
+        .zip(mins)
+        .map(|(w, m)| {
+            let extra = w.saturating_sub(*m);
+            let given = (extra * spare).checked_div(extra_wanted).unwrap_or(0);
+            (*m).min(*w) + given
+        })
+        .collect();
+    // Rounding leftovers go to the first columns that still want more.
+    let mut left = room.saturating_sub(out.iter().sum());
+    for (o, w) in out.iter_mut().zip(wants) {
+        while left > 0 && *o < *w {
+            *o += 1;
+            left -= 1;
+        }
+    }
+    out
+}
+
+/// One TSV field: tabs, newlines and other control characters become spaces, so a field can
+/// never break a row or a column.
+pub fn tsv_field(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// One TSV row.
+pub fn tsv_row(fields: &[String]) -> String {
+    fields
+        .iter()
+        .map(|f| tsv_field(f))
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_marks_the_cut_and_keeps_short_text() {
+        assert_eq!(shorten("ACME SARL", 20), "ACME SARL");
+        assert_eq!(shorten("Établissements Durand et fils", 10), "Établisse…");
+        assert_eq!(width(&shorten("Établissements Durand et fils", 10)), 10);
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(rpad("1 234,56 €", 3), "1 234,56 €");
+    }
+
+    #[test]
+    fn share_gives_what_is_wanted_when_it_fits_and_splits_otherwise() {
+        assert_eq!(share(50, &[10, 20], &[5, 5]), vec![10, 20]);
+        let s = share(20, &[30, 30], &[6, 6]);
+        assert_eq!(s.iter().sum::<usize>(), 20);
+        assert!(s.iter().all(|w| *w >= 6));
+        assert_eq!(share(5, &[30, 30], &[6, 6]), vec![6, 6]);
+    }
+
+    #[test]
+    fn tsv_fields_have_no_control_characters() {
+        assert_eq!(tsv_field("a\tb\nc\rd"), "a b c d");
+        assert_eq!(tsv_row(&["1".into(), "x\ty".into()]), "1\tx y".to_string());
+    }
+}
