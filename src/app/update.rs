@@ -17,6 +17,7 @@ use crate::domain::fold::Stage;
 use crate::domain::letters::{notice_step, suggest_step_with, LetterStep};
 use crate::domain::model::{Debtor, DebtorType, DossierKind, Item, Jurisdiction};
 use crate::domain::parse::parse_positive_amount;
+use crate::domain::schedule::Profiles;
 use crate::i18n::{date, money, t, tf};
 use crate::keymap::{Context, KeyChord};
 use crate::storage::NewDossier;
@@ -676,7 +677,7 @@ fn dossier_command(state: &mut State, cmd: Command) -> Vec<Effect> {
     let today = state.today;
     let result: Result<Popup, String> = match cmd {
         Command::Relance => {
-            return match relance_step(e) {
+            return match relance_step(e, &state.env.profiles) {
                 Ok(step) => open_editor(state, step),
                 Err(msg) => {
                     notice(state, Level::Error, msg);
@@ -719,7 +720,7 @@ fn dossier_command(state: &mut State, cmd: Command) -> Vec<Effect> {
 
 /// The next reminder: relance 1 → 2 → 3 (the instalment reminder when a plan instalment was
 /// missed); none once a notice or court step exists.
-fn relance_step(e: &Entry) -> Result<LetterStep, String> {
+fn relance_step(e: &Entry, profiles: &dyn Profiles) -> Result<LetterStep, String> {
     let st = &e.dossier.state;
     if st.notice.is_some() || st.injonction.is_some() {
         return Err(tf(
@@ -736,10 +737,11 @@ fn relance_step(e: &Entry) -> Result<LetterStep, String> {
     }) {
         return Ok(LetterStep::InstalmentReminder);
     }
-    match st.relance_level() + 1 {
-        1 => Ok(LetterStep::Relance1),
-        2 => Ok(LetterStep::Relance2),
-        3 => Ok(LetterStep::Relance3),
+    // The dossier's own schedule says which reminder comes next (the same rule as the CLI).
+    match crate::domain::schedule::next_reminder_level(st, e.dossier.debtor.debtor_type, profiles) {
+        Some(1) => Ok(LetterStep::Relance1),
+        Some(2) => Ok(LetterStep::Relance2),
+        Some(3) => Ok(LetterStep::Relance3),
         _ => Err(tf("tui.error.relance_max", &[("debtor", &e.debtor())])),
     }
 }

@@ -521,8 +521,10 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
             level,
             force,
         } => {
-            let next = st.relance_level() + 1;
-            let level = level.unwrap_or(next);
+            // The dossier's schedule says which reminder comes next; --level chooses another.
+            let next =
+                crate::domain::schedule::next_reminder_level(st, d.debtor.debtor_type, &ctx.config);
+            let level = level.or(next).unwrap_or(4);
             if !(1..=3).contains(&level) {
                 return Err(UserError::usage(tf("cli.relance_max", &[("id", &st.id)])));
             }

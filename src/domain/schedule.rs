@@ -241,6 +241,18 @@ pub fn next_rung(
     })
 }
 
+/// The reminder to send next on the dossier's ladder, or `None` when the next rung is the formal
+/// notice (a schedule may plan two reminders, not three).
+pub fn next_reminder_level(
+    st: &DossierState,
+    debtor_type: DebtorType,
+    profiles: &dyn Profiles,
+) -> Option<u8> {
+    next_rung(st, debtor_type, profiles)
+        .map(|r| r.step.level)
+        .filter(|l| *l != NOTICE)
+}
+
 /// The channel the profile plans for a reminder level (or `NOTICE`), if it has that rung.
 pub fn planned_channel(
     st: &DossierState,
