@@ -953,6 +953,16 @@ pub fn ensure(
     opts: StoreOptions,
 ) -> Result<Option<usize>, StoreError> {
     let store = Store::new(path, opts.clone());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "demo".into());
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // A creation killed after its rename leaves its (empty) build directory behind.
+    remove_dead_builds(&parent, &name);
     if store.exists() {
         if is_demo(path) {
             return Ok(None);
@@ -962,16 +972,7 @@ pub fn ensure(
             return Ok(None);
         }
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "demo".into());
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     fs::create_dir_all(&parent).map_err(|e| io(&parent, e))?;
-    remove_dead_builds(&parent, &name);
     let build = files::TempDir::new_in(&parent, &format!(".{name}.build-{}-", std::process::id()))
         .map_err(|e| io(&parent, e))?;
     let inner = build.path().join(&name);

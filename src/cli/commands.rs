@@ -27,6 +27,22 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
     if cli.demo {
         ctx.ensure_demo()?;
     }
+    // A command that reads a dossier, decides and writes does it all under one lock: what it
+    // read cannot change before it writes, so it is never refused as stale.
+    let _held = match &cli.command {
+        Some(
+            Command::Log { .. } | Command::Edit(_) | Command::AddItem { .. } | Command::Undo { .. },
+        ) => Some(ctx.store.hold()?),
+        _ => None,
+    };
+    let code = run_command(ctx, cli);
+    for w in ctx.store.take_warnings() {
+        eprintln!("recouvre: {w}");
+    }
+    code
+}
+
+fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
     match &cli.command {
         None => tui(ctx),
         Some(Command::Screenshots { out, width, height }) => screenshots(ctx, out, *width, *height),
@@ -373,15 +389,24 @@ fn append(
                     )
                 );
             }
-            let after = ctx.store.load(d.state.id)?;
-            let a = assess(
-                &after.state,
-                &after.debtor,
-                &ctx.config,
-                &ctx.rules,
-                ctx.today,
-            );
-            println!("{}", output::stage_and_next_line(&a));
+            // The write is durable: from here on a failure is a warning, never an exit code
+            // that would make a script retry and record the event twice.
+            match ctx.store.load(d.state.id) {
+                Ok(after) => {
+                    let a = assess(
+                        &after.state,
+                        &after.debtor,
+                        &ctx.config,
+                        &ctx.rules,
+                        ctx.today,
+                    );
+                    println!("{}", output::stage_and_next_line(&a));
+                }
+                Err(e) => eprintln!(
+                    "recouvre: {}",
+                    tf("journal.summary_failed", &[("reason", &e)])
+                ),
+            }
             Ok(exit::OK)
         }
         Err(StoreError::Stale { newer, .. }) => Err(UserError {

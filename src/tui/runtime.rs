@@ -12,6 +12,7 @@ use ratatui::backend::Backend;
 use ratatui::Terminal;
 
 use crate::app::{key_to_action, update, Action, Effect, State};
+use crate::domain::event::EventKind;
 use crate::storage::{Draft, Store, StoreError};
 use crate::ui;
 
@@ -80,20 +81,29 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             date,
             kinds,
             done,
-        } => match store.append(id, Some(expected_len), date, kinds) {
-            Ok(_) => Action::Written {
-                id,
-                dossier: store.load(id).map_err(|e| e.to_string()),
-                done,
-                generation: store.generation_hint(),
-            },
-            Err(StoreError::Stale { newer, .. }) => Action::Stale {
-                id,
-                newer,
-                reloaded: store.load(id).map_err(|e| e.to_string()),
-            },
-            Err(e) => Action::WriteFailed(e.to_string()),
-        },
+        } => {
+            // Only an action whose meaning depends on what the screen showed (a relance level, a
+            // notice, an injonction step, an undo…) is refused when someone wrote meanwhile; a
+            // note, a call or a payment from a stale screen means the same and is appended.
+            let expected = kinds
+                .iter()
+                .any(EventKind::depends_on_state)
+                .then_some(expected_len);
+            match store.append(id, expected, date, kinds) {
+                Ok(_) => Action::Written {
+                    id,
+                    dossier: store.load(id).map_err(|e| e.to_string()),
+                    done,
+                    generation: store.generation_hint(),
+                },
+                Err(StoreError::Stale { newer, .. }) => Action::Stale {
+                    id,
+                    newer,
+                    reloaded: store.load(id).map_err(|e| e.to_string()),
+                },
+                Err(e) => Action::WriteFailed(e.to_string()),
+            }
+        }
         Effect::Create { new, done } => match store.create((*new).clone()) {
             Ok(id) => Action::Written {
                 id,
