@@ -26,6 +26,12 @@ fn cooked(t: &libc::termios) -> bool {
 /// screen after them), sends `signal`, and checks the exit status and the terminal modes.
 /// Returns the database directory for further checks.
 fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::TempDir {
+    run_and_stop(signal, keys, expect).0
+}
+
+/// Like [`run_and_signal`]; `signal` 0 types `q` instead. Also returns how long the process
+/// took to exit after the signal or the key.
+fn run_and_stop(signal: libc::c_int, keys: &str, expect: &str) -> (tempfile::TempDir, Duration) {
     let dir = tempfile::tempdir().unwrap();
     let (mut master, mut slave): (RawFd, RawFd) = (0, 0);
     let ws = libc::winsize {
@@ -111,9 +117,16 @@ fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::Te
         // Let the last keys be handled before the signal cuts in.
         std::thread::sleep(Duration::from_millis(500));
     }
-    // SAFETY: signalling our own child.
-    unsafe { libc::kill(child.id() as libc::pid_t, signal) };
     let start = Instant::now();
+    if signal == 0 {
+        use std::io::Write;
+        // SAFETY: writing to the master end of our own pty.
+        let mut writer = unsafe { std::fs::File::from_raw_fd(libc::dup(master)) };
+        writer.write_all(b"q").unwrap();
+    } else {
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    }
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
@@ -122,8 +135,9 @@ fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::Te
             start.elapsed() < Duration::from_secs(10),
             "did not exit on signal {signal}"
         );
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(2));
     };
+    let took = start.elapsed();
     assert!(
         status.success(),
         "exit status after signal {signal}: {status:?}"
@@ -140,7 +154,14 @@ fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::Te
         libc::close(slave);
         libc::close(master);
     }
-    dir
+    (dir, took)
+}
+
+#[test]
+fn q_quits_at_once() {
+    let (_, took) = run_and_stop(0, "", "");
+    eprintln!("q quit in {took:?}");
+    assert!(took < Duration::from_millis(400), "{took:?}");
 }
 
 #[test]
