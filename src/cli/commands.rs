@@ -404,7 +404,7 @@ fn append(
                 }
                 Err(e) => eprintln!(
                     "recouvre: {}",
-                    tf("journal.summary_failed", &[("reason", &e)])
+                    tf("journal_copy.summary_failed", &[("reason", &e)])
                 ),
             }
             Ok(exit::OK)

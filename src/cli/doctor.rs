@@ -121,7 +121,7 @@ fn print_journal_repair(j: &crate::storage::store::JournalRepair) {
         println!(
             "{}",
             tf(
-                "journal.skipped",
+                "journal_copy.skipped",
                 &[("offset", &skip.offset), ("reason", &skip.reason)]
             )
         );
@@ -130,7 +130,7 @@ fn print_journal_repair(j: &crate::storage::store::JournalRepair) {
         println!(
             "{}",
             tf(
-                "journal.rebuilt",
+                "journal_copy.rebuilt",
                 &[
                     ("reason", reason),
                     ("dossiers", &j.dossiers),
@@ -141,12 +141,15 @@ fn print_journal_repair(j: &crate::storage::store::JournalRepair) {
         );
     }
     if let Some(old) = &j.old_data {
-        println!("{}", tf("journal.old_data", &[("path", &old.display())]));
+        println!(
+            "{}",
+            tf("journal_copy.old_data", &[("path", &old.display())])
+        );
     }
     if j.added_to_copy > 0 {
         println!(
             "{}",
-            tf("journal.added_to_copy", &[("count", &j.added_to_copy)])
+            tf("journal_copy.added_to_copy", &[("count", &j.added_to_copy)])
         );
     }
 }

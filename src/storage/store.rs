@@ -451,11 +451,11 @@ impl Store {
         }
         if !records.is_empty() {
             if let Err(e) = super::journal::append(&self.path, &policy, &records) {
-                self.warn(tf("journal.append_failed", &[("reason", &e)]));
+                self.warn(tf("journal_copy.append_failed", &[("reason", &e)]));
             } else if let Err(e) =
                 super::journal::daily_backup(&self.path, &policy, chrono::Local::now().date_naive())
             {
-                self.warn(tf("journal.backup_failed", &[("reason", &e)]));
+                self.warn(tf("journal_copy.backup_failed", &[("reason", &e)]));
             }
         }
         // The hint is written while we still hold the lock, so hints from two writers can never
@@ -672,7 +672,7 @@ impl Store {
             }
         }
         // Journal entries are keyed by dossier then sequence: group them by dossier.
-        let mut journals: HashMap<DossierId, Vec<(&[u8], &[u8])>> = HashMap::new();
+        let mut journals: HashMap<DossierId, Vec<RawEntry>> = HashMap::new();
         for (k, v) in &journal_raw {
             let id = k
                 .get(..8)
@@ -1177,7 +1177,10 @@ fn read_journal(
     Ok(events)
 }
 
-fn decode_journal(raw: Vec<(&[u8], &[u8])>) -> std::result::Result<Vec<Event>, RecordProblem> {
+/// A journal entry as stored: key and encoded event.
+type RawEntry<'a> = (&'a [u8], &'a [u8]);
+
+fn decode_journal(raw: Vec<RawEntry>) -> std::result::Result<Vec<Event>, RecordProblem> {
     raw.into_iter()
         .map(|(k, v)| {
             codec::decode::<Event>(v).map_err(|e| RecordProblem {
@@ -1348,10 +1351,12 @@ impl Store {
                         (report.added_to_copy > 0 || !report.skipped.is_empty()).then_some(report)
                     );
                 }
-                report.rebuilt_because = Some(tf("journal.sled_lacks", &[("count", &missing)]));
+                report.rebuilt_because =
+                    Some(tf("journal_copy.sled_lacks", &[("count", &missing)]));
             }
             Err(reason) => {
-                report.rebuilt_because = Some(tf("journal.sled_unreadable", &[("reason", &reason)]))
+                report.rebuilt_because =
+                    Some(tf("journal_copy.sled_unreadable", &[("reason", &reason)]))
             }
         }
         self.rebuild_sled(&debtors, &events, &mut report)?;
