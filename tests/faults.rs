@@ -661,3 +661,22 @@ fn store_for(db: &Path) -> Store {
     copy(db, &to);
     Store::new(to, StoreOptions::default())
 }
+
+#[test]
+fn a_database_without_a_copy_gets_its_whole_history_copied_on_the_next_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_database(&dir);
+    // As made by a version without the journal copy.
+    std::fs::remove_file(db.join("journal.log")).unwrap();
+    let out = cli(&db)
+        .args(["log", "2", "note", "first with copy"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let before = all_events(&db);
+    damage_sled(&db, 64);
+    let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("3 dossiers, 19 événements"), "{text}");
+    assert_eq!(all_events(&db), before);
+}

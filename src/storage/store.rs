@@ -438,8 +438,24 @@ impl Store {
         if !create {
             self.check_schema(&db)?;
         }
-        let (out, records) = f(&db)?;
+        let (out, mut records) = f(&db)?;
         db.flush().map_err(|e| self.sled_err(e))?;
+        // No copy yet (a database from before the journal copy, or a copy removed): start it
+        // with everything sled holds, this write included, or a rebuild from it would lose the
+        // older history.
+        if !records.is_empty() && !super::journal::path(&self.path).exists() {
+            if let Ok((debtors, events)) = self.read_open_sled(&db) {
+                records = debtors
+                    .into_values()
+                    .map(JournalRecord::Debtor)
+                    .chain(
+                        events
+                            .into_iter()
+                            .map(|((dossier, _), event)| JournalRecord::Event { dossier, event }),
+                    )
+                    .collect();
+            }
+        }
         let generation = db
             .open_tree(TREE_META)
             .ok()
@@ -1368,7 +1384,11 @@ impl Store {
         let db = self
             .open_sled(&self.data_dir())
             .map_err(|e| e.to_string())?;
-        let [debtors_t, _, journal_t, ..] = self.trees(&db).map_err(|e| e.to_string())?;
+        self.read_open_sled(&db)
+    }
+
+    fn read_open_sled(&self, db: &sled::Db) -> std::result::Result<SledContents, String> {
+        let [debtors_t, _, journal_t, ..] = self.trees(db).map_err(|e| e.to_string())?;
         let mut debtors = std::collections::BTreeMap::new();
         for kv in debtors_t.iter() {
             let (k, v) = kv.map_err(|e| e.to_string())?;

@@ -93,7 +93,7 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
                 Ok(_) => Action::Written {
                     id,
                     dossier: store.load(id).map_err(|e| e.to_string()),
-                    done,
+                    done: with_warnings(store, done),
                     generation: store.generation_hint(),
                 },
                 Err(StoreError::Stale { newer, .. }) => Action::Stale {
@@ -108,7 +108,7 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             Ok(id) => Action::Written {
                 id,
                 dossier: store.load(id).map_err(|e| e.to_string()),
-                done,
+                done: with_warnings(store, done),
                 generation: store.generation_hint(),
             },
             Err(e) => Action::WriteFailed(e.to_string()),
@@ -142,6 +142,16 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             Action::DraftList(store.draft_dossiers().map_err(|e| e.to_string()))
         }
     }
+}
+
+/// The status-line text of a write, followed by what went wrong after it was stored (the journal
+/// copy, the daily backup): the write stands, but the user must know.
+fn with_warnings(store: &Store, done: String) -> String {
+    let warnings = store.take_warnings();
+    if warnings.is_empty() {
+        return done;
+    }
+    format!("{done} {}", warnings.join(" "))
 }
 
 /// Writes the open letter as a draft if it changed, without drawing: used on the way out
