@@ -430,7 +430,12 @@ fn a_stale_screen_appends_a_note_but_refuses_a_relance() {
         done: String::new(),
     };
     let a = run_effect(&store, append(vec![note("mine")]));
-    assert!(matches!(a, Action::Written { .. }), "{a:?}");
+    // The confirmation names the dossier by its number.
+    let prefix = format!("#{id} — ");
+    assert!(
+        matches!(&a, Action::Written { done, .. } if done.starts_with(&prefix)),
+        "{a:?}"
+    );
     let relance = EventKind::RelanceSent {
         level: 1,
         channel: Channel::Email,

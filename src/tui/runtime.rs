@@ -93,7 +93,7 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
                 Ok(_) => Action::Written {
                     id,
                     dossier: store.load(id).map_err(|e| e.to_string()),
-                    done: with_warnings(store, done),
+                    done: confirmation(store, id, done),
                     generation: store.generation_hint(),
                 },
                 Err(StoreError::Stale { newer, .. }) => Action::Stale {
@@ -108,7 +108,7 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             Ok(id) => Action::Written {
                 id,
                 dossier: store.load(id).map_err(|e| e.to_string()),
-                done: with_warnings(store, done),
+                done: confirmation(store, id, done),
                 generation: store.generation_hint(),
             },
             Err(e) => Action::WriteFailed(e.to_string()),
@@ -144,14 +144,16 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
     }
 }
 
-/// The status-line text of a write, followed by what went wrong after it was stored (the journal
-/// copy, the daily backup): the write stands, but the user must know.
-fn with_warnings(store: &Store, done: String) -> String {
-    let warnings = store.take_warnings();
-    if warnings.is_empty() {
-        return done;
+/// The status-line text of a write: the dossier number first (several dossiers may share a
+/// debtor's name), then what went wrong after it was stored (the journal copy, the daily backup):
+/// the write stands, but the user must know.
+fn confirmation(store: &Store, id: crate::domain::model::DossierId, done: String) -> String {
+    let mut text = format!("#{id} — {done}");
+    for w in store.take_warnings() {
+        text.push(' ');
+        text.push_str(&w);
     }
-    format!("{done} {}", warnings.join(" "))
+    text
 }
 
 /// Writes the open letter as a draft if it changed, without drawing: used on the way out
