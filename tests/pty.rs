@@ -32,6 +32,16 @@ fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::Te
 /// Like [`run_and_signal`]; `signal` 0 types `q` instead. Also returns how long the process
 /// took to exit after the signal or the key.
 fn run_and_stop(signal: libc::c_int, keys: &str, expect: &str) -> (tempfile::TempDir, Duration) {
+    run_and_stop_with(signal, keys, expect, |_| {})
+}
+
+/// Like [`run_and_stop`]; `meanwhile` is called with the database path once the TUI drew.
+fn run_and_stop_with(
+    signal: libc::c_int,
+    keys: &str,
+    expect: &str,
+    meanwhile: impl FnOnce(&std::path::Path),
+) -> (tempfile::TempDir, Duration) {
     let dir = tempfile::tempdir().unwrap();
     let (mut master, mut slave): (RawFd, RawFd) = (0, 0);
     let ws = libc::winsize {
@@ -94,6 +104,11 @@ fn run_and_stop(signal: libc::c_int, keys: &str, expect: &str) -> (tempfile::Tem
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!cooked(&termios(slave)), "the TUI runs in raw mode");
+    meanwhile(&dir.path().join("demo"));
+    if signal == 0 {
+        // Let a few refreshes happen.
+        std::thread::sleep(Duration::from_millis(2500));
+    }
     if !keys.is_empty() {
         // SAFETY: writing to the master end of our own pty.
         let mut writer = unsafe { std::fs::File::from_raw_fd(libc::dup(master)) };
@@ -161,6 +176,25 @@ fn run_and_stop(signal: libc::c_int, keys: &str, expect: &str) -> (tempfile::Tem
 fn q_quits_at_once() {
     let (_, took) = run_and_stop(0, "", "");
     eprintln!("q quit in {took:?}");
+    assert!(took < Duration::from_millis(400), "{took:?}");
+    // With colleagues writing meanwhile (the screen refreshes every second).
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let (_, took) = run_and_stop_with(0, "", "", |db| {
+        let busy = std::sync::Arc::clone(&busy);
+        let db = db.to_path_buf();
+        std::thread::spawn(move || {
+            while busy.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = Command::new(BIN)
+                    .arg("--db")
+                    .arg(&db)
+                    .args(["log", "1", "note", "x"])
+                    .env("RECOUVRE_TODAY", "2026-11-25")
+                    .output();
+            }
+        });
+    });
+    busy.store(false, std::sync::atomic::Ordering::Relaxed);
+    eprintln!("q quit in {took:?} with a colleague writing");
     assert!(took < Duration::from_millis(400), "{took:?}");
 }
 
