@@ -519,6 +519,12 @@ fn the_journal_copy_rebuilds_a_damaged_sled_database_with_every_acknowledged_eve
             .map_or(true, |s| s.dossiers.len() < 3 || !s.problems.is_empty()),
         "damage went unnoticed"
     );
+    // Plain doctor cannot read sled: it points to the repair.
+    let out = cli(&db).arg("doctor").output().unwrap();
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("doctor --repair"), "{err}");
+    }
     let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(

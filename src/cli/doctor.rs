@@ -20,7 +20,14 @@ pub fn run(ctx: &Ctx, repair: bool) -> Result<i32, UserError> {
     let report = if repair {
         store.repair()?
     } else {
-        store.doctor()?
+        store.doctor().map_err(|e| {
+            let mut err = UserError::from(e);
+            // sled unreadable: the journal copy can rebuild it.
+            if store.path().join(crate::storage::journal::FILE).is_file() {
+                err.message = format!("{}\n{}", err.message, t("journal_copy.repair_hint"));
+            }
+            err
+        })?
     };
     let path = store.path().display();
     if repair {
