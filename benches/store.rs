@@ -179,6 +179,37 @@ fn main() {
                 s
             }),
         );
+        // Contention: a reader loops over full loads while we append. Only the raw copy of the
+        // records happens under the lock; decoding and folding no longer hold writers back.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (store, stop) = (store.clone(), std::sync::Arc::clone(&stop));
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = store.load_all();
+                }
+            })
+        };
+        row(
+            "append while another loads everything",
+            runs,
+            time(runs, |i| {
+                let id = (i * 89 % size) as u64 + 1;
+                store
+                    .append(
+                        id,
+                        None,
+                        today,
+                        vec![EventKind::Note {
+                            kind: NoteKind::Note,
+                            text: format!("contended {i}"),
+                        }],
+                    )
+                    .unwrap()
+            }),
+        );
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = reader.join();
         row(
             "doctor (check every record)",
             3,

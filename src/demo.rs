@@ -9,7 +9,11 @@ use std::str::FromStr;
 
 use crate::domain::event::*;
 use crate::domain::model::*;
-use crate::storage::{NewDossier, Store, StoreError};
+use crate::storage::{NewDossier, Store, StoreError, StoreOptions};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::storage::files;
 
 struct Spec {
     name: &'static str,
@@ -901,4 +905,152 @@ pub fn populate(store: &Store, today: NaiveDate) -> Result<usize, StoreError> {
     let n = batch.len();
     store.import(batch)?;
     Ok(n)
+}
+
+/// Name of the file that marks a directory as a complete demo database.
+pub const DEMO_MARKER: &str = "demo";
+
+/// Whether `path` holds a complete demo database (made by [`ensure`]).
+pub fn is_demo(path: &Path) -> bool {
+    fs::symlink_metadata(path.join(DEMO_MARKER)).is_ok_and(|m| m.is_file())
+}
+
+/// Refuses `--demo --db PATH` when PATH is the real database (`real`: RECOUVRE_DB or the default)
+/// or holds a database that is not a demo: practising must never write into the real journal.
+pub fn check_demo_path(path: &Path, real: &Path) -> Result<(), String> {
+    let same = |a: &Path, b: &Path| {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
+        }
+    };
+    let refuse = || {
+        Err(crate::i18n::tf(
+            "cli.demo_on_real_db",
+            &[("path", &path.display())],
+        ))
+    };
+    if same(path, real) {
+        return refuse();
+    }
+    if Store::new(path, Default::default()).exists() && !is_demo(path) {
+        return refuse();
+    }
+    Ok(())
+}
+
+/// Makes sure a complete demo database is at `path`; `Some(count)` when it was just built.
+///
+/// The demo is built in a sibling temporary directory (`.NAME.build-PID-…`) and renamed into
+/// place once complete, marked by [`DEMO_MARKER`]: a creation killed at any point leaves either
+/// nothing at `path` or the complete demo. A demo made by an older version without the marker is
+/// kept when it has dossiers (its import was one transaction) and rebuilt when empty (killed
+/// between `init` and the import). Build directories of dead processes are removed.
+pub fn ensure(
+    path: &Path,
+    today: NaiveDate,
+    opts: StoreOptions,
+) -> Result<Option<usize>, StoreError> {
+    let store = Store::new(path, opts.clone());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "demo".into());
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // A creation killed after its rename leaves its (empty) build directory behind.
+    remove_dead_builds(&parent, &name);
+    if store.exists() {
+        if is_demo(path) {
+            return Ok(None);
+        }
+        if !store.load_all()?.dossiers.is_empty() {
+            mark(path)?;
+            return Ok(None);
+        }
+    }
+    fs::create_dir_all(&parent).map_err(|e| io(&parent, e))?;
+    let build = files::TempDir::new_in(&parent, &format!(".{name}.build-{}-", std::process::id()))
+        .map_err(|e| io(&parent, e))?;
+    let inner = build.path().join(&name);
+    let built = Store::new(&inner, opts);
+    built.init()?;
+    let n = populate(&built, today)?;
+    mark(&inner)?;
+    if fs::symlink_metadata(path).is_ok() {
+        if is_demo(path) {
+            // Another process finished first: use theirs.
+            return Ok(None);
+        }
+        if store.exists() {
+            // The empty leftover of a killed creation: moved aside, then deleted.
+            let aside = parent.join(format!(".{name}.broken-{}", files::random_suffix()));
+            fs::rename(path, &aside).map_err(|e| io(path, e))?;
+            let _ = fs::remove_dir_all(&aside);
+        }
+    }
+    match fs::rename(&inner, path) {
+        Ok(()) => {}
+        Err(_) if is_demo(path) => return Ok(None),
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTEMPTY) | Some(libc::EEXIST)) => {
+            return Err(StoreError::NotEmpty {
+                path: path.to_path_buf(),
+                entries: "?".into(),
+            })
+        }
+        Err(e) => return Err(io(path, e)),
+    }
+    if let Ok(d) = fs::File::open(&parent) {
+        let _ = d.sync_all();
+    }
+    Ok(Some(n))
+}
+
+fn io(path: &Path, e: std::io::Error) -> StoreError {
+    files::io_err(path, e)
+}
+
+/// Writes the demo marker (mode 0600) and makes it durable.
+fn mark(dir: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let p = dir.join(DEMO_MARKER);
+    let f = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&p)
+        .map_err(|e| io(&p, e))?;
+    f.sync_all().map_err(|e| io(&p, e))?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Removes `.NAME.build-PID-…` directories whose process is gone (killed mid-creation).
+fn remove_dead_builds(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.build-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<i32>().ok()) else {
+            continue;
+        };
+        // SAFETY: kill with signal 0 only checks whether the process exists.
+        let gone = unsafe { libc::kill(pid, 0) } != 0
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }

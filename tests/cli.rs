@@ -847,3 +847,132 @@ fn a_first_reminder_without_rate_based_amounts_is_never_provisional_and_warnings
     assert!(!stderr(&o).contains("PROVISOIRE"), "{}", stderr(&o));
     assert!(!stdout(&o).contains("provisionnel"), "{}", stdout(&o));
 }
+
+fn add_dossier(db: &Path, debtor: &str, invoice: &str) {
+    let o = run(
+        db,
+        &[
+            "add",
+            "--debtor",
+            debtor,
+            "--b2b",
+            "--invoice",
+            invoice,
+            "--amount",
+            "1000",
+            "--issued",
+            "2026-10-01",
+            "--due",
+            "2026-10-31",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_bare_number_is_an_id_never_a_text_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(run(&db, &["init"]).status.success());
+    add_dossier(&db, "ACME SARL", "F-2026-012");
+    add_dossier(&db, "ACME Industries", "F-2026-013");
+    let before = events(&db, 1).len();
+    for key in ["12", "#12", "2026"] {
+        let o = run(&db, &["log", key, "payment", "--amount", "5000"]);
+        assert_eq!(o.status.code(), Some(1), "{key}: {}", stdout(&o));
+        assert!(
+            stderr(&o)
+                .to_lowercase()
+                .contains(&format!("aucun dossier n° {}", key.trim_start_matches('#'))),
+            "{}",
+            stderr(&o)
+        );
+        let o = run(&db, &["log", key, "note", "hello"]);
+        assert_eq!(o.status.code(), Some(1), "{key}");
+    }
+    assert_eq!(events(&db, 1).len(), before, "nothing written on dossier 1");
+    // Several matches, one of them closed: refused with the list, whatever is open.
+    let o = run(&db, &["log", "2", "close", "written-off"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&db, &["log", "ACME", "note", "x"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("#1 ACME SARL"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("#2 ACME Industries"), "{}", stderr(&o));
+    // Every write says which dossier it acted on.
+    let o = run(&db, &["log", "1", "note", "bonjour"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("#1 ACME SARL : "), "{}", stdout(&o));
+    let o = run(&db, &["log", "#1", "call", "répondeur"]);
+    assert!(stdout(&o).starts_with("#1 ACME SARL : "), "{}", stdout(&o));
+}
+
+#[test]
+fn demo_wins_over_recouvre_db_and_never_writes_the_real_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    assert!(run(&real, &["init"]).status.success());
+    add_dossier(&real, "Vraie SA", "V-1");
+    let before = events(&real, 1).len();
+    let data = dir.path().join("xdg-data");
+    let o = Command::new(BIN)
+        .args(["--demo", "log", "1", "note", "entraînement"])
+        .env("RECOUVRE_DB", &real)
+        .env("XDG_DATA_HOME", &data)
+        .env("HOME", dir.path())
+        .env("RECOUVRE_TODAY", "2026-11-25")
+        .env("LANG", "fr_FR.UTF-8")
+        .env("XDG_CONFIG_HOME", dir.path().join("xdg-config"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        events(&real, 1).len(),
+        before,
+        "the real journal is untouched"
+    );
+    assert!(data.join("recouvre/demo/data/conf").is_file());
+    // --demo with --db naming the real database: refused, nothing created or written.
+    let o = run(&real, &["--demo", "log", "1", "note", "x"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--demo"), "{}", stderr(&o));
+    assert_eq!(events(&real, 1).len(), before);
+}
+
+#[test]
+fn a_killed_demo_creation_always_ends_complete_on_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = std::time::Instant::now();
+    let o = run(&dir.path().join("timing"), &["--demo", "status"]);
+    assert!(o.status.success());
+    let full = start.elapsed();
+    for i in 0..30u32 {
+        let db = dir.path().join(format!("d{i}/demo"));
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        let mut child = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(["--demo", "status"])
+            .env("RECOUVRE_TODAY", "2026-11-25")
+            .env_remove("RECOUVRE_DB")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Delays spread over the whole creation, a little beyond.
+        std::thread::sleep(full * i / 25);
+        let _ = child.kill();
+        let _ = child.wait();
+        let o = run(&db, &["--demo", "status"]);
+        assert!(o.status.success(), "run {i}: {}", stderr(&o));
+        let store = recouvre::storage::Store::new(&db, Default::default());
+        let n = store.load_all().unwrap().dossiers.len();
+        assert_eq!(n, 46, "run {i} (killed after {:?})", full * i / 25);
+        let leftovers: Vec<_> = std::fs::read_dir(db.parent().unwrap())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .filter(|n| n != "demo" && n != "xdg-config")
+            .collect();
+        assert!(leftovers.is_empty(), "run {i}: {leftovers:?}");
+    }
+}

@@ -365,3 +365,85 @@ fn dossiers_added_at_the_same_time_get_distinct_numbers_and_one_debtor() {
     assert_eq!(store.debtors().unwrap().len(), 1);
     assert!(store.doctor().unwrap().healthy());
 }
+
+/// Several colleagues logging notes on the same dossier at once: each command reads and writes
+/// under one lock, so none is refused as stale.
+#[test]
+fn cli_writers_on_one_dossier_are_never_refused_as_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = new_store(&db);
+    let id = store.create(new_dossier("Partagé SA")).unwrap();
+    let (writers, each) = (6, 6);
+    let start = Instant::now();
+    let handles: Vec<_> = (0..writers)
+        .map(|w| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut refused = Vec::new();
+                for n in 0..each {
+                    let out = cli(&db)
+                        .args(["log", &id.to_string(), "note", &format!("w{w}-{n}")])
+                        .output()
+                        .unwrap();
+                    if !out.status.success() {
+                        refused.push(String::from_utf8_lossy(&out.stderr).to_string());
+                    }
+                }
+                refused
+            })
+        })
+        .collect();
+    let refused: Vec<String> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    eprintln!(
+        "{} writes by {writers} writers in {:?}, {} refused",
+        writers * each,
+        start.elapsed(),
+        refused.len()
+    );
+    assert!(refused.is_empty(), "{refused:?}");
+    assert_eq!(notes(&store, id).len(), writers * each);
+}
+
+/// From a stale screen, a note is appended; a relance (whose level depends on what was seen) is
+/// refused with what changed.
+#[test]
+fn a_stale_screen_appends_a_note_but_refuses_a_relance() {
+    use recouvre::app::{Action, Effect};
+    use recouvre::tui::runtime::run_effect;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = new_store(&db);
+    let id = store.create(new_dossier("ACME")).unwrap();
+    let seen = store.load(id).unwrap().state.journal_len;
+    store
+        .append(id, None, d(TODAY), vec![note("colleague")])
+        .unwrap();
+    let append = |kinds| Effect::Append {
+        id,
+        expected_len: seen,
+        date: d(TODAY),
+        kinds,
+        done: String::new(),
+    };
+    let a = run_effect(&store, append(vec![note("mine")]));
+    // The confirmation names the dossier by its number.
+    let prefix = format!("#{id} — ");
+    assert!(
+        matches!(&a, Action::Written { done, .. } if done.starts_with(&prefix)),
+        "{a:?}"
+    );
+    let relance = EventKind::RelanceSent {
+        level: 1,
+        channel: Channel::Email,
+        letter: None,
+        overrides: vec![],
+    };
+    let a = run_effect(&store, append(vec![relance]));
+    assert!(matches!(a, Action::Stale { .. }), "{a:?}");
+    let texts: Vec<String> = notes(&store, id).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(texts, vec!["colleague".to_string(), "mine".to_string()]);
+}

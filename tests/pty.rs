@@ -26,6 +26,22 @@ fn cooked(t: &libc::termios) -> bool {
 /// screen after them), sends `signal`, and checks the exit status and the terminal modes.
 /// Returns the database directory for further checks.
 fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::TempDir {
+    run_and_stop(signal, keys, expect).0
+}
+
+/// Like [`run_and_signal`]; `signal` 0 types `q` instead. Also returns how long the process
+/// took to exit after the signal or the key.
+fn run_and_stop(signal: libc::c_int, keys: &str, expect: &str) -> (tempfile::TempDir, Duration) {
+    run_and_stop_with(signal, keys, expect, |_| {})
+}
+
+/// Like [`run_and_stop`]; `meanwhile` is called with the database path once the TUI drew.
+fn run_and_stop_with(
+    signal: libc::c_int,
+    keys: &str,
+    expect: &str,
+    meanwhile: impl FnOnce(&std::path::Path),
+) -> (tempfile::TempDir, Duration) {
     let dir = tempfile::tempdir().unwrap();
     let (mut master, mut slave): (RawFd, RawFd) = (0, 0);
     let ws = libc::winsize {
@@ -88,6 +104,11 @@ fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::Te
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!cooked(&termios(slave)), "the TUI runs in raw mode");
+    meanwhile(&dir.path().join("demo"));
+    if signal == 0 {
+        // Let a few refreshes happen.
+        std::thread::sleep(Duration::from_millis(2500));
+    }
     if !keys.is_empty() {
         // SAFETY: writing to the master end of our own pty.
         let mut writer = unsafe { std::fs::File::from_raw_fd(libc::dup(master)) };
@@ -111,9 +132,16 @@ fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::Te
         // Let the last keys be handled before the signal cuts in.
         std::thread::sleep(Duration::from_millis(500));
     }
-    // SAFETY: signalling our own child.
-    unsafe { libc::kill(child.id() as libc::pid_t, signal) };
     let start = Instant::now();
+    if signal == 0 {
+        use std::io::Write;
+        // SAFETY: writing to the master end of our own pty.
+        let mut writer = unsafe { std::fs::File::from_raw_fd(libc::dup(master)) };
+        writer.write_all(b"q").unwrap();
+    } else {
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    }
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
@@ -122,8 +150,9 @@ fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::Te
             start.elapsed() < Duration::from_secs(10),
             "did not exit on signal {signal}"
         );
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(2));
     };
+    let took = start.elapsed();
     assert!(
         status.success(),
         "exit status after signal {signal}: {status:?}"
@@ -140,7 +169,33 @@ fn run_and_signal(signal: libc::c_int, keys: &str, expect: &str) -> tempfile::Te
         libc::close(slave);
         libc::close(master);
     }
-    dir
+    (dir, took)
+}
+
+#[test]
+fn q_quits_at_once() {
+    let (_, took) = run_and_stop(0, "", "");
+    eprintln!("q quit in {took:?}");
+    assert!(took < Duration::from_millis(400), "{took:?}");
+    // With colleagues writing meanwhile (the screen refreshes every second).
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let (_, took) = run_and_stop_with(0, "", "", |db| {
+        let busy = std::sync::Arc::clone(&busy);
+        let db = db.to_path_buf();
+        std::thread::spawn(move || {
+            while busy.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = Command::new(BIN)
+                    .arg("--db")
+                    .arg(&db)
+                    .args(["log", "1", "note", "x"])
+                    .env("RECOUVRE_TODAY", "2026-11-25")
+                    .output();
+            }
+        });
+    });
+    busy.store(false, std::sync::atomic::Ordering::Relaxed);
+    eprintln!("q quit in {took:?} with a colleague writing");
+    assert!(took < Duration::from_millis(400), "{took:?}");
 }
 
 #[test]
@@ -159,7 +214,7 @@ fn sigterm_restores_the_terminal_and_exits_0() {
 fn sighup_while_editing_a_letter_keeps_the_draft() {
     // `r` opens the reminder of the selected dossier; the typed text lands at the top.
     // The screen is redrawn cell by cell, so wait for the editor's "modified" mark.
-    let dir = run_and_signal(libc::SIGHUP, "rBonjour", "modifi");
+    let dir = run_and_signal(libc::SIGHUP, "lBonjour", "modifi");
     let store = recouvre::storage::Store::new(
         dir.path().join("demo"),
         recouvre::storage::StoreOptions::default(),
@@ -248,7 +303,7 @@ fn a_vanished_terminal_ends_the_program_and_keeps_the_draft() {
         }
     };
     wait_for("Encours");
-    for c in "rAllo".chars() {
+    for c in "lAllo".chars() {
         // SAFETY: writing one byte to our master.
         unsafe { libc::write(master, [c as u8].as_ptr().cast(), 1) };
         std::thread::sleep(Duration::from_millis(60));

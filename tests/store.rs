@@ -197,3 +197,38 @@ fn drafts_are_per_dossier_and_user_and_survive_reopening() {
     // Drafts are not journal events.
     assert_eq!(s.load(id).unwrap().events.len(), 2);
 }
+
+/// Cost of one append (lock, open, transaction, flush, fsync, journal copy, close), median and
+/// p90 over 150 appends. A measurement, not a check: `cargo test --test store -- --ignored
+/// --nocapture append_cost`.
+#[test]
+#[ignore]
+fn append_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir);
+    let ids: Vec<u64> = (0..20)
+        .map(|i| s.create(new_dossier(&format!("D{i}"), "100")).unwrap())
+        .collect();
+    let mut times: Vec<Duration> = (0..150)
+        .map(|i| {
+            let t = std::time::Instant::now();
+            s.append(
+                ids[i % ids.len()],
+                None,
+                d("2026-11-25"),
+                vec![EventKind::Note {
+                    kind: recouvre::domain::event::NoteKind::Note,
+                    text: format!("n{i}"),
+                }],
+            )
+            .unwrap();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    eprintln!(
+        "append: median {:?}, p90 {:?}",
+        times[times.len() / 2],
+        times[times.len() * 9 / 10]
+    );
+}

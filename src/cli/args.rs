@@ -18,7 +18,8 @@ fn parse_today(s: &str) -> Result<NaiveDate, String> {
 #[derive(Debug, Parser)]
 #[command(name = "recouvre", version, about = h("cli.about"), long_about = None, after_help = h("shell.exit_codes"))]
 pub struct Cli {
-    #[arg(long, global = true, env = "RECOUVRE_DB", value_name = "PATH", help = h("cli.help.db"))]
+    // RECOUVRE_DB is read in `Ctx::new`, not by clap: `--demo` must tell it from an explicit `--db`.
+    #[arg(long, global = true, value_name = "PATH", help = h("cli.help.db"))]
     pub db: Option<PathBuf>,
     #[arg(long, global = true, value_name = "FILE", help = h("cli.help.config"))]
     pub config: Option<PathBuf>,

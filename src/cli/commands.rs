@@ -20,6 +20,22 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
     if cli.demo {
         ctx.ensure_demo()?;
     }
+    // A command that reads a dossier, decides and writes does it all under one lock: what it
+    // read cannot change before it writes, so it is never refused as stale.
+    let _held = match &cli.command {
+        Some(
+            Command::Log { .. } | Command::Edit(_) | Command::AddItem { .. } | Command::Undo { .. },
+        ) => Some(ctx.store.hold()?),
+        _ => None,
+    };
+    let code = run_command(ctx, cli);
+    for w in ctx.store.take_warnings() {
+        eprintln!("recouvre: {w}");
+    }
+    code
+}
+
+fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
     match &cli.command {
         None => tui(ctx),
         Some(Command::Screenshots { out, width, height }) => screenshots(ctx, out, *width, *height),
@@ -70,15 +86,25 @@ fn init(ctx: &Ctx, path: Option<&std::path::Path>) -> Result<i32, UserError> {
     Ok(exit::OK)
 }
 
-/// Finds a dossier from an id (`12`, `#12`) or a query that matches exactly one open dossier.
+/// Finds a dossier from an id (`12`, `#12`) or a text query that matches exactly one dossier.
+///
+/// A bare number is an id and nothing else: an unknown id is "no such dossier", never a text
+/// search (`log 12 payment` must not land on the dossier whose invoice is F-2026-012). A text
+/// query matching several dossiers is refused with the list, open or closed alike.
 pub fn resolve(ctx: &Ctx, key: &str) -> Result<LoadedDossier, UserError> {
-    let trimmed = key.trim().trim_start_matches('#');
-    if let Ok(id) = trimmed.parse::<u64>() {
-        match ctx.store.load(id) {
-            Ok(d) => return Ok(d),
-            Err(StoreError::UnknownDossier(_)) => {}
-            Err(e) => return Err(e.into()),
-        }
+    let trimmed = key.trim();
+    let digits = trimmed.strip_prefix('#').unwrap_or(trimmed).trim();
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let unknown = || UserError {
+            code: exit::NO_MATCH,
+            message: tf("cli.no_such_id", &[("id", &digits)]),
+        };
+        let id = digits.parse::<u64>().map_err(|_| unknown())?;
+        return match ctx.store.load(id) {
+            Ok(d) => Ok(d),
+            Err(StoreError::UnknownDossier(_)) => Err(unknown()),
+            Err(e) => Err(e.into()),
+        };
     }
     let snap = ctx.store.load_all()?;
     let mut found: Vec<LoadedDossier> = snap
@@ -93,14 +119,7 @@ pub fn resolve(ctx: &Ctx, key: &str) -> Result<LoadedDossier, UserError> {
         }),
         1 => Ok(found.remove(0)),
         _ => {
-            let open: Vec<&LoadedDossier> = found.iter().filter(|d| d.state.is_open()).collect();
-            if open.len() == 1 {
-                let id = open[0].state.id;
-                return Ok(found
-                    .into_iter()
-                    .find(|d| d.state.id == id)
-                    .expect("present"));
-            }
+            found.sort_by_key(|d| d.state.id);
             let list: Vec<String> = found
                 .iter()
                 .map(|d| format!("#{} {}", d.state.id, d.debtor.name))
@@ -371,15 +390,24 @@ fn append(
                     )
                 );
             }
-            let after = ctx.store.load(d.state.id)?;
-            let a = assess(
-                &after.state,
-                &after.debtor,
-                &ctx.config,
-                &ctx.rules,
-                ctx.today,
-            );
-            println!("{}", output::stage_and_next_line(&a));
+            // The write is durable: from here on a failure is a warning, never an exit code
+            // that would make a script retry and record the event twice.
+            match ctx.store.load(d.state.id) {
+                Ok(after) => {
+                    let a = assess(
+                        &after.state,
+                        &after.debtor,
+                        &ctx.config,
+                        &ctx.rules,
+                        ctx.today,
+                    );
+                    println!("{}", output::stage_and_next_line(&a));
+                }
+                Err(e) => eprintln!(
+                    "recouvre: {}",
+                    tf("journal_copy.summary_failed", &[("reason", &e)])
+                ),
+            }
             Ok(exit::OK)
         }
         Err(StoreError::Stale { newer, .. }) => Err(UserError {

@@ -11,10 +11,23 @@ pub fn run(ctx: &Ctx, repair: bool) -> Result<i32, UserError> {
     // Modes first, without opening the database: a world-writable file makes the open refuse,
     // and this list says which one and what to set.
     let modes_ok = print_modes(store.path());
+    if repair {
+        // The journal copy first: it can rebuild a sled database that no longer opens.
+        if let Some(j) = store.repair_from_journal()? {
+            print_journal_repair(&j);
+        }
+    }
     let report = if repair {
         store.repair()?
     } else {
-        store.doctor()?
+        store.doctor().map_err(|e| {
+            let mut err = UserError::from(e);
+            // sled unreadable: the journal copy can rebuild it.
+            if store.path().join(crate::storage::journal::FILE).is_file() {
+                err.message = format!("{}\n{}", err.message, t("journal_copy.repair_hint"));
+            }
+            err
+        })?
     };
     let path = store.path().display();
     if repair {
@@ -108,4 +121,42 @@ fn print_modes(db: &std::path::Path) -> bool {
         println!("  {line}");
     }
     ok
+}
+
+fn print_journal_repair(j: &crate::storage::store::JournalRepair) {
+    for skip in &j.skipped {
+        println!(
+            "{}",
+            tf(
+                "journal_copy.skipped",
+                &[("offset", &skip.offset), ("reason", &skip.reason)]
+            )
+        );
+    }
+    if let Some(reason) = &j.rebuilt_because {
+        println!(
+            "{}",
+            tf(
+                "journal_copy.rebuilt",
+                &[
+                    ("reason", reason),
+                    ("dossiers", &j.dossiers),
+                    ("events", &j.events),
+                    ("debtors", &j.debtors),
+                ]
+            )
+        );
+    }
+    if let Some(old) = &j.old_data {
+        println!(
+            "{}",
+            tf("journal_copy.old_data", &[("path", &old.display())])
+        );
+    }
+    if j.added_to_copy > 0 {
+        println!(
+            "{}",
+            tf("journal_copy.added_to_copy", &[("count", &j.added_to_copy)])
+        );
+    }
 }

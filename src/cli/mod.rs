@@ -144,10 +144,21 @@ impl Ctx {
                 i18n::set_lang(l);
             }
         }
+        let env_db = std::env::var_os("RECOUVRE_DB")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        // `--demo` wins over RECOUVRE_DB (which teams export): practising must never write
+        // into the real journal. An explicit `--db` with `--demo` names where the demo lives,
+        // and is refused when it is the real database.
         let db = match (&cli.db, cli.demo) {
-            (Some(p), _) => p.clone(),
+            (Some(p), true) => {
+                let real = env_db.clone().unwrap_or_else(|| dirs.default_db());
+                crate::demo::check_demo_path(p, &real).map_err(UserError::usage)?;
+                p.clone()
+            }
+            (Some(p), false) => p.clone(),
             (None, true) => dirs.demo_db(),
-            (None, false) => dirs.default_db(),
+            (None, false) => env_db.unwrap_or_else(|| dirs.default_db()),
         };
         let config_dir = config_file
             .parent()
@@ -165,23 +176,21 @@ impl Ctx {
         })
     }
 
-    /// Creates the demo database on first use.
+    /// Creates the demo database on first use (atomically: see [`crate::demo::ensure`]).
     pub fn ensure_demo(&self) -> Result<(), UserError> {
-        if self.store.exists() {
-            return Ok(());
+        let opts = StoreOptions::default();
+        if let Some(n) = crate::demo::ensure(self.store.path(), self.today, opts)? {
+            eprintln!(
+                "{}",
+                tf(
+                    "cli.demo_created",
+                    &[
+                        ("count", &i18n::count(n)),
+                        ("path", &self.store.path().display())
+                    ]
+                )
+            );
         }
-        self.store.init()?;
-        let n = crate::demo::populate(&self.store, self.today)?;
-        eprintln!(
-            "{}",
-            tf(
-                "cli.demo_created",
-                &[
-                    ("count", &i18n::count(n)),
-                    ("path", &self.store.path().display())
-                ]
-            )
-        );
         Ok(())
     }
 }

@@ -289,6 +289,27 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Whether the event's meaning depends on the dossier's state as the user saw it: a relance
+    /// level, a notice, an injonction step, an undo (which event it cancels), closing, reopening,
+    /// waiving or changing terms. Such an event from a stale screen is refused; anything else
+    /// (a note, a call, a payment…) means the same whatever others wrote meanwhile.
+    pub fn depends_on_state(&self) -> bool {
+        matches!(
+            self,
+            EventKind::RelanceSent { .. }
+                | EventKind::NoticeSent { .. }
+                | EventKind::LastNoticeSent { .. }
+                | EventKind::Injonction { .. }
+                | EventKind::Cancel { .. }
+                | EventKind::Closed { .. }
+                | EventKind::Reopened
+                | EventKind::Waived { .. }
+                | EventKind::TermsChanged { .. }
+                | EventKind::ContestationResolved { .. }
+                | EventKind::HandedOver { .. }
+        )
+    }
+
     /// Stable snake_case name (CLI, JSON, catalogue keys).
     pub fn slug(&self) -> &'static str {
         match self {

@@ -50,6 +50,11 @@ impl Policy {
         }
     }
 
+    /// A team database (setgid directory).
+    pub(crate) fn shared(&self) -> bool {
+        self.group.is_some()
+    }
+
     fn owner_ok(&self, m: &Metadata) -> bool {
         m.uid() == self.euid || m.uid() == self.dir_uid || self.group == Some(m.gid())
     }
@@ -113,6 +118,8 @@ pub(crate) enum Access {
     ReadWriteCreate,
     /// Write a new file; fails if the name exists (temporaries).
     CreateNew,
+    /// Append only (`O_APPEND`), creating the file (0600, 0660 in a team database) if missing.
+    Append,
 }
 
 /// Opens `path` without following a link or blocking on a FIFO, then checks the descriptor.
@@ -122,6 +129,10 @@ pub(crate) fn open(path: &Path, access: Access, policy: &Policy) -> Result<File,
         Access::Read => o.read(true),
         Access::ReadWriteCreate => o.read(true).write(true).create(true).truncate(false),
         Access::CreateNew => o.write(true).create_new(true),
+        Access::Append => o
+            .append(true)
+            .create(true)
+            .mode(expected_mode(policy.shared(), false)),
     };
     o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     let file = o.open(path).map_err(|e| {

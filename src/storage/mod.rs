@@ -3,6 +3,7 @@
 pub mod codec;
 pub mod doctor;
 pub mod files;
+pub mod journal;
 mod legacy;
 pub mod live;
 pub mod lock;

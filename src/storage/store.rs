@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
@@ -16,6 +17,7 @@ use sled::Transactional;
 
 use super::codec::{self, CodecError};
 use super::files::{self, Policy};
+use super::journal::JournalRecord;
 use super::lock::{self, LockError};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::fold::{fold, DossierState};
@@ -191,6 +193,42 @@ pub struct NewDossier {
 pub struct Store {
     path: PathBuf,
     opts: StoreOptions,
+    /// The lock while a [`Held`] from [`Store::hold`] lives: operations then do not take it again.
+    held: HeldSlot,
+    /// Problems after a durable write (the journal copy, the backup): the write stands; the caller
+    /// says them (stderr in the CLI, a notice in the TUI).
+    warnings: Arc<Mutex<Vec<String>>>,
+}
+
+#[derive(Clone, Default)]
+struct HeldSlot(Arc<Mutex<Option<lock::LockGuard>>>);
+
+impl std::fmt::Debug for HeldSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HeldSlot")
+    }
+}
+
+impl HeldSlot {
+    fn is_held(&self) -> bool {
+        self.0.lock().map(|g| g.is_some()).unwrap_or(false)
+    }
+}
+
+/// The database lock held for a whole command (see [`Store::hold`]); released when dropped.
+#[must_use]
+pub struct Held {
+    slot: Option<HeldSlot>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(slot) = &self.slot {
+            if let Ok(mut g) = slot.0.lock() {
+                g.take();
+            }
+        }
+    }
 }
 
 pub(crate) fn dossier_key(id: DossierId) -> [u8; 8] {
@@ -239,6 +277,42 @@ impl Store {
         Store {
             path: path.into(),
             opts,
+            held: HeldSlot::default(),
+            warnings: Arc::default(),
+        }
+    }
+
+    /// Takes the database lock until the returned [`Held`] is dropped: every operation of this
+    /// store (and its clones) meanwhile runs under it without taking it again. A command that
+    /// reads a dossier, decides, then writes does all of it under one lock, so what it read can
+    /// never be stale. Nothing is held for a database the user may only read, or one that is
+    /// missing (the operation itself then says why).
+    pub fn hold(&self) -> Result<Held> {
+        if self.held.is_held() || !self.exists() || !self.writable() {
+            return Ok(Held { slot: None });
+        }
+        let _umask = super::shared::UmaskGuard::for_dir(&self.path);
+        let guard = lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
+            .map_err(|e| self.lock_err(e))?;
+        if let Ok(mut g) = self.held.0.lock() {
+            *g = Some(guard);
+        }
+        Ok(Held {
+            slot: Some(self.held.clone()),
+        })
+    }
+
+    /// Warnings left by the last writes (see the `warnings` field), emptied.
+    pub fn take_warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
+    fn warn(&self, message: String) {
+        if let Ok(mut w) = self.warnings.lock() {
+            w.push(message);
         }
     }
 
@@ -250,7 +324,7 @@ impl Store {
         &self.opts.user
     }
 
-    fn data_dir(&self) -> PathBuf {
+    pub(crate) fn data_dir(&self) -> PathBuf {
         self.path.join("data")
     }
 
@@ -321,6 +395,20 @@ impl Store {
         durable: bool,
         f: impl FnOnce(&sled::Db) -> Result<T>,
     ) -> Result<T> {
+        self.with_db_journaled(create, durable, |db| f(db).map(|t| (t, Vec::new())))
+    }
+
+    /// Like [`Store::with_db`] for a write whose journal events go to the journal copy too:
+    /// after sled's commit is durable, and still under the lock, `records` are appended to
+    /// `journal.log` and fsynced. Once sled's commit is durable the write stands: a failure of
+    /// the copy is a warning (see [`Store::take_warnings`]), never an error that would make a
+    /// script retry and duplicate the write.
+    fn with_db_journaled<T>(
+        &self,
+        create: bool,
+        durable: bool,
+        f: impl FnOnce(&sled::Db) -> Result<(T, Vec<super::journal::JournalRecord>)>,
+    ) -> Result<T> {
         if !create {
             self.check_present()?;
         }
@@ -330,13 +418,19 @@ impl Store {
             if durable {
                 return Err(self.read_only());
             }
-            return self.read_copy(&policy, f);
+            return self.read_copy(&policy, |db| f(db).map(|(t, _)| t));
         }
         // In a group-shared directory every file we create (lock, sled segments, snapshots, the
         // generation hint) must stay group-writable whatever the user's own umask.
         let _umask = super::shared::UmaskGuard::for_dir(&self.path);
-        let _guard = lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
-            .map_err(|e| self.lock_err(e))?;
+        let _guard = if self.held.is_held() {
+            None
+        } else {
+            Some(
+                lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
+                    .map_err(|e| self.lock_err(e))?,
+            )
+        };
         // Under the lock, just before sled opens its files (following links): no link, FIFO,
         // stranger's or world-writable file anywhere in the database.
         files::check_tree(&self.path, &policy)?;
@@ -344,8 +438,24 @@ impl Store {
         if !create {
             self.check_schema(&db)?;
         }
-        let out = f(&db)?;
+        let (out, mut records) = f(&db)?;
         db.flush().map_err(|e| self.sled_err(e))?;
+        // No copy yet (a database from before the journal copy, or a copy removed): start it
+        // with everything sled holds, this write included, or a rebuild from it would lose the
+        // older history.
+        if !records.is_empty() && !super::journal::path(&self.path).exists() {
+            if let Ok((debtors, events)) = self.read_open_sled(&db) {
+                records = debtors
+                    .into_values()
+                    .map(JournalRecord::Debtor)
+                    .chain(
+                        events
+                            .into_iter()
+                            .map(|((dossier, _), event)| JournalRecord::Event { dossier, event }),
+                    )
+                    .collect();
+            }
+        }
         let generation = db
             .open_tree(TREE_META)
             .ok()
@@ -354,6 +464,15 @@ impl Store {
         // sled's flush only calls sync_file_range on Linux; make the write durable for real.
         if durable {
             sync_dir(&self.data_dir()).map_err(|e| self.io(e))?;
+        }
+        if !records.is_empty() {
+            if let Err(e) = super::journal::append(&self.path, &policy, &records) {
+                self.warn(tf("journal_copy.append_failed", &[("reason", &e)]));
+            } else if let Err(e) =
+                super::journal::daily_backup(&self.path, &policy, chrono::Local::now().date_naive())
+            {
+                self.warn(tf("journal_copy.backup_failed", &[("reason", &e)]));
+            }
         }
         // The hint is written while we still hold the lock, so hints from two writers can never
         // land in the wrong order (a late, smaller number would hide a change from open TUIs).
@@ -526,43 +645,74 @@ impl Store {
     }
 
     /// Loads every dossier. Records that do not decode are reported and skipped.
+    ///
+    /// Under the lock only the raw records are copied out; decoding and folding (most of the
+    /// time, 0.3 s at 20 000 dossiers) happen after the lock is released, so a reader never holds
+    /// writers back for the length of a full load.
     pub fn load_all(&self) -> Result<Snapshot> {
-        self.read_db(|db| {
-            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
-            let mut snap = Snapshot {
-                generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
-                ..Snapshot::default()
-            };
-            let mut debtors: HashMap<DebtorId, Debtor> = HashMap::new();
-            for kv in debtors_t.iter() {
-                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
-                match codec::decode::<Debtor>(&v) {
-                    Ok(d) => {
-                        debtors.insert(d.id, d);
-                    }
-                    Err(e) => snap.problems.push(RecordProblem {
-                        key: describe_key(TREE_DEBTORS, &k),
-                        reason: e.to_string(),
-                    }),
-                }
-            }
-            for kv in dossiers_t.iter() {
-                let (k, _) = kv.map_err(|e| self.sled_err(e))?;
-                let Ok(id_bytes) = <[u8; 8]>::try_from(k.as_ref()) else {
-                    snap.problems.push(RecordProblem {
-                        key: describe_key(TREE_DOSSIERS, &k),
-                        reason: "bad key".into(),
-                    });
-                    continue;
+        type Raw = Vec<(sled::IVec, sled::IVec)>;
+        let (generation, debtors_raw, dossier_keys, journal_raw) =
+            self.read_db(|db| -> Result<(u64, Raw, Vec<sled::IVec>, Raw)> {
+                let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+                let all = |t: &sled::Tree| -> Result<Raw> {
+                    t.iter()
+                        .map(|kv| kv.map_err(|e| self.sled_err(e)))
+                        .collect()
                 };
-                let id = u64::from_be_bytes(id_bytes);
-                match load_one(&journal_t, &debtors, id) {
-                    Ok(d) => snap.dossiers.push(d),
-                    Err(p) => snap.problems.push(p),
+                let keys = dossiers_t
+                    .iter()
+                    .keys()
+                    .map(|k| k.map_err(|e| self.sled_err(e)))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((
+                    read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
+                    all(&debtors_t)?,
+                    keys,
+                    all(&journal_t)?,
+                ))
+            })?;
+        let mut snap = Snapshot {
+            generation,
+            ..Snapshot::default()
+        };
+        let mut debtors: HashMap<DebtorId, Debtor> = HashMap::new();
+        for (k, v) in &debtors_raw {
+            match codec::decode::<Debtor>(v) {
+                Ok(d) => {
+                    debtors.insert(d.id, d);
                 }
+                Err(e) => snap.problems.push(RecordProblem {
+                    key: describe_key(TREE_DEBTORS, k),
+                    reason: e.to_string(),
+                }),
             }
-            Ok(snap)
-        })
+        }
+        // Journal entries are keyed by dossier then sequence: group them by dossier.
+        let mut journals: HashMap<DossierId, Vec<RawEntry>> = HashMap::new();
+        for (k, v) in &journal_raw {
+            let id = k
+                .get(..8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_be_bytes)
+                .unwrap_or(0);
+            journals.entry(id).or_default().push((k, v));
+        }
+        for k in &dossier_keys {
+            let Ok(id_bytes) = <[u8; 8]>::try_from(k.as_ref()) else {
+                snap.problems.push(RecordProblem {
+                    key: describe_key(TREE_DOSSIERS, k),
+                    reason: "bad key".into(),
+                });
+                continue;
+            };
+            let id = u64::from_be_bytes(id_bytes);
+            let raw = journals.remove(&id).unwrap_or_default();
+            match decode_journal(raw).and_then(|events| fold_one(&debtors, id, events)) {
+                Ok(d) => snap.dossiers.push(d),
+                Err(p) => snap.problems.push(p),
+            }
+        }
+        Ok(snap)
     }
 
     /// Loads one dossier with its journal and debtor.
@@ -611,7 +761,7 @@ impl Store {
     /// Creates a dossier (and its debtor when no debtor of that name exists) in one transaction.
     pub fn create(&self, new: NewDossier) -> Result<DossierId> {
         let user = self.opts.user.clone();
-        let (id, _generation) = self.with_db(false, |db| {
+        let id = self.with_db_journaled(false, true, |db| {
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
             // Matched under the same lock as the write, so two people adding a dossier for the
             // same new debtor at the same moment do not create it twice.
@@ -632,6 +782,7 @@ impl Store {
                         })
                     };
                     let next = |k: &[u8]| next_id(meta, k);
+                    let mut records = Vec::new();
                     let debtor_id = match &same_name {
                         Some(d) => d.id,
                         None => {
@@ -639,6 +790,7 @@ impl Store {
                             let mut d = new.debtor.clone();
                             d.id = id;
                             debtors.insert(&id.to_be_bytes(), enc("debtor", &d)?)?;
+                            records.push(JournalRecord::Debtor(d));
                             id
                         }
                     };
@@ -659,6 +811,10 @@ impl Store {
                             kind,
                         };
                         journal.insert(&journal_key(id, seq as u32), enc("event", &ev)?)?;
+                        records.push(JournalRecord::Event {
+                            dossier: id,
+                            event: ev,
+                        });
                     }
                     let rec = DossierRecord {
                         id,
@@ -666,8 +822,8 @@ impl Store {
                         journal_len: 1 + new.items.len() as u32,
                     };
                     dossiers.insert(&dossier_key(id), enc("dossier", &rec)?)?;
-                    let generation = bump_generation(meta, id)?;
-                    Ok((id, generation))
+                    bump_generation(meta, id)?;
+                    Ok((id, records))
                 },
             );
             self.map_tx(res)
@@ -682,7 +838,7 @@ impl Store {
         batch: Vec<(NewDossier, Vec<(NaiveDate, EventKind)>)>,
     ) -> Result<Vec<DossierId>> {
         let user = self.opts.user.clone();
-        let (ids, _generation) = self.with_db(false, |db| {
+        let ids = self.with_db_journaled(false, true, |db| {
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
             let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
                 |(debtors, dossiers, journal, meta)| {
@@ -691,7 +847,7 @@ impl Store {
                     };
                     let next = |k: &[u8]| next_id(meta, k);
                     let mut ids = Vec::new();
-                    let mut generation = 0;
+                    let mut records = Vec::new();
                     for (new, history) in &batch {
                         let debtor_id = next(KEY_NEXT_DEBTOR)?;
                         let mut d = new.debtor.clone();
@@ -700,6 +856,7 @@ impl Store {
                             &debtor_id.to_be_bytes(),
                             codec::encode(&d).map_err(|e| abort("debtor", e))?,
                         )?;
+                        records.push(JournalRecord::Debtor(d));
                         let id = next(KEY_NEXT_DOSSIER)?;
                         let mut created = new.created.clone();
                         if let EventKind::Created { debtor, .. } = &mut created {
@@ -730,6 +887,10 @@ impl Store {
                                 &journal_key(id, seq as u32),
                                 codec::encode(&ev).map_err(|e| abort("event", e))?,
                             )?;
+                            records.push(JournalRecord::Event {
+                                dossier: id,
+                                event: ev,
+                            });
                         }
                         let rec = DossierRecord {
                             id,
@@ -740,10 +901,10 @@ impl Store {
                             &dossier_key(id),
                             codec::encode(&rec).map_err(|e| abort("dossier", e))?,
                         )?;
-                        generation = bump_generation(meta, id)?;
+                        bump_generation(meta, id)?;
                         ids.push(id);
                     }
-                    Ok((ids, generation))
+                    Ok((ids, records))
                 },
             );
             self.map_tx(res)
@@ -763,7 +924,7 @@ impl Store {
         kinds: Vec<EventKind>,
     ) -> Result<Vec<Event>> {
         let user = self.opts.user.clone();
-        let outcome = self.with_db(false, |db| {
+        let events = self.with_db_journaled(false, true, |db| {
             let [_, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
             let res =
                 (&dossiers_t, &journal_t, &meta_t).transaction(|(dossiers, journal, meta)| {
@@ -809,8 +970,8 @@ impl Store {
                     let bytes = codec::encode(&rec)
                         .map_err(|e| abort(Abort::Codec("dossier".into(), e)))?;
                     dossiers.insert(&dossier_key(id), bytes)?;
-                    let generation = bump_generation(meta, id)?;
-                    Ok((written, generation))
+                    bump_generation(meta, id)?;
+                    Ok(written)
                 });
             match res {
                 Err(TransactionError::Abort(Abort::Stale { expected, actual })) => {
@@ -826,10 +987,19 @@ impl Store {
                         newer,
                     })
                 }
-                other => self.map_tx(other),
+                other => {
+                    let written = self.map_tx(other)?;
+                    let records = written
+                        .iter()
+                        .map(|e| JournalRecord::Event {
+                            dossier: id,
+                            event: e.clone(),
+                        })
+                        .collect();
+                    Ok((written, records))
+                }
             }
         })?;
-        let (events, _generation) = outcome;
         Ok(events)
     }
 
@@ -1023,12 +1193,34 @@ fn read_journal(
     Ok(events)
 }
 
+/// A journal entry as stored: key and encoded event.
+type RawEntry<'a> = (&'a [u8], &'a [u8]);
+
+fn decode_journal(raw: Vec<RawEntry>) -> std::result::Result<Vec<Event>, RecordProblem> {
+    raw.into_iter()
+        .map(|(k, v)| {
+            codec::decode::<Event>(v).map_err(|e| RecordProblem {
+                key: describe_key(TREE_JOURNAL, k),
+                reason: e.to_string(),
+            })
+        })
+        .collect()
+}
+
 pub(crate) fn load_one(
     journal: &sled::Tree,
     debtors: &HashMap<DebtorId, Debtor>,
     id: DossierId,
 ) -> std::result::Result<LoadedDossier, RecordProblem> {
     let events = read_journal(journal, id)?;
+    fold_one(debtors, id, events)
+}
+
+fn fold_one(
+    debtors: &HashMap<DebtorId, Debtor>,
+    id: DossierId,
+    events: Vec<Event>,
+) -> std::result::Result<LoadedDossier, RecordProblem> {
     let state = fold(id, &events).map_err(|e| RecordProblem {
         key: format!("{TREE_JOURNAL}/{id}"),
         reason: e.to_string(),
@@ -1090,4 +1282,221 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
         }
     }
     fs::File::open(dir)?.sync_all()
+}
+
+/// What `doctor --repair` did from the journal copy (`journal.log`).
+#[derive(Debug, Clone, Default)]
+pub struct JournalRepair {
+    /// Why sled was rebuilt (it could not be read, or it lacked acknowledged events); `None`
+    /// when it was not.
+    pub rebuilt_because: Option<String>,
+    pub dossiers: usize,
+    pub events: usize,
+    pub debtors: usize,
+    /// Records of the copy whose checksum (or decoding) failed, skipped.
+    pub skipped: Vec<super::journal::Skipped>,
+    /// Events sled had and the copy lacked (a copy that failed after a write), now added to it.
+    pub added_to_copy: usize,
+    /// Where the replaced sled files were moved (kept for inspection).
+    pub old_data: Option<PathBuf>,
+}
+
+type SledContents = (
+    std::collections::BTreeMap<DebtorId, Debtor>,
+    std::collections::BTreeMap<(DossierId, u32), Event>,
+);
+
+impl Store {
+    /// Compares sled with the journal copy and repairs from it: sled is rebuilt whole when it
+    /// cannot be read or lacks an event of the copy (sled's own extra events are kept); events
+    /// only sled has are added to the copy. `None` when there is no copy or nothing to do.
+    pub fn repair_from_journal(&self) -> Result<Option<JournalRepair>> {
+        use super::journal;
+        if !self.path.join(journal::FILE).exists() {
+            return Ok(None);
+        }
+        let policy = Policy::for_dir(&self.path)?;
+        let _umask = super::shared::UmaskGuard::for_dir(&self.path);
+        let _guard = if self.held.is_held() {
+            None
+        } else {
+            Some(
+                lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
+                    .map_err(|e| self.lock_err(e))?,
+            )
+        };
+        files::check_tree(&self.path, &policy)?;
+        let Some(copy) = journal::read(&self.path, &policy)? else {
+            return Ok(None);
+        };
+        // A damaged file can make sled panic rather than fail: either way it is unreadable.
+        let in_sled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.read_sled()))
+            .unwrap_or_else(|_| Err("sled panicked while reading".into()));
+        let mut report = JournalRepair {
+            skipped: copy.skipped.clone(),
+            ..JournalRepair::default()
+        };
+        let (mut debtors, mut events) = (copy.debtors.clone(), copy.events.clone());
+        match in_sled {
+            Ok((s_debtors, s_events)) => {
+                let missing = copy
+                    .events
+                    .iter()
+                    .filter(|(k, e)| s_events.get(k) != Some(e))
+                    .count();
+                let mut extra = Vec::new();
+                for (id, d) in &s_debtors {
+                    if !copy.debtors.contains_key(id) {
+                        extra.push(JournalRecord::Debtor(d.clone()));
+                        debtors.insert(*id, d.clone());
+                    }
+                }
+                for ((id, seq), e) in &s_events {
+                    if !copy.events.contains_key(&(*id, *seq)) {
+                        report.added_to_copy += 1;
+                        extra.push(JournalRecord::Event {
+                            dossier: *id,
+                            event: e.clone(),
+                        });
+                        events.insert((*id, *seq), e.clone());
+                    }
+                }
+                journal::append(&self.path, &policy, &extra)?;
+                if missing == 0 {
+                    return Ok(
+                        (report.added_to_copy > 0 || !report.skipped.is_empty()).then_some(report)
+                    );
+                }
+                report.rebuilt_because =
+                    Some(tf("journal_copy.sled_lacks", &[("count", &missing)]));
+            }
+            Err(reason) => {
+                report.rebuilt_because =
+                    Some(tf("journal_copy.sled_unreadable", &[("reason", &reason)]))
+            }
+        }
+        self.rebuild_sled(&debtors, &events, &mut report)?;
+        Ok(Some(report))
+    }
+
+    /// Every debtor and event sled holds, or why it cannot be read.
+    fn read_sled(&self) -> std::result::Result<SledContents, String> {
+        let db = self
+            .open_sled(&self.data_dir())
+            .map_err(|e| e.to_string())?;
+        self.read_open_sled(&db)
+    }
+
+    fn read_open_sled(&self, db: &sled::Db) -> std::result::Result<SledContents, String> {
+        let [debtors_t, _, journal_t, ..] = self.trees(db).map_err(|e| e.to_string())?;
+        let mut debtors = std::collections::BTreeMap::new();
+        for kv in debtors_t.iter() {
+            let (k, v) = kv.map_err(|e| e.to_string())?;
+            let d: Debtor =
+                codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &k, e).to_string())?;
+            debtors.insert(d.id, d);
+        }
+        let mut events = std::collections::BTreeMap::new();
+        for kv in journal_t.iter() {
+            let (k, v) = kv.map_err(|e| e.to_string())?;
+            let e: Event =
+                codec::decode(&v).map_err(|e| corrupt(TREE_JOURNAL, &k, e).to_string())?;
+            let id = k
+                .get(..8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_be_bytes)
+                .ok_or_else(|| describe_key(TREE_JOURNAL, &k))?;
+            events.insert((id, e.seq), e);
+        }
+        Ok((debtors, events))
+    }
+
+    /// Builds a new sled database from `debtors` and `events` beside `data/`, then swaps it in
+    /// (the old files are kept as `data.broken-TIMESTAMP`). Caller holds the lock.
+    fn rebuild_sled(
+        &self,
+        debtors: &std::collections::BTreeMap<DebtorId, Debtor>,
+        events: &std::collections::BTreeMap<(DossierId, u32), Event>,
+        report: &mut JournalRepair,
+    ) -> Result<()> {
+        let fresh = self
+            .path
+            .join(format!("data.rebuild-{}", files::random_suffix()));
+        let previous = self.generation_hint().unwrap_or(0);
+        {
+            let db = self.open_sled(&fresh)?;
+            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(&db)?;
+            let enc = |key: &str, v: &dyn erased::Enc| {
+                v.enc().map_err(|e| StoreError::Corrupt {
+                    key: key.into(),
+                    reason: e.to_string(),
+                })
+            };
+            let sled = |e: sled::Error| self.sled_err(e);
+            meta_t
+                .insert(KEY_SCHEMA, enc("schema", &SCHEMA_VERSION)?)
+                .map_err(sled)?;
+            for d in debtors.values() {
+                debtors_t
+                    .insert(d.id.to_be_bytes(), enc("debtor", d)?)
+                    .map_err(sled)?;
+            }
+            let mut records: std::collections::BTreeMap<DossierId, DossierRecord> =
+                Default::default();
+            for ((id, seq), e) in events {
+                journal_t
+                    .insert(journal_key(*id, *seq), enc("event", e)?)
+                    .map_err(sled)?;
+                let rec = records.entry(*id).or_insert(DossierRecord {
+                    id: *id,
+                    debtor: 0,
+                    journal_len: 0,
+                });
+                rec.journal_len = rec.journal_len.max(seq + 1);
+                if let EventKind::Created { debtor, .. } = &e.kind {
+                    rec.debtor = *debtor;
+                }
+            }
+            for rec in records.values() {
+                dossiers_t
+                    .insert(dossier_key(rec.id), enc("dossier", rec)?)
+                    .map_err(sled)?;
+            }
+            let next_dossier = records.keys().max().map_or(1, |m| m + 1);
+            let next_debtor = debtors.keys().max().map_or(1, |m| m + 1);
+            meta_t
+                .insert(KEY_NEXT_DOSSIER, enc("next", &next_dossier)?)
+                .map_err(sled)?;
+            meta_t
+                .insert(KEY_NEXT_DEBTOR, enc("next", &next_debtor)?)
+                .map_err(sled)?;
+            meta_t
+                .insert(KEY_GENERATION, enc("generation", &(previous + 1))?)
+                .map_err(sled)?;
+            db.flush().map_err(sled)?;
+            report.dossiers = records.len();
+        }
+        sync_dir(&fresh).map_err(|e| self.io(e))?;
+        let old = self.path.join(format!(
+            "data.broken-{}-{}",
+            chrono::Local::now().format("%Y%m%d-%H%M%S"),
+            &files::random_suffix()[..4]
+        ));
+        if self.data_dir().exists() {
+            fs::rename(self.data_dir(), &old).map_err(|e| self.io(e))?;
+            report.old_data = Some(old);
+        }
+        fs::rename(&fresh, self.data_dir()).map_err(|e| self.io(e))?;
+        fs::File::open(&self.path)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| self.io(e))?;
+        let _ = files::replace(
+            &self.generation_path(),
+            format!("{}\n", previous + 1).as_bytes(),
+            &Policy::for_dir(&self.path)?,
+        );
+        report.events = events.len();
+        report.debtors = debtors.len();
+        Ok(())
+    }
 }

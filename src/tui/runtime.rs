@@ -12,6 +12,7 @@ use ratatui::backend::Backend;
 use ratatui::Terminal;
 
 use crate::app::{key_to_action, update, Action, Effect, State};
+use crate::domain::event::EventKind;
 use crate::storage::{Draft, Store, StoreError};
 use crate::ui;
 
@@ -80,25 +81,34 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             date,
             kinds,
             done,
-        } => match store.append(id, Some(expected_len), date, kinds) {
-            Ok(_) => Action::Written {
-                id,
-                dossier: store.load(id).map_err(|e| e.to_string()),
-                done,
-                generation: store.generation_hint(),
-            },
-            Err(StoreError::Stale { newer, .. }) => Action::Stale {
-                id,
-                newer,
-                reloaded: store.load(id).map_err(|e| e.to_string()),
-            },
-            Err(e) => Action::WriteFailed(e.to_string()),
-        },
+        } => {
+            // Only an action whose meaning depends on what the screen showed (a relance level, a
+            // notice, an injonction step, an undo…) is refused when someone wrote meanwhile; a
+            // note, a call or a payment from a stale screen means the same and is appended.
+            let expected = kinds
+                .iter()
+                .any(EventKind::depends_on_state)
+                .then_some(expected_len);
+            match store.append(id, expected, date, kinds) {
+                Ok(_) => Action::Written {
+                    id,
+                    dossier: store.load(id).map_err(|e| e.to_string()),
+                    done: confirmation(store, id, done),
+                    generation: store.generation_hint(),
+                },
+                Err(StoreError::Stale { newer, .. }) => Action::Stale {
+                    id,
+                    newer,
+                    reloaded: store.load(id).map_err(|e| e.to_string()),
+                },
+                Err(e) => Action::WriteFailed(e.to_string()),
+            }
+        }
         Effect::Create { new, done } => match store.create((*new).clone()) {
             Ok(id) => Action::Written {
                 id,
                 dossier: store.load(id).map_err(|e| e.to_string()),
-                done,
+                done: confirmation(store, id, done),
                 generation: store.generation_hint(),
             },
             Err(e) => Action::WriteFailed(e.to_string()),
@@ -132,6 +142,18 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             Action::DraftList(store.draft_dossiers().map_err(|e| e.to_string()))
         }
     }
+}
+
+/// The status-line text of a write: the dossier number first (several dossiers may share a
+/// debtor's name), then what went wrong after it was stored (the journal copy, the daily backup):
+/// the write stands, but the user must know.
+fn confirmation(store: &Store, id: crate::domain::model::DossierId, done: String) -> String {
+    let mut text = format!("#{id} — {done}");
+    for w in store.take_warnings() {
+        text.push(' ');
+        text.push_str(&w);
+    }
+    text
 }
 
 /// Writes the open letter as a draft if it changed, without drawing: used on the way out
