@@ -76,6 +76,11 @@ impl Entry {
     pub fn matches(&self, filter: &str) -> bool {
         matches_text(&self.haystack, self.id(), filter)
     }
+
+    /// The same, with the query prepared once for the whole list.
+    pub fn matches_query(&self, q: &crate::domain::summary::Query) -> bool {
+        q.matches(&self.haystack, self.id())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -266,6 +266,7 @@ fn replace_entry(state: &mut State, entry: Entry) {
 pub fn rebuild(state: &mut State) {
     let today = state.today;
     let filter = state.filter.text.clone();
+    let query = crate::domain::summary::Query::new(&filter);
     let mut idx: Vec<usize> = state
         .entries
         .iter()
@@ -278,7 +279,7 @@ pub fn rebuild(state: &mut State) {
         .filter(|(_, e)| {
             !state.only_mine || e.dossier.state.assigned.as_deref() == Some(&state.user)
         })
-        .filter(|(_, e)| filter.trim().is_empty() || e.matches(&filter))
+        .filter(|(_, e)| filter.trim().is_empty() || e.matches_query(&query))
         .map(|(i, _)| i)
         .collect();
     let entries = &state.entries;

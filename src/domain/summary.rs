@@ -36,16 +36,38 @@ pub fn search_text(st: &DossierState, debtor: &Debtor) -> String {
     text
 }
 
-/// Every word of the query must be found (so "acme F-12" narrows down): in the debtor name, the
-/// customer number or an invoice reference, accents and case ignored; a number is also the
-/// dossier id, and `#12` is the id alone.
-pub fn matches_text(text: &str, id: DossierId, query: &str) -> bool {
-    normalize(query.trim()).split_whitespace().all(|w| {
-        if let Some(n) = w.strip_prefix('#') {
-            return n.parse::<u64>().ok() == Some(id);
+/// A query ready to test many dossiers: normalised once, not once per dossier.
+#[derive(Debug, Clone)]
+pub struct Query {
+    words: Vec<String>,
+}
+
+impl Query {
+    pub fn new(query: &str) -> Query {
+        Query {
+            words: normalize(query.trim())
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
         }
-        w.parse::<u64>().ok() == Some(id) || text.contains(w)
-    })
+    }
+
+    /// Every word of the query must be found (so "acme F-12" narrows down): in the debtor name,
+    /// the customer number or an invoice reference, accents and case ignored; a number is also
+    /// the dossier id, and `#12` is the id alone.
+    pub fn matches(&self, text: &str, id: DossierId) -> bool {
+        self.words.iter().all(|w| {
+            if let Some(n) = w.strip_prefix('#') {
+                return n.parse::<u64>().ok() == Some(id);
+            }
+            w.parse::<u64>().ok() == Some(id) || text.contains(w.as_str())
+        })
+    }
+}
+
+/// [`Query::matches`] for a single test.
+pub fn matches_text(text: &str, id: DossierId, query: &str) -> bool {
+    Query::new(query).matches(text, id)
 }
 
 /// A query matches a debtor name fragment, a customer number, an invoice reference or the
