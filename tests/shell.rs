@@ -485,3 +485,36 @@ fn bash_completes_dossier_names() {
         .unwrap();
     assert_eq!(out(&o).trim(), "ACME\\ SARL", "{}", err(&o));
 }
+
+#[test]
+fn status_of_one_debtor_and_show_fit_80_columns_without_cutting_amounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_recouvre"))
+            .args(["--demo", "--db"])
+            .arg(&db)
+            .args(args)
+            .env("COLUMNS", "80")
+            .env("RECOUVRE_TODAY", "2026-11-25")
+            .env_remove("RECOUVRE_DB")
+            .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    for out in [run(&["status", "acme"]), run(&["show", "acme"])] {
+        for line in out.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        // The total line is still whole, its amounts unbroken.
+        assert!(
+            out.contains("5\u{a0}534,63\u{a0}€") || out.contains("534,63"),
+            "{out}"
+        );
+    }
+}

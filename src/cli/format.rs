@@ -43,6 +43,36 @@ pub fn shorten(s: &str, w: usize) -> String {
     out
 }
 
+/// Word-wraps `text` to `w` columns: the first line after `indent`, the next ones after `indent`
+/// and two more spaces. Words are never split, so an amount ("1 234,56 €", no-break spaces) or a
+/// date stays whole; a word longer than the line stands alone.
+pub fn wrap(text: &str, w: usize, indent: &str) -> Vec<String> {
+    let more = format!("{indent}  ");
+    let mut out = vec![];
+    let mut cur = indent.to_string();
+    let mut empty = true;
+    for word in text.split(' ').filter(|x| !x.is_empty()) {
+        if !empty && width(&cur) + 1 + width(word) > w {
+            out.push(std::mem::replace(&mut cur, more.clone()));
+            empty = true;
+        }
+        if !empty {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+        empty = false;
+    }
+    out.push(cur);
+    out
+}
+
+/// Prints `text` wrapped to the terminal (see [`wrap`]).
+pub fn say(indent: &str, text: &str) {
+    for line in wrap(text, terminal_width(), indent) {
+        println!("{line}");
+    }
+}
+
 /// `s` shortened to `w` columns with `…`, then padded to exactly `w`.
 pub fn fit(s: &str, w: usize) -> String {
     let s = shorten(s, w);
@@ -115,6 +145,20 @@ pub fn tsv_row(fields: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_keeps_amounts_and_dates_whole_and_indents_what_follows() {
+        let text = "Dû au 01/12/2026 : principal 5\u{a0}434,56\u{a0}€ + pénalités 20,07\u{a0}€ \
+                    = 5\u{a0}534,63\u{a0}€ (+1,81\u{a0}€ par jour)";
+        let lines = wrap(text, 40, "    ");
+        assert!(lines.len() > 1);
+        for l in &lines {
+            assert!(width(l) <= 40, "{l:?}");
+        }
+        assert!(lines[1].starts_with("      "));
+        assert!(lines.iter().any(|l| l.contains("5\u{a0}434,56\u{a0}€")));
+        assert_eq!(wrap("court", 40, "  "), vec!["  court"]);
+    }
 
     #[test]
     fn shorten_marks_the_cut_and_keeps_short_text() {

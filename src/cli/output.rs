@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::args::StatusArgs;
+use super::format::say;
 use super::{exit, Ctx, UserError};
 use crate::domain::assess::{assess, Assessment};
 use crate::domain::fold::Stage;
@@ -450,12 +451,15 @@ fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
         .as_deref()
         .map(|c| format!(" ({c})"))
         .unwrap_or_default();
-    println!(
-        "#{}  {}{} — {}",
-        d.state.id,
-        d.debtor.name,
-        customer,
-        crate::present::stage_long(s.stage, &d.state)
+    say(
+        "",
+        &format!(
+            "#{}  {}{} — {}",
+            d.state.id,
+            d.debtor.name,
+            customer,
+            crate::present::stage_long(s.stage, &d.state)
+        ),
     );
     let last = d
         .events
@@ -464,37 +468,37 @@ fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
         .find(|e| Some(e.seq) == d.state.last_event.map(|l| l.0))
         .map(|e| format!("{} ({})", describe_event(e), date(e.date)))
         .unwrap_or_default();
-    println!(
-        "    {}",
-        tf(
+    say(
+        "    ",
+        &tf(
             "cli.block_line",
             &[
                 ("balance", &money(s.outstanding())),
                 ("days", &s.days_past_due),
-                ("last", &last)
-            ]
-        )
+                ("last", &last),
+            ],
+        ),
     );
     match &s.next {
-        Some(n) => println!(
-            "    {}",
-            tf(
+        Some(n) => say(
+            "    ",
+            &tf(
                 "cli.block_next",
                 &[
                     ("next", &next_action_label(n)),
                     ("date", &date(n.date)),
-                    ("when", &when(n.date, today))
-                ]
-            )
+                    ("when", &when(n.date, today)),
+                ],
+            ),
         ),
-        None => println!("    {}", t("cli.block_no_next")),
+        None => say("    ", t("cli.block_no_next")),
     }
     if !a.claim.settled() {
-        println!("    {}", amounts_line(a, today));
+        say("    ", &amounts_line(a, today));
     }
     if let Some(l) = &a.limitation {
         if l.state != crate::domain::money::LimitationState::Running {
-            println!("    {}", l.message());
+            say("    ", &l.message());
         }
     }
 }
@@ -576,13 +580,16 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
         } else {
             ""
         };
-        println!(
-            "  {}  {}  {}  {}{}",
-            rpad(&e.seq.to_string(), 3),
-            date(e.date),
-            pad(&e.user, 10),
-            describe_event(e),
-            mark
+        say(
+            "",
+            &format!(
+                "  {}  {}  {}  {}{}",
+                rpad(&e.seq.to_string(), 3),
+                date(e.date),
+                pad(&e.user, 10),
+                describe_event(e),
+                mark
+            ),
         );
     }
 }
@@ -600,7 +607,7 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
                 } else {
                     ""
                 };
-                println!("  {}{}", l.describe(), mark);
+                say("  ", &format!("{}{}", l.describe(), mark));
             }
             for (label, v) in [
                 ("cli.total_principal", c.principal),
@@ -626,7 +633,7 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
                 );
             }
             for n in &c.notes {
-                println!("  ! {}", n.message());
+                say("  ", &format!("! {}", n.message()));
             }
         }
         Some(e) => {
@@ -640,7 +647,7 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
     }
     if let Some(l) = &a.limitation {
         println!();
-        println!("{}", l.message());
+        say("", &l.message());
     }
     if d.state.is_open() && a.balance() > Decimal::ZERO {
         println!();
@@ -657,11 +664,11 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
             };
             println!("  {} {}", status, t(name));
             for p in &check.problems {
-                println!("      {}", p.message());
+                say("      ", &p.message());
             }
         }
         for w in &a.readiness.warnings {
-            println!("  ! {}", w.message());
+            say("  ", &format!("! {}", w.message()));
         }
         if a.money_error.is_none() {
             let history = crate::domain::money::ChannelHistory::from_state(&d.state, 0);
@@ -672,19 +679,19 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
                 &ctx.rules.channels,
             );
             println!();
-            println!(
-                "{}",
-                tf(
+            say(
+                "",
+                &tf(
                     "cli.channel_advice",
                     &[
                         ("channel", &crate::present::channel_label(advice.channel)),
                         ("min", &money(advice.cost_min)),
                         ("max", &money(advice.cost_max)),
-                    ]
-                )
+                    ],
+                ),
             );
             for r in &advice.reasons {
-                println!("  {}", r.message());
+                say("  ", &r.message());
             }
         }
     }
