@@ -11,6 +11,8 @@ fn run(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env("RECOUVRE_TODAY", "2026-11-25")
+        // Content checks, not layout: wide enough that no line wraps.
+        .env("COLUMNS", "400")
         .env("LANG", "fr_FR.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")

@@ -47,22 +47,35 @@ pub fn shorten(s: &str, w: usize) -> String {
 /// and two more spaces. Words are never split, so an amount ("1 234,56 €", no-break spaces) or a
 /// date stays whole; a word longer than the line stands alone.
 pub fn wrap(text: &str, w: usize, indent: &str) -> Vec<String> {
+    let first = format!("{indent}{text}");
+    if width(&first) <= w {
+        // Fits: printed as written, its own spacing kept.
+        return vec![first];
+    }
     let more = format!("{indent}  ");
     let mut out = vec![];
     let mut cur = indent.to_string();
     let mut empty = true;
-    for word in text.split(' ').filter(|x| !x.is_empty()) {
-        if !empty && width(&cur) + 1 + width(word) > w {
-            out.push(std::mem::replace(&mut cur, more.clone()));
+    for word in text.split(' ') {
+        if word.is_empty() {
+            // A run of spaces inside the line (a column gap) stays, unless the line breaks there.
+            if !empty {
+                cur.push(' ');
+            }
+            continue;
+        }
+        if !empty && width(cur.trim_end()) + 1 + width(word) > w {
+            let done = std::mem::replace(&mut cur, more.clone());
+            out.push(done.trim_end().to_string());
             empty = true;
         }
-        if !empty {
+        if !empty && !cur.ends_with(' ') {
             cur.push(' ');
         }
         cur.push_str(word);
         empty = false;
     }
-    out.push(cur);
+    out.push(cur.trim_end().to_string());
     out
 }
 
