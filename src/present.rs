@@ -191,3 +191,53 @@ fn with_invoice(line: String, invoice: Option<&str>) -> String {
         None => line,
     }
 }
+
+/// Text safe to write to a terminal: every control character but newline and tab (C0, DEL, C1)
+/// is replaced by a visible escape (`^[` for ESC, `^?` for DEL, `\u{9b}` for a C1 control), so
+/// that data from older records or imports can never drive the terminal (OSC 52 clipboard
+/// writes, window titles, screen clearing). Borrowed when there is nothing to escape.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_escaped) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !is_escaped(c) {
+            out.push(c);
+            continue;
+        }
+        let code = c as u32;
+        match code {
+            // Caret notation: ESC is ^[, NUL ^@, BEL ^G.
+            0..=0x1f => {
+                out.push('^');
+                out.push(char::from_u32(code + 0x40).unwrap_or('?'));
+            }
+            0x7f => out.push_str("^?"),
+            _ => out.push_str(&format!("\\u{{{code:x}}}")),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_escaped(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn printable_escapes_every_control_but_newline_and_tab() {
+        assert_eq!(printable("ACME"), "ACME");
+        assert!(matches!(
+            printable("a\nb\tc"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            printable("\x1b]52;c;SGVsbG8=\x07x\x1b[2J\u{9b}\u{7f}\r"),
+            "^[]52;c;SGVsbG8=^Gx^[[2J\\u{9b}^?^M"
+        );
+    }
+}
