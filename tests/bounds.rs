@@ -273,3 +273,47 @@ fn an_absurd_amount_in_the_database_puts_only_its_dossier_in_error() {
     term.draw(|f| recouvre::ui::render(f, &state)).unwrap();
     assert_eq!(state.visible.len(), 2);
 }
+
+/// A user template that loops too long or writes too much stops with an error naming the
+/// template, promptly, and nothing is stored.
+#[test]
+fn runaway_user_templates_are_stopped_with_the_template_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = new_store(&db);
+    let id = store.create(new_dossier("ACME")).unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let journal_len = || store.load(id).unwrap().events.len();
+    let before = journal_len();
+    for (source, want) in [
+        (
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}{% endfor %}{% endfor %}{% endfor %}",
+            "opérations",
+        ),
+        (
+            "{% for a in range(10000) %}{% for b in range(10000) %}xxxxxxxxx{% endfor %}{% endfor %}",
+            "Kio",
+        ),
+        (
+            "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+            "relance_1.txt.j2",
+        ),
+    ] {
+        std::fs::write(templates.join("relance_1.txt.j2"), source).unwrap();
+        let started = std::time::Instant::now();
+        let o = run(&db, &["letter", "1", "--next", "--step", "relance_1"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{source}: {err}");
+        assert!(err.contains("relance_1.txt.j2") && err.contains(want), "{source}: {err}");
+        assert!(o.stdout.len() < 1024, "{source}: nothing printed");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{source}: took {:?}",
+            started.elapsed()
+        );
+        let o = run(&db, &["log", "1", "relance", "--channel", "email"]);
+        assert_ne!(o.status.code(), Some(0), "{source}: a relance needs its letter");
+    }
+    assert_eq!(journal_len(), before, "nothing was written");
+}

@@ -9,7 +9,7 @@ use super::{exit, Ctx, UserError};
 use crate::domain::assess::assess;
 use crate::domain::event::*;
 use crate::domain::model::*;
-use crate::domain::parse::{parse_amount, parse_date, parse_positive_amount};
+use crate::domain::parse::{parse_date, parse_positive_amount};
 use crate::domain::summary::matches;
 use crate::i18n::{t, tf};
 use crate::storage::{LoadedDossier, NewDossier, StoreError};
@@ -229,7 +229,7 @@ fn add(ctx: &Ctx, a: &AddArgs) -> Result<i32, UserError> {
 /// A contractual rate as typed, refused below 3 × the legal rate of any half-year from the
 /// oldest due date to today (the law forbids it; a letter must never drop penalties silently).
 fn checked_rate(ctx: &Ctx, input: &str, oldest_due: NaiveDate) -> Result<Decimal, UserError> {
-    let rate = parse_amount("--rate", input)?;
+    let rate = crate::domain::parse::parse_rate("--rate", input)?;
     crate::domain::money::check_contractual_rate_over(
         rate,
         &ctx.rules.rates,

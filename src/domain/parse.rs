@@ -22,6 +22,8 @@ pub enum Problem {
     AmountTooLarge,
     Date,
     DateDoesNotExist,
+    /// A yearly rate above 100 %.
+    RateTooLarge,
     /// A year outside [`MIN_YEAR`]..=[`MAX_YEAR`].
     DateOutOfRange,
     /// A control character (terminal escape, NUL…) in a text field.
@@ -43,6 +45,7 @@ impl fmt::Display for ParseError {
             Problem::AmountTooManyDecimals => "parse.amount_decimals",
             Problem::AmountNotPositive => "parse.amount_positive",
             Problem::AmountTooLarge => "parse.amount_too_large",
+            Problem::RateTooLarge => "parse.rate_range",
             Problem::Date => "parse.date",
             Problem::DateDoesNotExist => "parse.date_invalid",
             Problem::DateOutOfRange => "parse.date_range",
@@ -157,6 +160,24 @@ pub fn parse_amount(field: &str, input: &str) -> Result<Decimal, ParseError> {
         return Err(err(Problem::AmountTooLarge));
     }
     Ok(d)
+}
+
+/// A yearly rate in percent (`12,15`, `10.5 %`), from 0 to 100.
+pub fn parse_rate(field: &str, input: &str) -> Result<Decimal, ParseError> {
+    let trimmed = input.trim();
+    let number = trimmed.strip_suffix('%').unwrap_or(trimmed);
+    let rate = parse_amount(field, number).map_err(|mut e| {
+        e.input = input.to_string();
+        e
+    })?;
+    if rate > Decimal::ONE_HUNDRED {
+        return Err(ParseError {
+            field: field.to_string(),
+            input: input.to_string(),
+            problem: Problem::RateTooLarge,
+        });
+    }
+    Ok(rate)
 }
 
 /// Like [`parse_amount`] but the amount must be strictly positive (payments, invoices).
@@ -553,6 +574,15 @@ mod tests {
             parse_date("d", "31/12/9999").unwrap_err().problem,
             Problem::DateOutOfRange
         );
+        assert_eq!(
+            parse_rate("--rate", "12,15 %").unwrap(),
+            Decimal::new(1215, 2)
+        );
+        assert_eq!(parse_rate("--rate", "100").unwrap(), Decimal::ONE_HUNDRED);
+        let e = parse_rate("--rate", "100.01").unwrap_err();
+        assert_eq!(e.problem, Problem::RateTooLarge);
+        assert!(e.to_string().contains("100"), "{e}");
+        assert!(parse_rate("--rate", "-1").is_err());
         assert!(parse_date("d", "2000-01-01").is_ok());
         assert!(parse_date("d", "2100-12-31").is_ok());
         let e = parse_date("--date", "9999-12-31").unwrap_err().to_string();
