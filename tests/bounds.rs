@@ -317,3 +317,42 @@ fn runaway_user_templates_are_stopped_with_the_template_named() {
     }
     assert_eq!(journal_len(), before, "nothing was written");
 }
+
+/// The TUI forms refuse the same characters, naming the field by its label.
+#[test]
+fn a_tui_form_refuses_control_characters_naming_the_field() {
+    use recouvre::app::form::{Choice, Field, Form, FormKind};
+    let today = d(TODAY);
+    let form = |name: &str| Form {
+        kind: FormKind::AddDossier,
+        title: "Nouveau dossier".into(),
+        target: None,
+        fields: vec![
+            Field::line("debtor", "Débiteur".into(), name),
+            Field::choice(
+                "debtor_type",
+                "Type".into(),
+                vec![Choice {
+                    label: "B2B".into(),
+                    value: "b2b".into(),
+                }],
+                0,
+            ),
+            Field::line("customer_number", "N° client".into(), ""),
+            Field::line("reference", "Facture".into(), "F-1"),
+            Field::line("amount", "Montant".into(), "100"),
+            Field::line("issued", "Émise le".into(), "2026-01-05"),
+            Field::line("due", "Échéance".into(), "2026-02-04"),
+        ],
+        focus: 0,
+    };
+    let mut bad = form(&format!("ACME{OSC0}"));
+    assert!(recouvre::app::update::validate(&mut bad, today).is_none());
+    let err = bad.fields[0].error.clone().unwrap_or_default();
+    assert!(
+        err.contains("Débiteur") && err.contains("U+001B (ESC)"),
+        "{err}"
+    );
+    let mut good = form("ACME");
+    assert!(recouvre::app::update::validate(&mut good, today).is_some());
+}

@@ -341,7 +341,7 @@ pub fn check_event_text(kind: &crate::domain::event::EventKind) -> Result<(), Pa
         K::HandedOver { name, .. } => opt("--name", name, false),
         K::Note { text, .. } | K::DebtAcknowledged { text } => check_text("--text", text, true),
         K::CostIncurred { label, .. } => check_text("--label", label, false),
-        K::Assigned { to } => opt("--to", to, false),
+        K::Assigned { to } => opt("user", to, false),
         K::TermsChanged { terms, .. } => opt("--terms", terms, false),
         K::Waived { reason } => check_text("--reason", reason, true),
         K::RelanceSent { .. }
