@@ -29,6 +29,11 @@ fn no_escape(what: &str, o: &Output) {
             "{what}: {stream} holds a raw control character:\n{}",
             String::from_utf8_lossy(bytes)
         );
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)),
+            "{what}: {stream} holds a raw C1 control:\n{text}"
+        );
     }
 }
 
@@ -51,6 +56,8 @@ fn hostile_db(dir: &Path) -> (std::path::PathBuf, Store) {
             }],
         )
         .unwrap();
+    // An 8-bit CSI (U+009B), which serde_json leaves raw.
+    store.create(new_dossier("CSI\u{9b}31m")).unwrap();
     (db, store)
 }
 
@@ -70,6 +77,9 @@ fn escape_sequences_in_stored_text_never_reach_the_terminal() {
         assert!(o.status.code().is_some(), "{args:?}");
         no_escape(&format!("{args:?}"), &o);
     }
+    let json = run(&db, &["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    assert!(v.to_string().contains("CSI\u{9b}31m"), "{v}");
     let show = run(&db, &["show", "1"]);
     let out = String::from_utf8_lossy(&show.stdout);
     assert!(out.contains("ACME^[]52;c;SGVsbG8=^G"), "{out}");
