@@ -5,12 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
+use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::domain::assess::Rules;
 use crate::domain::event::Channel;
 use crate::domain::letters::Templates;
 use crate::domain::model::{Creditor, ProfileId};
+use crate::domain::money::deadline::DEADLINE_DAYS;
 use crate::domain::money::{rates, ChannelRules, DeadlineRules, MoneyRules, RateTable};
 use crate::domain::schedule::{Profile, Profiles, Step, NOTICE};
 use crate::i18n::{tf, Lang};
@@ -102,6 +104,14 @@ impl ProfileConfig {
                     ],
                 ));
             }
+            if !PROFILE_DAYS.contains(&s.day) {
+                return Err(out_of_range(
+                    &format!("profiles.{name}, step {}: day", i + 1),
+                    &s.day,
+                    PROFILE_DAYS.start(),
+                    PROFILE_DAYS.end(),
+                ));
+            }
             steps.push(Step {
                 level,
                 offset: s.day,
@@ -133,6 +143,99 @@ impl Profiles for Config {
             .and_then(|p| p.to_profile(id).ok())
             .unwrap_or_else(|| Profile::builtin(id))
     }
+}
+
+/// Days from the due date a configured schedule step may fall on (ten years).
+pub const PROFILE_DAYS: std::ops::RangeInclusive<i64> = 0..=3650;
+/// Largest recovery indemnity per invoice (the statutory one is 40 €).
+const MAX_INDEMNITY: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
+/// Largest price of a sending channel (a lawyer's letter included).
+const MAX_PRICE: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
+/// Days a warning threshold on notice deadlines may take.
+const WARN_DAYS: std::ops::RangeInclusive<i64> = 0..=365;
+
+fn out_of_range(
+    key: &str,
+    value: &dyn std::fmt::Display,
+    min: &dyn std::fmt::Display,
+    max: &dyn std::fmt::Display,
+) -> String {
+    tf(
+        "config.out_of_range",
+        &[("key", &key), ("value", value), ("min", min), ("max", max)],
+    )
+}
+
+/// Every number of the `[money]`, `[deadlines]` and `[channels]` sections within its range, so
+/// that a typo (an indemnity of 4e20, a deadline of -30 days) is refused at start-up with the
+/// key and the range instead of overflowing or printing nonsense in a letter.
+fn check_numbers(cfg: &Config) -> Result<(), String> {
+    let money = |key: &str, v: Decimal, max: Decimal| {
+        if v.is_sign_negative() && !v.is_zero() || v > max {
+            Err(out_of_range(key, &v, &"0", &crate::i18n::money(max)))
+        } else {
+            Ok(())
+        }
+    };
+    let days = |key: &str, v: i64, range: &std::ops::RangeInclusive<i64>| {
+        if range.contains(&v) {
+            Ok(())
+        } else {
+            Err(out_of_range(key, &v, range.start(), range.end()))
+        }
+    };
+    let m = &cfg.money;
+    money(
+        "[money] recovery_indemnity",
+        m.recovery_indemnity,
+        MAX_INDEMNITY,
+    )?;
+    if m.limitation_warning_months > 120 {
+        return Err(out_of_range(
+            "[money] limitation_warning_months",
+            &m.limitation_warning_months,
+            &0,
+            &120,
+        ));
+    }
+    let d = &cfg.deadlines;
+    for (key, v) in [
+        ("[deadlines] b2b_days", d.b2b_days),
+        ("[deadlines] b2c_days", d.b2c_days),
+        ("[deadlines] last_notice_min_days", d.last_notice_min_days),
+    ] {
+        days(key, v, &DEADLINE_DAYS)?;
+    }
+    days("[deadlines] warn_below_days", d.warn_below_days, &WARN_DAYS)?;
+    days("[deadlines] warn_above_days", d.warn_above_days, &WARN_DAYS)?;
+    let c = &cfg.channels;
+    let max_amount = crate::domain::parse::MAX_AMOUNT;
+    money(
+        "[channels] commissaire_from",
+        c.commissaire_from,
+        max_amount,
+    )?;
+    money("[channels] lawyer_from", c.lawyer_from, max_amount)?;
+    for (key, v) in [
+        ("[channels] lrar_price", c.lrar_price),
+        ("[channels] ar_option_min", c.ar_option_min),
+        ("[channels] ar_option_max", c.ar_option_max),
+        ("[channels] commissaire_min", c.commissaire_min),
+        ("[channels] commissaire_max", c.commissaire_max),
+        ("[channels] lawyer_min", c.lawyer_min),
+        ("[channels] lawyer_max", c.lawyer_max),
+    ] {
+        money(key, v, MAX_PRICE)?;
+    }
+    if c.repeat_offender_after > 1000 {
+        return Err(out_of_range(
+            "[channels] repeat_offender_after",
+            &c.repeat_offender_after,
+            &0,
+            &1000,
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -205,6 +308,10 @@ impl Config {
                 })?;
             }
         }
+        check_numbers(&cfg).map_err(|reason| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            reason,
+        })?;
         if let Some(p) = &cfg.defaults.profile {
             if ProfileId::parse(p).is_none() {
                 return Err(ConfigError::Invalid {
@@ -429,6 +536,38 @@ mod tests {
             "[profiles.rent]\nsteps = [{ step = \"relance_1\", day = 20, channel = \"email\" }]\n",
         )
         .is_err(), "a schedule without a notice is refused");
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused_with_the_key_and_the_range() {
+        for (text, key) in [
+            ("[money]\nrecovery_indemnity = \"400000000000000000000\"\n", "[money] recovery_indemnity"),
+            ("[money]\nrecovery_indemnity = \"-40\"\n", "[money] recovery_indemnity"),
+            ("[deadlines]\nb2b_days = -30\n", "[deadlines] b2b_days"),
+            ("[deadlines]\nb2c_days = 3000000\n", "[deadlines] b2c_days"),
+            ("[channels]\nlrar_price = \"100000000\"\n", "[channels] lrar_price"),
+            (
+                "[profiles.b2b]\nsteps = [{ step = \"notice\", day = 9000000000000000000, channel = \"lrar\" }]\n",
+                "profiles.b2b",
+            ),
+        ] {
+            let err = Config::parse(Path::new("c.toml"), text);
+            let err = match err {
+                Err(e) => e.to_string(),
+                Ok(_) => panic!("{text} accepted"),
+            };
+            assert!(err.contains(key), "{err}");
+        }
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let err = Config::parse(Path::new("c.toml"), "[deadlines]\nb2b_days = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("1 à 90"), "{err}");
+        assert!(Config::parse(
+            Path::new("c.toml"),
+            "[money]\nrecovery_indemnity = \"40\"\n[deadlines]\nb2b_days = 90\n"
+        )
+        .is_ok());
     }
 
     #[test]

@@ -199,8 +199,37 @@ fn status_tsv_and_quiet_for_scripts() {
     assert_eq!(row[4], "relance_1");
     assert!(!row[5].contains('€') && !row[5].contains(','), "{row:?}");
 
-    // A tab or a newline inside a field never breaks the row.
-    let id = add(&db, "Tab\tAnd\nNewline SARL", "2026-10-01");
+    // A tab or a newline inside a field (refused at input today, but possible in older data or
+    // an import) never breaks the row.
+    let id = {
+        use recouvre::domain::event::EventKind;
+        use recouvre::domain::model::*;
+        let store = recouvre::storage::Store::new(&db, Default::default());
+        store
+            .create(recouvre::storage::NewDossier {
+                debtor: Debtor::new(0, "Tab\tAnd\nNewline SARL", DebtorType::B2b),
+                created: EventKind::Created {
+                    debtor: 0,
+                    kind: DossierKind::Invoices,
+                    profile: None,
+                    jurisdiction: Jurisdiction::Fr,
+                    contractual_rate: None,
+                    refund_reason: None,
+                    terms: None,
+                },
+                items: vec![Item {
+                    reference: "T-1".into(),
+                    issued: chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+                    due: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+                    amount: rust_decimal::Decimal::from(500),
+                    description: None,
+                    proof: None,
+                }],
+                date: chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+            })
+            .unwrap()
+            .to_string()
+    };
     let o = run(&db, &["status", &format!("#{id}"), "--format", "tsv"]);
     let tsv = out(&o);
     assert_eq!(tsv.lines().count(), 2, "{tsv:?}");
@@ -249,7 +278,7 @@ fn status_fits_80_columns_and_show_never_cuts_a_date() {
             "--amount",
             "10",
             "--date",
-            "01/12/2026",
+            "20/11/2026",
         ],
     );
     assert!(o.status.success(), "{}", err(&o));
@@ -258,7 +287,7 @@ fn status_fits_80_columns_and_show_never_cuts_a_date() {
         .output()
         .unwrap();
     let shown = out(&o);
-    assert!(shown.contains("Paiement 01/12/2026"), "{shown}");
+    assert!(shown.contains("Paiement 20/11/2026"), "{shown}");
     // Every date-looking word is a full dd/mm/yyyy.
     for word in shown.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',') {
         if word.len() >= 6 && word.chars().nth(2) == Some('/') && word.chars().nth(5) == Some('/') {

@@ -253,6 +253,20 @@ impl Form {
         }
     }
 
+    /// Marks every field holding a control character (a pasted escape sequence…) in error, named
+    /// with its label; free-text areas may hold newlines and tabs. True when none does.
+    pub fn refuse_control_chars(&mut self) -> bool {
+        let mut clean = true;
+        for f in &mut self.fields {
+            let multiline = f.is_text();
+            if let Err(e) = crate::domain::parse::check_text(&f.label, &f.value(), multiline) {
+                f.error = Some(e.to_string());
+                clean = false;
+            }
+        }
+        clean
+    }
+
     /// Moves the focus to the first field in error, so the user lands on what to fix.
     pub fn focus_first_error(&mut self) {
         if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {

@@ -1609,6 +1609,9 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
     for f in &mut form.fields {
         f.error = None;
     }
+    if !form.refuse_control_chars() {
+        return None;
+    }
     let append =
         |t: &Target, date: NaiveDate, kinds: Vec<EventKind>, done: String| PendingWrite::Append {
             id: t.id,

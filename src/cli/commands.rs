@@ -9,7 +9,7 @@ use super::{exit, Ctx, UserError};
 use crate::domain::assess::assess;
 use crate::domain::event::*;
 use crate::domain::model::*;
-use crate::domain::parse::{parse_amount, parse_date, parse_positive_amount};
+use crate::domain::parse::{parse_date, parse_positive_amount};
 use crate::domain::summary::matches;
 use crate::i18n::{t, tf};
 use crate::storage::{LoadedDossier, NewDossier, StoreError};
@@ -221,17 +221,20 @@ fn add(ctx: &Ctx, a: &AddArgs) -> Result<i32, UserError> {
     debtor.phone = a.phone.clone();
     debtor.customer_number = a.customer.clone();
     debtor.siren = a.siren.clone();
+    let created = EventKind::Created {
+        debtor: 0,
+        kind,
+        profile,
+        jurisdiction,
+        contractual_rate,
+        refund_reason: a.refund_reason.clone(),
+        terms: a.terms.clone(),
+    };
+    crate::domain::parse::check_dossier_text(&debtor, &item)?;
+    crate::domain::parse::check_event_text(&created)?;
     let id = ctx.store.create(NewDossier {
         debtor,
-        created: EventKind::Created {
-            debtor: 0,
-            kind,
-            profile,
-            jurisdiction,
-            contractual_rate,
-            refund_reason: a.refund_reason.clone(),
-            terms: a.terms.clone(),
-        },
+        created,
         items: vec![item],
         date: ctx.today,
     })?;
@@ -246,7 +249,7 @@ fn add(ctx: &Ctx, a: &AddArgs) -> Result<i32, UserError> {
 /// A contractual rate as typed, refused below 3 × the legal rate of any half-year from the
 /// oldest due date to today (the law forbids it; a letter must never drop penalties silently).
 fn checked_rate(ctx: &Ctx, input: &str, oldest_due: NaiveDate) -> Result<Decimal, UserError> {
-    let rate = parse_amount("--rate", input)?;
+    let rate = crate::domain::parse::parse_rate("--rate", input)?;
     crate::domain::money::check_contractual_rate_over(
         rate,
         &ctx.rules.rates,
@@ -372,6 +375,9 @@ fn append(
     date: NaiveDate,
     kinds: Vec<EventKind>,
 ) -> Result<i32, UserError> {
+    for k in &kinds {
+        crate::domain::parse::check_event_text(k)?;
+    }
     match ctx
         .store
         .append(d.state.id, Some(d.state.journal_len), date, kinds)
@@ -418,6 +424,22 @@ fn append(
     }
 }
 
+/// `--deadline-days` within [`DEADLINE_DAYS`](crate::domain::money::deadline::DEADLINE_DAYS).
+fn check_deadline_days(days: Option<i64>) -> Result<(), UserError> {
+    use crate::domain::money::deadline::DEADLINE_DAYS;
+    match days {
+        Some(n) if !DEADLINE_DAYS.contains(&n) => Err(UserError::usage(tf(
+            "cli.bad_deadline",
+            &[
+                ("value", &n),
+                ("min", DEADLINE_DAYS.start()),
+                ("max", DEADLINE_DAYS.end()),
+            ],
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn bad_choice(field: &str, value: &str, accepted: &str) -> UserError {
     UserError::usage(tf(
         "cli.bad_choice",
@@ -439,6 +461,16 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
         )?,
         None => ctx.today,
     };
+    // An event has happened: a payment dated next year would lower today's balance.
+    if date > ctx.today {
+        return Err(UserError::usage(tf(
+            "tui.error.future_date",
+            &[
+                ("field", &"--date"),
+                ("today", &crate::i18n::date(ctx.today)),
+            ],
+        )));
+    }
     // Validate the typed values before touching the database.
     let kind = match ev {
         LogEvent::Payment {
@@ -598,11 +630,7 @@ fn log(ctx: &Ctx, key: &str, date: Option<&str>, ev: &LogEvent) -> Result<i32, U
             let channel = Channel::parse(channel)
                 .filter(|c| c.is_formal())
                 .ok_or_else(|| bad_choice("--channel", channel, "lrar, commissaire, avocat"))?;
-            if let Some(days) = deadline_days {
-                if *days <= 0 {
-                    return Err(UserError::usage(tf("cli.bad_deadline", &[("value", days)])));
-                }
-            }
+            check_deadline_days(*deadline_days)?;
             // The letter states the deadline the journal records: the period runs from receipt
             // (next working day unless an AR says otherwise).
             let composed = compose_letter(
@@ -915,6 +943,7 @@ fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
             })?),
             None => None,
         };
+        check_deadline_days(a.deadline_days)?;
         let composed = compose_letter(
             ctx,
             &d,

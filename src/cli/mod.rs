@@ -1,5 +1,21 @@
 //! The command line: the quick status check from the shell, and every journal action.
 
+// Everything the command line prints goes through these, which shadow the standard macros in
+// this module and all its children: text from the journal (debtor names, references, notes,
+// letters) may hold control characters from older data or imports, and must never reach the
+// terminal as escape sequences. JSON is unaffected (serde_json already escapes them).
+macro_rules! println {
+    () => { std::println!() };
+    ($($arg:tt)*) => { std::println!("{}", $crate::present::printable(&format!($($arg)*))) };
+}
+macro_rules! print {
+    ($($arg:tt)*) => { std::print!("{}", $crate::present::printable(&format!($($arg)*))) };
+}
+macro_rules! eprintln {
+    () => { std::eprintln!() };
+    ($($arg:tt)*) => { std::eprintln!("{}", $crate::present::printable(&format!($($arg)*))) };
+}
+
 pub mod args;
 pub mod commands;
 pub mod completions;

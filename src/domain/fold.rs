@@ -1,5 +1,6 @@
 //! The state of a dossier is a pure fold of its journal.
 
+use crate::domain::money::calendar::add_days;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -433,8 +434,7 @@ fn apply(st: &mut DossierState, e: &Event) {
                 date,
                 reason: reason.clone(),
                 text: text.clone(),
-                review: review
-                    .unwrap_or(date + chrono::Duration::days(DEFAULT_CONTESTATION_REVIEW_DAYS)),
+                review: review.unwrap_or(add_days(date, DEFAULT_CONTESTATION_REVIEW_DAYS)),
             })
         }
         EventKind::ContestationResolved { outcome, .. } => {

@@ -18,9 +18,25 @@ pub enum Problem {
     Amount,
     AmountTooManyDecimals,
     AmountNotPositive,
+    /// More than [`MAX_AMOUNT`].
+    AmountTooLarge,
     Date,
     DateDoesNotExist,
+    /// A yearly rate above 100 %.
+    RateTooLarge,
+    /// A year outside [`MIN_YEAR`]..=[`MAX_YEAR`].
+    DateOutOfRange,
+    /// A control character (terminal escape, NUL…) in a text field.
+    ControlChar(char),
 }
+
+/// The largest amount accepted anywhere (one thousand billion euros): far above any real claim,
+/// and small enough that every computation on it (rate × days, sums over thousands of invoices)
+/// stays well inside `Decimal`'s range.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+/// Dates typed or imported must fall within these years (inclusive).
+pub const MIN_YEAR: i32 = 2000;
+pub const MAX_YEAR: i32 = 2100;
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -28,12 +44,28 @@ impl fmt::Display for ParseError {
             Problem::Amount => "parse.amount",
             Problem::AmountTooManyDecimals => "parse.amount_decimals",
             Problem::AmountNotPositive => "parse.amount_positive",
+            Problem::AmountTooLarge => "parse.amount_too_large",
+            Problem::RateTooLarge => "parse.rate_range",
             Problem::Date => "parse.date",
             Problem::DateDoesNotExist => "parse.date_invalid",
+            Problem::DateOutOfRange => "parse.date_range",
+            Problem::ControlChar(c) => {
+                // The input is not echoed: it holds the very character being refused.
+                return f.write_str(&crate::i18n::tf(
+                    "parse.control_char",
+                    &[("field", &self.field), ("char", &char_name(c))],
+                ));
+            }
         };
         f.write_str(&crate::i18n::tf(
             key,
-            &[("field", &self.field), ("input", &self.input)],
+            &[
+                ("field", &self.field),
+                ("input", &crate::present::printable(&self.input)),
+                ("max", &crate::i18n::money(MAX_AMOUNT)),
+                ("min_year", &MIN_YEAR),
+                ("max_year", &MAX_YEAR),
+            ],
         ))
     }
 }
@@ -123,7 +155,29 @@ pub fn parse_amount(field: &str, input: &str) -> Result<Decimal, ParseError> {
     } else {
         format!("{digits}.{frac_part}")
     };
-    text.parse::<Decimal>().map_err(|_| err(Problem::Amount))
+    let d = text.parse::<Decimal>().map_err(|_| err(Problem::Amount))?;
+    if d > MAX_AMOUNT {
+        return Err(err(Problem::AmountTooLarge));
+    }
+    Ok(d)
+}
+
+/// A yearly rate in percent (`12,15`, `10.5 %`), from 0 to 100.
+pub fn parse_rate(field: &str, input: &str) -> Result<Decimal, ParseError> {
+    let trimmed = input.trim();
+    let number = trimmed.strip_suffix('%').unwrap_or(trimmed);
+    let rate = parse_amount(field, number).map_err(|mut e| {
+        e.input = input.to_string();
+        e
+    })?;
+    if rate > Decimal::ONE_HUNDRED {
+        return Err(ParseError {
+            field: field.to_string(),
+            input: input.to_string(),
+            problem: Problem::RateTooLarge,
+        });
+    }
+    Ok(rate)
 }
 
 /// Like [`parse_amount`] but the amount must be strictly positive (payments, invoices).
@@ -175,7 +229,151 @@ pub fn parse_date(field: &str, input: &str) -> Result<NaiveDate, ParseError> {
         }
     };
     let (y, m, d) = (num(y)?, num(m)?, num(d)?);
+    if !(MIN_YEAR..=MAX_YEAR).contains(&(y as i32)) {
+        return Err(err(Problem::DateOutOfRange));
+    }
     NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(|| err(Problem::DateDoesNotExist))
+}
+
+/// Whether `d` is within the accepted years (records read back from older data may not be).
+pub fn date_in_range(d: NaiveDate) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&d.year())
+}
+
+/// Whether `c` may never appear in stored text: C0 controls (tab and newline excepted where
+/// several lines are legitimate), DEL and the C1 controls. They are how a name turns into a
+/// terminal escape sequence (clipboard writes, window titles, screen clearing).
+pub fn is_forbidden_char(c: char, multiline: bool) -> bool {
+    if multiline && (c == '\n' || c == '\t') {
+        return false;
+    }
+    c.is_control()
+}
+
+/// Refuses a text field holding a control character; the message names the field and the
+/// character (`U+001B (ESC)`). `multiline` allows newlines and tabs (notes, contestation text).
+pub fn check_text(field: &str, input: &str, multiline: bool) -> Result<(), ParseError> {
+    match input.chars().find(|&c| is_forbidden_char(c, multiline)) {
+        Some(c) => Err(ParseError {
+            field: field.to_string(),
+            input: input.to_string(),
+            problem: Problem::ControlChar(c),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks every text field of a debtor and its first invoice before they are written; the field
+/// is named as the command line spells it.
+pub fn check_dossier_text(
+    debtor: &crate::domain::model::Debtor,
+    item: &crate::domain::model::Item,
+) -> Result<(), ParseError> {
+    check_text("--debtor", &debtor.name, false)?;
+    for line in &debtor.address {
+        check_text("--address", line, false)?;
+    }
+    for (field, v) in [
+        ("--contact", &debtor.contact),
+        ("--email", &debtor.email),
+        ("--phone", &debtor.phone),
+        ("--customer", &debtor.customer_number),
+        ("--siren", &debtor.siren),
+    ] {
+        if let Some(v) = v {
+            check_text(field, v, false)?;
+        }
+    }
+    check_item_text(item)
+}
+
+fn check_item_text(item: &crate::domain::model::Item) -> Result<(), ParseError> {
+    check_text("--invoice", &item.reference, false)?;
+    if let Some(d) = &item.description {
+        check_text("--description", d, true)?;
+    }
+    if let Some(p) = &item.proof {
+        check_text("--proof", p, false)?;
+    }
+    Ok(())
+}
+
+/// Checks the text an event carries before it is written. Free text (notes, contestations, debt
+/// acknowledgements) may span several lines; names, references and labels may not. Letters are
+/// composed by the program and checked on output instead.
+pub fn check_event_text(kind: &crate::domain::event::EventKind) -> Result<(), ParseError> {
+    use crate::domain::event::EventKind as K;
+    let opt = |field: &str, v: &Option<String>, multi: bool| match v {
+        Some(v) => check_text(field, v, multi),
+        None => Ok(()),
+    };
+    match kind {
+        K::Created {
+            refund_reason,
+            terms,
+            ..
+        } => {
+            opt("--refund-reason", refund_reason, true)?;
+            opt("--terms", terms, false)
+        }
+        K::ItemAdded(item) => check_item_text(item),
+        K::CreditNote {
+            reference, invoice, ..
+        } => {
+            check_text("--reference", reference, false)?;
+            opt("--invoice", invoice, false)
+        }
+        K::ContestationReceived { reason, text, .. } => {
+            check_text("--reason", reason, false)?;
+            check_text("--text", text, true)
+        }
+        K::ContestationResolved { note, .. } => check_text("--note", note, true),
+        K::PaymentReceived {
+            reference, invoice, ..
+        } => {
+            opt("--reference", reference, false)?;
+            opt("--invoice", invoice, false)
+        }
+        K::NoticeSent { tracking, .. } | K::AcknowledgementReceived { tracking } => {
+            opt("--tracking", tracking, false)
+        }
+        K::Injonction { note, .. } => opt("--text", note, true),
+        K::HandedOver { name, .. } => opt("--name", name, false),
+        K::Note { text, .. } | K::DebtAcknowledged { text } => check_text("--text", text, true),
+        K::CostIncurred { label, .. } => check_text("--label", label, false),
+        K::Assigned { to } => opt("user", to, false),
+        K::TermsChanged { terms, .. } => opt("--terms", terms, false),
+        K::Waived { reason } => check_text("--reason", reason, true),
+        K::RelanceSent { .. }
+        | K::PromiseToPay { .. }
+        | K::PaymentPlanAgreed { .. }
+        | K::LastNoticeSent { .. }
+        | K::Closed { .. }
+        | K::Reopened
+        | K::Cancel { .. }
+        | K::CollectiveProceedings { .. } => Ok(()),
+    }
+}
+
+/// `U+001B (ESC)`: a control character named so the user can find it.
+pub fn char_name(c: char) -> String {
+    const C0: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF",
+        "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM",
+        "SUB", "ESC", "FS", "GS", "RS", "US",
+    ];
+    let code = c as u32;
+    let name = match code {
+        0..=0x1f => Some(C0[code as usize]),
+        0x7f => Some("DEL"),
+        0x9b => Some("CSI"),
+        0x9d => Some("OSC"),
+        _ => None,
+    };
+    match name {
+        Some(n) => format!("U+{code:04X} ({n})"),
+        None => format!("U+{code:04X}"),
+    }
 }
 
 /// Rounds to the cent, half away from zero (the usual commercial rounding).
@@ -346,6 +544,72 @@ mod tests {
             parse_date("d", "31/02/2026").unwrap_err().problem,
             Problem::DateDoesNotExist
         );
+    }
+
+    #[test]
+    fn amounts_and_dates_are_bounded_and_the_message_states_the_bound() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        assert_eq!(
+            parse_amount("m", "1 000 000 000 000,00").unwrap(),
+            MAX_AMOUNT
+        );
+        let e = parse_amount("--amount", "1000000000000.01").unwrap_err();
+        assert_eq!(e.problem, Problem::AmountTooLarge);
+        assert!(
+            e.to_string()
+                .contains("1\u{a0}000\u{a0}000\u{a0}000\u{a0}000,00\u{a0}€"),
+            "{e}"
+        );
+        let e = parse_amount("--amount", "400000000000000000000000000").unwrap_err();
+        assert_eq!(e.problem, Problem::AmountTooLarge);
+        assert_eq!(
+            parse_amount("m", "1,234").unwrap_err().problem,
+            Problem::AmountTooManyDecimals
+        );
+        assert_eq!(
+            parse_date("d", "1999-12-31").unwrap_err().problem,
+            Problem::DateOutOfRange
+        );
+        assert_eq!(
+            parse_date("d", "31/12/9999").unwrap_err().problem,
+            Problem::DateOutOfRange
+        );
+        assert_eq!(
+            parse_rate("--rate", "12,15 %").unwrap(),
+            Decimal::new(1215, 2)
+        );
+        assert_eq!(parse_rate("--rate", "100").unwrap(), Decimal::ONE_HUNDRED);
+        let e = parse_rate("--rate", "100.01").unwrap_err();
+        assert_eq!(e.problem, Problem::RateTooLarge);
+        assert!(e.to_string().contains("100"), "{e}");
+        assert!(parse_rate("--rate", "-1").is_err());
+        assert!(parse_date("d", "2000-01-01").is_ok());
+        assert!(parse_date("d", "2100-12-31").is_ok());
+        let e = parse_date("--date", "9999-12-31").unwrap_err().to_string();
+        assert!(e.contains("2000") && e.contains("2100"), "{e}");
+    }
+
+    #[test]
+    fn control_characters_are_refused_with_the_field_and_the_character_named() {
+        crate::i18n::set_lang(crate::i18n::Lang::Fr);
+        let e = check_text("--debtor", "ACME\x1b[2J", false).unwrap_err();
+        assert_eq!(e.problem, Problem::ControlChar('\x1b'));
+        let text = e.to_string();
+        assert!(
+            text.starts_with("--debtor") && text.contains("U+001B (ESC)"),
+            "{text}"
+        );
+        assert!(
+            !text.contains('\x1b'),
+            "the message never echoes the character"
+        );
+        assert!(check_text("--text", "ligne 1\nligne 2\tfin", true).is_ok());
+        assert!(check_text("--debtor", "a\nb", false).is_err());
+        assert!(check_text("--text", "a\rb", true).is_err());
+        assert!(check_text("--text", "\u{9b}31m", true).is_err());
+        assert!(check_text("--debtor", "Société Générale — été", false).is_ok());
+        assert_eq!(char_name('\u{7f}'), "U+007F (DEL)");
+        assert_eq!(char_name('\u{9d}'), "U+009D (OSC)");
     }
 
     #[test]

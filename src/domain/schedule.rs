@@ -1,6 +1,7 @@
 //! What to do next on a dossier, and when, from its state and its schedule profile.
 
-use chrono::{Duration, Months, NaiveDate};
+use crate::domain::money::calendar::add_days;
+use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -195,7 +196,7 @@ pub fn order_lapsed(st: &DossierState, today: NaiveDate) -> Option<NaiveDate> {
     match st.injonction {
         Some((InjonctionStep::OrderIssued, date)) => {
             let deadline = service_deadline(date);
-            (today > deadline).then(|| deadline + Duration::days(1))
+            (today > deadline).then(|| add_days(deadline, 1))
         }
         _ => None,
     }
@@ -331,9 +332,9 @@ pub fn next_action(
     }
     if let Some((to, date)) = st.handed_over {
         let _ = to;
-        let mut d = date + Duration::days(HANDOVER_FOLLOW_UP_DAYS);
+        let mut d = add_days(date, HANDOVER_FOLLOW_UP_DAYS);
         while d < today {
-            d += Duration::days(HANDOVER_FOLLOW_UP_DAYS);
+            d = add_days(d, HANDOVER_FOLLOW_UP_DAYS);
         }
         return at(NextActionKind::FollowUpHandover, d);
     }
@@ -341,7 +342,7 @@ pub fn next_action(
         return match step {
             InjonctionStep::RequestFiled => at(
                 NextActionKind::AwaitOrder,
-                date + Duration::days(ORDER_FOLLOW_UP_DAYS),
+                add_days(date, ORDER_FOLLOW_UP_DAYS),
             ),
             InjonctionStep::OrderIssued => match order_lapsed(st, today) {
                 Some(lapsed) => at(NextActionKind::OrderLapsed, lapsed),
@@ -351,7 +352,7 @@ pub fn next_action(
                 let last_day = opposition_deadline(date);
                 at(
                     NextActionKind::AwaitOpposition { last_day },
-                    last_day + Duration::days(1),
+                    add_days(last_day, 1),
                 )
             }
             InjonctionStep::Opposition => at(NextActionKind::PrepareHearing, date),
@@ -364,7 +365,7 @@ pub fn next_action(
         } else {
             NextActionKind::FileInjonction
         };
-        return at(kind, n.deadline + Duration::days(1));
+        return at(kind, add_days(n.deadline, 1));
     }
     let Some(due) = owing.oldest_open_due else {
         // Nothing due or coming but the accessories: the ladder has no invoice to chase.
@@ -376,10 +377,10 @@ pub fn next_action(
     };
     let rung = next_rung(st, debtor_type, profiles)?;
     let step = rung.step;
-    let mut date = due + Duration::days(step.offset);
+    let mut date = add_days(due, step.offset);
     // If the previous rung went out late, keep the profile's spacing from it.
     if let (Some(last), Some(prev)) = (st.last_reminder(), rung.previous) {
-        date = date.max(last.date + Duration::days(step.offset - prev.offset));
+        date = date.max(add_days(last.date, step.offset - prev.offset));
     }
     let kind = if step.level == NOTICE {
         if needs_last_notice(st, debtor_type) {

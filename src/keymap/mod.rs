@@ -284,10 +284,32 @@ impl Keymap {
     /// Parses one complete keymap file.
     pub fn from_source(file: &str, src: &str) -> Result<Keymap, KeymapError> {
         let entries = parse_entries(file, src)?;
-        Ok(Keymap {
+        let km = Keymap {
             name: file.to_string(),
             maps: build(file, entries, None)?,
-        })
+        };
+        km.check_can_quit(file)?;
+        Ok(km)
+    }
+
+    /// A keymap must let the user quit from every screen that does not type text only (the list,
+    /// the detail, forms, the letter editor); otherwise the only way out is to kill the terminal.
+    fn check_can_quit(&self, file: &str) -> Result<(), KeymapError> {
+        for ctx in [
+            Context::List,
+            Context::Detail,
+            Context::Form,
+            Context::Editor,
+        ] {
+            if self.keys_for(ctx, Command::Quit).is_empty() {
+                return Err(err(
+                    file,
+                    None,
+                    tf("keymap.no_quit", &[("context", &ctx.name())]),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The built-in keymap of that name, or a keymap file path.
@@ -344,7 +366,13 @@ impl Keymap {
     pub fn apply_overrides(&mut self, file: &str, src: &str) -> Result<(), KeymapError> {
         let entries = parse_entries(file, src)?;
         // Conflicts are checked inside the override file and against what remains of the base.
-        self.maps = build(file, entries, Some(self))?;
+        let maps = build(file, entries, Some(self))?;
+        let candidate = Keymap {
+            name: self.name.clone(),
+            maps,
+        };
+        candidate.check_can_quit(file)?;
+        self.maps = candidate.maps;
         Ok(())
     }
 
@@ -557,6 +585,26 @@ mod tests {
             .unwrap();
         assert_eq!(km.lookup(Context::List, &chord("j")), Some(Command::Sort));
         assert_eq!(km.lookup(Context::List, &chord("down")), before_down);
+    }
+
+    #[test]
+    fn a_keymap_without_a_way_to_quit_is_refused_naming_the_file() {
+        let e = Keymap::from_source("mine.toml", "[global]\n\"ctrl-h\" = \"help\"\n").unwrap_err();
+        assert!(e.message.contains("mine.toml"), "{}", e.message);
+        assert!(e.message.contains("quit"), "{}", e.message);
+        let mut km = Keymap::named("default").unwrap();
+        let e = km
+            .apply_overrides(
+                "keymap.toml",
+                "[global]\n\"ctrl-c\" = \"help\"\nq = \"help\"\n",
+            )
+            .unwrap_err();
+        assert!(e.message.contains("keymap.toml"), "{}", e.message);
+        // The refused override left the keymap as it was.
+        assert!(!km.keys_for(Context::List, Command::Quit).is_empty());
+        // Rebinding quit elsewhere is fine.
+        km.apply_overrides("keymap.toml", "[global]\nq = \"help\"\n")
+            .unwrap();
     }
 
     #[test]

@@ -24,6 +24,25 @@ use crate::keymap::Context;
 use theme::Theme;
 
 pub fn render(frame: &mut Frame, state: &State) {
+    render_screen(frame, state);
+    scrub_controls(frame.buffer_mut());
+}
+
+/// The one place where data meets the terminal: ratatui 0.29 copies a `Span`'s control
+/// characters into the cells (width 0, appended to the previous cell) and the backend writes them
+/// out raw, so a debtor named with `ESC ] 52 ;…` would write the user's clipboard. Every cell
+/// holding one is cleaned after drawing, whatever widget (table, paragraph, text area) put it
+/// there: the control characters are dropped, and a cell that held nothing else shows U+FFFD.
+fn scrub_controls(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        if cell.symbol().chars().any(char::is_control) {
+            let clean: String = cell.symbol().chars().filter(|c| !c.is_control()).collect();
+            cell.set_symbol(if clean.is_empty() { "\u{fffd}" } else { &clean });
+        }
+    }
+}
+
+fn render_screen(frame: &mut Frame, state: &State) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, state);

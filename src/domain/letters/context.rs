@@ -3,7 +3,8 @@
 //! Templates stay simple (and safe for users to override) because amounts, dates, tables and
 //! legal choices (Cerfa number, what a consumer may be charged) are decided here, in tested Rust.
 
-use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
+use crate::domain::money::calendar::add_days;
+use chrono::{Datelike, Months, NaiveDate, Weekday};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -607,7 +608,10 @@ fn third_working_day_after(d: NaiveDate) -> NaiveDate {
     let mut day = d;
     let mut n = 0;
     while n < 3 {
-        day += Duration::days(1);
+        day = add_days(day, 1);
+        if day == NaiveDate::MAX {
+            break;
+        }
         if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
             n += 1;
         }
@@ -626,9 +630,9 @@ pub fn last_notice_min_deadline(
     let start = if jurisdiction == Jurisdiction::Be && channel != Channel::Email {
         third_working_day_after(today)
     } else {
-        today + Duration::days(1)
+        add_days(today, 1)
     };
-    start + Duration::days(LAST_NOTICE_MIN_DAYS)
+    add_days(start, LAST_NOTICE_MIN_DAYS)
 }
 
 fn deadline_for(
@@ -640,7 +644,7 @@ fn deadline_for(
     let today = input.today;
     let wanted = match (opts.deadline, opts.deadline_days) {
         (Some(d), _) => Some(d),
-        (None, Some(n)) => Some(today + Duration::days(n)),
+        (None, Some(n)) => Some(add_days(today, n)),
         (None, None) => None,
     };
     let date = match input.step {
@@ -660,10 +664,10 @@ fn deadline_for(
                 None => min,
             }
         }
-        _ => wanted.unwrap_or(today + Duration::days(DEFAULT_DEADLINE_DAYS)),
+        _ => wanted.unwrap_or(add_days(today, DEFAULT_DEADLINE_DAYS)),
     };
     // When the caller fixed both the period and the date, the period runs from receipt.
-    let from_receipt = matches!((opts.deadline, opts.deadline_days), (Some(d), Some(n)) if d != today + Duration::days(n))
+    let from_receipt = matches!((opts.deadline, opts.deadline_days), (Some(d), Some(n)) if d != add_days(today, n))
         && Some(date) == opts.deadline;
     let days = match (from_receipt, opts.deadline_days) {
         (true, Some(n)) => n,

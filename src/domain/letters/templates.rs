@@ -104,6 +104,40 @@ pub enum LetterError {
     },
     /// An override names no known template.
     UnknownTemplate { name: String },
+    /// A template ran more than [`TEMPLATE_FUEL`] instructions (loops nested too deep).
+    OutOfFuel { template: String },
+    /// A template produced more than [`MAX_LETTER_BYTES`]: a letter, not a book.
+    TooLarge { template: String },
+}
+
+/// Instructions a template may execute for one letter. A built-in letter with a hundred invoices
+/// uses a few tens of thousands; three nested loops would otherwise run for hours.
+pub const TEMPLATE_FUEL: u64 = 2_000_000;
+/// Largest letter a template may produce (the letter is stored whole in the journal).
+pub const MAX_LETTER_BYTES: usize = 256 * 1024;
+/// Depth of includes, macros and nested blocks (minijinja's own cap is 500).
+const RECURSION_LIMIT: usize = 100;
+
+/// Output sink that refuses to grow past [`MAX_LETTER_BYTES`], so that a runaway template stops
+/// early instead of filling memory.
+#[derive(Default)]
+struct Capped {
+    text: Vec<u8>,
+    overflowed: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + buf.len() > MAX_LETTER_BYTES {
+            self.overflowed = true;
+            return Err(std::io::Error::other("letter too large"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl fmt::Display for LetterError {
@@ -122,6 +156,14 @@ impl fmt::Display for LetterError {
             } => tf(
                 "letters.error.template",
                 &[("template", template), ("detail", detail)],
+            ),
+            LetterError::OutOfFuel { template } => tf(
+                "letters.error.out_of_fuel",
+                &[("template", template), ("fuel", &TEMPLATE_FUEL)],
+            ),
+            LetterError::TooLarge { template } => tf(
+                "letters.error.too_large",
+                &[("template", template), ("max", &(MAX_LETTER_BYTES / 1024))],
             ),
             LetterError::UnknownTemplate { name } => {
                 let names: Vec<String> = BUILTIN.iter().map(|(n, _)| file_name(n)).collect();
@@ -269,6 +311,9 @@ impl Templates {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
+        // A user's template is code: bound what it may cost.
+        env.set_fuel(Some(TEMPLATE_FUEL));
+        env.set_recursion_limit(RECURSION_LIMIT);
         env
     }
 
@@ -289,9 +334,21 @@ impl Templates {
         let tmpl = env
             .get_template(&name)
             .map_err(|e| template_error(&e, ctx.step.slug()))?;
-        let text = tmpl
-            .render(minijinja::Value::from_serialize(ctx))
-            .map_err(|e| template_error(&e, ctx.step.slug()))?;
+        let mut out = Capped::default();
+        let rendered = tmpl.render_captured_to(minijinja::Value::from_serialize(ctx), &mut out);
+        if let Err(e) = rendered {
+            return Err(if out.overflowed {
+                LetterError::TooLarge { template: name }
+            } else if e.kind() == minijinja::ErrorKind::OutOfFuel {
+                match template_error(&e, ctx.step.slug()) {
+                    LetterError::Template { template, .. } => LetterError::OutOfFuel { template },
+                    other => other,
+                }
+            } else {
+                template_error(&e, ctx.step.slug())
+            });
+        }
+        let text = String::from_utf8_lossy(&out.text);
         Ok(tidy(&wrap(&text, WRAP_WIDTH)))
     }
 }

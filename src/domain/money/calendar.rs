@@ -139,11 +139,27 @@ pub fn is_working_day(d: NaiveDate) -> bool {
     !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !is_french_public_holiday(d)
 }
 
+/// `d` plus `n` days (`n` may be negative), saturating at the calendar's limits: a bad stored
+/// date or a huge offset gives a far date, never an overflow that aborts the program.
+pub fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
+    Duration::try_days(n)
+        .and_then(|delta| d.checked_add_signed(delta))
+        .unwrap_or(if n < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
+}
+
 /// The first working day strictly after `d`.
 pub fn next_working_day(d: NaiveDate) -> NaiveDate {
-    let mut x = d + Duration::days(1);
-    while !is_working_day(x) {
-        x += Duration::days(1);
+    let mut x = add_days(d, 1);
+    // A week holds at least one working day; the bound only matters at the calendar's end.
+    for _ in 0..14 {
+        if is_working_day(x) {
+            break;
+        }
+        x = add_days(x, 1);
     }
     x
 }
@@ -179,7 +195,7 @@ pub fn split_half_years(after: NaiveDate, until: NaiveDate) -> Vec<Piece> {
     if until <= after {
         return out;
     }
-    let mut first = after + Duration::days(1);
+    let mut first = add_days(after, 1);
     while first <= until {
         let h = HalfYear::containing(first);
         let last = h.last_day().min(until);
@@ -188,7 +204,10 @@ pub fn split_half_years(after: NaiveDate, until: NaiveDate) -> Vec<Piece> {
             first,
             last,
         });
-        first = last + Duration::days(1);
+        if last == NaiveDate::MAX {
+            break;
+        }
+        first = add_days(last, 1);
     }
     out
 }

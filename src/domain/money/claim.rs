@@ -2,7 +2,8 @@
 //! interest, 40 € indemnities, recovery costs, NL/BE collection costs, with a line-by-line
 //! breakdown. The conventions are in the module doc of `money`.
 
-use chrono::{Duration, NaiveDate};
+use crate::domain::money::calendar::add_days;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -647,7 +648,80 @@ pub fn compute_claim(
     rules: &MoneyRules,
     at: NaiveDate,
 ) -> Result<ClaimAmounts, MoneyError> {
+    check_bounds(st)?;
     claim_with(st, debtor, creditor, rates, rules, at, true)
+}
+
+/// Years outside which a stored date is not computed with (wider than what input accepts, so
+/// that older records typed before the input bounds still compute).
+const GUARD_YEARS: std::ops::RangeInclusive<i32> =
+    (crate::domain::parse::MIN_YEAR - 100)..=(crate::domain::parse::MAX_YEAR + 100);
+
+/// The first money-bearing record of the dossier that is out of the bounds input enforces (an
+/// amount above [`MAX_AMOUNT`](crate::domain::parse::MAX_AMOUNT), a rate outside 0–100 %, a date
+/// far outside the accepted years), as `(record, value)`. Such a record can only come from an
+/// older version or an import; computing with it could overflow, so the dossier shows an error
+/// instead and the rest of the portfolio is unaffected.
+pub fn out_of_bounds(st: &DossierState) -> Option<(String, String)> {
+    use crate::domain::parse::MAX_AMOUNT;
+    let amount_bad = |a: Decimal| a.abs() > MAX_AMOUNT;
+    let date_bad = |d: NaiveDate| !GUARD_YEARS.contains(&chrono::Datelike::year(&d));
+    let mut found: Option<(String, String)> = None;
+    let mut check = |record: &str, amount: Option<Decimal>, dates: &[NaiveDate]| {
+        if found.is_some() {
+            return;
+        }
+        if let Some(a) = amount.filter(|a| amount_bad(*a)) {
+            found = Some((record.to_string(), a.to_string()));
+        } else if let Some(d) = dates.iter().find(|d| date_bad(**d)) {
+            found = Some((record.to_string(), d.to_string()));
+        }
+    };
+    check("created", None, &[st.created]);
+    if let Some(r) = st.contractual_rate {
+        if r.is_sign_negative() || r > MAX_RATE {
+            return Some(("contractual_rate".into(), r.to_string()));
+        }
+    }
+    for i in &st.items {
+        check(&i.reference, Some(i.amount), &[i.issued, i.due]);
+    }
+    for p in &st.payments {
+        check(&format!("#{}", p.seq), Some(p.amount), &[p.date]);
+    }
+    for c in &st.credit_notes {
+        check(&c.reference, Some(c.amount), &[c.date]);
+    }
+    for c in &st.costs {
+        check(&format!("#{}", c.seq), Some(c.amount), &[c.date]);
+    }
+    for w in &st.waivers {
+        check(&format!("#{}", w.seq), None, &[w.date]);
+    }
+    if let Some(n) = &st.notice {
+        let mut dates = vec![n.date, n.deadline];
+        dates.extend(n.received);
+        check(&format!("#{}", n.seq), None, &dates);
+    }
+    if let Some(p) = &st.promise {
+        check(&format!("#{}", p.seq), Some(p.amount), &[p.date, p.until]);
+    }
+    if let Some(p) = &st.plan {
+        for i in &p.instalments {
+            check(&format!("#{}", p.seq), Some(i.amount), &[p.date, i.due]);
+        }
+    }
+    found
+}
+
+/// Highest rate (percent per year) accepted for a contractual rate or a row of the rate table.
+pub const MAX_RATE: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
+
+fn check_bounds(st: &DossierState) -> Result<(), MoneyError> {
+    match out_of_bounds(st) {
+        Some((record, value)) => Err(MoneyError::OutOfBounds { record, value }),
+        None => Ok(()),
+    }
 }
 
 /// The claim without penalties or interest: what is left of each invoice once payments and credit
@@ -660,8 +734,46 @@ pub fn principal_claim(
     at: NaiveDate,
 ) -> ClaimAmounts {
     let rates = RateTable::builtin();
+    if out_of_bounds(st).is_some() {
+        // Only the records within bounds: the error says which one was left out.
+        let kept = within_bounds(st);
+        return claim_with(&kept, debtor, creditor, &rates, rules, at, false)
+            .expect("nothing that can fail runs without accrual");
+    }
     claim_with(st, debtor, creditor, &rates, rules, at, false)
         .expect("nothing that can fail runs without accrual")
+}
+
+/// The dossier without its money-bearing records that are out of bounds.
+fn within_bounds(st: &DossierState) -> DossierState {
+    use crate::domain::parse::MAX_AMOUNT;
+    let ok_amount = |a: Decimal| a.abs() <= MAX_AMOUNT;
+    let ok_date = |d: NaiveDate| GUARD_YEARS.contains(&chrono::Datelike::year(&d));
+    let mut st = st.clone();
+    st.items
+        .retain(|i| ok_amount(i.amount) && ok_date(i.issued) && ok_date(i.due));
+    st.payments
+        .retain(|p| ok_amount(p.amount) && ok_date(p.date));
+    st.credit_notes
+        .retain(|c| ok_amount(c.amount) && ok_date(c.date));
+    st.costs.retain(|c| ok_amount(c.amount) && ok_date(c.date));
+    st.waivers.retain(|w| ok_date(w.date));
+    st.notice = st
+        .notice
+        .filter(|n| ok_date(n.date) && ok_date(n.deadline) && n.received.is_none_or(ok_date));
+    st.promise = st
+        .promise
+        .filter(|p| ok_amount(p.amount) && ok_date(p.date) && ok_date(p.until));
+    st.plan = st.plan.filter(|p| {
+        ok_date(p.date)
+            && p.instalments
+                .iter()
+                .all(|i| ok_amount(i.amount) && ok_date(i.due))
+    });
+    st.contractual_rate = st
+        .contractual_rate
+        .filter(|r| !r.is_sign_negative() && *r <= MAX_RATE);
+    st
 }
 
 /// Whether the debtor is under collective proceedings: the dossier's journal, else the debtor
@@ -953,7 +1065,7 @@ fn claim_with(
             lines.push(BreakdownLine::fixed(
                 LineKind::Indemnity,
                 &t.item.reference,
-                Some(t.due + Duration::days(1)),
+                Some(add_days(t.due, 1)),
                 rules.recovery_indemnity,
             ));
             rules.recovery_indemnity
@@ -1002,7 +1114,7 @@ fn claim_with(
                 lines.push(BreakdownLine::fixed(
                     LineKind::CollectionCosts,
                     "",
-                    Some(n.deadline + Duration::days(1)),
+                    Some(add_days(n.deadline, 1)),
                     amount,
                 ));
             } else {

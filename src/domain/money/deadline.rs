@@ -1,6 +1,7 @@
 //! The time a formal notice gives to pay, and the calendar date the letter states.
 
-use chrono::{Duration, NaiveDate};
+use crate::domain::money::calendar::add_days;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{is_working_day, next_working_day, roll_to_working_day};
@@ -27,6 +28,10 @@ impl NoticeKind {
         }
     }
 }
+
+/// Days a notice may give the debtor (`--deadline-days`, `[deadlines]`): a negative or
+/// zero deadline makes no sense, and beyond three months a notice no longer says "now".
+pub const DEADLINE_DAYS: std::ops::RangeInclusive<i64> = 1..=90;
 
 /// Default and acceptable notice periods, in days; configurable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,7 +134,7 @@ pub fn notice_deadline(
     let days = days.unwrap_or_else(|| rules.default_days(debtor_type, kind));
     let receipt = match (received, jurisdiction, channel) {
         (Some(r), _, _) => r,
-        (None, Jurisdiction::Be, Channel::Email) => sent + Duration::days(1),
+        (None, Jurisdiction::Be, Channel::Email) => add_days(sent, 1),
         (None, Jurisdiction::Be, _) => {
             let mut d = sent;
             for _ in 0..3 {
@@ -142,7 +147,7 @@ pub fn notice_deadline(
     debug_assert!(
         received.is_some() || jurisdiction == Jurisdiction::Be || is_working_day(receipt)
     );
-    let deadline = roll_to_working_day(receipt + Duration::days(days));
+    let deadline = roll_to_working_day(add_days(receipt, days));
     let mut warnings = Vec::new();
     if kind == NoticeKind::LastNotice && days < rules.last_notice_min_days {
         warnings.push(DeadlineWarning::BelowLegalMinimum {

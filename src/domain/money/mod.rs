@@ -121,6 +121,18 @@ pub enum MoneyError {
         origin: String,
         half_year: HalfYear,
     },
+    /// A rate row outside 0–100 %.
+    RateOutOfRange {
+        origin: String,
+        half_year: HalfYear,
+        rate: Decimal,
+    },
+    /// A stored record beyond the bounds input enforces (from an older version or an import):
+    /// the dossier's figures are not computed with it.
+    OutOfBounds {
+        record: String,
+        value: String,
+    },
 }
 
 impl fmt::Display for MoneyError {
@@ -152,6 +164,29 @@ impl fmt::Display for MoneyError {
             MoneyError::NegativeRate { origin, half_year } => tf(
                 "money.error.negative_rate",
                 &[("origin", origin), ("half_year", half_year)],
+            ),
+            MoneyError::RateOutOfRange {
+                origin,
+                half_year,
+                rate,
+            } => tf(
+                "money.error.rate_range",
+                &[
+                    ("origin", origin),
+                    ("half_year", half_year),
+                    ("rate", rate),
+                    ("max", &format_rate(claim::MAX_RATE)),
+                ],
+            ),
+            MoneyError::OutOfBounds { record, value } => tf(
+                "money.error.out_of_bounds",
+                &[
+                    ("record", &crate::present::printable(record)),
+                    ("value", value),
+                    ("max", &i18n::money(crate::domain::parse::MAX_AMOUNT)),
+                    ("min_year", &crate::domain::parse::MIN_YEAR),
+                    ("max_year", &crate::domain::parse::MAX_YEAR),
+                ],
             ),
         };
         f.write_str(&text)

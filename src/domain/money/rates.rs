@@ -190,6 +190,20 @@ impl RateTable {
                     half_year: h,
                 });
             }
+            if let Some(rate) = [
+                row.legal_rate_consumer_creditor,
+                row.legal_rate_other,
+                row.ecb_refi_rate,
+            ]
+            .into_iter()
+            .find(|r| *r > super::claim::MAX_RATE)
+            {
+                return Err(MoneyError::RateOutOfRange {
+                    origin: origin_text(&origin),
+                    half_year: h,
+                    rate,
+                });
+            }
             row.origin = origin.clone();
             self.rows.retain(|r| r.half_year() != h);
             self.rows.push(row);
@@ -394,5 +408,20 @@ mod tests {
             "[[semester]]\nstart = 2026-08-01\nlegal_rate_consumer_creditor = \"6.5\"\nlegal_rate_other = \"2\"\necb_refi_rate = \"2\"\n",
         );
         assert!(mid_year.is_err());
+        let huge = parse_rows(
+            "[[semester]]\nstart = 2026-07-01\nlegal_rate_consumer_creditor = \"6.5\"\nlegal_rate_other = \"2\"\necb_refi_rate = \"79228162514264337593543950335\"\n",
+        )
+        .unwrap();
+        let err = RateTable::builtin()
+            .with_overrides(huge, "rates.toml")
+            .unwrap_err();
+        assert!(matches!(err, MoneyError::RateOutOfRange { .. }), "{err}");
+        let ok = parse_rows(
+            "[[semester]]\nstart = 2026-07-01\nlegal_rate_consumer_creditor = \"100\"\nlegal_rate_other = \"0\"\necb_refi_rate = \"2\"\n",
+        )
+        .unwrap();
+        assert!(RateTable::builtin()
+            .with_overrides(ok, "rates.toml")
+            .is_ok());
     }
 }

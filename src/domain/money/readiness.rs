@@ -3,7 +3,8 @@
 //! A failing check does not forbid the notice; the caller asks for an explicit confirmation and
 //! records the overridden checks (`Readiness::failed_checks`) in the journal.
 
-use chrono::{Datelike, Duration, Months, NaiveDate};
+use crate::domain::money::calendar::add_days;
+use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -26,7 +27,9 @@ pub enum PaymentTerms {
 
 fn end_of_month(d: NaiveDate) -> NaiveDate {
     let first = d.with_day(1).expect("day 1 exists");
-    first + Months::new(1) - Duration::days(1)
+    first
+        .checked_add_months(Months::new(1))
+        .map_or(NaiveDate::MAX, |next| add_days(next, -1))
 }
 
 impl PaymentTerms {
@@ -67,10 +70,10 @@ impl PaymentTerms {
     pub fn due_from(self, issued: NaiveDate) -> NaiveDate {
         match self {
             PaymentTerms::Immediate => issued,
-            PaymentTerms::Days(n) => issued + Duration::days(i64::from(n)),
+            PaymentTerms::Days(n) => add_days(issued, i64::from(n)),
             PaymentTerms::DaysEndOfMonth(n) => {
-                let a = end_of_month(issued + Duration::days(i64::from(n)));
-                let b = end_of_month(issued) + Duration::days(i64::from(n));
+                let a = end_of_month(add_days(issued, i64::from(n)));
+                let b = add_days(end_of_month(issued), i64::from(n));
                 a.max(b)
             }
         }
