@@ -1343,3 +1343,17 @@ fn the_injonction_step_is_dated_by_the_user_and_dates_can_be_typed_short() {
     let (_, _, date, _, _) = single_append(press(&mut s, KeyCode::Enter));
     assert_eq!(date.to_string(), "2026-11-20");
 }
+
+#[test]
+fn a_control_character_pasted_into_a_letter_or_its_tracking_number_is_refused() {
+    let mut s = st();
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('r'));
+    update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Char('\u{1b}'), KeyModifiers::NONE)),
+    );
+    ctrl(&mut s, 's');
+    assert!(press(&mut s, KeyCode::Enter).is_empty(), "nothing sent");
+    assert!(notice(&s).contains("U+001B"), "{}", notice(&s));
+}

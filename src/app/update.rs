@@ -1130,6 +1130,24 @@ fn send_letter(state: &mut State) -> Vec<Effect> {
         return vec![];
     };
     let tracking = optional(form, "tracking");
+    // The same rule as every other field: no control character in the tracking number nor in
+    // the letter (a paste can carry one), said with the field and the character.
+    let label = form
+        .field("tracking")
+        .map(|f| f.label.clone())
+        .unwrap_or_default();
+    if let Err(e) =
+        crate::domain::parse::check_text(&label, tracking.as_deref().unwrap_or(""), false)
+    {
+        if let Some(Popup::Form(f)) = state.popup.as_mut() {
+            f.set_error("tracking", e.to_string());
+        }
+        return vec![];
+    }
+    if let Err(e) = crate::domain::parse::check_text(&ed.title(), &ed.text(), true) {
+        notice(state, Level::Error, e.to_string());
+        return vec![];
+    }
     if channel != ed.default_channel {
         if !ed.modified() {
             recompose_for(state, channel);
