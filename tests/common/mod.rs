@@ -99,22 +99,35 @@ pub fn notes(store: &Store, id: DossierId) -> Vec<(u32, String)> {
 /// stale refusals, and prints `ACK id seq text` after each acknowledged write, `STALE n` at the
 /// end, and `ERR …` (then exits 1) on any other error.
 pub fn spawn_writer(db: &Path, tag: &str, plan: &[(DossierId, usize)]) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
     let plan: Vec<String> = plan.iter().map(|(id, n)| format!("{id}:{n}")).collect();
-    Command::new(std::env::current_exe().unwrap())
-        .args([
-            "writer_child",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--quiet",
-        ])
-        .env("RECOUVRE_WRITER_DB", db)
-        .env("RECOUVRE_WRITER_TAG", tag)
-        .env("RECOUVRE_WRITER_PLAN", plan.join(","))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    // A shell running the tests in the background ignores SIGINT and SIGQUIT, and an exec'd
+    // child inherits that: give the writer the default dispositions a user's process has, so
+    // the signals the tests send act as they would.
+    // SAFETY: only async-signal-safe calls (signal) between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
+    cmd.args([
+        "writer_child",
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--quiet",
+    ])
+    .env("RECOUVRE_WRITER_DB", db)
+    .env("RECOUVRE_WRITER_TAG", tag)
+    .env("RECOUVRE_WRITER_PLAN", plan.join(","))
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap()
 }
 
 /// Body of the `writer_child` pseudo-test.
