@@ -474,8 +474,14 @@ fn completions_and_man_page() {
     for shell in ["zsh", "fish"] {
         let o = run(&db, &["completions", shell]);
         assert!(o.status.success(), "{shell}: {}", err(&o));
-        assert!(out(&o).contains("recouvre"), "{shell}");
+        let script = out(&o);
+        assert!(
+            script.contains("recouvre complete-ids --describe"),
+            "{shell}: {script}"
+        );
     }
+    let zsh = out(&run(&db, &["completions", "zsh"]));
+    assert!(zsh.contains("compdef _recouvre_dossiers recouvre"), "{zsh}");
     let o = run(&db, &["man"]);
     assert!(o.status.success(), "{}", err(&o));
     assert!(out(&o).starts_with(".TH "), "{}", out(&o));

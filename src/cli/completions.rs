@@ -32,6 +32,7 @@ pub fn write_completions(
     let extra = match shell {
         clap_complete::Shell::Bash => bash_dossiers(),
         clap_complete::Shell::Fish => fish_dossiers(),
+        clap_complete::Shell::Zsh => zsh_dossiers(),
         _ => String::new(),
     };
     out.write_all(extra.as_bytes()).map_err(io_error)?;
@@ -68,6 +69,42 @@ _recouvre_dossiers() {{
     _recouvre "$@"
 }}
 complete -F _recouvre_dossiers -o bashdefault -o default recouvre
+"#,
+        list = DOSSIER_COMMANDS.join(", "),
+        pattern = DOSSIER_COMMANDS.join("|"),
+    )
+}
+
+/// zsh offers the ids with their debtor's name beside each (`_describe`), through a wrapper
+/// registered after the generated `_recouvre`, for the first argument of a dossier command.
+fn zsh_dossiers() -> String {
+    format!(
+        r#"
+# Dossier ids with their debtor (recouvre complete-ids --describe), for: {list}
+_recouvre_dossiers() {{
+    local sub="" i pos=0
+    for ((i = 2; i < CURRENT; i++)); do
+        case "${{words[i]}}" in
+            --db|--config|--today|--lang) ((i++)) ;;
+            -*) ;;
+            *) if [[ -z "$sub" ]]; then sub="${{words[i]}}"; else ((pos++)); fi ;;
+        esac
+    done
+    case "$sub" in
+        ({pattern})
+            if (( pos == 0 )) && [[ "${{words[CURRENT]}}" != -* ]]; then
+                local -a dossiers
+                local line
+                for line in "${{(@f)$(recouvre complete-ids --describe 2>/dev/null)}}"; do
+                    [[ -n "$line" ]] && dossiers+=("${{line/$'	'/:}}")
+                done
+                _describe -t dossiers 'dossier' dossiers
+                return
+            fi ;;
+    esac
+    _recouvre "$@"
+}}
+compdef _recouvre_dossiers recouvre
 "#,
         list = DOSSIER_COMMANDS.join(", "),
         pattern = DOSSIER_COMMANDS.join("|"),
