@@ -421,6 +421,9 @@ fn a_rate_below_the_floor_is_refused_and_edit_corrects_the_terms_in_the_journal(
     assert_eq!(field(&v, "indemnities"), "40.00");
     ok(&db, &["edit", "1", "--collective-proceedings", "yes"]);
     assert_eq!(field(&dossier(&db, "1"), "indemnities"), "0.00");
+    // The letters follow the journaled flag too: no 40 € announced.
+    let letter = ok(&db, &["letter", "1", "--next", "--step", "relance_2"]);
+    assert!(!letter.contains("40 €"), "{letter}");
     refused(&db, &["edit", "1", "--collective-proceedings", "peut-être"]);
 }
 

@@ -585,7 +585,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
     if !contact.is_empty() {
         out.push(Line::from(contact.join(" · ")));
     }
-    if d.collective_proceedings {
+    if crate::domain::money::in_collective_proceedings(st, d) {
         out.push(Line::from(Span::styled(
             t("tui.detail.collective").to_string(),
             th.error(),

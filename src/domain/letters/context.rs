@@ -707,7 +707,9 @@ fn lawful_money(input: &LetterInput<'_>, warnings: &mut Vec<String>) -> LetterMo
         if input.state.jurisdiction == Jurisdiction::Fr && money.drop_kind(LetterMoneyKind::Cost) {
             warnings.push(t("letters.warning.consumer_costs").to_string());
         }
-    } else if input.debtor.collective_proceedings && money.drop_kind(LetterMoneyKind::Indemnity) {
+    } else if crate::domain::money::in_collective_proceedings(input.state, input.debtor)
+        && money.drop_kind(LetterMoneyKind::Indemnity)
+    {
         warnings.push(t("letters.warning.collective_indemnity").to_string());
     }
     if money.is_provisional() {
@@ -1657,7 +1659,8 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         claim_label: claim,
         claim_of: claim_of(st.kind, &items, money.principal),
         plural: items.len() > 1,
-        indemnity_claimable: !consumer && !debtor.collective_proceedings,
+        indemnity_claimable: !consumer
+            && !crate::domain::money::in_collective_proceedings(st, debtor),
         contractual_rate: st.contractual_rate.map(format_rate_fr),
         proofs: {
             let mut p: Vec<String> = listed.iter().filter_map(|(i, _)| i.proof.clone()).collect();
