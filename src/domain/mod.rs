@@ -5,6 +5,7 @@
 
 pub mod assess;
 pub mod day;
+pub mod digest;
 pub mod event;
 pub mod fold;
 pub mod letters;
