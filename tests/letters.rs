@@ -1529,7 +1529,7 @@ fn step(s: LetterStep) -> ComposeChoices {
 
 #[test]
 fn reminders_ask_the_total_due_and_list_invoices_not_yet_due_apart() {
-    use recouvre::domain::parse::format_eur_fr;
+    use recouvre::i18n::format_eur_fr;
     let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
     j.item("F-LATE", "2026-01-05", "2026-02-04", "1000.00")
         .item("F-LATER", "2026-03-01", "2026-04-30", "500.00");

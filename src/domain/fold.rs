@@ -269,7 +269,7 @@ impl DossierState {
         let terms = self
             .terms
             .as_deref()
-            .and_then(crate::domain::money::PaymentTerms::parse);
+            .and_then(crate::domain::money::terms::PaymentTerms::parse);
         match terms {
             Some(t) => item.due.max(t.due_from(item.issued)),
             None => item.due,

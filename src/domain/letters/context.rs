@@ -13,7 +13,8 @@ use super::LetterStep;
 use crate::domain::event::{Channel, Event, EventKind, Instalment};
 use crate::domain::fold::DossierState;
 use crate::domain::model::{Creditor, Debtor, DebtorType, DossierKind, Jurisdiction};
-use crate::domain::parse::{cents, format_date_fr, format_date_long_fr, format_eur_fr};
+use crate::domain::parse::{cents, format_date_fr, format_date_long_fr};
+use crate::i18n::format_eur_fr;
 use crate::i18n::{t, tf};
 
 /// What a money line is, so that the letter can print a rate and period where they matter and
