@@ -8,7 +8,7 @@ use recouvre::domain::event::{
 use recouvre::domain::fold::{fold, DossierState};
 use recouvre::domain::letters::*;
 use recouvre::domain::model::*;
-use recouvre::domain::money::{principal_claim, MoneyRules};
+use recouvre::domain::money::{last_notice_min_deadline, principal_claim, MoneyRules};
 use recouvre::domain::schedule::BuiltinProfiles;
 use rust_decimal::Decimal;
 use std::path::PathBuf;

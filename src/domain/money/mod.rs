@@ -50,7 +50,10 @@ pub use claim::{
     principal_claim, BreakdownLine, ClaimAmounts, ClaimNote, ItemClaim, LineKind, RateBasis,
     Regime, Settled, Settlement,
 };
-pub use deadline::{notice_deadline, DeadlineAdvice, DeadlineRules, DeadlineWarning, NoticeKind};
+pub use deadline::{
+    last_notice_min_deadline, notice_deadline, DeadlineAdvice, DeadlineRules, DeadlineWarning,
+    NoticeKind, LAST_NOTICE_MIN_DAYS,
+};
 pub use error::MoneyError;
 pub use limitation::{
     basis_for, limitation, Interruption, Limitation, LimitationBasis, LimitationState,
