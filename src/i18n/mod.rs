@@ -317,7 +317,7 @@ mod tests {
     }
 
     #[test]
-    fn amounts_and_rates_by_language() {
+    fn amounts_by_language() {
         let dec = |s: &str| s.parse::<Decimal>().unwrap();
         assert_eq!(format_eur_fr(dec("1234.5")), "1\u{a0}234,50\u{a0}€");
         assert_eq!(format_eur_fr(dec("0.005")), "0,01\u{a0}€");
