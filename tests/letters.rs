@@ -8,7 +8,7 @@ use recouvre::domain::event::{
 use recouvre::domain::fold::{fold, DossierState};
 use recouvre::domain::letters::*;
 use recouvre::domain::model::*;
-use recouvre::domain::money::{principal_claim, MoneyRules};
+use recouvre::domain::money::{last_notice_min_deadline, principal_claim, MoneyRules};
 use recouvre::domain::schedule::BuiltinProfiles;
 use rust_decimal::Decimal;
 use std::path::PathBuf;
@@ -1529,7 +1529,7 @@ fn step(s: LetterStep) -> ComposeChoices {
 
 #[test]
 fn reminders_ask_the_total_due_and_list_invoices_not_yet_due_apart() {
-    use recouvre::domain::parse::format_eur_fr;
+    use recouvre::i18n::format_eur_fr;
     let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
     j.item("F-LATE", "2026-01-05", "2026-02-04", "1000.00")
         .item("F-LATER", "2026-03-01", "2026-04-30", "500.00");

@@ -101,7 +101,7 @@ proptest! {
                 prop_assert!(!msg.chars().any(|c| c.is_control()), "{msg:?}");
             }
         }
-        let shown = recouvre::present::printable(&s);
+        let shown = recouvre::domain::text::printable(&s);
         prop_assert!(shown.chars().all(|c| !c.is_control() || c == '\n' || c == '\t'));
     }
 

@@ -842,7 +842,7 @@ fn dutch_consumer_gets_the_last_notice_with_its_costs() {
     if costs.is_zero() {
         assert!(letter.contains("sans frais"), "{letter}");
     } else {
-        let stated = recouvre::domain::parse::format_eur_fr(*costs);
+        let stated = recouvre::i18n::format_eur_fr(*costs);
         assert!(
             letter.contains(&stated),
             "{costs} / {stated} not in {letter}"

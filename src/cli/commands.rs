@@ -264,8 +264,8 @@ fn checked_rate(ctx: &Ctx, input: &str, oldest_due: NaiveDate) -> Result<Decimal
         } => UserError::refused(tf(
             "cli.rate_below_floor",
             &[
-                ("rate", &crate::domain::money::format_rate(rate)),
-                ("floor", &crate::domain::money::format_rate(floor)),
+                ("rate", &crate::i18n::format_rate(rate)),
+                ("floor", &crate::i18n::format_rate(floor)),
                 ("half_year", &half_year),
             ],
         )),

@@ -6,14 +6,14 @@
 // terminal as escape sequences. JSON is unaffected (serde_json already escapes them).
 macro_rules! println {
     () => { std::println!() };
-    ($($arg:tt)*) => { std::println!("{}", $crate::present::printable(&format!($($arg)*))) };
+    ($($arg:tt)*) => { std::println!("{}", $crate::domain::text::printable(&format!($($arg)*))) };
 }
 macro_rules! print {
-    ($($arg:tt)*) => { std::print!("{}", $crate::present::printable(&format!($($arg)*))) };
+    ($($arg:tt)*) => { std::print!("{}", $crate::domain::text::printable(&format!($($arg)*))) };
 }
 macro_rules! eprintln {
     () => { std::eprintln!() };
-    ($($arg:tt)*) => { std::eprintln!("{}", $crate::present::printable(&format!($($arg)*))) };
+    ($($arg:tt)*) => { std::eprintln!("{}", $crate::domain::text::printable(&format!($($arg)*))) };
 }
 
 pub mod args;

@@ -699,7 +699,7 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
 
 /// `recouvre rates`: the table in force and where each row comes from.
 pub fn print_rates(ctx: &Ctx, verbose: bool) {
-    use crate::domain::money::format_rate;
+    use crate::i18n::format_rate;
     println!("{}", t("cli.rates_title"));
     println!();
     println!("{}", t("cli.rates_header"));

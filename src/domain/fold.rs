@@ -255,6 +255,28 @@ impl DossierState {
         self.costs.iter().map(|c| c.amount).sum()
     }
 
+    /// What is still unpaid on each instalment of the agreed plan, in order: the payments since
+    /// the plan are allocated to its instalments oldest first. Empty without a plan.
+    pub fn instalments_unpaid(&self) -> Vec<Decimal> {
+        let Some(plan) = &self.plan else {
+            return vec![];
+        };
+        let mut paid: Decimal = self
+            .payments
+            .iter()
+            .filter(|p| p.date >= plan.date)
+            .map(|p| p.amount)
+            .sum();
+        plan.instalments
+            .iter()
+            .map(|inst| {
+                let covered = paid.min(inst.amount);
+                paid -= covered;
+                inst.amount - covered
+            })
+            .collect()
+    }
+
     pub fn relance_level(&self) -> u8 {
         self.reminders.iter().map(|r| r.level).max().unwrap_or(0)
     }
@@ -269,7 +291,7 @@ impl DossierState {
         let terms = self
             .terms
             .as_deref()
-            .and_then(crate::domain::money::PaymentTerms::parse);
+            .and_then(crate::domain::money::terms::PaymentTerms::parse);
         match terms {
             Some(t) => item.due.max(t.due_from(item.issued)),
             None => item.due,

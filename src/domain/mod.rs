@@ -14,6 +14,7 @@ pub mod money;
 pub mod parse;
 pub mod schedule;
 pub mod summary;
+pub mod text;
 
 pub use event::{Event, EventKind};
 pub use fold::{fold, DossierState};

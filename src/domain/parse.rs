@@ -37,6 +37,8 @@ pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false
 /// Dates typed or imported must fall within these years (inclusive).
 pub const MIN_YEAR: i32 = 2000;
 pub const MAX_YEAR: i32 = 2100;
+/// Highest rate (percent per year) accepted for a contractual rate or a row of the rate table.
+pub const MAX_RATE: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -61,7 +63,7 @@ impl fmt::Display for ParseError {
             key,
             &[
                 ("field", &self.field),
-                ("input", &crate::present::printable(&self.input)),
+                ("input", &super::text::printable(&self.input)),
                 ("max", &crate::i18n::money(MAX_AMOUNT)),
                 ("min_year", &MIN_YEAR),
                 ("max_year", &MAX_YEAR),
@@ -170,7 +172,7 @@ pub fn parse_rate(field: &str, input: &str) -> Result<Decimal, ParseError> {
         e.input = input.to_string();
         e
     })?;
-    if rate > Decimal::ONE_HUNDRED {
+    if rate > MAX_RATE {
         return Err(ParseError {
             field: field.to_string(),
             input: input.to_string(),
@@ -381,48 +383,6 @@ pub fn cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
-pub fn group_thousands(int_digits: &str, sep: &str) -> String {
-    let mut out = String::new();
-    let n = int_digits.len();
-    for (i, c) in int_digits.chars().enumerate() {
-        if i > 0 && (n - i).is_multiple_of(3) {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn split_amount(d: Decimal) -> (bool, String, String) {
-    let r = cents(d);
-    let neg = r.is_sign_negative() && !r.is_zero();
-    let s = format!("{:.2}", r.abs());
-    let (i, f) = s.split_once('.').unwrap_or((&s, "00"));
-    (neg, i.to_string(), f.to_string())
-}
-
-/// `1 234,56 €` with no-break spaces, as French typography (and the letters) want it.
-pub fn format_eur_fr(d: Decimal) -> String {
-    let (neg, i, f) = split_amount(d);
-    format!(
-        "{}{},{}\u{a0}€",
-        if neg { "-" } else { "" },
-        group_thousands(&i, "\u{a0}"),
-        f
-    )
-}
-
-/// `€1,234.56` for the English interface.
-pub fn format_eur_en(d: Decimal) -> String {
-    let (neg, i, f) = split_amount(d);
-    format!(
-        "{}€{}.{}",
-        if neg { "-" } else { "" },
-        group_thousands(&i, ","),
-        f
-    )
-}
-
 /// Plain decimal string with two places (JSON, CSV): `1234.56`.
 pub fn format_plain(d: Decimal) -> String {
     format!("{:.2}", cents(d))
@@ -614,13 +574,6 @@ mod tests {
 
     #[test]
     fn formatting() {
-        assert_eq!(format_eur_fr(dec("1234.5")), "1\u{a0}234,50\u{a0}€");
-        assert_eq!(format_eur_fr(dec("0.005")), "0,01\u{a0}€");
-        assert_eq!(
-            format_eur_fr(dec("-1234567.891")),
-            "-1\u{a0}234\u{a0}567,89\u{a0}€"
-        );
-        assert_eq!(format_eur_en(dec("1234.5")), "€1,234.50");
         assert_eq!(format_plain(dec("12")), "12.00");
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
         assert_eq!(format_date_long_fr(d), "1er mars 2026");

@@ -308,19 +308,14 @@ pub fn next_action(
         }
     }
     if let Some(plan) = &st.plan {
-        // Payments since the plan are allocated to instalments in order.
-        let mut paid: Decimal = st
-            .payments
+        // The first instalment the payments since the plan do not cover.
+        let unpaid = st.instalments_unpaid();
+        if let Some((inst, rest)) = plan
+            .instalments
             .iter()
-            .filter(|p| p.date >= plan.date)
-            .map(|p| p.amount)
-            .sum();
-        for inst in &plan.instalments {
-            if paid >= inst.amount {
-                paid -= inst.amount;
-                continue;
-            }
-            let rest = inst.amount - paid;
+            .zip(unpaid)
+            .find(|(_, rest)| *rest > Decimal::ZERO)
+        {
             let kind = if inst.due < today {
                 NextActionKind::MissedInstalment { amount: rest }
             } else {

@@ -4,6 +4,7 @@
 //! dotted ids. Placeholders are written `{name}`. A test checks that both files have the same keys
 //! and that every key used in the sources exists, so neither language can drift.
 
+use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -129,10 +130,10 @@ pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
 }
 
 /// Formats money for the interface language (letters always use the French form).
-pub fn money(d: rust_decimal::Decimal) -> String {
+pub fn money(d: Decimal) -> String {
     match lang() {
-        Lang::Fr => crate::domain::parse::format_eur_fr(d),
-        Lang::En => crate::domain::parse::format_eur_en(d),
+        Lang::Fr => format_eur_fr(d),
+        Lang::En => format_eur_en(d),
     }
 }
 
@@ -140,8 +141,65 @@ pub fn money(d: rust_decimal::Decimal) -> String {
 pub fn count(n: usize) -> String {
     let digits = n.to_string();
     match lang() {
-        Lang::Fr => crate::domain::parse::group_thousands(&digits, "\u{a0}"),
-        Lang::En => crate::domain::parse::group_thousands(&digits, ","),
+        Lang::Fr => group_thousands(&digits, "\u{a0}"),
+        Lang::En => group_thousands(&digits, ","),
+    }
+}
+
+pub fn group_thousands(int_digits: &str, sep: &str) -> String {
+    let mut out = String::new();
+    let n = int_digits.len();
+    for (i, c) in int_digits.chars().enumerate() {
+        if i > 0 && (n - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn split_amount(d: Decimal) -> (bool, String, String) {
+    // Rounded to the cent half away from zero, like the money rules' `cents`: a printed amount
+    // is always the computed one.
+    let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let neg = r.is_sign_negative() && !r.is_zero();
+    let s = format!("{:.2}", r.abs());
+    let (i, f) = s.split_once('.').unwrap_or((&s, "00"));
+    (neg, i.to_string(), f.to_string())
+}
+
+/// `1 234,56 €` with no-break spaces, as French typography (and the letters) want it.
+pub fn format_eur_fr(d: Decimal) -> String {
+    let (neg, i, f) = split_amount(d);
+    format!(
+        "{}{},{}\u{a0}€",
+        if neg { "-" } else { "" },
+        group_thousands(&i, "\u{a0}"),
+        f
+    )
+}
+
+/// `€1,234.56` for the English interface.
+pub fn format_eur_en(d: Decimal) -> String {
+    let (neg, i, f) = split_amount(d);
+    format!(
+        "{}€{}.{}",
+        if neg { "-" } else { "" },
+        group_thousands(&i, ","),
+        f
+    )
+}
+
+/// A yearly rate as the interface language writes it: `12,15 %` or `12.15 %`.
+pub fn format_rate(rate: Decimal) -> String {
+    let mut r = rate.normalize();
+    if r.scale() < 2 {
+        r.rescale(2);
+    }
+    let s = r.to_string();
+    match lang() {
+        Lang::Fr => format!("{}\u{a0}%", s.replace('.', ",")),
+        Lang::En => format!("{s} %"),
     }
 }
 
@@ -258,23 +316,25 @@ mod tests {
         );
     }
 
-    /// Keys built at run time from enum slugs must exist for every variant.
     #[test]
-    fn every_stage_channel_and_event_has_words() {
-        use crate::domain::event::{Channel, InjonctionStep};
-        use crate::domain::fold::Stage;
-        let fr = flatten(FR_SOURCE).unwrap();
-        let mut keys = Vec::new();
-        for s in Stage::ALL {
-            keys.push(format!("stage.{}", s.slug()));
-        }
-        for c in Channel::ALL {
-            keys.push(format!("channel.{}", c.slug()));
-        }
-        for i in InjonctionStep::ALL {
-            keys.push(format!("injonction.{}", i.slug()));
-        }
-        let missing: Vec<_> = keys.iter().filter(|k| !fr.contains_key(*k)).collect();
-        assert!(missing.is_empty(), "{missing:?}");
+    fn amounts_by_language() {
+        let dec = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(format_eur_fr(dec("1234.5")), "1\u{a0}234,50\u{a0}€");
+        assert_eq!(format_eur_fr(dec("0.005")), "0,01\u{a0}€");
+        assert_eq!(
+            format_eur_fr(dec("-1234567.891")),
+            "-1\u{a0}234\u{a0}567,89\u{a0}€"
+        );
+        assert_eq!(format_eur_en(dec("1234.5")), "€1,234.50");
+    }
+
+    #[test]
+    fn rates_keep_two_decimals() {
+        // The default language is French.
+        assert_eq!(format_rate(Decimal::from(10)), "10,00\u{a0}%");
+        assert_eq!(
+            format_rate("15.210".parse::<Decimal>().unwrap()),
+            "15,21\u{a0}%"
+        );
     }
 }

@@ -931,10 +931,7 @@ fn money_lines(
             (Some(Settled::CoveredByIndemnities), ..) => t("tui.money.covered").to_string(),
             (None, Some(days), Some(rate)) => tf(
                 "tui.money.piece",
-                &[
-                    ("days", &days),
-                    ("rate", &crate::domain::money::format_rate(rate)),
-                ],
+                &[("days", &days), ("rate", &crate::i18n::format_rate(rate))],
             ),
             _ => kind.to_string(),
         };

@@ -4,20 +4,23 @@
 
 use chrono::NaiveDate;
 
-use super::{
-    build_context, last_notice_min_deadline, suggest_step_with, LetterContext, LetterError,
+use super::context::input::{
     LetterInput, LetterItemMoney, LetterMoney, LetterMoneyKind, LetterMoneyLine, LetterOptions,
-    LetterStep, Templates,
 };
+use super::context::{build_context, LetterContext};
+use super::rules::{default_channel, suggest_step_with};
+use super::step::LetterStep;
+use super::templates::{LetterError, Templates};
 use crate::domain::assess::Rules;
 use crate::domain::event::{Channel, Event};
 use crate::domain::fold::DossierState;
 use crate::domain::model::Debtor;
 use crate::domain::money::{
-    collection_costs, notice_deadline, ClaimAmounts, DeadlineAdvice, LineKind, MoneyError, Settled,
+    collection_costs, last_notice_min_deadline, notice_deadline, BreakdownLine, ClaimAmounts,
+    DeadlineAdvice, LineKind, MoneyError, Settled,
 };
 use crate::domain::parse::format_date_fr;
-use crate::domain::schedule::{planned_channel, Profiles, NOTICE};
+use crate::domain::schedule::Profiles;
 
 /// The money section of a letter from the computed claim. Lines are the gross accruals, then
 /// what payments, waivers or the indemnities settled, as negative lines, so the table adds up to
@@ -31,7 +34,7 @@ pub fn letter_money(c: &ClaimAmounts) -> LetterMoney {
         LineKind::Principal | LineKind::NotYetDue => None,
     };
     // Letters are always French, whatever the interface language.
-    let label = |l: &crate::domain::money::BreakdownLine| {
+    let label = |l: &BreakdownLine| {
         let base = match l.kind {
             LineKind::Penalty => "Pénalités de retard",
             LineKind::Interest => "Intérêts au taux légal",
@@ -121,27 +124,6 @@ pub struct Composed {
     pub stated_costs: rust_decimal::Decimal,
     /// The claim could not be computed (the letter then states the principal only).
     pub money_error: Option<MoneyError>,
-}
-
-/// The channel a letter goes by unless the user chooses: the one the dossier's schedule profile
-/// plans for that rung, a registered letter for a formal notice or a reply to a contestation,
-/// else a simple letter.
-pub fn default_channel(
-    st: &DossierState,
-    debtor: &Debtor,
-    profiles: &dyn Profiles,
-    step: LetterStep,
-) -> Channel {
-    let planned = |level| planned_channel(st, debtor.debtor_type, profiles, level);
-    match step.relance_level() {
-        Some(level) => planned(level).unwrap_or(Channel::Letter),
-        None if step.is_formal_notice() || step == LetterStep::LastNoticeNlBe => planned(NOTICE)
-            .filter(|c| c.is_formal())
-            .unwrap_or(Channel::Lrar),
-        // Maintaining a disputed claim point by point: the answer must be provable.
-        None if step == LetterStep::ContestationReply => Channel::Lrar,
-        None => Channel::Letter,
-    }
 }
 
 /// Composes the letter for a dossier at `today`.

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::context::LetterContext;
-use super::LetterStep;
+use super::step::LetterStep;
 use crate::i18n::t;
 
 /// A mandatory mention of a formal notice (the nine) or of a NL/BE consumer last notice.

@@ -5,7 +5,9 @@
 //! Pure: it reads the dossier, its assessment at the letter's date, the composed text and its
 //! context.
 
-use super::{check_mentions, LetterContext, LetterStep};
+use super::context::LetterContext;
+use super::mentions::check_mentions;
+use super::step::LetterStep;
 use crate::domain::assess::Assessment;
 use crate::domain::event::Channel;
 use crate::domain::fold::{DossierState, Stage};

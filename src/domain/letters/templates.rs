@@ -8,11 +8,8 @@ use serde::Serialize;
 
 use super::context::LetterContext;
 use super::format::{tidy, wrap, WRAP_WIDTH};
-use super::LetterStep;
+use super::step::{LetterStep, EXTENSION};
 use crate::i18n::tf;
-
-/// Extension of template files, built-in and overriding alike.
-pub const EXTENSION: &str = ".txt.j2";
 
 /// Built-in templates: the ten letters and the shared parts they include (names starting with
 /// `_`, overridable too, so that a company can change its letterhead once for every letter).

@@ -1,7 +1,7 @@
 //! The time a formal notice gives to pay, and the calendar date the letter states.
 
 use crate::domain::money::calendar::add_days;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{is_working_day, next_working_day, roll_to_working_day};
@@ -52,7 +52,7 @@ impl Default for DeadlineRules {
         DeadlineRules {
             b2b_days: 8,
             b2c_days: 15,
-            last_notice_min_days: 14,
+            last_notice_min_days: LAST_NOTICE_MIN_DAYS,
             warn_below_days: 7,
             warn_above_days: 30,
         }
@@ -175,5 +175,69 @@ pub fn notice_deadline(
         receipt_assumed: received.is_none(),
         deadline,
         warnings,
+    }
+}
+
+/// Minimum days a NL/BE consumer last notice must give.
+pub const LAST_NOTICE_MIN_DAYS: i64 = 14;
+
+/// The third working day after `d` (weekends skipped; public holidays are not known here, so the
+/// result may be a day early around a holiday: callers wanting margin should add it).
+fn third_working_day_after(d: NaiveDate) -> NaiveDate {
+    let mut day = d;
+    let mut n = 0;
+    while n < 3 {
+        day = add_days(day, 1);
+        if day == NaiveDate::MAX {
+            break;
+        }
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            n += 1;
+        }
+    }
+    day
+}
+
+/// The earliest deadline a NL/BE consumer last notice may state: 14 days from the day after the
+/// reminder (Netherlands, and Belgium for electronic sending) or from the third working day after a
+/// paper sending (Belgium); one extra day is kept because receipt is not known in advance.
+pub fn last_notice_min_deadline(
+    today: NaiveDate,
+    jurisdiction: Jurisdiction,
+    channel: Channel,
+) -> NaiveDate {
+    let start = if jurisdiction == Jurisdiction::Be && channel != Channel::Email {
+        third_working_day_after(today)
+    } else {
+        add_days(today, 1)
+    };
+    add_days(start, LAST_NOTICE_MIN_DAYS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn last_notice_deadline_counts_from_the_day_after() {
+        // Friday 20 March 2026.
+        let today = d("2026-03-20");
+        assert_eq!(
+            last_notice_min_deadline(today, Jurisdiction::Nl, Channel::Letter),
+            d("2026-04-04")
+        );
+        assert_eq!(
+            last_notice_min_deadline(today, Jurisdiction::Be, Channel::Email),
+            d("2026-04-04")
+        );
+        // Paper in Belgium: third working day after Friday is Wednesday 25 March.
+        assert_eq!(
+            last_notice_min_deadline(today, Jurisdiction::Be, Channel::Letter),
+            d("2026-04-08")
+        );
     }
 }

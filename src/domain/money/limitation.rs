@@ -12,7 +12,7 @@
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
-use super::MoneyRules;
+use super::rules::MoneyRules;
 use crate::domain::event::{HandOver, InjonctionStep};
 use crate::domain::fold::DossierState;
 use crate::domain::model::{Creditor, Debtor, DebtorType, DossierKind, Jurisdiction};

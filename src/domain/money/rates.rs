@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 use super::calendar::HalfYear;
-use super::MoneyError;
+use super::error::MoneyError;
 
 /// The built-in table, compiled in: 2015-H1 to 2026-H1.
 pub const BUILTIN_RATES: &str = include_str!("rates.toml");
@@ -196,7 +196,7 @@ impl RateTable {
                 row.ecb_refi_rate,
             ]
             .into_iter()
-            .find(|r| *r > super::claim::MAX_RATE)
+            .find(|r| *r > crate::domain::parse::MAX_RATE)
             {
                 return Err(MoneyError::RateOutOfRange {
                     origin: origin_text(&origin),

@@ -1,0 +1,149 @@
+//! What happened on the dossier, as the letter recalls it: the chronology of past steps and what
+//! the debtor did since the last reminder.
+
+use rust_decimal::Decimal;
+
+use super::input::LetterInput;
+use super::views::{ChronologyView, PaymentRowView};
+use super::wording::channel_noun;
+use crate::domain::event::{Event, EventKind};
+use crate::domain::letters::format::join_fr;
+use crate::domain::parse::format_date_long_fr;
+use crate::i18n::format_eur_fr;
+
+pub(super) fn chronology(events: &[Event]) -> Vec<ChronologyView> {
+    let cancelled: Vec<u32> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Cancel { target } => Some(target),
+            _ => None,
+        })
+        .collect();
+    events
+        .iter()
+        .filter(|e| !cancelled.contains(&e.seq))
+        .filter_map(|e| {
+            let text = match &e.kind {
+                EventKind::RelanceSent { level, channel, .. } => {
+                    format!("relance n° {level} ({})", channel_noun(*channel))
+                }
+                EventKind::NoticeSent {
+                    channel, tracking, ..
+                } => match tracking {
+                    Some(t) => format!("mise en demeure ({}, n° {t})", channel_noun(*channel)),
+                    None => format!("mise en demeure ({})", channel_noun(*channel)),
+                },
+                EventKind::AcknowledgementReceived { .. } => {
+                    "réception de la mise en demeure (avis de réception signé)".to_string()
+                }
+                EventKind::PaymentReceived { amount, .. } => {
+                    format!("paiement partiel de {}", format_eur_fr(*amount))
+                }
+                EventKind::PromiseToPay { until, amount } => format!(
+                    "promesse de paiement de {} au plus tard le {}, non tenue",
+                    format_eur_fr(*amount),
+                    format_date_long_fr(*until)
+                ),
+                EventKind::ContestationReceived { reason, .. } => {
+                    format!("contestation du débiteur ({reason})")
+                }
+                EventKind::DebtAcknowledged { .. } => {
+                    "reconnaissance de dette écrite du débiteur".to_string()
+                }
+                _ => return None,
+            };
+            Some(ChronologyView {
+                date: format_date_long_fr(e.date),
+                text,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn payments_text(payments: &[PaymentRowView], paid: Decimal) -> String {
+    match payments {
+        [] => String::new(),
+        [one] => format!(
+            "votre règlement de {} reçu le {}, que nous avons imputé sur votre dette",
+            one.amount, one.date_long
+        ),
+        many => format!(
+            "vos règlements reçus les {}, d'un montant total de {}, que nous avons imputés sur votre dette",
+            join_fr(&many.iter().map(|p| p.date_long.clone()).collect::<Vec<_>>()),
+            format_eur_fr(paid)
+        ),
+    }
+}
+
+pub(super) struct Replies {
+    pub(super) response: bool,
+    pub(super) payments: Vec<PaymentRowView>,
+    pub(super) paid: Decimal,
+    pub(super) rejected_on: Option<String>,
+}
+
+/// What the debtor did since the last reminder, read from the journal (cancelled events
+/// ignored), and when we last rejected a dispute.
+pub(super) fn replies(input: &LetterInput<'_>) -> Replies {
+    let st = input.state;
+    let cancelled: Vec<u32> = input
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Cancel { target } => Some(target),
+            _ => None,
+        })
+        .collect();
+    let live = || {
+        input
+            .events
+            .iter()
+            .filter(|e| !cancelled.contains(&e.seq))
+            .filter(|e| e.date <= input.today)
+    };
+    let mut r = Replies {
+        response: false,
+        payments: vec![],
+        paid: Decimal::ZERO,
+        rejected_on: None,
+    };
+    for e in live() {
+        if let EventKind::ContestationResolved {
+            outcome: crate::domain::event::ContestationOutcome::Rejected,
+            ..
+        } = e.kind
+        {
+            r.rejected_on = Some(format_date_long_fr(e.date));
+        }
+    }
+    let Some(last) = st.reminders.last() else {
+        return r;
+    };
+    for e in live().filter(|e| e.seq > last.seq) {
+        match &e.kind {
+            EventKind::PaymentReceived {
+                amount, reference, ..
+            } => {
+                r.response = true;
+                r.paid += *amount;
+                r.payments.push(PaymentRowView {
+                    date_long: format_date_long_fr(e.date),
+                    amount: format_eur_fr(*amount),
+                    reference: reference.clone(),
+                });
+            }
+            // Plain notes are the user's own (and the copies of letters sent): not replies.
+            EventKind::Note {
+                kind: crate::domain::event::NoteKind::PhoneCall,
+                ..
+            }
+            | EventKind::PromiseToPay { .. }
+            | EventKind::PaymentPlanAgreed { .. }
+            | EventKind::DebtAcknowledged { .. }
+            | EventKind::ContestationReceived { .. }
+            | EventKind::ContestationResolved { .. } => r.response = true,
+            _ => {}
+        }
+    }
+    r
+}
