@@ -285,7 +285,7 @@ fn colours(buf: &Buffer) -> Vec<Color> {
 fn no_color_uses_no_colour_at_all() {
     let mut s = st();
     s.theme = Theme::resolve(
-        recouvre::ui::theme::ColorMode::Auto,
+        recouvre::config::ui::ColorMode::Auto,
         Some("1"),
         Some("xterm-256color"),
     );
@@ -301,7 +301,7 @@ fn no_color_uses_no_colour_at_all() {
 #[test]
 fn linux_console_uses_only_the_eight_base_colours() {
     let mut s = st();
-    s.theme = Theme::resolve(recouvre::ui::theme::ColorMode::Auto, None, Some("linux"));
+    s.theme = Theme::resolve(recouvre::config::ui::ColorMode::Auto, None, Some("linux"));
     press(&mut s, KeyCode::Char('p'));
     typ(&mut s, "abc");
     press(&mut s, KeyCode::Enter);

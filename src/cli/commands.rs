@@ -1054,7 +1054,7 @@ fn screenshots(
     let store = crate::storage::Store::new(&tmp, crate::storage::StoreOptions::default());
     store.init()?;
     crate::demo::populate(&store, ctx.today)?;
-    let ui = crate::tui::UiConfig::default();
+    let ui = crate::config::ui::UiConfig::default();
     let mut state = crate::tui::initial_state(&ui, ctx.today)
         .map_err(|e| UserError::usage(format!("{e:#}")))?;
     state.env = std::sync::Arc::new(letter_env(ctx)?);

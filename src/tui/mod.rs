@@ -6,46 +6,16 @@
 pub mod runtime;
 pub mod terminal;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::app::State;
+use crate::config::ui::UiConfig;
 use crate::storage::Store;
-use crate::ui::theme::{Background, ColorMode, Theme};
-
-/// The `[ui]` section of config.toml.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct UiConfig {
-    /// `default`, `vim`, `emacs`, or the path of a complete keymap file.
-    pub keymap: String,
-    /// A file of single-binding overrides applied over `keymap` (the CLI passes
-    /// `<config dir>/keymap.toml` when it exists).
-    pub keymap_file: Option<PathBuf>,
-    /// `auto` (default; honours NO_COLOR and TERM), `16`, `8` or `none`.
-    pub colors: ColorMode,
-    /// `dark` (default) or `light`: the terminal's background, so text keeps its contrast.
-    pub theme: Background,
-    /// Seconds between checks for other users' writes; 0 turns live refresh off.
-    pub refresh_seconds: u64,
-}
-
-impl Default for UiConfig {
-    fn default() -> Self {
-        UiConfig {
-            keymap: "default".into(),
-            keymap_file: None,
-            colors: ColorMode::Auto,
-            theme: Background::Dark,
-            refresh_seconds: 1,
-        }
-    }
-}
+use crate::ui::theme::Theme;
 
 /// Builds the initial state: keymap errors surface here, before the terminal is touched, so the
 /// message (file, line, conflict) is printed on a normal screen.
@@ -85,20 +55,4 @@ pub fn run(
         &opts,
     )?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ui_config_rejects_unknown_keys_and_has_defaults() {
-        let c: UiConfig =
-            toml::from_str("keymap = \"vim\"\ncolors = \"8\"\ntheme = \"light\"").unwrap();
-        assert_eq!(c.theme, Background::Light);
-        assert_eq!(c.keymap, "vim");
-        assert_eq!(c.colors, ColorMode::Eight);
-        assert_eq!(c.refresh_seconds, 1);
-        assert!(toml::from_str::<UiConfig>("keymapp = \"vim\"").is_err());
-    }
 }
