@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use ratatui::Frame;
 
+use super::widgets::{block_styled, input_spans};
 use crate::app::command::Command;
 use crate::app::editor::Editor;
 use crate::app::state::{Level, State};
@@ -154,7 +155,7 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
 
     let focused = state.popup.is_none() && ed.search.is_none();
     let (row, col) = ed.textarea.cursor();
-    let blk = super::block_styled(
+    let blk = block_styled(
         th,
         tf(
             "editor.position",
@@ -178,11 +179,7 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
             format!(" {} ", t("editor.search_prompt")),
             th.key(),
         )];
-        spans.extend(super::input_spans(
-            &input.text,
-            input.cursor,
-            th.input_focused(),
-        ));
+        spans.extend(input_spans(&input.text, input.cursor, th.input_focused()));
         let help = if ed.pattern.is_empty() {
             t("editor.search_help").to_string()
         } else {
