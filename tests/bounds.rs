@@ -98,7 +98,8 @@ fn escape_sequences_in_stored_text_never_reach_the_tui_buffer() {
     );
     update(&mut state, Action::Resize(140, 36));
     let mut term = Terminal::new(TestBackend::new(140, 36)).unwrap();
-    term.draw(|f| recouvre::ui::render(f, &state)).unwrap();
+    term.draw(|f| recouvre::ui::render(f, &state, &Default::default()))
+        .unwrap();
     let buf = term.backend().buffer();
     let mut seen = String::new();
     for cell in buf.content.iter() {
@@ -280,7 +281,8 @@ fn an_absurd_amount_in_the_database_puts_only_its_dossier_in_error() {
     );
     update(&mut state, Action::Resize(140, 36));
     let mut term = Terminal::new(TestBackend::new(140, 36)).unwrap();
-    term.draw(|f| recouvre::ui::render(f, &state)).unwrap();
+    term.draw(|f| recouvre::ui::render(f, &state, &Default::default()))
+        .unwrap();
     assert_eq!(state.visible.len(), 2);
 }
 

@@ -16,7 +16,6 @@ use crate::domain::summary::{matches_text, search_text};
 use crate::keymap::{Context, Keymap};
 use crate::storage::store::RecordProblem;
 use crate::storage::{LoadedDossier, NewDossier};
-use crate::ui::theme::Theme;
 
 /// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
 /// rules as the CLI and the letters.
@@ -204,7 +203,6 @@ pub enum Popup {
 pub struct State {
     pub today: NaiveDate,
     pub keymap: Arc<Keymap>,
-    pub theme: Theme,
     pub entries: Vec<Entry>,
     /// Indices into `entries`, filtered and sorted; rebuilt whenever those inputs change.
     pub visible: Vec<usize>,
@@ -247,11 +245,10 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(today: NaiveDate, keymap: Arc<Keymap>, theme: Theme) -> State {
+    pub fn new(today: NaiveDate, keymap: Arc<Keymap>) -> State {
         State {
             today,
             keymap,
-            theme,
             entries: Vec::new(),
             visible: Vec::new(),
             cursor: 0,

@@ -4,6 +4,7 @@
 //! `keymap`; this module wires them to crossterm, signals and the store.
 
 pub mod runtime;
+pub mod screenshot;
 pub mod terminal;
 
 use std::sync::Arc;
@@ -21,8 +22,13 @@ use crate::ui::theme::Theme;
 /// message (file, line, conflict) is printed on a normal screen.
 pub fn initial_state(ui: &UiConfig, today: NaiveDate) -> anyhow::Result<State> {
     let keymap = crate::keymap::load(&ui.keymap, ui.keymap_file.as_deref())?;
-    let theme = Theme::from_env(ui.colors).with_background(ui.theme);
-    Ok(State::new(today, Arc::new(keymap), theme))
+    Ok(State::new(today, Arc::new(keymap)))
+}
+
+/// The colours to draw with: the configured mode resolved against this terminal (NO_COLOR, TERM)
+/// and the configured background.
+pub fn theme(ui: &UiConfig) -> Theme {
+    Theme::from_env(ui.colors).with_background(ui.theme)
 }
 
 /// Opens the TUI on `store` until the user quits or a signal arrives. `env` carries the rules,
@@ -42,6 +48,7 @@ pub fn run(
     let pending = Arc::new(std::sync::Mutex::new(None));
     terminal::watchdog(Arc::clone(&stop), store.clone(), Arc::clone(&pending));
     let opts = runtime::LoopOptions {
+        theme: theme(&ui),
         refresh: (ui.refresh_seconds > 0).then(|| Duration::from_secs(ui.refresh_seconds)),
         pending_draft: Some(pending),
         ..Default::default()

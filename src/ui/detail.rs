@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
+use super::theme::Theme;
 use super::widgets::{badge, block, wrapped_height};
 use crate::app::command::Command;
 use crate::app::describe::{channel_label, debtor_type_label, event_text, stage_label};
@@ -18,8 +19,7 @@ use crate::domain::money::{LineKind, Settled};
 use crate::i18n::{date, money, t, tf};
 use crate::keymap::Context;
 
-pub(super) fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
-    let th = &state.theme;
+pub(super) fn render_detail(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {
     let focused = state.focus == Focus::Detail && state.popup.is_none();
     let Some(e) = state.current() else {
         let blk = block(th, t("tui.detail.title_none").to_string(), focused);
@@ -37,7 +37,7 @@ pub(super) fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
     );
     let blk = block(th, title, focused);
     let inner = blk.inner(area);
-    let lines = detail_lines(state, e, inner.width);
+    let lines = detail_lines(state, th, e, inner.width);
     let max_scroll = wrapped_height(&lines, inner.width).saturating_sub(inner.height as usize);
     let scroll = (state.detail_scroll as usize).min(max_scroll) as u16;
     frame.render_widget(
@@ -49,8 +49,7 @@ pub(super) fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
     );
 }
 
-fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
-    let th = &state.theme;
+fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'static>> {
     let st = &e.dossier.state;
     let d = &e.dossier.debtor;
     let today = state.today;
@@ -126,7 +125,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
     }
     out.push(Line::default());
     out.push(section(t("tui.detail.items")));
-    out.extend(item_rows(state, e, width));
+    out.extend(item_rows(th, e, width));
     out.push(section(t("tui.detail.payments")));
     if st.payments.is_empty() {
         out.push(Line::from(Span::styled(
@@ -175,7 +174,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
         ),
     ]));
     let assessment = &e.assessment;
-    out.extend(money_lines(state, e, assessment));
+    out.extend(money_lines(state, th, e, assessment));
     if let Some(n) = &e.next {
         let style = if n.date < today {
             th.overdue()
@@ -241,7 +240,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
             ],
         )));
     }
-    out.extend(readiness_lines(state, assessment));
+    out.extend(readiness_lines(th, assessment));
     out.push(Line::default());
     out.push(section(t("tui.detail.journal")));
     for ev in e.dossier.events.iter().rev() {
@@ -274,8 +273,7 @@ fn detail_lines(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
 
 /// The items as a compact aligned table: reference, due date, amount, what is left. The
 /// columns are sized to the pane so an amount never wraps onto the next line.
-fn item_rows(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
-    let th = &state.theme;
+fn item_rows(th: &Theme, e: &Entry, width: u16) -> Vec<Line<'static>> {
     let st = &e.dossier.state;
     let claimed = &e.assessment.claim.items;
     let ref_w = st
@@ -355,10 +353,10 @@ fn item_rows(state: &State, e: &Entry, width: u16) -> Vec<Line<'static>> {
 /// notes, with a PROVISOIRE mark in text when a rate is a stand-in.
 fn money_lines(
     state: &State,
+    th: &Theme,
     e: &Entry,
     a: &crate::domain::assess::Assessment,
 ) -> Vec<Line<'static>> {
-    let th = &state.theme;
     let mut out = vec![];
     let c = &a.claim;
     if let Some(err) = &a.money_error {
@@ -501,8 +499,7 @@ fn line_kind_slug(k: LineKind) -> &'static str {
 
 /// Readiness for a formal notice (certaine, liquide, exigible) with each problem listed, and
 /// the limitation date.
-fn readiness_lines(state: &State, a: &crate::domain::assess::Assessment) -> Vec<Line<'static>> {
-    let th = &state.theme;
+fn readiness_lines(th: &Theme, a: &crate::domain::assess::Assessment) -> Vec<Line<'static>> {
     let section = |s: &str| {
         Line::from(Span::styled(
             s.to_string(),

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use ratatui::Frame;
 
+use super::theme::Theme;
 use super::widgets::{block_styled, input_spans};
 use crate::app::command::Command;
 use crate::app::editor::Editor;
@@ -41,8 +42,7 @@ pub fn editor_hints(state: &State) -> Vec<(String, String)> {
 
 /// The warnings (the preflight's blockers among them), the provisional mark last, each wrapped to the width, and within `max_rows`: what does not fit is counted on a last
 /// line rather than cut mid-sentence.
-fn warning_lines(state: &State, ed: &Editor, width: u16, max_rows: u16) -> Vec<Line<'static>> {
-    let th = &state.theme;
+fn warning_lines(th: &Theme, ed: &Editor, width: u16, max_rows: u16) -> Vec<Line<'static>> {
     let mut items: Vec<(String, ratatui::style::Style)> = vec![];
     // The provisional mark below says it already.
     let provisional = t("letters.warning.provisional");
@@ -110,10 +110,9 @@ fn wrap_line(text: &str, width: u16) -> Vec<String> {
     out
 }
 
-pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) {
-    let th = &state.theme;
+pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, th: &Theme, ed: &Editor) {
     // Warnings never take more than a third of the screen: the letter is the point.
-    let warnings = warning_lines(state, ed, area.width, area.height / 3);
+    let warnings = warning_lines(th, ed, area.width, area.height / 3);
     let warn_h = (warnings.len() as u16).min(area.height / 3);
     let search_h = u16::from(ed.search.is_some());
     let [title, warn, body, search, status] = Layout::vertical([

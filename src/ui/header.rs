@@ -7,13 +7,13 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
+use super::theme::Theme;
 use super::widgets::badge;
 use crate::app::state::{Entry, State, View};
 use crate::domain::fold::Stage;
 use crate::i18n::{count, date, money, t, tf};
 
-pub(super) fn render_header(frame: &mut Frame, area: Rect, state: &State) {
-    let th = &state.theme;
+pub(super) fn render_header(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {
     let open: Vec<&Entry> = state.entries.iter().filter(|e| !e.is_closed()).collect();
     let total: Decimal = open.iter().map(|e| e.balance.max(Decimal::ZERO)).sum();
     let (today, overdue) = state.due_counts();

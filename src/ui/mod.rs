@@ -1,11 +1,11 @@
-//! Rendering: a pure function of `&State` into a ratatui frame. Never mutates, never panics on
-//! any terminal size (every rectangle is computed with saturating arithmetic and clamped).
+//! Rendering: a pure function of `&State` and the `Theme` into a ratatui frame. Never mutates,
+//! never panics on any terminal size (every rectangle is computed with saturating arithmetic and
+//! clamped).
 
 mod detail;
 pub mod editor;
 mod header;
 mod popups;
-pub mod screenshot;
 mod status;
 mod table;
 pub mod theme;
@@ -24,9 +24,11 @@ use header::render_header;
 use popups::render_popup;
 use status::render_status;
 use table::render_table;
+use theme::Theme;
 
-pub fn render(frame: &mut Frame, state: &State) {
-    render_screen(frame, state);
+/// The theme is the terminal's (colours, background), not the session's: whoever draws holds it.
+pub fn render(frame: &mut Frame, state: &State, th: &Theme) {
+    render_screen(frame, state, th);
     scrub_controls(frame.buffer_mut());
 }
 
@@ -44,15 +46,15 @@ fn scrub_controls(buf: &mut ratatui::buffer::Buffer) {
     }
 }
 
-fn render_screen(frame: &mut Frame, state: &State) {
+fn render_screen(frame: &mut Frame, state: &State, th: &Theme) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area, state);
+        too_small(frame, area, state, th);
         return;
     }
     if let Some(ed) = &state.editor {
-        editor::render_editor(frame, area, state, ed);
-        render_popup(frame, area, state);
+        editor::render_editor(frame, area, state, th, ed);
+        render_popup(frame, area, state, th);
         return;
     }
     let [header, body, status] = Layout::vertical([
@@ -61,32 +63,32 @@ fn render_screen(frame: &mut Frame, state: &State) {
         Constraint::Length(2),
     ])
     .areas(area);
-    render_header(frame, header, state);
+    render_header(frame, header, state, th);
     // Layout from the frame actually drawn (not the last resize seen by update), so a render
     // into any buffer size is consistent.
     match layout_mode((area.width, area.height)) {
-        LayoutMode::Single if state.detail_full => render_detail(frame, body, state),
-        LayoutMode::Single => render_table(frame, body, state),
+        LayoutMode::Single if state.detail_full => render_detail(frame, body, state, th),
+        LayoutMode::Single => render_table(frame, body, state, th),
         LayoutMode::Side => {
             let [l, r] =
                 Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
                     .areas(body);
-            render_table(frame, l, state);
-            render_detail(frame, r, state);
+            render_table(frame, l, state, th);
+            render_detail(frame, r, state, th);
         }
         LayoutMode::Stacked => {
             let rows = table_rows((area.width, area.height)) as u16 + 3;
             let [top, bottom] =
                 Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(body);
-            render_table(frame, top, state);
-            render_detail(frame, bottom, state);
+            render_table(frame, top, state, th);
+            render_detail(frame, bottom, state, th);
         }
     }
-    render_status(frame, status, state);
-    render_popup(frame, area, state);
+    render_status(frame, status, state, th);
+    render_popup(frame, area, state, th);
 }
 
-fn too_small(frame: &mut Frame, area: Rect, state: &State) {
+fn too_small(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {
     let quit = state
         .keymap
         .hint_key(Context::List, Command::Quit)
@@ -108,7 +110,7 @@ fn too_small(frame: &mut Frame, area: Rect, state: &State) {
     };
     frame.render_widget(
         Paragraph::new(text)
-            .style(state.theme.title())
+            .style(th.title())
             .alignment(Alignment::Center)
             .wrap(Wrap { trim: true }),
         inner,

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::theme::Theme;
 use super::widgets::{block, centered, input_spans, wrapped_height, wrapped_rows};
 use crate::app::command::Command;
 use crate::app::form::{FieldKind, Form};
@@ -13,18 +14,17 @@ use crate::app::state::{Ask, Confirm, Popup, State};
 use crate::i18n::{t, tf};
 use crate::keymap::Context;
 
-pub(super) fn render_popup(frame: &mut Frame, area: Rect, state: &State) {
+pub(super) fn render_popup(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {
     match &state.popup {
-        Some(Popup::Help { scroll }) => render_help(frame, area, state, *scroll),
-        Some(Popup::Confirm(c)) => render_confirm(frame, area, state, c),
-        Some(Popup::Form(f)) => render_form(frame, area, state, f),
-        Some(Popup::Ask(a)) => render_ask(frame, area, state, a),
+        Some(Popup::Help { scroll }) => render_help(frame, area, state, th, *scroll),
+        Some(Popup::Confirm(c)) => render_confirm(frame, area, state, th, c),
+        Some(Popup::Form(f)) => render_form(frame, area, state, th, f),
+        Some(Popup::Ask(a)) => render_ask(frame, area, state, th, a),
         None => {}
     }
 }
 
-fn render_ask(frame: &mut Frame, area: Rect, state: &State, a: &Ask) {
-    let th = &state.theme;
+fn render_ask(frame: &mut Frame, area: Rect, state: &State, th: &Theme, a: &Ask) {
     let w = 76u16;
     let body_w = w.saturating_sub(2);
     let h = a.lines.iter().map(|l| wrapped_rows(l, body_w)).sum::<u16>() + 6;
@@ -67,8 +67,7 @@ fn render_ask(frame: &mut Frame, area: Rect, state: &State, a: &Ask) {
     );
 }
 
-pub fn help_lines(state: &State) -> Vec<Line<'static>> {
-    let th = &state.theme;
+pub fn help_lines(state: &State, th: &Theme) -> Vec<Line<'static>> {
     let km = &state.keymap;
     let mut out = vec![
         Line::from(Span::styled(
@@ -98,11 +97,10 @@ pub fn help_lines(state: &State) -> Vec<Line<'static>> {
     out
 }
 
-fn render_help(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
-    let th = &state.theme;
+fn render_help(frame: &mut Frame, area: Rect, state: &State, th: &Theme, scroll: u16) {
     let r = centered(area, 84, area.height.saturating_sub(2));
     let blk = block(th, t("tui.help.title").to_string(), true);
-    let lines = help_lines(state);
+    let lines = help_lines(state, th);
     let inner = blk.inner(r);
     let max = wrapped_height(&lines, inner.width).saturating_sub(inner.height as usize);
     let scroll = (scroll as usize).min(max) as u16;
@@ -116,8 +114,7 @@ fn render_help(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
     );
 }
 
-fn submit_hint(state: &State, ctx: Context) -> Line<'static> {
-    let th = &state.theme;
+fn submit_hint(state: &State, th: &Theme, ctx: Context) -> Line<'static> {
     let mut spans = vec![];
     // In a form's text field Enter submits too (see `key_to_action`), Alt-Enter starts a line.
     let text_field = ctx == Context::Editor;
@@ -145,8 +142,7 @@ fn submit_hint(state: &State, ctx: Context) -> Line<'static> {
     Line::from(spans)
 }
 
-fn render_confirm(frame: &mut Frame, area: Rect, state: &State, c: &Confirm) {
-    let th = &state.theme;
+fn render_confirm(frame: &mut Frame, area: Rect, state: &State, th: &Theme, c: &Confirm) {
     let h = c.lines.iter().map(|l| wrapped_rows(l, 70)).sum::<u16>() + 5;
     let r = centered(area, 72, h);
     let blk = block(th, c.title.clone(), true);
@@ -174,8 +170,7 @@ fn render_confirm(frame: &mut Frame, area: Rect, state: &State, c: &Confirm) {
 
 const LABEL_W: u16 = 26;
 
-fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
-    let th = &state.theme;
+fn render_form(frame: &mut Frame, area: Rect, state: &State, th: &Theme, form: &Form) {
     let width = 84u16.min(area.width.saturating_sub(2));
     let field_w = width.saturating_sub(LABEL_W + 3);
     let err_w = width.saturating_sub(4);
@@ -325,7 +320,7 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     }
     if y < bottom {
         frame.render_widget(
-            Paragraph::new(submit_hint(state, ctx)),
+            Paragraph::new(submit_hint(state, th, ctx)),
             Rect {
                 x: inner.x + 2,
                 y: bottom - 1,

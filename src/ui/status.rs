@@ -6,14 +6,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::theme::Theme;
 use crate::app::command::Command;
 use crate::app::describe::stage_label;
 use crate::app::state::{Level, Popup, State};
 use crate::i18n::{t, tf};
-use crate::keymap::Context;
+use crate::keymap::{Context, Keymap};
 
-/// Hints for the status line, taken from the active keymap so they can never drift.
-fn hints(state: &State) -> Vec<(String, String)> {
+/// Hints for the status line, taken from the active keymap so they can never drift: (key,
+/// label) pairs for the state's keymap context, in teaching order. The one place that decides
+/// which commands the status bar offers.
+pub fn hints(state: &State, keymap: &Keymap) -> Vec<(String, String)> {
     let ctx = state.context();
     let cmds: &[Command] = match ctx {
         Context::List | Context::Global => &[
@@ -54,17 +57,11 @@ fn hints(state: &State) -> Vec<(String, String)> {
         Context::Help => &[Command::Down, Command::Up, Command::Back],
     };
     cmds.iter()
-        .filter_map(|c| {
-            state
-                .keymap
-                .hint_key(ctx, *c)
-                .map(|k| (k.short(), c.hint()))
-        })
+        .filter_map(|c| keymap.hint_key(ctx, *c).map(|k| (k.short(), c.hint())))
         .collect()
 }
 
-pub(super) fn render_status(frame: &mut Frame, area: Rect, state: &State) {
-    let th = &state.theme;
+pub(super) fn render_status(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {
     let mut l1: Vec<Span> = vec![Span::raw(" ")];
     if state.filter_editing {
         l1.push(Span::styled("/", th.key()));
@@ -137,7 +134,7 @@ pub(super) fn render_status(frame: &mut Frame, area: Rect, state: &State) {
     let mut lines: Vec<Vec<Span>> = vec![vec![Span::raw(" ")], vec![Span::raw(" ")]];
     let mut row = if free_first { 0 } else { 1 };
     let mut used = 1usize;
-    for (k, label) in hints(state) {
+    for (k, label) in hints(state, &state.keymap) {
         let w = Span::raw(format!("{k} {label}  ")).width();
         if used + w > area.width as usize && row == 0 {
             row = 1;

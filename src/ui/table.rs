@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
+use super::theme::Theme;
 use super::widgets::{badge, block};
 use crate::app::command::Command;
 use crate::app::describe::{event_short, next_short};
@@ -27,8 +28,7 @@ fn short_date(d: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
-pub(super) fn render_table(frame: &mut Frame, area: Rect, state: &State) {
-    let th = &state.theme;
+pub(super) fn render_table(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {
     let focused = state.focus == Focus::List && state.popup.is_none();
     let mut title = match state.view {
         View::List => tf("tui.list.title", &[("count", &state.visible.len())]),
