@@ -95,7 +95,7 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
     if !contact.is_empty() {
         out.push(Line::from(contact.join(" · ")));
     }
-    if crate::domain::money::in_collective_proceedings(st, d) {
+    if e.collective {
         out.push(Line::from(Span::styled(
             t("tui.detail.collective").to_string(),
             th.error(),
@@ -174,7 +174,7 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
         ),
     ]));
     let assessment = &e.assessment;
-    out.extend(money_lines(state, th, e, assessment));
+    out.extend(money_lines(th, e, assessment));
     if let Some(n) = &e.next {
         let style = if n.date < today {
             th.overdue()
@@ -351,12 +351,7 @@ fn item_rows(th: &Theme, e: &Entry, width: u16) -> Vec<Line<'static>> {
 
 /// The amounts owed today from the money engine: totals, daily growth, the breakdown and its
 /// notes, with a PROVISOIRE mark in text when a rate is a stand-in.
-fn money_lines(
-    state: &State,
-    th: &Theme,
-    e: &Entry,
-    a: &crate::domain::assess::Assessment,
-) -> Vec<Line<'static>> {
+fn money_lines(th: &Theme, e: &Entry, a: &crate::domain::assess::Assessment) -> Vec<Line<'static>> {
     let mut out = vec![];
     let c = &a.claim;
     if let Some(err) = &a.money_error {
@@ -463,13 +458,7 @@ fn money_lines(
         )));
     }
     // Channel advice for the notice, while none has been sent.
-    if e.dossier.state.notice.is_none() && c.total_due > Decimal::ZERO {
-        let adv = crate::domain::money::advise_channel(
-            c.total_due,
-            e.dossier.debtor.debtor_type,
-            &crate::domain::money::ChannelHistory::from_state(&e.dossier.state, 0),
-            &state.env.rules.channels,
-        );
+    if let Some(adv) = &e.channel_advice {
         out.push(Line::from(vec![
             Span::styled(t("tui.money.channel").to_string(), th.label()),
             Span::raw(tf(
