@@ -66,7 +66,8 @@ fn main() {
         for _ in 0..200 {
             let t = Instant::now();
             update(&mut st, Action::Command(Command::Down));
-            term.draw(|f| recouvre::ui::render(f, &st)).expect("draw");
+            term.draw(|f| recouvre::ui::render(f, &st, &Default::default()))
+                .expect("draw");
             frames.push(t.elapsed());
         }
         let (lm, lp) = stats(loads);

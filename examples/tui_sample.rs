@@ -6,8 +6,9 @@
 //! Without `--db` the database lives in a temporary directory removed on exit.
 
 use recouvre::app::fixtures;
+use recouvre::config::ui::UiConfig;
 use recouvre::storage::{Store, StoreOptions};
-use recouvre::tui::{run, UiConfig};
+use recouvre::tui::run;
 
 fn main() -> anyhow::Result<()> {
     let mut ui = UiConfig::default();

@@ -3,6 +3,8 @@
 //! A missing file works with visible placeholders and a warning; an unknown key or a bad value is
 //! an error naming the key, so a typo never silently falls back to a default.
 
+pub mod ui;
+
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
@@ -40,7 +42,7 @@ pub struct Config {
     pub channels: ChannelRules,
     /// The full-screen interface: keymap, colours, refresh.
     #[serde(default)]
-    pub ui: crate::tui::UiConfig,
+    pub ui: ui::UiConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -91,14 +91,15 @@ fn escape_sequences_in_stored_text_never_reach_the_tui_buffer() {
     let (_db, store) = hostile_db(dir.path());
     let today = d(TODAY);
     let mut state =
-        recouvre::tui::initial_state(&recouvre::tui::UiConfig::default(), today).unwrap();
+        recouvre::tui::initial_state(&recouvre::config::ui::UiConfig::default(), today).unwrap();
     update(
         &mut state,
         Action::Loaded(store.load_all().map_err(|e| e.to_string())),
     );
     update(&mut state, Action::Resize(140, 36));
     let mut term = Terminal::new(TestBackend::new(140, 36)).unwrap();
-    term.draw(|f| recouvre::ui::render(f, &state)).unwrap();
+    term.draw(|f| recouvre::ui::render(f, &state, &Default::default()))
+        .unwrap();
     let buf = term.backend().buffer();
     let mut seen = String::new();
     for cell in buf.content.iter() {
@@ -273,14 +274,15 @@ fn an_absurd_amount_in_the_database_puts_only_its_dossier_in_error() {
 
     // The TUI loads the portfolio through update without aborting.
     let mut state =
-        recouvre::tui::initial_state(&recouvre::tui::UiConfig::default(), d(TODAY)).unwrap();
+        recouvre::tui::initial_state(&recouvre::config::ui::UiConfig::default(), d(TODAY)).unwrap();
     update(
         &mut state,
         Action::Loaded(store.load_all().map_err(|e| e.to_string())),
     );
     update(&mut state, Action::Resize(140, 36));
     let mut term = Terminal::new(TestBackend::new(140, 36)).unwrap();
-    term.draw(|f| recouvre::ui::render(f, &state)).unwrap();
+    term.draw(|f| recouvre::ui::render(f, &state, &Default::default()))
+        .unwrap();
     assert_eq!(state.visible.len(), 2);
 }
 

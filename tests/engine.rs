@@ -20,7 +20,6 @@ use recouvre::domain::parse::format_plain;
 use recouvre::domain::schedule::BuiltinProfiles;
 use recouvre::i18n::format_eur_fr;
 use recouvre::keymap::Keymap;
-use recouvre::ui::theme::{Palette, Theme};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -83,11 +82,7 @@ fn the_tui_and_status_json_agree_on_every_demo_dossier_with_a_custom_schedule() 
         profiles: loaded.config.clone(),
     };
     let store = recouvre::storage::Store::new(&db, Default::default());
-    let mut state = State::new(
-        d(today),
-        Arc::new(Keymap::named("default").unwrap()),
-        Theme::new(Palette::Sixteen),
-    );
+    let mut state = State::new(d(today), Arc::new(Keymap::named("default").unwrap()));
     state.env = Arc::new(env);
     update(
         &mut state,
@@ -155,11 +150,7 @@ fn the_tui_filter_finds_what_status_finds_accents_aside() {
     let first = run("hotel");
     assert!(!first.is_empty(), "the demo has an Hôtel");
     let store = recouvre::storage::Store::new(&db, Default::default());
-    let mut state = State::new(
-        d("2026-11-25"),
-        Arc::new(Keymap::named("default").unwrap()),
-        Theme::new(Palette::Sixteen),
-    );
+    let mut state = State::new(d("2026-11-25"), Arc::new(Keymap::named("default").unwrap()));
     state.show_closed = true;
     update(
         &mut state,

@@ -14,7 +14,6 @@ use recouvre::domain::event::{Channel, EventKind};
 use recouvre::keymap::Keymap;
 use recouvre::storage::{Store, StoreOptions};
 use recouvre::tui::runtime::{run_loop, EventSource, LoopOptions, ScriptedEvents};
-use recouvre::ui::theme::{Palette, Theme};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -38,11 +37,7 @@ fn setup() -> (tempfile::TempDir, Store, Vec<u64>) {
 }
 
 fn state(keymap: &str) -> State {
-    let mut st = State::new(
-        fixtures::today(),
-        Arc::new(Keymap::named(keymap).unwrap()),
-        Theme::new(Palette::Sixteen),
-    );
+    let mut st = State::new(fixtures::today(), Arc::new(Keymap::named(keymap).unwrap()));
     st.env = Arc::new(fixtures::env());
     st
 }

@@ -4,7 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use recouvre::app::{fixtures, key_to_action, update, Action, State};
-use recouvre::ui::{render, screenshot};
+use recouvre::tui::screenshot;
+use recouvre::ui::render;
 
 fn st() -> State {
     fixtures::state(fixtures::today())
@@ -19,7 +20,8 @@ fn press(s: &mut State, code: KeyCode) {
 fn draw(state: &mut State, w: u16, h: u16) -> Terminal<TestBackend> {
     update(state, Action::Resize(w, h));
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| render(f, state)).unwrap();
+    term.draw(|f| render(f, state, &Default::default()))
+        .unwrap();
     term
 }
 

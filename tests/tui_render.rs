@@ -7,17 +7,22 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use ratatui::Terminal;
 use recouvre::app::{fixtures, key_to_action, update, Action, Command, State};
+use recouvre::tui::screenshot;
+use recouvre::ui::render;
 use recouvre::ui::theme::{Palette, Theme};
-use recouvre::ui::{render, screenshot};
 
 fn st() -> State {
     fixtures::state(fixtures::today())
 }
 
 fn draw(state: &mut State, w: u16, h: u16) -> Terminal<TestBackend> {
+    draw_with(state, &Theme::new(Palette::Sixteen), w, h)
+}
+
+fn draw_with(state: &mut State, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
     update(state, Action::Resize(w, h));
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| render(f, state)).unwrap();
+    term.draw(|f| render(f, state, theme)).unwrap();
     term
 }
 
@@ -284,16 +289,16 @@ fn colours(buf: &Buffer) -> Vec<Color> {
 #[test]
 fn no_color_uses_no_colour_at_all() {
     let mut s = st();
-    s.theme = Theme::resolve(
-        recouvre::ui::theme::ColorMode::Auto,
+    let theme = Theme::resolve(
+        recouvre::config::ui::ColorMode::Auto,
         Some("1"),
         Some("xterm-256color"),
     );
-    assert_eq!(s.theme.palette, Palette::Mono);
+    assert_eq!(theme.palette, Palette::Mono);
     press(&mut s, KeyCode::Char('p'));
     typ(&mut s, "abc");
     press(&mut s, KeyCode::Enter);
-    let t = draw(&mut s, 120, 36);
+    let t = draw_with(&mut s, &theme, 120, 36);
     assert_eq!(colours(t.backend().buffer()), vec![]);
     insta::assert_snapshot!("no_color", t.backend());
 }
@@ -301,11 +306,11 @@ fn no_color_uses_no_colour_at_all() {
 #[test]
 fn linux_console_uses_only_the_eight_base_colours() {
     let mut s = st();
-    s.theme = Theme::resolve(recouvre::ui::theme::ColorMode::Auto, None, Some("linux"));
+    let theme = Theme::resolve(recouvre::config::ui::ColorMode::Auto, None, Some("linux"));
     press(&mut s, KeyCode::Char('p'));
     typ(&mut s, "abc");
     press(&mut s, KeyCode::Enter);
-    let t = draw(&mut s, 140, 36);
+    let t = draw_with(&mut s, &theme, 140, 36);
     for c in colours(t.backend().buffer()) {
         assert!(
             matches!(

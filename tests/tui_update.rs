@@ -1054,8 +1054,8 @@ fn mine_filter_keeps_only_dossiers_assigned_to_the_os_user() {
     update(&mut st, Action::Command(Command::ToggleMine));
     assert_eq!(st.visible.len(), 1);
     assert_eq!(st.selected, Some(st.entries[0].id()));
-    let screen = recouvre::ui::screenshot::buffer_to_text(
-        &recouvre::ui::screenshot::render_buffer(&st, 120, 30),
+    let screen = recouvre::tui::screenshot::buffer_to_text(
+        &recouvre::tui::screenshot::render_buffer(&st, 120, 30),
     );
     assert!(screen.contains(&format!("Mes dossiers ({me})")), "{screen}");
     update(&mut st, Action::Command(Command::ToggleMine));

@@ -15,7 +15,6 @@ use crate::domain::fold::fold;
 use crate::domain::model::*;
 use crate::keymap::Keymap;
 use crate::storage::{LoadedDossier, NewDossier, Snapshot, Store, StoreError};
-use crate::ui::theme::{Palette, Theme};
 
 pub struct Spec {
     pub debtor: Debtor,
@@ -400,7 +399,7 @@ pub fn env() -> super::editor::LetterEnv {
 /// A loaded state on the fixtures: default keymap, 16 colours, 120×36.
 pub fn state(today: NaiveDate) -> State {
     let keymap = Keymap::named("default").expect("default keymap is valid");
-    let mut st = State::new(today, Arc::new(keymap), Theme::new(Palette::Sixteen));
+    let mut st = State::new(today, Arc::new(keymap));
     st.env = Arc::new(env());
     super::update::update(
         &mut st,

@@ -11,12 +11,14 @@ use crate::domain::assess::{assess, Assessment};
 use crate::domain::event::EventKind;
 use crate::domain::fold::Stage;
 use crate::domain::model::DossierId;
+use crate::domain::money::{
+    advise_channel, in_collective_proceedings, ChannelAdvice, ChannelHistory,
+};
 use crate::domain::schedule::NextAction;
 use crate::domain::summary::{matches_text, search_text};
 use crate::keymap::{Context, Keymap};
 use crate::storage::store::RecordProblem;
 use crate::storage::{LoadedDossier, NewDossier};
-use crate::ui::theme::Theme;
 
 /// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
 /// rules as the CLI and the letters.
@@ -30,6 +32,12 @@ pub struct Entry {
     pub balance: Decimal,
     pub open_items: usize,
     pub days_past_due: i64,
+    /// In collective proceedings (the journal's word over the debtor record's): the detail says
+    /// so, since amounts and letters change.
+    pub collective: bool,
+    /// The sending channel advised for the formal notice, while none has been sent and something
+    /// is due: computed here with the rest so that drawing the detail applies no rule.
+    pub channel_advice: Option<ChannelAdvice>,
     /// What the filter searches (`summary::search_text`).
     haystack: String,
 }
@@ -43,7 +51,18 @@ impl Entry {
             &env.rules,
             today,
         );
+        let channel_advice = (dossier.state.notice.is_none() && a.claim.total_due > Decimal::ZERO)
+            .then(|| {
+                advise_channel(
+                    a.claim.total_due,
+                    dossier.debtor.debtor_type,
+                    &ChannelHistory::from_state(&dossier.state, 0),
+                    &env.rules.channels,
+                )
+            });
         Entry {
+            collective: in_collective_proceedings(&dossier.state, &dossier.debtor),
+            channel_advice,
             stage: a.stage,
             next: a.next.clone(),
             balance: a.outstanding(),
@@ -204,7 +223,6 @@ pub enum Popup {
 pub struct State {
     pub today: NaiveDate,
     pub keymap: Arc<Keymap>,
-    pub theme: Theme,
     pub entries: Vec<Entry>,
     /// Indices into `entries`, filtered and sorted; rebuilt whenever those inputs change.
     pub visible: Vec<usize>,
@@ -247,11 +265,10 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(today: NaiveDate, keymap: Arc<Keymap>, theme: Theme) -> State {
+    pub fn new(today: NaiveDate, keymap: Arc<Keymap>) -> State {
         State {
             today,
             keymap,
-            theme,
             entries: Vec::new(),
             visible: Vec::new(),
             cursor: 0,

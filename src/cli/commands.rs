@@ -1041,7 +1041,7 @@ fn screenshots(
     width: u16,
     height: u16,
 ) -> Result<i32, UserError> {
-    use crate::app::Action;
+    use crate::tui::screenshot::{write_demo_screens, ScreensError};
     let io = |e: std::io::Error| UserError {
         code: exit::STORAGE,
         message: tf(
@@ -1054,17 +1054,11 @@ fn screenshots(
     let store = crate::storage::Store::new(&tmp, crate::storage::StoreOptions::default());
     store.init()?;
     crate::demo::populate(&store, ctx.today)?;
-    let ui = crate::tui::UiConfig::default();
-    let mut state = crate::tui::initial_state(&ui, ctx.today)
-        .map_err(|e| UserError::usage(format!("{e:#}")))?;
-    state.env = std::sync::Arc::new(letter_env(ctx)?);
-    // Fixed colours: the pictures must not depend on the terminal that made them.
-    state.theme = crate::ui::theme::Theme::new(crate::ui::theme::Palette::Sixteen);
-    crate::app::update(
-        &mut state,
-        Action::Loaded(store.load_all().map_err(|e| e.to_string())),
-    );
-    let written = crate::ui::screenshot::write_screens(out, &state, width, height).map_err(io)?;
+    let written = write_demo_screens(&store, letter_env(ctx)?, ctx.today, out, width, height)
+        .map_err(|e| match e {
+            ScreensError::Setup(e) => UserError::usage(format!("{e:#}")),
+            ScreensError::Write(e) => io(e),
+        })?;
     let _ = std::fs::remove_dir_all(&tmp);
     for p in written {
         println!("{}", p.display());

@@ -15,6 +15,7 @@ use crate::app::{key_to_action, update, Action, Effect, State};
 use crate::domain::event::EventKind;
 use crate::storage::{Draft, Store, StoreError};
 use crate::ui;
+use crate::ui::theme::Theme;
 
 /// Where terminal events come from.
 pub trait EventSource {
@@ -174,6 +175,7 @@ pub fn save_open_draft(state: &mut State, store: &Store) {
 pub fn dispatch<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
+    theme: &Theme,
     store: &Store,
     action: Action,
 ) -> io::Result<()> {
@@ -181,7 +183,7 @@ pub fn dispatch<B: Backend>(
     while let Some(a) = queue.pop_front() {
         for effect in update(state, a) {
             // Show "saving…" before a call that may wait up to the lock timeout.
-            terminal.draw(|f| ui::render(f, state))?;
+            terminal.draw(|f| ui::render(f, state, theme))?;
             queue.push_back(run_effect(store, effect));
         }
     }
@@ -189,6 +191,8 @@ pub fn dispatch<B: Backend>(
 }
 
 pub struct LoopOptions {
+    /// The colours every frame is drawn with (resolved once from the config and the terminal).
+    pub theme: Theme,
     /// How often to look for other users' writes (None: never).
     pub refresh: Option<Duration>,
     pub tick: Duration,
@@ -202,6 +206,7 @@ pub struct LoopOptions {
 impl Default for LoopOptions {
     fn default() -> Self {
         LoopOptions {
+            theme: Theme::default(),
             refresh: Some(Duration::from_secs(1)),
             tick: Duration::from_millis(250),
             autosave: Duration::from_secs(3),
@@ -223,6 +228,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
     dispatch(
         terminal,
         state,
+        &opts.theme,
         store,
         Action::Command(crate::app::Command::Reload),
     )?;
@@ -240,15 +246,15 @@ pub fn run_loop<B: Backend, E: EventSource>(
         if state.quit || stop.load(Ordering::Relaxed) {
             // Before anything else (the terminal may be gone after SIGHUP): keep the letter.
             save_open_draft(state, store);
-            let _ = terminal.draw(|f| ui::render(f, state));
+            let _ = terminal.draw(|f| ui::render(f, state, &opts.theme));
             return Ok(());
         }
-        terminal.draw(|f| ui::render(f, state))?;
+        terminal.draw(|f| ui::render(f, state, &opts.theme))?;
         if state.editor.as_ref().is_some_and(|e| e.dirty())
             && last_autosave.elapsed() >= opts.autosave
         {
             last_autosave = Instant::now();
-            dispatch(terminal, state, store, Action::AutosaveDue)?;
+            dispatch(terminal, state, &opts.theme, store, Action::AutosaveDue)?;
         }
         if let Some(p) = &opts.pending_draft {
             let draft = state
@@ -269,7 +275,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
         match events.next(opts.tick)? {
             Some(Event::Key(k)) => {
                 if let Some(a) = key_to_action(state, k) {
-                    dispatch(terminal, state, store, a)?;
+                    dispatch(terminal, state, &opts.theme, store, a)?;
                 }
             }
             Some(Event::Resize(w, h)) => {
@@ -287,7 +293,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
                             .generation_hint()
                             .is_some_and(|g| g > state.generation)
                         {
-                            dispatch(terminal, state, store, Action::ExternalChange)?;
+                            dispatch(terminal, state, &opts.theme, store, Action::ExternalChange)?;
                         }
                     }
                 }

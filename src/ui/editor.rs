@@ -7,6 +7,8 @@ use ratatui::widgets::Paragraph;
 
 use ratatui::Frame;
 
+use super::theme::Theme;
+use super::widgets::{block_styled, input_spans};
 use crate::app::command::Command;
 use crate::app::editor::Editor;
 use crate::app::state::{Level, State};
@@ -40,8 +42,7 @@ pub fn editor_hints(state: &State) -> Vec<(String, String)> {
 
 /// The warnings (the preflight's blockers among them), the provisional mark last, each wrapped to the width, and within `max_rows`: what does not fit is counted on a last
 /// line rather than cut mid-sentence.
-fn warning_lines(state: &State, ed: &Editor, width: u16, max_rows: u16) -> Vec<Line<'static>> {
-    let th = &state.theme;
+fn warning_lines(th: &Theme, ed: &Editor, width: u16, max_rows: u16) -> Vec<Line<'static>> {
     let mut items: Vec<(String, ratatui::style::Style)> = vec![];
     // The provisional mark below says it already.
     let provisional = t("letters.warning.provisional");
@@ -109,10 +110,9 @@ fn wrap_line(text: &str, width: u16) -> Vec<String> {
     out
 }
 
-pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) {
-    let th = &state.theme;
+pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, th: &Theme, ed: &Editor) {
     // Warnings never take more than a third of the screen: the letter is the point.
-    let warnings = warning_lines(state, ed, area.width, area.height / 3);
+    let warnings = warning_lines(th, ed, area.width, area.height / 3);
     let warn_h = (warnings.len() as u16).min(area.height / 3);
     let search_h = u16::from(ed.search.is_some());
     let [title, warn, body, search, status] = Layout::vertical([
@@ -154,7 +154,7 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
 
     let focused = state.popup.is_none() && ed.search.is_none();
     let (row, col) = ed.textarea.cursor();
-    let blk = super::block_styled(
+    let blk = block_styled(
         th,
         tf(
             "editor.position",
@@ -178,11 +178,7 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, ed: &Editor) 
             format!(" {} ", t("editor.search_prompt")),
             th.key(),
         )];
-        spans.extend(super::input_spans(
-            &input.text,
-            input.cursor,
-            th.input_focused(),
-        ));
+        spans.extend(input_spans(&input.text, input.cursor, th.input_focused()));
         let help = if ed.pattern.is_empty() {
             t("editor.search_help").to_string()
         } else {

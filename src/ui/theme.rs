@@ -6,23 +6,9 @@
 //! reverse video. The stage is always spelled out in the badge, so colour only reinforces it.
 
 use ratatui::style::{Color, Modifier, Style};
-use serde::{Deserialize, Serialize};
 
+use crate::config::ui::{Background, ColorMode};
 use crate::domain::fold::Stage;
-
-/// What the user asks for in `[ui] colors`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ColorMode {
-    /// NO_COLOR → none; TERM=linux/screen/vt* → 8; otherwise 16.
-    #[default]
-    Auto,
-    #[serde(rename = "16")]
-    Sixteen,
-    #[serde(rename = "8")]
-    Eight,
-    None,
-}
 
 /// The palette actually in use once the environment is taken into account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +16,6 @@ pub enum Palette {
     Sixteen,
     Eight,
     Mono,
-}
-
-/// Terminal background, from `[ui] theme`: text colours that read well on black vanish on white.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Background {
-    #[default]
-    Dark,
-    Light,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

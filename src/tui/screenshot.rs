@@ -1,14 +1,55 @@
 //! Turns a rendered buffer into plain text and a colour SVG, for `screenshots/` and the README.
 
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 
+use crate::app::editor::LetterEnv;
 use crate::app::{update, Action, Command, State};
+use crate::config::ui::UiConfig;
+use crate::storage::Store;
+use crate::ui::theme::{Palette, Theme};
 
-/// Renders `state` into a fresh `w`×`h` buffer with the real rendering code.
+/// Fixed colours: the pictures must not depend on the terminal that made them.
+const THEME: Theme = Theme {
+    palette: Palette::Sixteen,
+    background: crate::config::ui::Background::Dark,
+};
+
+/// Why the screens could not be written: the state could not be set up, or a file not written.
+#[derive(Debug)]
+pub enum ScreensError {
+    Setup(anyhow::Error),
+    Write(std::io::Error),
+}
+
+/// Renders the standard screens of the dossiers in `store` (the demo database in the real
+/// command) into `dir` as SVG and text, `w`×`h` cells each, with the default keymap and fixed
+/// colours; returns the files written.
+pub fn write_demo_screens(
+    store: &Store,
+    env: LetterEnv,
+    today: NaiveDate,
+    dir: &Path,
+    w: u16,
+    h: u16,
+) -> Result<Vec<PathBuf>, ScreensError> {
+    let mut state =
+        super::initial_state(&UiConfig::default(), today).map_err(ScreensError::Setup)?;
+    state.env = std::sync::Arc::new(env);
+    update(
+        &mut state,
+        Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+    );
+    write_screens(dir, &state, w, h).map_err(ScreensError::Write)
+}
+
+/// Renders `state` into a fresh `w`×`h` buffer with the real rendering code and fixed colours.
 pub fn render_buffer(state: &State, w: u16, h: u16) -> Buffer {
     let mut state = state.clone();
     // Page sizes and scroll offsets follow the size, as after a real resize.
@@ -17,7 +58,7 @@ pub fn render_buffer(state: &State, w: u16, h: u16) -> Buffer {
         Ok(t) => t,
         Err(_) => return Buffer::empty(Rect::new(0, 0, w, h)),
     };
-    if term.draw(|f| super::render(f, &state)).is_err() {
+    if term.draw(|f| crate::ui::render(f, &state, &THEME)).is_err() {
         return Buffer::empty(Rect::new(0, 0, w, h));
     }
     term.backend().buffer().clone()
@@ -78,7 +119,7 @@ pub fn standard_screens(base: &State) -> Vec<(&'static str, State)> {
 }
 
 /// Writes `<name>.svg` and `<name>.txt` for every standard screen into `dir`; returns the files.
-pub fn write_screens(
+fn write_screens(
     dir: &std::path::Path,
     base: &State,
     w: u16,
