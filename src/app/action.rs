@@ -3,9 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
-use super::command::Command;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::model::DossierId;
+use crate::keymap::Command;
 use crate::storage::{Draft, LoadedDossier, NewDossier, Snapshot};
 
 #[derive(Debug, Clone)]

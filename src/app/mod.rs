@@ -1,7 +1,6 @@
 //! The application core: state, actions, the pure `update`, forms. No terminal in here.
 
 pub mod action;
-pub mod command;
 pub mod describe;
 pub mod editor;
 pub mod fixtures;
@@ -9,7 +8,13 @@ pub mod form;
 pub mod state;
 pub mod update;
 
+/// `src/ui` still names the command through `app::command`; the type lives in the keymap, which
+/// owns the bindable names. To go once the UI imports `crate::keymap::Command`.
+pub mod command {
+    pub use crate::keymap::Command;
+}
+
+pub use crate::keymap::Command;
 pub use action::{Action, Effect};
-pub use command::Command;
 pub use state::State;
 pub use update::{key_to_action, update};

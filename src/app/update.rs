@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, Effect};
-use super::command::Command;
 use super::describe::{channel_label, event_text, stage_label, step_label, who_did_what};
 use super::editor::Editor;
 use super::form::{Choice, Field, Form, FormKind, LineInput, Target};
@@ -19,7 +18,7 @@ use crate::domain::model::{Debtor, DebtorType, DossierKind, Item, Jurisdiction};
 use crate::domain::parse::parse_positive_amount;
 use crate::domain::schedule::Profiles;
 use crate::i18n::{date, money, t, tf};
-use crate::keymap::{Context, KeyChord};
+use crate::keymap::{Command, Context, KeyChord};
 use crate::storage::NewDossier;
 
 /// Translates a terminal key into an action through the active keymap context.
