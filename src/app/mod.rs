@@ -3,6 +3,8 @@
 pub mod action;
 pub mod describe;
 pub mod editor;
+pub mod entry;
+pub mod env;
 pub mod fixtures;
 pub mod form;
 pub mod state;

@@ -3,85 +3,17 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
-use super::editor::LetterEnv;
+// The screen code reads entries through `app::state::*` with the rest of the state.
+pub use super::entry::Entry;
 use super::form::Form;
-use crate::domain::assess::{assess, Assessment};
 use crate::domain::event::EventKind;
 use crate::domain::fold::Stage;
 use crate::domain::model::DossierId;
-use crate::domain::schedule::NextAction;
-use crate::domain::summary::{matches_text, search_text};
 use crate::keymap::{Context, Keymap};
 use crate::storage::store::RecordProblem;
-use crate::storage::{LoadedDossier, NewDossier};
+use crate::storage::NewDossier;
 use crate::ui::theme::Theme;
-
-/// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
-/// rules as the CLI and the letters.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub dossier: LoadedDossier,
-    pub assessment: Assessment,
-    pub stage: Stage,
-    pub next: Option<NextAction>,
-    /// Everything the debtor owes (`Assessment::outstanding`): the "Solde" column.
-    pub balance: Decimal,
-    pub open_items: usize,
-    pub days_past_due: i64,
-    /// What the filter searches (`summary::search_text`).
-    haystack: String,
-}
-
-impl Entry {
-    pub fn new(dossier: LoadedDossier, today: NaiveDate, env: &LetterEnv) -> Entry {
-        let a = assess(
-            &dossier.state,
-            &dossier.debtor,
-            &env.profiles,
-            &env.rules,
-            today,
-        );
-        Entry {
-            stage: a.stage,
-            next: a.next.clone(),
-            balance: a.outstanding(),
-            open_items: a.open_items(),
-            days_past_due: a.days_past_due,
-            haystack: search_text(&dossier.state, &dossier.debtor),
-            assessment: a,
-            dossier,
-        }
-    }
-
-    pub fn id(&self) -> DossierId {
-        self.dossier.state.id
-    }
-
-    pub fn debtor(&self) -> &str {
-        &self.dossier.debtor.name
-    }
-
-    pub fn is_closed(&self) -> bool {
-        self.stage.is_closed() && self.dossier.state.closed.is_some()
-    }
-
-    /// Due today or overdue: what the morning round must handle.
-    pub fn needs_action(&self, today: NaiveDate) -> bool {
-        self.assessment.action_due(today)
-    }
-
-    /// The search rule of `recouvre status QUERY`.
-    pub fn matches(&self, filter: &str) -> bool {
-        matches_text(&self.haystack, self.id(), filter)
-    }
-
-    /// The same, with the query prepared once for the whole list.
-    pub fn matches_query(&self, q: &crate::domain::summary::Query) -> bool {
-        q.matches(&self.haystack, self.id())
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -239,7 +171,7 @@ pub struct State {
     pub size: (u16, u16),
     pub quit: bool,
     /// Rules, templates and profiles the letters and money figures are computed with.
-    pub env: Arc<super::editor::LetterEnv>,
+    pub env: Arc<super::env::LetterEnv>,
     /// The full-screen letter editor, when open (popups then sit over it).
     pub editor: Option<Box<super::editor::Editor>>,
     /// Dossiers with a draft letter of this user waiting, marked in the list and detail.
