@@ -5,6 +5,7 @@ pub mod describe;
 pub mod editor;
 pub mod entry;
 pub mod env;
+pub mod failure;
 pub mod fixtures;
 pub mod form;
 pub mod state;
@@ -18,5 +19,6 @@ pub mod command {
 
 pub use crate::keymap::Command;
 pub use action::{Action, Effect};
+pub use failure::Failure;
 pub use state::State;
 pub use update::{key_to_action, update};

@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::action::{Action, Effect};
 use super::describe::{channel_label, event_text, stage_label, step_label, who_did_what};
 use super::editor::Editor;
+use super::failure::Failure;
 use super::form::{Choice, Field, Form, FormKind, LineInput, Target};
 use super::state::*;
 use crate::domain::day::Nearest;
@@ -172,7 +173,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         // A failed partial reload is retried as a full one on the next change.
         Action::Patched(Err(e)) => {
-            notice(state, Level::Error, e);
+            notice(state, Level::Error, e.to_string());
             vec![]
         }
         Action::DraftLoaded { id, draft } => {
@@ -219,7 +220,7 @@ fn notice(state: &mut State, level: Level, text: impl Into<String>) {
     });
 }
 
-fn loaded(state: &mut State, res: Result<crate::storage::Snapshot, String>) {
+fn loaded(state: &mut State, res: Result<crate::storage::Snapshot, Failure>) {
     match res {
         Ok(snap) => {
             let today = state.today;
@@ -248,8 +249,8 @@ fn loaded(state: &mut State, res: Result<crate::storage::Snapshot, String>) {
             rebuild(state);
         }
         Err(e) => {
-            state.load_error = Some(e.clone());
-            notice(state, Level::Error, e);
+            state.load_error = Some(e.to_string());
+            notice(state, Level::Error, e.to_string());
         }
     }
 }
@@ -796,7 +797,7 @@ pub fn open_editor(state: &mut State, step: LetterStep) -> Vec<Effect> {
 fn draft_loaded(
     state: &mut State,
     id: crate::domain::model::DossierId,
-    draft: Result<Option<crate::storage::Draft>, String>,
+    draft: Result<Option<crate::storage::Draft>, Failure>,
 ) {
     let Some(ed) = state.editor.as_deref() else {
         return;
@@ -857,7 +858,7 @@ fn draft_saved(
     state: &mut State,
     id: crate::domain::model::DossierId,
     text: String,
-    result: Result<chrono::DateTime<chrono::Utc>, String>,
+    result: Result<chrono::DateTime<chrono::Utc>, Failure>,
 ) -> Vec<Effect> {
     if result.is_ok() {
         state.drafts.insert(id);

@@ -1062,7 +1062,7 @@ fn screenshots(
     state.theme = crate::ui::theme::Theme::new(crate::ui::theme::Palette::Sixteen);
     crate::app::update(
         &mut state,
-        Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+        Action::Loaded(store.load_all().map_err(Into::into)),
     );
     let written = crate::ui::screenshot::write_screens(out, &state, width, height).map_err(io)?;
     let _ = std::fs::remove_dir_all(&tmp);
