@@ -59,6 +59,8 @@ pub enum Action {
     AutosaveDue,
 }
 
+/// What `update` asks the runtime to do. A journal write waiting for the user's confirmation is
+/// held as the very effect it will become (`Confirm::write`), so the popup only hands it back.
 #[derive(Debug, Clone)]
 pub enum Effect {
     LoadAll,
@@ -71,6 +73,7 @@ pub enum Effect {
         expected_len: u32,
         date: NaiveDate,
         kinds: Vec<EventKind>,
+        /// Status-line text once the write is on disk.
         done: String,
     },
     Create {

@@ -4,15 +4,14 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::action::Effect;
 // The screen code reads entries through `app::state::*` with the rest of the state.
 pub use super::entry::Entry;
 use super::form::Form;
-use crate::domain::event::EventKind;
 use crate::domain::fold::Stage;
 use crate::domain::model::DossierId;
 use crate::keymap::{Context, Keymap};
 use crate::storage::store::RecordProblem;
-use crate::storage::NewDossier;
 use crate::ui::theme::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,29 +69,13 @@ pub struct Notice {
     pub text: String,
 }
 
-/// A write waiting for the user's confirmation, or in flight. Carried as data so that the
-/// confirmation popup (and later the letter editor) only has to hand it back.
-#[derive(Debug, Clone)]
-pub enum PendingWrite {
-    Append {
-        id: DossierId,
-        expected_len: u32,
-        date: NaiveDate,
-        kinds: Vec<EventKind>,
-        /// Status-line text once the write is on disk.
-        done: String,
-    },
-    Create {
-        new: Box<NewDossier>,
-        done: String,
-    },
-}
-
 #[derive(Debug, Clone)]
 pub struct Confirm {
     pub title: String,
     pub lines: Vec<String>,
-    pub write: PendingWrite,
+    /// The write (`Effect::Append` or `Effect::Create`) a yes sends, as data so that the popup
+    /// only has to hand it back.
+    pub write: Effect,
 }
 
 /// What a yes/no question answers; the "no" branch is in `update` too.

@@ -1270,7 +1270,7 @@ fn send_checked(state: &mut State, channel: Channel, tracking: Option<String>) -
             ("debtor", &ed.target.debtor),
         ],
     );
-    let write = PendingWrite::Append {
+    let write = Effect::Append {
         id: ed.target.id,
         expected_len: ed.target.expected_len,
         date: today,
@@ -1351,7 +1351,7 @@ fn undo_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
             ),
             t("tui.confirm.undo_kept").to_string(),
         ],
-        write: PendingWrite::Append {
+        write: Effect::Append {
             id: e.id(),
             expected_len: st.journal_len,
             // The cancel is recorded today; the voided event keeps its own date.
@@ -1549,24 +1549,10 @@ fn confirm_command(state: &mut State, cmd: Command) -> Vec<Effect> {
     }
 }
 
-fn start_write(state: &mut State, write: PendingWrite) -> Vec<Effect> {
+/// Sends the write (`Effect::Append` or `Effect::Create`) and says so until it is on disk.
+fn start_write(state: &mut State, write: Effect) -> Vec<Effect> {
     notice(state, Level::Info, t("tui.writing"));
-    vec![match write {
-        PendingWrite::Append {
-            id,
-            expected_len,
-            date,
-            kinds,
-            done,
-        } => Effect::Append {
-            id,
-            expected_len,
-            date,
-            kinds,
-            done,
-        },
-        PendingWrite::Create { new, done } => Effect::Create { new, done },
-    }]
+    vec![write]
 }
 
 fn required(form: &mut Form, id: &str) -> Option<String> {
@@ -1623,7 +1609,7 @@ fn optional(form: &Form, id: &str) -> Option<String> {
 }
 
 /// Checks every field (all errors at once, not one per submit) and builds the write.
-pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
+pub fn validate(form: &mut Form, today: NaiveDate) -> Option<Effect> {
     for f in &mut form.fields {
         f.error = None;
     }
@@ -1631,7 +1617,7 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
         return None;
     }
     let append =
-        |t: &Target, date: NaiveDate, kinds: Vec<EventKind>, done: String| PendingWrite::Append {
+        |t: &Target, date: NaiveDate, kinds: Vec<EventKind>, done: String| Effect::Append {
             id: t.id,
             expected_len: t.expected_len,
             date,
@@ -1803,7 +1789,7 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<PendingWrite> {
                 }],
                 date: today,
             };
-            Some(PendingWrite::Create {
+            Some(Effect::Create {
                 new: Box::new(new),
                 done: tf("tui.done.created", &[("debtor", &name)]),
             })
