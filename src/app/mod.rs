@@ -8,6 +8,7 @@ pub mod env;
 pub mod failure;
 pub mod fixtures;
 pub mod form;
+pub mod mode;
 pub mod state;
 pub mod update;
 
@@ -20,5 +21,6 @@ pub mod command {
 pub use crate::keymap::Command;
 pub use action::{Action, Effect};
 pub use failure::Failure;
+pub use mode::{hints, Mode};
 pub use state::State;
 pub use update::{key_to_action, update};

@@ -10,7 +10,7 @@ pub use super::entry::Entry;
 use super::form::Form;
 use crate::domain::fold::Stage;
 use crate::domain::model::DossierId;
-use crate::keymap::{Context, Keymap};
+use crate::keymap::Keymap;
 use crate::storage::store::RecordProblem;
 use crate::ui::theme::Theme;
 
@@ -205,28 +205,6 @@ impl State {
 
     pub fn entry(&self, id: DossierId) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id() == id)
-    }
-
-    /// Which keymap context the next key is looked up in.
-    pub fn context(&self) -> Context {
-        match &self.popup {
-            Some(Popup::Help { .. }) => Context::Help,
-            Some(Popup::Confirm(_)) | Some(Popup::Ask(_)) => Context::Form,
-            Some(Popup::Form(f)) => {
-                if f.focused().is_some_and(|x| x.is_text()) {
-                    Context::Editor
-                } else {
-                    Context::Form
-                }
-            }
-            None if self.editor.as_ref().is_some_and(|e| e.search.is_some()) => Context::Form,
-            None if self.editor.is_some() => Context::Editor,
-            None if self.filter_editing => Context::Form,
-            None => match self.focus {
-                Focus::List => Context::List,
-                Focus::Detail => Context::Detail,
-            },
-        }
     }
 
     /// Counts for the header: (due today, overdue) among open dossiers.

@@ -17,6 +17,7 @@
 //! one context stops the program with the file, the line and the conflict.
 
 pub mod command;
+pub mod hints;
 pub mod key;
 
 use std::collections::{BTreeMap, HashMap};
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use crate::i18n::tf;
 pub use command::Command;
+pub use hints::HintSet;
 pub use key::{ChordCode, KeyChord};
 
 pub const DEFAULT_SOURCE: &str = include_str!("../../keymaps/default.toml");
@@ -424,6 +426,15 @@ impl Keymap {
             .find(|k| k.is_typing() != prefer_named)
             .or_else(|| keys.first())
             .copied()
+    }
+
+    /// The commands of `set` reachable in `context`, in the set's order, each with the key
+    /// `hint_key` teaches for it.
+    pub fn hints(&self, context: Context, set: HintSet) -> Vec<(KeyChord, Command)> {
+        set.commands()
+            .iter()
+            .filter_map(|c| self.hint_key(context, *c).map(|k| (k, *c)))
+            .collect()
     }
 
     /// Bindings of one context, grouped by command in a stable order (for the help screen).

@@ -1,6 +1,7 @@
 //! `update(&mut State, Action) -> Vec<Effect>`: every change of the screen goes through here.
 //!
 //! Pure: no terminal, no store. Writes are returned as effects; their results come back as actions.
+//! Which handler a command reaches is decided once, by `State::mode()`.
 
 mod common;
 mod dossier;
@@ -15,9 +16,10 @@ use super::action::{Action, Effect};
 use super::describe::who_did_what;
 use super::failure::Failure;
 use super::form::FormKind;
+use super::mode::Mode;
 use super::state::*;
 use crate::i18n::{t, tf};
-use crate::keymap::{Command, Context, KeyChord};
+use crate::keymap::{Command, KeyChord};
 use common::{notice, start_write};
 use editor::{
     ask_command, close_editor, draft_loaded, draft_saved, editor_command, search_command,
@@ -31,27 +33,24 @@ pub fn key_to_action(state: &State, ev: KeyEvent) -> Option<Action> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
-    let ctx = state.context();
+    let mode = state.mode();
     if let Some(chord) = KeyChord::from_event(&ev) {
-        if let Some(cmd) = state.keymap.lookup(ctx, &chord) {
+        if let Some(cmd) = state.keymap.lookup(mode.context(), &chord) {
             return Some(Action::Command(cmd));
         }
     }
     // In a form, Enter submits whatever field has the focus (a note as well as an amount), and
     // Alt-Enter starts a new line in a multi-line field; the letter editor keeps Enter for lines.
-    if let Some(Popup::Form(f)) = &state.popup {
-        if ev.code == KeyCode::Enter && f.focused().is_some_and(|x| x.is_text()) {
-            if ev.modifiers.contains(KeyModifiers::ALT) {
-                let plain = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
-                return Some(Action::Key(plain));
-            }
-            if ev.modifiers.is_empty() {
-                return Some(Action::Command(Command::Submit));
-            }
+    if mode == (Mode::Form { text: true }) && ev.code == KeyCode::Enter {
+        if ev.modifiers.contains(KeyModifiers::ALT) {
+            let plain = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+            return Some(Action::Key(plain));
+        }
+        if ev.modifiers.is_empty() {
+            return Some(Action::Command(Command::Submit));
         }
     }
-    let typing = matches!(ctx, Context::Form | Context::Editor);
-    typing.then_some(Action::Key(ev))
+    mode.types_text().then_some(Action::Key(ev))
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -283,26 +282,24 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         state.quit = true;
         return vec![];
     }
-    match state.context() {
-        Context::Help => {
+    match state.mode() {
+        Mode::Help => {
             help_command(state, cmd);
             vec![]
         }
-        Context::Form | Context::Editor => match &state.popup {
-            Some(Popup::Confirm(_)) => confirm_command(state, cmd),
-            Some(Popup::Form(_)) => form_command(state, cmd),
-            Some(Popup::Ask(_)) => ask_command(state, cmd),
-            None if state.editor.as_ref().is_some_and(|e| e.search.is_some()) => {
-                search_command(state, cmd);
-                vec![]
-            }
-            None if state.editor.is_some() => editor_command(state, cmd),
-            _ => {
-                filter_command(state, cmd);
-                vec![]
-            }
-        },
-        Context::List | Context::Detail | Context::Global => main_command(state, cmd),
+        Mode::Confirm => confirm_command(state, cmd),
+        Mode::Form { .. } => form_command(state, cmd),
+        Mode::Ask => ask_command(state, cmd),
+        Mode::Search => {
+            search_command(state, cmd);
+            vec![]
+        }
+        Mode::Letter => editor_command(state, cmd),
+        Mode::Filter => {
+            filter_command(state, cmd);
+            vec![]
+        }
+        Mode::List | Mode::Detail => main_command(state, cmd),
     }
 }
 
@@ -325,32 +322,33 @@ fn help_command(state: &mut State, cmd: Command) {
 }
 
 fn typed(state: &mut State, ev: KeyEvent) {
-    if state.popup.is_none() {
-        if let Some(ed) = state.editor.as_deref_mut() {
-            match &mut ed.search {
-                Some(input) => {
-                    input.handle(&ev);
-                }
-                None => {
-                    ed.textarea.input(tui_textarea::Input::from(ev));
+    match state.mode() {
+        Mode::Search => {
+            if let Some(input) = state.editor.as_deref_mut().and_then(|e| e.search.as_mut()) {
+                input.handle(&ev);
+            }
+        }
+        Mode::Letter => {
+            if let Some(ed) = state.editor.as_deref_mut() {
+                ed.textarea.input(tui_textarea::Input::from(ev));
+            }
+        }
+        Mode::Filter => {
+            if state.filter.handle(&ev) {
+                // Incremental: the list narrows on every keystroke, from the top match.
+                state.selected = None;
+                state.cursor = 0;
+                rebuild(state);
+            }
+        }
+        Mode::Form { .. } => {
+            if let Some(Popup::Form(form)) = &mut state.popup {
+                if let Some(f) = form.focused_mut() {
+                    f.handle(&ev);
                 }
             }
-            return;
         }
-    }
-    if state.filter_editing && state.popup.is_none() {
-        if state.filter.handle(&ev) {
-            // Incremental: the list narrows on every keystroke, from the top match.
-            state.selected = None;
-            state.cursor = 0;
-            rebuild(state);
-        }
-        return;
-    }
-    if let Some(Popup::Form(form)) = &mut state.popup {
-        if let Some(f) = form.focused_mut() {
-            f.handle(&ev);
-        }
+        Mode::List | Mode::Detail | Mode::Help | Mode::Confirm | Mode::Ask => {}
     }
 }
 
