@@ -94,7 +94,7 @@ fn escape_sequences_in_stored_text_never_reach_the_tui_buffer() {
         recouvre::tui::initial_state(&recouvre::config::ui::UiConfig::default(), today).unwrap();
     update(
         &mut state,
-        Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+        Action::Loaded(store.load_all().map_err(Into::into)),
     );
     update(&mut state, Action::Resize(140, 36));
     let mut term = Terminal::new(TestBackend::new(140, 36)).unwrap();
@@ -277,7 +277,7 @@ fn an_absurd_amount_in_the_database_puts_only_its_dossier_in_error() {
         recouvre::tui::initial_state(&recouvre::config::ui::UiConfig::default(), d(TODAY)).unwrap();
     update(
         &mut state,
-        Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+        Action::Loaded(store.load_all().map_err(Into::into)),
     );
     update(&mut state, Action::Resize(140, 36));
     let mut term = Terminal::new(TestBackend::new(140, 36)).unwrap();

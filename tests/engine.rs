@@ -86,7 +86,7 @@ fn the_tui_and_status_json_agree_on_every_demo_dossier_with_a_custom_schedule() 
     state.env = Arc::new(env);
     update(
         &mut state,
-        Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+        Action::Loaded(store.load_all().map_err(Into::into)),
     );
     assert_eq!(state.entries.len(), cli.len());
     let mut differs_from_builtin = 0;
@@ -154,7 +154,7 @@ fn the_tui_filter_finds_what_status_finds_accents_aside() {
     state.show_closed = true;
     update(
         &mut state,
-        Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+        Action::Loaded(store.load_all().map_err(Into::into)),
     );
     for q in ["hotel", "HÔTEL", "beau rivage", "C-10"] {
         let mut tui: Vec<u64> = state

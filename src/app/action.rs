@@ -3,9 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
-use super::command::Command;
+use super::failure::Failure;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::model::DossierId;
+use crate::keymap::Command;
 use crate::storage::{Draft, LoadedDossier, NewDossier, Snapshot};
 
 #[derive(Debug, Clone)]
@@ -16,11 +17,11 @@ pub enum Action {
     Key(KeyEvent),
     Resize(u16, u16),
     /// Result of `Effect::LoadAll`.
-    Loaded(Result<Snapshot, String>),
+    Loaded(Result<Snapshot, Failure>),
     /// A write is on disk (flushed and synced); `dossier` is the reloaded dossier.
     Written {
         id: DossierId,
-        dossier: Result<LoadedDossier, String>,
+        dossier: Result<LoadedDossier, Failure>,
         done: String,
         generation: Option<u64>,
     },
@@ -28,36 +29,38 @@ pub enum Action {
     Stale {
         id: DossierId,
         newer: Vec<Event>,
-        reloaded: Result<LoadedDossier, String>,
+        reloaded: Result<LoadedDossier, Failure>,
     },
-    WriteFailed(String),
+    WriteFailed(Failure),
     /// The database's generation moved (another user wrote): reload what changed.
     ExternalChange,
     /// Result of `Effect::LoadChanged`: the dossiers others changed, reloaded one by one, so
     /// the selection and the scroll position stay where the user left them.
-    Patched(Result<crate::storage::Snapshot, String>),
+    Patched(Result<Snapshot, Failure>),
     /// Result of `Effect::LoadDraft`.
     DraftLoaded {
         id: DossierId,
-        draft: Result<Option<Draft>, String>,
+        draft: Result<Option<Draft>, Failure>,
     },
     /// Result of `Effect::SaveDraft`: `text` is what was written.
     DraftSaved {
         id: DossierId,
         text: String,
-        result: Result<DateTime<Utc>, String>,
+        result: Result<DateTime<Utc>, Failure>,
     },
     /// Result of `Effect::DeleteDraft` (only a failure is worth showing).
     DraftDeleted {
         id: DossierId,
-        result: Result<(), String>,
+        result: Result<(), Failure>,
     },
     /// Result of `Effect::LoadDraftList`: dossiers with a draft of the current user.
-    DraftList(Result<Vec<DossierId>, String>),
+    DraftList(Result<Vec<DossierId>, Failure>),
     /// The runtime's autosave timer (or a stop signal): write the open letter if it changed.
     AutosaveDue,
 }
 
+/// What `update` asks the runtime to do. A journal write waiting for the user's confirmation is
+/// held as the very effect it will become (`Confirm::write`), so the popup only hands it back.
 #[derive(Debug, Clone)]
 pub enum Effect {
     LoadAll,
@@ -70,6 +73,7 @@ pub enum Effect {
         expected_len: u32,
         date: NaiveDate,
         kinds: Vec<EventKind>,
+        /// Status-line text once the write is on disk.
         done: String,
     },
     Create {

@@ -87,7 +87,7 @@ mod tests {
         for s in Stage::ALL {
             keys.push(format!("tui.badge.{}", s.slug()));
         }
-        for c in crate::app::command::Command::ALL {
+        for c in crate::keymap::Command::ALL {
             keys.push(c.description_key());
             keys.push(c.hint_key());
         }

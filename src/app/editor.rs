@@ -8,36 +8,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use tui_textarea::{CursorMove, TextArea};
 
+use super::entry::Entry;
+// Where the CLI and the TUI start-up name it: the editor is what needs it most.
+pub use super::env::LetterEnv;
 use super::form::{LineInput, Target};
-use super::state::Entry;
-use crate::config::Config;
-use crate::domain::assess::{Assessment, Rules};
+use crate::domain::assess::Assessment;
 use crate::domain::event::{Channel, EventKind, NoteKind};
 use crate::domain::fold::DossierState;
 use crate::domain::letters::{
     check_mentions, compose, preflight, Blocker, ComposeChoices, LetterContext, LetterStep,
-    Mention, Preflight, Templates,
+    Mention, Preflight,
 };
 use crate::i18n::tf;
-
-/// What the letter engine needs besides the dossier: rules (rates, creditor), templates (with the
-/// user's overrides) and the schedule profiles. Loaded once at startup by the CLI.
-#[derive(Debug, Clone)]
-pub struct LetterEnv {
-    pub rules: Rules,
-    pub templates: Templates,
-    pub profiles: Config,
-}
-
-impl Default for LetterEnv {
-    fn default() -> Self {
-        LetterEnv {
-            rules: Rules::default(),
-            templates: Templates::builtin(),
-            profiles: Config::default(),
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Editor {

@@ -3,104 +3,15 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
-use super::editor::LetterEnv;
+use super::action::Effect;
+// The screen code reads entries through `app::state::*` with the rest of the state.
+pub use super::entry::Entry;
 use super::form::Form;
-use crate::domain::assess::{assess, Assessment};
-use crate::domain::event::EventKind;
 use crate::domain::fold::Stage;
 use crate::domain::model::DossierId;
-use crate::domain::money::{
-    advise_channel, in_collective_proceedings, ChannelAdvice, ChannelHistory,
-};
-use crate::domain::schedule::NextAction;
-use crate::domain::summary::{matches_text, search_text};
-use crate::keymap::{Context, Keymap};
+use crate::keymap::Keymap;
 use crate::storage::store::RecordProblem;
-use crate::storage::{LoadedDossier, NewDossier};
-
-/// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
-/// rules as the CLI and the letters.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub dossier: LoadedDossier,
-    pub assessment: Assessment,
-    pub stage: Stage,
-    pub next: Option<NextAction>,
-    /// Everything the debtor owes (`Assessment::outstanding`): the "Solde" column.
-    pub balance: Decimal,
-    pub open_items: usize,
-    pub days_past_due: i64,
-    /// In collective proceedings (the journal's word over the debtor record's): the detail says
-    /// so, since amounts and letters change.
-    pub collective: bool,
-    /// The sending channel advised for the formal notice, while none has been sent and something
-    /// is due: computed here with the rest so that drawing the detail applies no rule.
-    pub channel_advice: Option<ChannelAdvice>,
-    /// What the filter searches (`summary::search_text`).
-    haystack: String,
-}
-
-impl Entry {
-    pub fn new(dossier: LoadedDossier, today: NaiveDate, env: &LetterEnv) -> Entry {
-        let a = assess(
-            &dossier.state,
-            &dossier.debtor,
-            &env.profiles,
-            &env.rules,
-            today,
-        );
-        let channel_advice = (dossier.state.notice.is_none() && a.claim.total_due > Decimal::ZERO)
-            .then(|| {
-                advise_channel(
-                    a.claim.total_due,
-                    dossier.debtor.debtor_type,
-                    &ChannelHistory::from_state(&dossier.state, 0),
-                    &env.rules.channels,
-                )
-            });
-        Entry {
-            collective: in_collective_proceedings(&dossier.state, &dossier.debtor),
-            channel_advice,
-            stage: a.stage,
-            next: a.next.clone(),
-            balance: a.outstanding(),
-            open_items: a.open_items(),
-            days_past_due: a.days_past_due,
-            haystack: search_text(&dossier.state, &dossier.debtor),
-            assessment: a,
-            dossier,
-        }
-    }
-
-    pub fn id(&self) -> DossierId {
-        self.dossier.state.id
-    }
-
-    pub fn debtor(&self) -> &str {
-        &self.dossier.debtor.name
-    }
-
-    pub fn is_closed(&self) -> bool {
-        self.stage.is_closed() && self.dossier.state.closed.is_some()
-    }
-
-    /// Due today or overdue: what the morning round must handle.
-    pub fn needs_action(&self, today: NaiveDate) -> bool {
-        self.assessment.action_due(today)
-    }
-
-    /// The search rule of `recouvre status QUERY`.
-    pub fn matches(&self, filter: &str) -> bool {
-        matches_text(&self.haystack, self.id(), filter)
-    }
-
-    /// The same, with the query prepared once for the whole list.
-    pub fn matches_query(&self, q: &crate::domain::summary::Query) -> bool {
-        q.matches(&self.haystack, self.id())
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -157,29 +68,13 @@ pub struct Notice {
     pub text: String,
 }
 
-/// A write waiting for the user's confirmation, or in flight. Carried as data so that the
-/// confirmation popup (and later the letter editor) only has to hand it back.
-#[derive(Debug, Clone)]
-pub enum PendingWrite {
-    Append {
-        id: DossierId,
-        expected_len: u32,
-        date: NaiveDate,
-        kinds: Vec<EventKind>,
-        /// Status-line text once the write is on disk.
-        done: String,
-    },
-    Create {
-        new: Box<NewDossier>,
-        done: String,
-    },
-}
-
 #[derive(Debug, Clone)]
 pub struct Confirm {
     pub title: String,
     pub lines: Vec<String>,
-    pub write: PendingWrite,
+    /// The write (`Effect::Append` or `Effect::Create`) a yes sends, as data so that the popup
+    /// only has to hand it back.
+    pub write: Effect,
 }
 
 /// What a yes/no question answers; the "no" branch is in `update` too.
@@ -257,7 +152,7 @@ pub struct State {
     pub size: (u16, u16),
     pub quit: bool,
     /// Rules, templates and profiles the letters and money figures are computed with.
-    pub env: Arc<super::editor::LetterEnv>,
+    pub env: Arc<super::env::LetterEnv>,
     /// The full-screen letter editor, when open (popups then sit over it).
     pub editor: Option<Box<super::editor::Editor>>,
     /// Dossiers with a draft letter of this user waiting, marked in the list and detail.
@@ -307,28 +202,6 @@ impl State {
 
     pub fn entry(&self, id: DossierId) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id() == id)
-    }
-
-    /// Which keymap context the next key is looked up in.
-    pub fn context(&self) -> Context {
-        match &self.popup {
-            Some(Popup::Help { .. }) => Context::Help,
-            Some(Popup::Confirm(_)) | Some(Popup::Ask(_)) => Context::Form,
-            Some(Popup::Form(f)) => {
-                if f.focused().is_some_and(|x| x.is_text()) {
-                    Context::Editor
-                } else {
-                    Context::Form
-                }
-            }
-            None if self.editor.as_ref().is_some_and(|e| e.search.is_some()) => Context::Form,
-            None if self.editor.is_some() => Context::Editor,
-            None if self.filter_editing => Context::Form,
-            None => match self.focus {
-                Focus::List => Context::List,
-                Focus::Detail => Context::Detail,
-            },
-        }
     }
 
     /// Counts for the header: (due today, overdue) among open dossiers.

@@ -11,7 +11,7 @@ use crossterm::event::Event;
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 
-use crate::app::{key_to_action, update, Action, Effect, State};
+use crate::app::{key_to_action, update, Action, Effect, Failure, State};
 use crate::domain::event::EventKind;
 use crate::storage::{Draft, Store, StoreError};
 use crate::ui;
@@ -62,7 +62,7 @@ impl EventSource for ScriptedEvents {
 /// actions too: the UI shows them, it never crashes on them.
 pub fn run_effect(store: &Store, effect: Effect) -> Action {
     match effect {
-        Effect::LoadAll => Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+        Effect::LoadAll => Action::Loaded(store.load_all().map_err(Failure::from)),
         Effect::LoadChanged { since } => match store.poll_changes(since) {
             Ok(None) => Action::Patched(Ok(crate::storage::Snapshot {
                 generation: since,
@@ -71,10 +71,10 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             Ok(Some(crate::storage::live::Changes {
                 dossiers: Some(ids),
                 ..
-            })) => Action::Patched(store.load_dossiers(&ids).map_err(|e| e.to_string())),
+            })) => Action::Patched(store.load_dossiers(&ids).map_err(Failure::from)),
             // Too far behind to know what changed: everything.
-            Ok(Some(_)) => Action::Loaded(store.load_all().map_err(|e| e.to_string())),
-            Err(e) => Action::Patched(Err(e.to_string())),
+            Ok(Some(_)) => Action::Loaded(store.load_all().map_err(Failure::from)),
+            Err(e) => Action::Patched(Err(e.into())),
         },
         Effect::Append {
             id,
@@ -93,26 +93,26 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             match store.append(id, expected, date, kinds) {
                 Ok(_) => Action::Written {
                     id,
-                    dossier: store.load(id).map_err(|e| e.to_string()),
+                    dossier: store.load(id).map_err(Failure::from),
                     done: confirmation(store, id, done),
                     generation: store.generation_hint(),
                 },
                 Err(StoreError::Stale { newer, .. }) => Action::Stale {
                     id,
                     newer,
-                    reloaded: store.load(id).map_err(|e| e.to_string()),
+                    reloaded: store.load(id).map_err(Failure::from),
                 },
-                Err(e) => Action::WriteFailed(e.to_string()),
+                Err(e) => Action::WriteFailed(e.into()),
             }
         }
         Effect::Create { new, done } => match store.create((*new).clone()) {
             Ok(id) => Action::Written {
                 id,
-                dossier: store.load(id).map_err(|e| e.to_string()),
+                dossier: store.load(id).map_err(Failure::from),
                 done: confirmation(store, id, done),
                 generation: store.generation_hint(),
             },
-            Err(e) => Action::WriteFailed(e.to_string()),
+            Err(e) => Action::WriteFailed(e.into()),
         },
         Effect::SaveDraft { id, step, text } => {
             let draft = Draft {
@@ -128,20 +128,18 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
                 result: store
                     .save_draft(&draft)
                     .map(|_| draft.saved_at)
-                    .map_err(|e| e.to_string()),
+                    .map_err(Failure::from),
             }
         }
         Effect::LoadDraft(id) => Action::DraftLoaded {
             id,
-            draft: store.load_draft(id).map_err(|e| e.to_string()),
+            draft: store.load_draft(id).map_err(Failure::from),
         },
         Effect::DeleteDraft(id) => Action::DraftDeleted {
             id,
-            result: store.delete_draft(id).map_err(|e| e.to_string()),
+            result: store.delete_draft(id).map_err(Failure::from),
         },
-        Effect::LoadDraftList => {
-            Action::DraftList(store.draft_dossiers().map_err(|e| e.to_string()))
-        }
+        Effect::LoadDraftList => Action::DraftList(store.draft_dossiers().map_err(Failure::from)),
     }
 }
 

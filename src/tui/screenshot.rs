@@ -44,7 +44,7 @@ pub fn write_demo_screens(
     state.env = std::sync::Arc::new(env);
     update(
         &mut state,
-        Action::Loaded(store.load_all().map_err(|e| e.to_string())),
+        Action::Loaded(store.load_all().map_err(Into::into)),
     );
     write_screens(dir, &state, w, h).map_err(ScreensError::Write)
 }

@@ -11,12 +11,12 @@ use rust_decimal::Decimal;
 
 use super::theme::Theme;
 use super::widgets::{badge, block, wrapped_height};
-use crate::app::command::Command;
 use crate::app::describe::{channel_label, debtor_type_label, event_text, stage_label};
 use crate::app::state::{Entry, Focus, State};
 use crate::domain::fold::Stage;
 use crate::domain::money::{LineKind, Settled};
 use crate::i18n::{date, money, t, tf};
+use crate::keymap::Command;
 use crate::keymap::Context;
 
 pub(super) fn render_detail(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {

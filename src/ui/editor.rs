@@ -9,36 +9,9 @@ use ratatui::Frame;
 
 use super::theme::Theme;
 use super::widgets::{block_styled, input_spans};
-use crate::app::command::Command;
 use crate::app::editor::Editor;
 use crate::app::state::{Level, State};
 use crate::i18n::{t, tf};
-use crate::keymap::Context;
-
-/// Commands taught in the editor's status line, in order of use.
-pub const EDITOR_KEYS: [Command; 8] = [
-    Command::Submit,
-    Command::SaveDraft,
-    Command::Cancel,
-    Command::Undo,
-    Command::Redo,
-    Command::Search,
-    Command::SearchNext,
-    Command::Help,
-];
-
-/// (key, label) pairs for the editor, from the active keymap so they never drift.
-pub fn editor_hints(state: &State) -> Vec<(String, String)> {
-    EDITOR_KEYS
-        .iter()
-        .filter_map(|c| {
-            state
-                .keymap
-                .hint_key(Context::Editor, *c)
-                .map(|k| (k.short(), c.editor_hint()))
-        })
-        .collect()
-}
 
 /// The warnings (the preflight's blockers among them), the provisional mark last, each wrapped to the width, and within `max_rows`: what does not fit is counted on a last
 /// line rather than cut mid-sentence.
@@ -200,7 +173,7 @@ pub fn render_editor(frame: &mut Frame, area: Rect, state: &State, th: &Theme, e
     }
     let mut l2 = vec![Span::raw(" ")];
     let mut used = 1usize;
-    for (k, label) in editor_hints(state) {
+    for (k, label) in crate::app::hints(state) {
         let w = Span::raw(format!("{k} {label}  ")).width();
         if used + w > status.width as usize {
             break;

@@ -15,9 +15,9 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::command::Command;
 use crate::app::state::{layout_mode, table_rows, LayoutMode, State, MIN_HEIGHT, MIN_WIDTH};
 use crate::i18n::tf;
+use crate::keymap::Command;
 use crate::keymap::Context;
 use detail::render_detail;
 use header::render_header;

@@ -8,10 +8,10 @@ use ratatui::Frame;
 
 use super::theme::Theme;
 use super::widgets::{block, centered, input_spans, wrapped_height, wrapped_rows};
-use crate::app::command::Command;
 use crate::app::form::{FieldKind, Form};
 use crate::app::state::{Ask, Confirm, Popup, State};
 use crate::i18n::{t, tf};
+use crate::keymap::Command;
 use crate::keymap::Context;
 
 pub(super) fn render_popup(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {

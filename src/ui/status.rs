@@ -7,60 +7,12 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::theme::Theme;
-use crate::app::command::Command;
 use crate::app::describe::stage_label;
-use crate::app::state::{Level, Popup, State};
+use crate::app::state::{Level, State};
 use crate::i18n::{t, tf};
-use crate::keymap::{Context, Keymap};
 
-/// Hints for the status line, taken from the active keymap so they can never drift: (key,
-/// label) pairs for the state's keymap context, in teaching order. The one place that decides
-/// which commands the status bar offers.
-pub fn hints(state: &State, keymap: &Keymap) -> Vec<(String, String)> {
-    let ctx = state.context();
-    let cmds: &[Command] = match ctx {
-        Context::List | Context::Global => &[
-            Command::Help,
-            Command::Quit,
-            Command::Open,
-            Command::NextDue,
-            Command::Relance,
-            Command::Payment,
-            Command::Contestation,
-            Command::Notice,
-            Command::Injonction,
-            Command::Note,
-            Command::Undo,
-            Command::Agenda,
-            Command::Filter,
-            // Last: on 80 columns it is the one hint that may not fit (it is in the help).
-            Command::Letter,
-        ],
-        Context::Detail => &[
-            Command::Help,
-            Command::Back,
-            Command::Down,
-            Command::NextDue,
-            Command::Relance,
-            Command::Payment,
-            Command::Contestation,
-            Command::Notice,
-            Command::Letter,
-            Command::Note,
-            Command::Undo,
-        ],
-        Context::Form if matches!(state.popup, Some(Popup::Confirm(_))) || state.filter_editing => {
-            &[Command::Submit, Command::Cancel]
-        }
-        Context::Form => &[Command::Submit, Command::NextField, Command::Cancel],
-        Context::Editor => &[Command::Submit, Command::NextField, Command::Cancel],
-        Context::Help => &[Command::Down, Command::Up, Command::Back],
-    };
-    cmds.iter()
-        .filter_map(|c| keymap.hint_key(ctx, *c).map(|k| (k.short(), c.hint())))
-        .collect()
-}
-
+/// The status bar; its keys come from `app::hints`, the one place that decides which commands a
+/// mode teaches.
 pub(super) fn render_status(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {
     let mut l1: Vec<Span> = vec![Span::raw(" ")];
     if state.filter_editing {
@@ -134,7 +86,7 @@ pub(super) fn render_status(frame: &mut Frame, area: Rect, state: &State, th: &T
     let mut lines: Vec<Vec<Span>> = vec![vec![Span::raw(" ")], vec![Span::raw(" ")]];
     let mut row = if free_first { 0 } else { 1 };
     let mut used = 1usize;
-    for (k, label) in hints(state, &state.keymap) {
+    for (k, label) in crate::app::hints(state) {
         let w = Span::raw(format!("{k} {label}  ")).width();
         if used + w > area.width as usize && row == 0 {
             row = 1;

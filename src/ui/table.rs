@@ -9,10 +9,10 @@ use ratatui::Frame;
 
 use super::theme::Theme;
 use super::widgets::{badge, block};
-use crate::app::command::Command;
 use crate::app::describe::{event_short, next_short};
 use crate::app::state::{Focus, State, View};
 use crate::i18n::{money, t, tf};
+use crate::keymap::Command;
 use crate::keymap::Context;
 
 /// Width of the list's "last event" column: a short date and a short event name.

@@ -1,0 +1,97 @@
+//! A loaded dossier with what the screen shows of it, computed once per load.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::env::LetterEnv;
+use crate::domain::assess::{assess, Assessment};
+use crate::domain::fold::Stage;
+use crate::domain::model::DossierId;
+use crate::domain::money::{
+    advise_channel, in_collective_proceedings, ChannelAdvice, ChannelHistory,
+};
+use crate::domain::schedule::NextAction;
+use crate::domain::summary::{matches_text, search_text};
+use crate::storage::LoadedDossier;
+
+/// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
+/// rules as the CLI and the letters.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub dossier: LoadedDossier,
+    pub assessment: Assessment,
+    pub stage: Stage,
+    pub next: Option<NextAction>,
+    /// Everything the debtor owes (`Assessment::outstanding`): the "Solde" column.
+    pub balance: Decimal,
+    pub open_items: usize,
+    pub days_past_due: i64,
+    /// In collective proceedings (the journal's word over the debtor record's): the detail says
+    /// so, since amounts and letters change.
+    pub collective: bool,
+    /// The sending channel advised for the formal notice, while none has been sent and something
+    /// is due: computed here with the rest so that drawing the detail applies no rule.
+    pub channel_advice: Option<ChannelAdvice>,
+    /// What the filter searches (`summary::search_text`).
+    haystack: String,
+}
+
+impl Entry {
+    pub fn new(dossier: LoadedDossier, today: NaiveDate, env: &LetterEnv) -> Entry {
+        let a = assess(
+            &dossier.state,
+            &dossier.debtor,
+            &env.profiles,
+            &env.rules,
+            today,
+        );
+        let channel_advice = (dossier.state.notice.is_none() && a.claim.total_due > Decimal::ZERO)
+            .then(|| {
+                advise_channel(
+                    a.claim.total_due,
+                    dossier.debtor.debtor_type,
+                    &ChannelHistory::from_state(&dossier.state, 0),
+                    &env.rules.channels,
+                )
+            });
+        Entry {
+            collective: in_collective_proceedings(&dossier.state, &dossier.debtor),
+            channel_advice,
+            stage: a.stage,
+            next: a.next.clone(),
+            balance: a.outstanding(),
+            open_items: a.open_items(),
+            days_past_due: a.days_past_due,
+            haystack: search_text(&dossier.state, &dossier.debtor),
+            assessment: a,
+            dossier,
+        }
+    }
+
+    pub fn id(&self) -> DossierId {
+        self.dossier.state.id
+    }
+
+    pub fn debtor(&self) -> &str {
+        &self.dossier.debtor.name
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.stage.is_closed() && self.dossier.state.closed.is_some()
+    }
+
+    /// Due today or overdue: what the morning round must handle.
+    pub fn needs_action(&self, today: NaiveDate) -> bool {
+        self.assessment.action_due(today)
+    }
+
+    /// The search rule of `recouvre status QUERY`.
+    pub fn matches(&self, filter: &str) -> bool {
+        matches_text(&self.haystack, self.id(), filter)
+    }
+
+    /// The same, with the query prepared once for the whole list.
+    pub fn matches_query(&self, q: &crate::domain::summary::Query) -> bool {
+        q.matches(&self.haystack, self.id())
+    }
+}

@@ -1,0 +1,18 @@
+//! What every handler uses: the status-line notice, and the start of a journal write.
+
+use crate::app::action::Effect;
+use crate::app::state::{Level, Notice, State};
+use crate::i18n::t;
+
+pub fn notice(state: &mut State, level: Level, text: impl Into<String>) {
+    state.notice = Some(Notice {
+        level,
+        text: text.into(),
+    });
+}
+
+/// Sends the write (`Effect::Append` or `Effect::Create`) and says so until it is on disk.
+pub fn start_write(state: &mut State, write: Effect) -> Vec<Effect> {
+    notice(state, Level::Info, t("tui.writing"));
+    vec![write]
+}
