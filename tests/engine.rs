@@ -390,7 +390,7 @@ proptest! {
             templates: Templates::builtin(),
             profiles: config.clone(),
         };
-        let loaded = recouvre::storage::LoadedDossier {
+        let loaded = recouvre::model::LoadedDossier {
             events: case.events.clone(),
             state: st.clone(),
             debtor: case.debtor.clone(),

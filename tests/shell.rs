@@ -206,7 +206,7 @@ fn status_tsv_and_quiet_for_scripts() {
         use recouvre::domain::model::*;
         let store = recouvre::storage::Store::new(&db, Default::default());
         store
-            .create(recouvre::storage::NewDossier {
+            .create(recouvre::model::NewDossier {
                 debtor: Debtor::new(0, "Tab\tAnd\nNewline SARL", DebtorType::B2b),
                 created: EventKind::Created {
                     debtor: 0,

@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use super::command::Command;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::model::DossierId;
-use crate::storage::{Draft, LoadedDossier, NewDossier, Snapshot};
+use crate::model::{Draft, LoadedDossier, NewDossier, Snapshot};
 
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -35,7 +35,7 @@ pub enum Action {
     ExternalChange,
     /// Result of `Effect::LoadChanged`: the dossiers others changed, reloaded one by one, so
     /// the selection and the scroll position stay where the user left them.
-    Patched(Result<crate::storage::Snapshot, String>),
+    Patched(Result<crate::model::Snapshot, String>),
     /// Result of `Effect::LoadDraft`.
     DraftLoaded {
         id: DossierId,

@@ -14,8 +14,7 @@ use crate::domain::model::DossierId;
 use crate::domain::schedule::NextAction;
 use crate::domain::summary::{matches_text, search_text};
 use crate::keymap::{Context, Keymap};
-use crate::storage::store::RecordProblem;
-use crate::storage::{LoadedDossier, NewDossier};
+use crate::model::{LoadedDossier, NewDossier, RecordProblem};
 use crate::ui::theme::Theme;
 
 /// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
@@ -169,7 +168,7 @@ pub enum Question {
     /// Leave the editor and lose the changes (no: keep editing).
     DiscardLetter,
     /// A draft exists for this dossier: resume it (no: start from the fresh letter).
-    ResumeDraft(Box<crate::storage::Draft>),
+    ResumeDraft(Box<crate::model::Draft>),
     /// The edited letter goes by another channel than it was worded for: redo it for that
     /// channel (no: keep the text and send it).
     ChannelChanged {
@@ -177,7 +176,7 @@ pub enum Question {
         tracking: Option<String>,
     },
     /// Starting afresh throws a draft away: asked again, on its own (no: back to the choice).
-    DeleteDraft(Box<crate::storage::Draft>),
+    DeleteDraft(Box<crate::model::Draft>),
 }
 
 #[derive(Debug, Clone)]

@@ -20,7 +20,7 @@ use crate::domain::parse::parse_positive_amount;
 use crate::domain::schedule::Profiles;
 use crate::i18n::{date, money, t, tf};
 use crate::keymap::{Context, KeyChord};
-use crate::storage::NewDossier;
+use crate::model::NewDossier;
 
 /// Translates a terminal key into an action through the active keymap context.
 pub fn key_to_action(state: &State, ev: KeyEvent) -> Option<Action> {
@@ -220,7 +220,7 @@ fn notice(state: &mut State, level: Level, text: impl Into<String>) {
     });
 }
 
-fn loaded(state: &mut State, res: Result<crate::storage::Snapshot, String>) {
+fn loaded(state: &mut State, res: Result<crate::model::Snapshot, String>) {
     match res {
         Ok(snap) => {
             let today = state.today;
@@ -797,7 +797,7 @@ pub fn open_editor(state: &mut State, step: LetterStep) -> Vec<Effect> {
 fn draft_loaded(
     state: &mut State,
     id: crate::domain::model::DossierId,
-    draft: Result<Option<crate::storage::Draft>, String>,
+    draft: Result<Option<crate::model::Draft>, String>,
 ) {
     let Some(ed) = state.editor.as_deref() else {
         return;
@@ -820,7 +820,7 @@ fn draft_loaded(
 
 /// A draft waits for this dossier: resume it, or start from the fresh letter (which asks again
 /// before deleting the draft); Esc keeps it and closes the letter.
-fn ask_resume(state: &mut State, d: crate::storage::Draft) -> Vec<Effect> {
+fn ask_resume(state: &mut State, d: crate::model::Draft) -> Vec<Effect> {
     let step = LetterStep::parse(&d.step)
         .map(|s| s.label().to_string())
         .unwrap_or_else(|| d.step.clone());
@@ -850,7 +850,7 @@ fn ask_resume(state: &mut State, d: crate::storage::Draft) -> Vec<Effect> {
     vec![]
 }
 
-fn saved_at(d: &crate::storage::Draft) -> String {
+fn saved_at(d: &crate::model::Draft) -> String {
     crate::i18n::datetime(d.saved_at)
 }
 

@@ -12,7 +12,8 @@ use crate::domain::model::*;
 use crate::domain::parse::{parse_date, parse_positive_amount};
 use crate::domain::summary::matches;
 use crate::i18n::{t, tf};
-use crate::storage::{LoadedDossier, NewDossier, StoreError};
+use crate::model::{LoadedDossier, NewDossier};
+use crate::storage::StoreError;
 
 pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
     // The configuration warnings (missing file, placeholders) matter for letters only: they are

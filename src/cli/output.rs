@@ -14,8 +14,8 @@ use crate::domain::parse::format_plain;
 
 use crate::domain::summary::matches;
 use crate::i18n::{count, date, money, t, tf};
+use crate::model::LoadedDossier;
 use crate::present::{describe_event, next_action_label, stage_label};
-use crate::storage::LoadedDossier;
 
 /// One dossier in `status --json`. Field names and meanings are stable (see README).
 #[derive(Debug, Serialize)]

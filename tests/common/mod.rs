@@ -13,7 +13,8 @@ use std::process::{Command, Stdio};
 use chrono::NaiveDate;
 use recouvre::domain::event::{EventKind, NoteKind};
 use recouvre::domain::model::*;
-use recouvre::storage::{NewDossier, Store, StoreError, StoreOptions};
+use recouvre::model::NewDossier;
+use recouvre::storage::{Store, StoreError, StoreOptions};
 use rust_decimal::Decimal;
 
 pub const TODAY: &str = "2026-11-25";
