@@ -396,7 +396,7 @@ proptest! {
             debtor: case.debtor.clone(),
         };
         let entry = recouvre::app::state::Entry::new(loaded.clone(), case.today, &env);
-        let json = recouvre::cli::output::json_dossier(
+        let json = recouvre::cli::status::json_dossier(
             &loaded,
             &assess(&st, &case.debtor, &config, &rules, case.today),
         );
