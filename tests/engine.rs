@@ -1,8 +1,9 @@
 //! One rule engine: what the TUI shows, what `status --json` prints and what a letter asks come
 //! from the same assessment, whatever the journal and the configuration.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
@@ -22,8 +23,6 @@ use recouvre::keymap::Keymap;
 use recouvre::ui::theme::{Palette, Theme};
 use rust_decimal::Decimal;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_recouvre");
 
 /// A schedule unlike the built-in one: reminders later, no third reminder, notice by LRAR.
 const CUSTOM_PROFILES: &str = r#"
@@ -51,14 +50,12 @@ fn the_tui_and_status_json_agree_on_every_demo_dossier_with_a_custom_schedule() 
     let config = dir.path().join("config.toml");
     std::fs::write(&config, CUSTOM_PROFILES).unwrap();
     let today = "2026-11-25";
-    let out = Command::new(BIN)
-        .args(["--demo", "--db"])
-        .arg(&db)
+    let out = common::binary(&db)
+        .arg("--demo")
         .arg("--config")
         .arg(&config)
         .args(["status", "--closed", "--json"])
         .env("RECOUVRE_TODAY", today)
-        .env_remove("RECOUVRE_DB")
         .output()
         .unwrap();
     assert!(
@@ -134,13 +131,8 @@ fn the_tui_filter_finds_what_status_finds_accents_aside() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo");
     let run = |q: &str| {
-        let out = Command::new(BIN)
-            .args(["--demo", "--db"])
-            .arg(&db)
-            .args(["status", q, "--json"])
-            .env("RECOUVRE_TODAY", "2026-11-25")
-            .env_remove("RECOUVRE_DB")
-            .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
+        let out = common::binary(&db)
+            .args(["--demo", "status", q, "--json"])
             .output()
             .unwrap();
         let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
