@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use recouvre::domain::event::{Channel, EventKind, NoteKind};
 use recouvre::domain::model::*;
-use recouvre::storage::{NewDossier, Store, StoreOptions};
+use recouvre::model::NewDossier;
+use recouvre::storage::{Store, StoreOptions};
 use rust_decimal::Decimal;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {

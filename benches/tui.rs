@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use recouvre::app::{fixtures, update, Action, Command};
-use recouvre::storage::Snapshot;
+use recouvre::model::Snapshot;
 
 fn stats(mut v: Vec<Duration>) -> (Duration, Duration) {
     v.sort();

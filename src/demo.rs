@@ -9,7 +9,8 @@ use std::str::FromStr;
 
 use crate::domain::event::*;
 use crate::domain::model::*;
-use crate::storage::{NewDossier, Store, StoreError, StoreOptions};
+use crate::model::NewDossier;
+use crate::storage::{Store, StoreError, StoreOptions};
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -1,28 +1,12 @@
 //! Trustworthy amounts from the shell: each test is a case a credit manager met on the demo or on
 //! a fresh database, checked by hand against domain.md, through the real binary.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
+use common::run;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_recouvre");
-const TODAY: &str = "2026-11-25";
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("RECOUVRE_TODAY", TODAY)
-        .env("LANG", "fr_FR.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("RECOUVRE_DB")
-        .env("XDG_CONFIG_HOME", db.parent().unwrap().join("xdg-config"))
-        .output()
-        .expect("binary runs")
-}
 
 fn ok(db: &Path, args: &[&str]) -> String {
     let o = run(db, args);

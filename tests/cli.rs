@@ -1,65 +1,11 @@
 //! The real binary, as a user runs it from the shell.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_recouvre");
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("RECOUVRE_TODAY", "2026-11-25")
-        // Content checks, not layout: wide enough that no line wraps.
-        .env("COLUMNS", "400")
-        .env("LANG", "fr_FR.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("RECOUVRE_DB")
-        // A config that does not exist would be an error only when given explicitly.
-        .env("XDG_CONFIG_HOME", db.parent().unwrap().join("xdg-config"))
-        .output()
-        .expect("binary runs")
-}
-
-/// A complete creditor configuration: letters then carry no placeholder, and the preflight lets
-/// them go out without --force.
-fn configure(db: &Path) {
-    let dir = db.parent().unwrap().join("xdg-config/recouvre");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        r#"[creditor]
-name = "Atelier Durand SAS"
-address = ["12 rue des Tanneurs", "69003 Lyon"]
-city = "Lyon"
-phone = "04 72 00 11 22"
-email = "compta@atelier-durand.fr"
-siren = "812 345 678"
-iban = "FR76 3000 4000 0312 3456 7890 143"
-bic = "BNPAFRPPXXX"
-account_holder = "Atelier Durand SAS"
-signatory_name = "Claire Martin"
-signatory_function = "Responsable du recouvrement"
-"#,
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let f = dir.join("config.toml");
-        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{bin, binary, configure, run_at, run_wide as run, stderr, stdout};
 
 fn json(db: &Path, args: &[&str]) -> serde_json::Value {
     let mut a = vec!["status"];
@@ -281,12 +227,12 @@ fn english_on_request() {
     let o = run(&db, &["--demo", "--lang", "en", "status", "acme"]);
     assert!(stdout(&o).contains("Reminder 1"), "{}", stdout(&o));
     assert!(stdout(&o).contains("Next action"), "{}", stdout(&o));
-    let o = Command::new(BIN)
+    let o = Command::new(bin())
         .args(["--lang", "en", "--help"])
         .output()
         .unwrap();
     assert!(stdout(&o).contains("Portfolio status"), "{}", stdout(&o));
-    let o = Command::new(BIN)
+    let o = Command::new(bin())
         .env("LANG", "fr_FR.UTF-8")
         .env_remove("LC_ALL")
         .arg("--help")
@@ -351,11 +297,8 @@ fn acknowledged_writes_survive_sigkill() {
     assert!(o.status.success());
     let mut acknowledged = 0;
     for i in 0..15 {
-        let mut child = Command::new(BIN)
-            .arg("--db")
-            .arg(&db)
+        let mut child = binary(&db)
             .args(["log", "1", "note", &format!("note {i}")])
-            .env("RECOUVRE_TODAY", "2026-11-25")
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();
@@ -586,21 +529,6 @@ fn after_service_the_next_step_is_enforcement_the_day_after_the_last_day_to_oppo
         "{out}"
     );
     assert!(!out.contains("formule exécutoire"), "{out}");
-}
-
-fn run_at(db: &Path, today: &str, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("RECOUVRE_TODAY", today)
-        .env("LANG", "fr_FR.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("RECOUVRE_DB")
-        .env("XDG_CONFIG_HOME", db.parent().unwrap().join("xdg-config"))
-        .output()
-        .expect("binary runs")
 }
 
 /// The events of dossier `id`, read through the library once the binary has exited.
@@ -916,7 +844,7 @@ fn demo_wins_over_recouvre_db_and_never_writes_the_real_database() {
     add_dossier(&real, "Vraie SA", "V-1");
     let before = events(&real, 1).len();
     let data = dir.path().join("xdg-data");
-    let o = Command::new(BIN)
+    let o = Command::new(bin())
         .args(["--demo", "log", "1", "note", "entraînement"])
         .env("RECOUVRE_DB", &real)
         .env("XDG_DATA_HOME", &data)
@@ -950,12 +878,8 @@ fn a_killed_demo_creation_always_ends_complete_on_the_next_run() {
     for i in 0..30u32 {
         let db = dir.path().join(format!("d{i}/demo"));
         std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-        let mut child = Command::new(BIN)
-            .arg("--db")
-            .arg(&db)
+        let mut child = binary(&db)
             .args(["--demo", "status"])
-            .env("RECOUVRE_TODAY", "2026-11-25")
-            .env_remove("RECOUVRE_DB")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

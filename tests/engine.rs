@@ -1,8 +1,9 @@
 //! One rule engine: what the TUI shows, what `status --json` prints and what a letter asks come
 //! from the same assessment, whatever the journal and the configuration.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
@@ -22,8 +23,6 @@ use recouvre::i18n::format_eur_fr;
 use recouvre::keymap::Keymap;
 use rust_decimal::Decimal;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_recouvre");
 
 /// A schedule unlike the built-in one: reminders later, no third reminder, notice by LRAR.
 const CUSTOM_PROFILES: &str = r#"
@@ -51,14 +50,12 @@ fn the_tui_and_status_json_agree_on_every_demo_dossier_with_a_custom_schedule() 
     let config = dir.path().join("config.toml");
     std::fs::write(&config, CUSTOM_PROFILES).unwrap();
     let today = "2026-11-25";
-    let out = Command::new(BIN)
-        .args(["--demo", "--db"])
-        .arg(&db)
+    let out = common::binary(&db)
+        .arg("--demo")
         .arg("--config")
         .arg(&config)
         .args(["status", "--closed", "--json"])
         .env("RECOUVRE_TODAY", today)
-        .env_remove("RECOUVRE_DB")
         .output()
         .unwrap();
     assert!(
@@ -130,13 +127,8 @@ fn the_tui_filter_finds_what_status_finds_accents_aside() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo");
     let run = |q: &str| {
-        let out = Command::new(BIN)
-            .args(["--demo", "--db"])
-            .arg(&db)
-            .args(["status", q, "--json"])
-            .env("RECOUVRE_TODAY", "2026-11-25")
-            .env_remove("RECOUVRE_DB")
-            .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
+        let out = common::binary(&db)
+            .args(["--demo", "status", q, "--json"])
             .output()
             .unwrap();
         let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
@@ -382,13 +374,13 @@ proptest! {
             templates: Templates::builtin(),
             profiles: config.clone(),
         };
-        let loaded = recouvre::storage::LoadedDossier {
+        let loaded = recouvre::model::LoadedDossier {
             events: case.events.clone(),
             state: st.clone(),
             debtor: case.debtor.clone(),
         };
         let entry = recouvre::app::state::Entry::new(loaded.clone(), case.today, &env);
-        let json = recouvre::cli::output::json_dossier(
+        let json = recouvre::cli::status::json_dossier(
             &loaded,
             &assess(&st, &case.debtor, &config, &rules, case.today),
         );

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use recouvre::storage::codec;
-use recouvre::storage::store::DossierRecord;
+use recouvre::storage::keys::DossierRecord;
 use recouvre::storage::{Store, StoreOptions};
 
 #[test]

@@ -6,27 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_recouvre");
-
-/// The binary on `db`, French, fixed date, the user's config in a temporary XDG directory.
-fn cmd(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env("RECOUVRE_TODAY", "2026-11-25")
-        .env("LANG", "fr_FR.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("RECOUVRE_DB")
-        .env_remove("COLUMNS")
-        .env("XDG_CONFIG_HOME", db.parent().unwrap().join("xdg-config"));
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    cmd(db, args).output().expect("binary runs")
-}
+use common::{bin, binary, config_path, configure, run};
 
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -34,35 +14,6 @@ fn out(o: &Output) -> String {
 
 fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn config_path(db: &Path) -> std::path::PathBuf {
-    db.parent().unwrap().join("xdg-config/recouvre/config.toml")
-}
-
-/// A complete creditor: letters then go out without placeholders.
-fn configure(db: &Path) {
-    let path = config_path(db);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(
-        &path,
-        r#"[creditor]
-name = "Atelier Durand SAS"
-address = ["12 rue des Tanneurs", "69003 Lyon"]
-city = "Lyon"
-phone = "04 72 00 11 22"
-email = "compta@atelier-durand.fr"
-siren = "812 345 678"
-iban = "FR76 3000 4000 0312 3456 7890 143"
-bic = "BNPAFRPPXXX"
-account_holder = "Atelier Durand SAS"
-signatory_name = "Claire Martin"
-signatory_function = "Responsable du recouvrement"
-"#,
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
 fn demo(db: &Path) {
@@ -206,7 +157,7 @@ fn status_tsv_and_quiet_for_scripts() {
         use recouvre::domain::model::*;
         let store = recouvre::storage::Store::new(&db, Default::default());
         store
-            .create(recouvre::storage::NewDossier {
+            .create(recouvre::model::NewDossier {
                 debtor: Debtor::new(0, "Tab\tAnd\nNewline SARL", DebtorType::B2b),
                 created: EventKind::Created {
                     debtor: 0,
@@ -254,7 +205,11 @@ fn status_fits_80_columns_and_show_never_cuts_a_date() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo");
     demo(&db);
-    let o = cmd(&db, &["status"]).env("COLUMNS", "80").output().unwrap();
+    let o = binary(&db)
+        .arg("status")
+        .env("COLUMNS", "80")
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", err(&o));
     let text = out(&o);
     assert!(text.contains('…'), "long names are shortened: {text}");
@@ -282,7 +237,8 @@ fn status_fits_80_columns_and_show_never_cuts_a_date() {
         ],
     );
     assert!(o.status.success(), "{}", err(&o));
-    let o = cmd(&db, &["show", &id])
+    let o = binary(&db)
+        .args(["show", &id])
         .env("COLUMNS", "80")
         .output()
         .unwrap();
@@ -506,7 +462,7 @@ fn bash_completes_dossier_names() {
     assert!(run(&db, &["init"]).status.success());
     add(&db, "ACME SARL", "2026-10-01");
     let script = out(&run(&db, &["completions", "bash"]));
-    let bin_dir = Path::new(BIN).parent().unwrap();
+    let bin_dir = Path::new(bin()).parent().unwrap();
     let probe = format!(
         "{script}\nCOMP_WORDS=(recouvre show AC); COMP_CWORD=2; _recouvre_dossiers recouvre AC show; printf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
     );
@@ -526,14 +482,10 @@ fn status_of_one_debtor_and_show_fit_80_columns_without_cutting_amounts() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo");
     let run = |args: &[&str]| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_recouvre"))
-            .args(["--demo", "--db"])
-            .arg(&db)
+        let o = binary(&db)
+            .arg("--demo")
             .args(args)
             .env("COLUMNS", "80")
-            .env("RECOUVRE_TODAY", "2026-11-25")
-            .env_remove("RECOUVRE_DB")
-            .env("XDG_CONFIG_HOME", dir.path().join("xdg"))
             .output()
             .unwrap();
         String::from_utf8_lossy(&o.stdout).into_owned()

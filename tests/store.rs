@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use recouvre::domain::event::{Channel, EventKind};
 use recouvre::domain::fold::Stage;
 use recouvre::domain::model::*;
-use recouvre::storage::{NewDossier, Store, StoreError, StoreOptions};
+use recouvre::model::NewDossier;
+use recouvre::storage::{Store, StoreError, StoreOptions};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::time::Duration;
@@ -173,7 +174,7 @@ fn drafts_are_per_dossier_and_user_and_survive_reopening() {
     let s = store(&dir);
     let id = s.create(new_dossier("ACME", "100")).unwrap();
     assert_eq!(s.load_draft(id).unwrap(), None);
-    let draft = recouvre::storage::Draft {
+    let draft = recouvre::model::Draft {
         dossier: id,
         user: s.user().to_string(),
         step: "relance_2".into(),

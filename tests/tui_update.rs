@@ -7,7 +7,7 @@ use recouvre::app::{key_to_action, update, Action, Command, Effect, State};
 use recouvre::domain::event::{Channel, Event, EventKind, InjonctionStep, NoteKind};
 use recouvre::domain::fold::Stage;
 use recouvre::domain::letters::LetterStep;
-use recouvre::storage::Snapshot;
+use recouvre::model::Snapshot;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -961,7 +961,7 @@ fn autosave_writes_only_what_changed_and_save_draft_closes() {
 
 #[test]
 fn a_waiting_draft_is_offered_and_resumed_or_set_aside() {
-    let draft = recouvre::storage::Draft {
+    let draft = recouvre::model::Draft {
         dossier: 1,
         user: "alice".into(),
         step: "relance_2".into(),
@@ -1194,8 +1194,8 @@ fn relance_key_chases_a_missed_instalment_with_the_instalment_letter() {
     assert!(ed.text().contains("restant dû"), "{}", ed.text());
 }
 
-fn draft_for(s: &State, text: &str) -> recouvre::storage::Draft {
-    recouvre::storage::Draft {
+fn draft_for(s: &State, text: &str) -> recouvre::model::Draft {
+    recouvre::model::Draft {
         dossier: s.current().unwrap().id(),
         user: "alice".into(),
         step: "relance_2".into(),

@@ -7,7 +7,7 @@ use super::failure::Failure;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::model::DossierId;
 use crate::keymap::Command;
-use crate::storage::{Draft, LoadedDossier, NewDossier, Snapshot};
+use crate::model::{Draft, LoadedDossier, NewDossier, Snapshot};
 
 #[derive(Debug, Clone)]
 pub enum Action {

@@ -12,7 +12,7 @@ use crate::domain::money::{
 };
 use crate::domain::schedule::NextAction;
 use crate::domain::summary::{matches_text, search_text};
-use crate::storage::LoadedDossier;
+use crate::model::LoadedDossier;
 
 /// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
 /// rules as the CLI and the letters.

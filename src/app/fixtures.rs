@@ -14,7 +14,8 @@ use crate::domain::event::{Channel, Event, EventKind, InjonctionStep, Instalment
 use crate::domain::fold::fold;
 use crate::domain::model::*;
 use crate::keymap::Keymap;
-use crate::storage::{LoadedDossier, NewDossier, Snapshot, Store, StoreError};
+use crate::model::{LoadedDossier, NewDossier, Snapshot};
+use crate::storage::{Store, StoreError};
 
 pub struct Spec {
     pub debtor: Debtor,

@@ -11,7 +11,7 @@ use super::form::Form;
 use crate::domain::fold::Stage;
 use crate::domain::model::DossierId;
 use crate::keymap::Keymap;
-use crate::storage::store::RecordProblem;
+use crate::model::RecordProblem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -83,7 +83,7 @@ pub enum Question {
     /// Leave the editor and lose the changes (no: keep editing).
     DiscardLetter,
     /// A draft exists for this dossier: resume it (no: start from the fresh letter).
-    ResumeDraft(Box<crate::storage::Draft>),
+    ResumeDraft(Box<crate::model::Draft>),
     /// The edited letter goes by another channel than it was worded for: redo it for that
     /// channel (no: keep the text and send it).
     ChannelChanged {
@@ -91,7 +91,7 @@ pub enum Question {
         tracking: Option<String>,
     },
     /// Starting afresh throws a draft away: asked again, on its own (no: back to the choice).
-    DeleteDraft(Box<crate::storage::Draft>),
+    DeleteDraft(Box<crate::model::Draft>),
 }
 
 #[derive(Debug, Clone)]

@@ -19,98 +19,22 @@ macro_rules! eprintln {
 pub mod args;
 pub mod commands;
 pub mod completions;
+pub mod context;
 pub mod doctor;
 pub mod format;
 pub mod localize;
 pub mod output;
 pub mod shell;
+pub mod status;
 pub mod team;
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
-use crate::config::{Config, Dirs, Loaded};
-use crate::i18n::{self, tf, Lang};
-use crate::storage::{Store, StoreOptions};
+use crate::config::{Config, Dirs};
+use crate::i18n::{self, Lang};
 
 pub use args::{Cli, Command};
-
-/// Everything a command needs, resolved once from flags, environment and config.
-pub struct Ctx {
-    pub store: Store,
-    pub config: Config,
-    pub config_path: Option<PathBuf>,
-    pub config_dir: PathBuf,
-    pub today: NaiveDate,
-    pub warnings: Vec<String>,
-    pub rules: crate::domain::assess::Rules,
-}
-
-/// Exit codes (documented in `--help` and the README): 0 success, 1 nothing matched, 2 bad input
-/// or usage, 3 no database or storage problem, 4 busy (locked by someone else), 5 refused by a
-/// legal check.
-pub mod exit {
-    pub const OK: i32 = 0;
-    pub const NO_MATCH: i32 = 1;
-    pub const USAGE: i32 = 2;
-    pub const STORAGE: i32 = 3;
-    pub const BUSY: i32 = 4;
-    pub const REFUSED: i32 = 5;
-}
-
-/// An error for the user: the message is already in their language.
-#[derive(Debug)]
-pub struct UserError {
-    pub code: i32,
-    pub message: String,
-}
-
-impl UserError {
-    pub fn usage(message: impl Into<String>) -> Self {
-        UserError {
-            code: exit::USAGE,
-            message: message.into(),
-        }
-    }
-
-    /// A legal check said no (a letter's preflight, `close paid` while something is owed, a
-    /// rate under the floor): the input was well formed, the law refuses it.
-    pub fn refused(message: impl Into<String>) -> Self {
-        UserError {
-            code: exit::REFUSED,
-            message: message.into(),
-        }
-    }
-}
-
-impl From<crate::storage::StoreError> for UserError {
-    fn from(e: crate::storage::StoreError) -> Self {
-        // A non-empty directory given to `init` is a wrong argument, not a storage failure.
-        let code = match e {
-            crate::storage::StoreError::NotEmpty { .. } => exit::USAGE,
-            // Someone else holds the lock: worth retrying, unlike a real storage failure.
-            crate::storage::StoreError::Busy { .. } => exit::BUSY,
-            _ => exit::STORAGE,
-        };
-        UserError {
-            code,
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<crate::domain::parse::ParseError> for UserError {
-    fn from(e: crate::domain::parse::ParseError) -> Self {
-        UserError::usage(e.to_string())
-    }
-}
-
-impl From<crate::config::ConfigError> for UserError {
-    fn from(e: crate::config::ConfigError) -> Self {
-        UserError::usage(e.to_string())
-    }
-}
+pub use context::{exit, today_from, Ctx, UserError};
 
 /// Picks the interface language before clap builds its (translated) help: `--lang`, then the
 /// config file's `language`, then the locale.
@@ -137,78 +61,6 @@ pub fn preselect_language(args: &[String]) {
             .and_then(|c| c.lang())
     });
     i18n::set_lang(lang.unwrap_or_else(Lang::from_env));
-}
-
-pub fn today_from(flag: Option<NaiveDate>) -> NaiveDate {
-    flag.unwrap_or_else(|| chrono::Local::now().date_naive())
-}
-
-impl Ctx {
-    pub fn new(cli: &Cli) -> Result<Ctx, UserError> {
-        let dirs = Dirs::new();
-        let (config_file, explicit) = match &cli.config {
-            Some(p) => (p.clone(), true),
-            None => (dirs.config_file(), false),
-        };
-        let Loaded {
-            config,
-            path,
-            warnings,
-        } = Config::load(&config_file, explicit)?;
-        if cli.lang.is_none() {
-            if let Some(l) = config.lang() {
-                i18n::set_lang(l);
-            }
-        }
-        let env_db = std::env::var_os("RECOUVRE_DB")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        // `--demo` wins over RECOUVRE_DB (which teams export): practising must never write
-        // into the real journal. An explicit `--db` with `--demo` names where the demo lives,
-        // and is refused when it is the real database.
-        let db = match (&cli.db, cli.demo) {
-            (Some(p), true) => {
-                let real = env_db.clone().unwrap_or_else(|| dirs.default_db());
-                crate::demo::check_demo_path(p, &real).map_err(UserError::usage)?;
-                p.clone()
-            }
-            (Some(p), false) => p.clone(),
-            (None, true) => dirs.demo_db(),
-            (None, false) => env_db.unwrap_or_else(|| dirs.default_db()),
-        };
-        let config_dir = config_file
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or(dirs.config_dir);
-        let rules = config.rules(&config_dir)?;
-        Ok(Ctx {
-            rules,
-            store: Store::new(db, StoreOptions::default()),
-            config,
-            config_path: path,
-            config_dir,
-            today: today_from(cli.today),
-            warnings,
-        })
-    }
-
-    /// Creates the demo database on first use (atomically: see [`crate::demo::ensure`]).
-    pub fn ensure_demo(&self) -> Result<(), UserError> {
-        let opts = StoreOptions::default();
-        if let Some(n) = crate::demo::ensure(self.store.path(), self.today, opts)? {
-            eprintln!(
-                "{}",
-                tf(
-                    "cli.demo_created",
-                    &[
-                        ("count", &i18n::count(n)),
-                        ("path", &self.store.path().display())
-                    ]
-                )
-            );
-        }
-        Ok(())
-    }
 }
 
 /// Runs the parsed command line; returns the process exit code.

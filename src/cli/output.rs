@@ -1,121 +1,17 @@
-//! What the CLI prints: aligned plain text for people, stable JSON for scripts.
+//! What the CLI prints for people: one dossier's block, `show`, `rates`, and the amounts and
+//! stage lines the writing commands end with.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-use super::args::StatusArgs;
 use super::format::say;
-use super::{exit, Ctx, UserError};
+use super::Ctx;
 use crate::domain::assess::{assess, Assessment};
-use crate::domain::fold::Stage;
 use crate::domain::money::ClaimAmounts;
-use crate::domain::parse::format_plain;
 
-use crate::domain::summary::matches;
-use crate::i18n::{count, date, money, t, tf};
+use crate::i18n::{date, money, t, tf};
+use crate::model::LoadedDossier;
 use crate::present::{describe_event, next_action_label, stage_label};
-use crate::storage::LoadedDossier;
-
-/// One dossier in `status --json`. Field names and meanings are stable (see README).
-#[derive(Debug, Serialize)]
-pub struct JsonDossier {
-    pub id: u64,
-    pub debtor: String,
-    pub customer_number: Option<String>,
-    pub debtor_type: &'static str,
-    pub stage: &'static str,
-    /// Principal still open, due or not (`principal` + `not_yet_due`).
-    pub balance: String,
-    /// Everything the debtor owes: `total_due` + `not_yet_due` ("Solde" on screen).
-    pub outstanding: String,
-    pub days_past_due: i64,
-    pub next_action: Option<&'static str>,
-    pub next_action_date: Option<NaiveDate>,
-    pub last_event: Option<&'static str>,
-    pub last_event_date: Option<NaiveDate>,
-    pub assigned_to: Option<String>,
-    /// Amounts owed at `--today` (decimal strings). `principal` is what is past due; invoices
-    /// not yet due are in `not_yet_due` and never in `total_due`. When the rates cannot be
-    /// applied (`error`), the accessories and `total_due` are null.
-    pub principal: Option<String>,
-    pub not_yet_due: Option<String>,
-    pub penalties: Option<String>,
-    pub indemnities: Option<String>,
-    pub interest: Option<String>,
-    pub costs: Option<String>,
-    pub total_due: Option<String>,
-    pub daily_growth: Option<String>,
-    /// Some figure uses a rate missing from the table (last known rate used).
-    pub provisional: bool,
-    /// Every line of the amounts, negative ones included: the lines of each kind add up to
-    /// the total of that kind.
-    pub breakdown: Vec<JsonLine>,
-    pub error: Option<String>,
-}
-
-/// One accrual or fixed line of the amounts owed.
-#[derive(Debug, Serialize)]
-pub struct JsonLine {
-    pub kind: &'static str,
-    pub item: String,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub days: Option<i64>,
-    pub rate: Option<String>,
-    pub amount: String,
-    /// For a negative line: payment, credit_note, waiver or covered_by_indemnities.
-    pub settled_by: Option<crate::domain::money::Settled>,
-}
-
-/// The JSON object of one dossier, from its assessment (public for the agreement tests).
-pub fn json_dossier(d: &LoadedDossier, a: &Assessment) -> JsonDossier {
-    let c = &a.claim;
-    let known = a.money_error.is_none();
-    let f = |v: Decimal| known.then(|| format_plain(v));
-    JsonDossier {
-        id: d.state.id,
-        debtor: d.debtor.name.clone(),
-        customer_number: d.debtor.customer_number.clone(),
-        debtor_type: match d.debtor.debtor_type {
-            crate::domain::model::DebtorType::B2b => "b2b",
-            crate::domain::model::DebtorType::B2c => "b2c",
-        },
-        stage: a.stage.slug(),
-        balance: format_plain(a.balance()),
-        outstanding: format_plain(a.outstanding()),
-        days_past_due: a.days_past_due,
-        next_action: a.next.as_ref().map(|n| n.kind.slug()),
-        next_action_date: a.next.as_ref().map(|n| n.date),
-        last_event: d.state.last_event.map(|e| e.2),
-        last_event_date: d.state.last_event.map(|e| e.1),
-        assigned_to: d.state.assigned.clone(),
-        principal: Some(format_plain(c.principal)),
-        not_yet_due: Some(format_plain(c.not_yet_due)),
-        penalties: f(c.penalties),
-        indemnities: f(c.indemnities),
-        interest: f(c.interest),
-        costs: f(c.costs),
-        total_due: f(c.total_due),
-        daily_growth: f(c.daily_growth),
-        provisional: c.provisional,
-        breakdown: c
-            .lines
-            .iter()
-            .map(|l| JsonLine {
-                kind: l.kind.slug(),
-                item: l.item.clone(),
-                from: l.from,
-                to: l.to,
-                days: l.days,
-                rate: l.rate.map(|r| r.normalize().to_string()),
-                amount: format_plain(l.amount),
-                settled_by: l.settled_by,
-            })
-            .collect(),
-        error: a.money_error.as_ref().map(|e| e.to_string()),
-    }
-}
 
 /// "Dû au … : principal … + pénalités … = total … (+… par jour)", with the provisional mark.
 pub fn amounts_line(a: &Assessment, today: NaiveDate) -> String {
@@ -171,7 +67,7 @@ pub fn pad(s: &str, w: usize) -> String {
     super::format::fit(s, w)
 }
 
-fn rpad(s: &str, w: usize) -> String {
+pub(super) fn rpad(s: &str, w: usize) -> String {
     super::format::rpad(s, w)
 }
 
@@ -196,7 +92,7 @@ pub fn stage_and_next_line(s: &Assessment) -> String {
     }
 }
 
-fn when(n_date: NaiveDate, today: NaiveDate) -> String {
+pub(super) fn when(n_date: NaiveDate, today: NaiveDate) -> String {
     let days = (today - n_date).num_days();
     match days {
         0 => t("cli.today").to_string(),
@@ -205,244 +101,7 @@ fn when(n_date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
-pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
-    let stage_filter = match &args.stage {
-        Some(s) => Some(Stage::parse(s).ok_or_else(|| {
-            let all: Vec<&str> = Stage::ALL.iter().map(|s| s.slug()).collect();
-            UserError::usage(tf(
-                "cli.bad_choice",
-                &[
-                    ("field", &"--stage"),
-                    ("value", s),
-                    ("accepted", &all.join(", ")),
-                ],
-            ))
-        })?),
-        None => None,
-    };
-    let snap = ctx.store.load_all()?;
-    for p in &snap.problems {
-        eprintln!(
-            "recouvre: {}",
-            tf(
-                "cli.skipped_record",
-                &[("key", &p.key), ("reason", &p.reason)]
-            )
-        );
-    }
-    let today = ctx.today;
-    let mut rows: Vec<(&LoadedDossier, Assessment)> = snap
-        .dossiers
-        .iter()
-        .map(|d| {
-            (
-                d,
-                assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, today),
-            )
-        })
-        .filter(|(d, s)| {
-            let open = !s.stage.is_closed() || (s.stage == Stage::Paid && d.state.closed.is_none());
-            (args.closed || args.query.is_some() || stage_filter.is_some() || open)
-                && stage_filter.is_none_or(|f| f == s.stage)
-                && (!args.overdue || s.action_due(today))
-                && (!args.mine || d.state.assigned.as_deref() == Some(ctx.store.user()))
-                && args
-                    .query
-                    .as_deref()
-                    .is_none_or(|q| matches(q, &d.state, &d.debtor))
-        })
-        .collect();
-    // Most urgent first: next-action date, then amount.
-    rows.sort_by(|(_, a), (_, b)| {
-        let ad = a.next.as_ref().map(|n| n.date).unwrap_or(NaiveDate::MAX);
-        let bd = b.next.as_ref().map(|n| n.date).unwrap_or(NaiveDate::MAX);
-        ad.cmp(&bd).then(b.outstanding().cmp(&a.outstanding()))
-    });
-    if args.quiet {
-        for (d, _) in &rows {
-            println!("{}", d.state.id);
-        }
-        return Ok(if rows.is_empty() && args.query.is_some() {
-            exit::NO_MATCH
-        } else {
-            exit::OK
-        });
-    }
-    if args.format == Some(super::args::StatusFormat::Tsv) {
-        print_tsv(&rows);
-        return Ok(if rows.is_empty() && args.query.is_some() {
-            exit::NO_MATCH
-        } else {
-            exit::OK
-        });
-    }
-    if args.json || args.format == Some(super::args::StatusFormat::Json) {
-        let out: Vec<JsonDossier> = rows.iter().map(|(d, a)| json_dossier(d, a)).collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).unwrap_or_else(|_| "[]".into())
-        );
-        return Ok(if out.is_empty() && args.query.is_some() {
-            exit::NO_MATCH
-        } else {
-            exit::OK
-        });
-    }
-    if args.query.is_some() {
-        if rows.is_empty() {
-            println!(
-                "{}",
-                tf(
-                    "cli.no_match",
-                    &[("query", &args.query.as_deref().unwrap_or(""))]
-                )
-            );
-            return Ok(exit::NO_MATCH);
-        }
-        for (d, s) in &rows {
-            print_dossier_block(ctx, d, s);
-        }
-        return Ok(exit::OK);
-    }
-    // Portfolio overview.
-    println!("{}", tf("cli.overview_title", &[("date", &date(today))]));
-    let total: Decimal = rows
-        .iter()
-        .map(|(_, s)| s.outstanding().max(Decimal::ZERO))
-        .sum();
-    println!(
-        "{}",
-        tf(
-            "cli.overview_total",
-            &[("total", &money(total)), ("count", &count(rows.len()))]
-        )
-    );
-    println!();
-    println!(
-        "  {}  {}  {}",
-        pad(t("cli.col_stage"), 24),
-        rpad(t("cli.col_count"), 8),
-        rpad(t("cli.col_amount"), 14)
-    );
-    for stage in Stage::ALL {
-        let of: Vec<&Assessment> = rows
-            .iter()
-            .filter(|(_, s)| s.stage == stage)
-            .map(|(_, s)| s)
-            .collect();
-        if of.is_empty() {
-            continue;
-        }
-        let amount: Decimal = of.iter().map(|s| s.outstanding()).sum();
-        println!(
-            "  {}  {}  {}",
-            pad(&stage_label(stage), 24),
-            rpad(&count(of.len()), 8),
-            rpad(&money(amount), 14)
-        );
-    }
-    let due: Vec<&(&LoadedDossier, Assessment)> =
-        rows.iter().filter(|(_, s)| s.action_due(today)).collect();
-    let overdue = due
-        .iter()
-        .filter(|(_, s)| s.next.as_ref().is_some_and(|n| n.date < today))
-        .count();
-    println!();
-    println!(
-        "{}",
-        tf(
-            "cli.actions_due",
-            &[("count", &count(due.len())), ("overdue", &count(overdue))]
-        )
-    );
-    print_actions(&due, today);
-    Ok(exit::OK)
-}
-
-/// The actions due, one line each, fitted to the terminal: the debtor's name and the action's
-/// label give way (with `…`), the id, the amount and the delay never do.
-fn print_actions(due: &[&(&LoadedDossier, Assessment)], today: NaiveDate) {
-    use super::format::{fit, lpad, share, terminal_width, width};
-    let rows: Vec<[String; 5]> = due
-        .iter()
-        .filter_map(|(d, s)| {
-            s.next.as_ref().map(|n| {
-                [
-                    format!("#{}", d.state.id),
-                    d.debtor.name.clone(),
-                    next_action_label(n),
-                    money(s.total_due()),
-                    when(n.date, today),
-                ]
-            })
-        })
-        .collect();
-    let col = |i: usize| rows.iter().map(|r| width(&r[i])).max().unwrap_or(0);
-    let (id_w, amount_w, when_w) = (col(0).max(5), col(3), col(4));
-    // Two spaces before the first column and between columns.
-    let fixed = 2 + id_w + 2 + 2 + 2 + amount_w + 2 + when_w;
-    let room = terminal_width().saturating_sub(fixed);
-    let w = share(room, &[col(1).min(30), col(2).min(42)], &[10, 12]);
-    for r in &rows {
-        let line = format!(
-            "  {}  {}  {}  {}  {}",
-            rpad(&r[0], id_w),
-            fit(&r[1], w[0]),
-            fit(&r[2], w[1]),
-            rpad(&r[3], amount_w),
-            lpad(&r[4], when_w)
-        );
-        println!("{}", line.trim_end());
-    }
-}
-
-/// `status --format tsv`: a header, then one row per dossier; columns documented in the README.
-fn print_tsv(rows: &[(&LoadedDossier, Assessment)]) {
-    use super::format::tsv_row;
-    const COLUMNS: [&str; 14] = [
-        "id",
-        "debtor",
-        "customer_number",
-        "debtor_type",
-        "stage",
-        "outstanding",
-        "balance",
-        "total_due",
-        "days_past_due",
-        "next_action",
-        "next_action_date",
-        "last_event",
-        "last_event_date",
-        "assigned_to",
-    ];
-    println!("{}", tsv_row(&COLUMNS.map(String::from)));
-    for (d, a) in rows {
-        let j = json_dossier(d, a);
-        let opt = |v: Option<String>| v.unwrap_or_default();
-        let day = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
-        println!(
-            "{}",
-            tsv_row(&[
-                j.id.to_string(),
-                j.debtor,
-                opt(j.customer_number),
-                j.debtor_type.to_string(),
-                j.stage.to_string(),
-                j.outstanding,
-                j.balance,
-                opt(j.total_due),
-                j.days_past_due.to_string(),
-                opt(j.next_action.map(String::from)),
-                day(j.next_action_date),
-                opt(j.last_event.map(String::from)),
-                day(j.last_event_date),
-                opt(j.assigned_to),
-            ])
-        );
-    }
-}
-
-fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
+pub(super) fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
     let today = ctx.today;
     let s = a;
     let customer = d

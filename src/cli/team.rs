@@ -5,11 +5,12 @@ use std::path::Path;
 use super::{exit, Ctx, UserError};
 use crate::i18n::tf;
 use crate::storage::shared::{self, SharedError};
+use crate::storage::store;
 use crate::storage::StoreOptions;
 
 pub fn init_shared(ctx: &Ctx, path: Option<&Path>, group: &str) -> Result<i32, UserError> {
     let path = path.unwrap_or_else(|| ctx.store.path());
-    match shared::init_shared(path, group, StoreOptions::default()) {
+    match store::init_shared(path, group, StoreOptions::default()) {
         Ok(store) => {
             println!(
                 "{}",

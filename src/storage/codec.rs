@@ -41,8 +41,8 @@ unchanged_since_v1!(
     Vec<(u64, u64)>,
     crate::domain::model::Debtor,
     crate::domain::event::EventKind,
-    super::store::DossierRecord,
-    super::store::Draft,
+    super::keys::DossierRecord,
+    crate::model::Draft,
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

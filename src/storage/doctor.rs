@@ -13,11 +13,13 @@ use sled::transaction::ConflictableTransactionError;
 use sled::Transactional;
 
 use super::codec;
-use super::store::{
-    bump_generation, describe_key, dossier_key, Abort, DossierRecord, Result, Store, KEY_CHANGES,
-    KEY_GENERATION, KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER, KEY_SCHEMA, TREE_DEBTORS, TREE_DOSSIERS,
-    TREE_JOURNAL, TREE_META,
+use super::error::Result;
+use super::keys::{
+    describe_key, dossier_key, DossierRecord, KEY_CHANGES, KEY_GENERATION, KEY_NEXT_DEBTOR,
+    KEY_NEXT_DOSSIER, KEY_SCHEMA, TREE_DEBTORS, TREE_DOSSIERS, TREE_JOURNAL, TREE_META,
 };
+use super::store::tx::{bump_generation, Abort};
+use super::store::Store;
 use crate::domain::event::Event;
 use crate::domain::fold::fold;
 use crate::domain::model::{Debtor, DebtorId, DossierId};

@@ -19,7 +19,7 @@ use std::io;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::store::StoreError;
+use super::error::StoreError;
 use crate::i18n::t;
 
 const S_ISGID: u32 = 0o2000;

@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::codec::{self, Record};
+use super::error::StoreError;
 use super::files::{self, io_err, Access, Policy};
-use super::store::StoreError;
 use crate::domain::event::Event;
 use crate::domain::model::{Debtor, DebtorId, DossierId};
 

@@ -29,11 +29,16 @@
 
 use std::collections::HashMap;
 
-use super::store::{load_one, Result, Snapshot, Store, KEY_GENERATION, TREE_DEBTORS};
-use super::{codec, store::RecordProblem};
+use super::codec;
+use super::error::Result;
+use super::keys::{describe_key, journal_key, KEY_GENERATION, TREE_DEBTORS};
+use super::store::open::read_u64;
+use super::store::read::load_one;
+use super::store::Store;
 use crate::domain::event::Event;
 use crate::domain::model::DossierId;
 use crate::i18n::tf;
+use crate::model::{RecordProblem, Snapshot};
 
 /// The message for a refused stale write ([`super::StoreError::Stale`]): what the others did,
 /// who, when ("Relance 2 par bob à 25/11 10:42 … votre action n'a pas été enregistrée"). Shared by
@@ -85,7 +90,7 @@ impl Store {
         self.read_db(|db| {
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
             let mut snap = Snapshot {
-                generation: super::store::read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
+                generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
                 ..Snapshot::default()
             };
             let mut debtors = HashMap::new();
@@ -98,7 +103,7 @@ impl Store {
                 }
                 // The debtor id is in the creation event; load_one reports a missing one.
                 let first = journal_t
-                    .get(super::store::journal_key(id, 0))
+                    .get(journal_key(id, 0))
                     .map_err(|e| self.sled_err(e))?;
                 if let Some(Ok(ev)) = first.map(|v| codec::decode::<Event>(&v)) {
                     if let crate::domain::event::EventKind::Created { debtor, .. } = ev.kind {
@@ -110,7 +115,7 @@ impl Store {
                                 }
                                 Err(e) => {
                                     snap.problems.push(RecordProblem {
-                                        key: super::store::describe_key(TREE_DEBTORS, &key),
+                                        key: describe_key(TREE_DEBTORS, &key),
                                         reason: e.to_string(),
                                     });
                                     continue;

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use super::error::StoreError;
 use super::files::{self, Access, Policy};
-use super::store::StoreError;
 
 pub struct LockGuard {
     file: File,

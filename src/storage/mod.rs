@@ -2,12 +2,17 @@
 
 pub mod codec;
 pub mod doctor;
+pub mod error;
 pub mod files;
 pub mod journal;
+pub mod keys;
 mod legacy;
 pub mod live;
 pub mod lock;
+pub mod options;
 pub mod shared;
 pub mod store;
 
-pub use store::{Draft, LoadedDossier, NewDossier, Snapshot, Store, StoreError, StoreOptions};
+pub use error::StoreError;
+pub use options::StoreOptions;
+pub use store::Store;

@@ -13,7 +13,8 @@ use ratatui::Terminal;
 
 use crate::app::{key_to_action, update, Action, Effect, Failure, State};
 use crate::domain::event::EventKind;
-use crate::storage::{Draft, Store, StoreError};
+use crate::model::Draft;
+use crate::storage::{Store, StoreError};
 use crate::ui;
 use crate::ui::theme::Theme;
 
@@ -64,7 +65,7 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
     match effect {
         Effect::LoadAll => Action::Loaded(store.load_all().map_err(Failure::from)),
         Effect::LoadChanged { since } => match store.poll_changes(since) {
-            Ok(None) => Action::Patched(Ok(crate::storage::Snapshot {
+            Ok(None) => Action::Patched(Ok(crate::model::Snapshot {
                 generation: since,
                 ..Default::default()
             })),

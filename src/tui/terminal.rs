@@ -68,7 +68,7 @@ pub fn stop_flag() -> io::Result<Arc<AtomicBool>> {
 pub fn watchdog(
     stop: Arc<AtomicBool>,
     store: crate::storage::Store,
-    pending: Arc<std::sync::Mutex<Option<crate::storage::Draft>>>,
+    pending: Arc<std::sync::Mutex<Option<crate::model::Draft>>>,
 ) {
     use std::sync::atomic::Ordering;
     use std::time::{Duration, Instant};

@@ -1,4 +1,4 @@
-//! Helpers shared by the multi-process tests.
+//! Helpers shared by the tests that run the real binary or several processes.
 //!
 //! Writer processes are this very test binary, re-executed with only its ignored `writer_child`
 //! test selected and its plan in the environment: a real separate process using the library's
@@ -8,12 +8,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use chrono::NaiveDate;
 use recouvre::domain::event::{EventKind, NoteKind};
 use recouvre::domain::model::*;
-use recouvre::storage::{NewDossier, Store, StoreError, StoreOptions};
+use recouvre::model::NewDossier;
+use recouvre::storage::{Store, StoreError, StoreOptions};
 use rust_decimal::Decimal;
 
 pub const TODAY: &str = "2026-11-25";
@@ -26,8 +27,10 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_recouvre")
 }
 
-/// The real binary on `db`, French, fixed date, no user config.
-pub fn cli(db: &Path) -> Command {
+/// The real binary on `db`, French, at [`TODAY`], and nothing else from the environment that
+/// runs the tests: no locale, no `RECOUVRE_DB`, no terminal width (lines fit the 80-column
+/// default). Where the configuration comes from is left to [`cli`] and [`binary`].
+fn base(db: &Path) -> Command {
     let mut c = Command::new(bin());
     c.arg("--db")
         .arg(db)
@@ -36,9 +39,85 @@ pub fn cli(db: &Path) -> Command {
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env_remove("RECOUVRE_DB")
-        .arg("--config")
-        .arg(db.with_extension("config.toml"));
+        .env_remove("COLUMNS");
     c
+}
+
+/// The real binary on `db` with the explicit, empty config file [`new_store`] writes.
+pub fn cli(db: &Path) -> Command {
+    let mut c = base(db);
+    c.arg("--config").arg(db.with_extension("config.toml"));
+    c
+}
+
+/// The real binary on `db` as a user runs it: the configuration is the user's own, looked for
+/// in [`config_path`] (a missing one is an error only when given explicitly).
+pub fn binary(db: &Path) -> Command {
+    let mut c = base(db);
+    c.env("XDG_CONFIG_HOME", db.parent().unwrap().join("xdg-config"));
+    c
+}
+
+/// The user's config file of [`binary`].
+pub fn config_path(db: &Path) -> PathBuf {
+    db.parent().unwrap().join("xdg-config/recouvre/config.toml")
+}
+
+/// [`binary`] with `args`, run to completion.
+pub fn run(db: &Path, args: &[&str]) -> Output {
+    binary(db).args(args).output().expect("binary runs")
+}
+
+/// [`run`] for content checks, not layout: wide enough that no line wraps.
+pub fn run_wide(db: &Path, args: &[&str]) -> Output {
+    binary(db)
+        .env("COLUMNS", "400")
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+/// [`run`] on another day than [`TODAY`].
+pub fn run_at(db: &Path, today: &str, args: &[&str]) -> Output {
+    binary(db)
+        .env("RECOUVRE_TODAY", today)
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A complete creditor configuration in [`config_path`]: letters then carry no placeholder,
+/// and the preflight lets them go out without --force.
+pub fn configure(db: &Path) {
+    let path = config_path(db);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        r#"[creditor]
+name = "Atelier Durand SAS"
+address = ["12 rue des Tanneurs", "69003 Lyon"]
+city = "Lyon"
+phone = "04 72 00 11 22"
+email = "compta@atelier-durand.fr"
+siren = "812 345 678"
+iban = "FR76 3000 4000 0312 3456 7890 143"
+bic = "BNPAFRPPXXX"
+account_holder = "Atelier Durand SAS"
+signatory_name = "Claire Martin"
+signatory_function = "Responsable du recouvrement"
+"#,
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
 pub fn new_store(db: &Path) -> Store {

@@ -62,7 +62,7 @@ pub fn open_editor(state: &mut State, step: LetterStep) -> Vec<Effect> {
 pub fn draft_loaded(
     state: &mut State,
     id: crate::domain::model::DossierId,
-    draft: Result<Option<crate::storage::Draft>, Failure>,
+    draft: Result<Option<crate::model::Draft>, Failure>,
 ) {
     let Some(ed) = state.editor.as_deref() else {
         return;
@@ -85,7 +85,7 @@ pub fn draft_loaded(
 
 /// A draft waits for this dossier: resume it, or start from the fresh letter (which asks again
 /// before deleting the draft); Esc keeps it and closes the letter.
-fn ask_resume(state: &mut State, d: crate::storage::Draft) -> Vec<Effect> {
+fn ask_resume(state: &mut State, d: crate::model::Draft) -> Vec<Effect> {
     let step = LetterStep::parse(&d.step)
         .map(|s| s.label().to_string())
         .unwrap_or_else(|| d.step.clone());
@@ -115,7 +115,7 @@ fn ask_resume(state: &mut State, d: crate::storage::Draft) -> Vec<Effect> {
     vec![]
 }
 
-fn saved_at(d: &crate::storage::Draft) -> String {
+fn saved_at(d: &crate::model::Draft) -> String {
     crate::i18n::datetime(d.saved_at)
 }
 

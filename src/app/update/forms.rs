@@ -13,7 +13,7 @@ use crate::domain::event::{EventKind, InjonctionStep, NoteKind};
 use crate::domain::model::{Debtor, DebtorType, DossierKind, Item, Jurisdiction};
 use crate::domain::parse::parse_positive_amount;
 use crate::i18n::{date, money, t, tf};
-use crate::storage::NewDossier;
+use crate::model::NewDossier;
 
 fn target(e: &Entry) -> Target {
     Target {

@@ -216,7 +216,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
-fn loaded(state: &mut State, res: Result<crate::storage::Snapshot, Failure>) {
+fn loaded(state: &mut State, res: Result<crate::model::Snapshot, Failure>) {
     match res {
         Ok(snap) => {
             let today = state.today;

@@ -1,0 +1,23 @@
+//! How a store behaves: lock patience, cache size, who writes.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// How long to retry a database held by another process before reporting it busy.
+    pub lock_wait: Duration,
+    /// sled page cache: small, because several users share the server's memory.
+    pub cache_bytes: u64,
+    /// Recorded on every event and in the lock owner record.
+    pub user: String,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            lock_wait: Duration::from_secs(2),
+            cache_bytes: 16 * 1024 * 1024,
+            user: crate::identity::current_user(),
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Reading dossiers: all of them (decoded outside the lock), one, the debtors, what changed.
+
+use std::collections::HashMap;
+
+use super::handle::Store;
+use super::open::read_u64;
+use crate::domain::event::{Event, EventKind};
+use crate::domain::fold::fold;
+use crate::domain::model::{Debtor, DebtorId, DossierId};
+use crate::model::{LoadedDossier, RecordProblem, Snapshot};
+use crate::storage::codec;
+use crate::storage::error::{corrupt, Result, StoreError};
+use crate::storage::keys::{
+    describe_key, dossier_key, KEY_CHANGES, KEY_GENERATION, TREE_DEBTORS, TREE_DOSSIERS,
+    TREE_JOURNAL, TREE_META,
+};
+
+impl Store {
+    /// Loads every dossier. Records that do not decode are reported and skipped.
+    ///
+    /// Under the lock only the raw records are copied out; decoding and folding (most of the
+    /// time, 0.3 s at 20 000 dossiers) happen after the lock is released, so a reader never holds
+    /// writers back for the length of a full load.
+    pub fn load_all(&self) -> Result<Snapshot> {
+        type Raw = Vec<(sled::IVec, sled::IVec)>;
+        let (generation, debtors_raw, dossier_keys, journal_raw) =
+            self.read_db(|db| -> Result<(u64, Raw, Vec<sled::IVec>, Raw)> {
+                let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+                let all = |t: &sled::Tree| -> Result<Raw> {
+                    t.iter()
+                        .map(|kv| kv.map_err(|e| self.sled_err(e)))
+                        .collect()
+                };
+                let keys = dossiers_t
+                    .iter()
+                    .keys()
+                    .map(|k| k.map_err(|e| self.sled_err(e)))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((
+                    read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
+                    all(&debtors_t)?,
+                    keys,
+                    all(&journal_t)?,
+                ))
+            })?;
+        let mut snap = Snapshot {
+            generation,
+            ..Snapshot::default()
+        };
+        let mut debtors: HashMap<DebtorId, Debtor> = HashMap::new();
+        for (k, v) in &debtors_raw {
+            match codec::decode::<Debtor>(v) {
+                Ok(d) => {
+                    debtors.insert(d.id, d);
+                }
+                Err(e) => snap.problems.push(RecordProblem {
+                    key: describe_key(TREE_DEBTORS, k),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        // Journal entries are keyed by dossier then sequence: group them by dossier.
+        let mut journals: HashMap<DossierId, Vec<RawEntry>> = HashMap::new();
+        for (k, v) in &journal_raw {
+            let id = k
+                .get(..8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_be_bytes)
+                .unwrap_or(0);
+            journals.entry(id).or_default().push((k, v));
+        }
+        for k in &dossier_keys {
+            let Ok(id_bytes) = <[u8; 8]>::try_from(k.as_ref()) else {
+                snap.problems.push(RecordProblem {
+                    key: describe_key(TREE_DOSSIERS, k),
+                    reason: "bad key".into(),
+                });
+                continue;
+            };
+            let id = u64::from_be_bytes(id_bytes);
+            let raw = journals.remove(&id).unwrap_or_default();
+            match decode_journal(raw).and_then(|events| fold_one(&debtors, id, events)) {
+                Ok(d) => snap.dossiers.push(d),
+                Err(p) => snap.problems.push(p),
+            }
+        }
+        Ok(snap)
+    }
+
+    /// Loads one dossier with its journal and debtor.
+    pub fn load(&self, id: DossierId) -> Result<LoadedDossier> {
+        self.read_db(|db| {
+            let [debtors_t, dossiers_t, journal_t, _, _] = self.trees(db)?;
+            if !dossiers_t
+                .contains_key(dossier_key(id))
+                .map_err(|e| self.sled_err(e))?
+            {
+                return Err(StoreError::UnknownDossier(id));
+            }
+            let mut debtors = HashMap::new();
+            let events = read_journal(&journal_t, id).map_err(|p| StoreError::Corrupt {
+                key: p.key,
+                reason: p.reason,
+            })?;
+            if let Some(EventKind::Created { debtor, .. }) = events.first().map(|e| &e.kind) {
+                let key = debtor.to_be_bytes();
+                if let Some(v) = debtors_t.get(key).map_err(|e| self.sled_err(e))? {
+                    let d: Debtor =
+                        codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &key, e))?;
+                    debtors.insert(d.id, d);
+                }
+            }
+            load_one(&journal_t, &debtors, id).map_err(|p| StoreError::Corrupt {
+                key: p.key,
+                reason: p.reason,
+            })
+        })
+    }
+
+    /// Every debtor, for completion and matching.
+    pub fn debtors(&self) -> Result<Vec<Debtor>> {
+        self.read_db(|db| {
+            let [debtors_t, ..] = self.trees(db)?;
+            let mut out = Vec::new();
+            for kv in debtors_t.iter() {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                out.push(codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &k, e))?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Dossiers changed since `generation` (None when too old to tell: reload everything).
+    pub fn changed_since(&self, generation: u64) -> Result<(u64, Option<Vec<DossierId>>)> {
+        self.read_db(|db| {
+            let [_, _, _, meta_t, _] = self.trees(db)?;
+            let current = read_u64(&meta_t, KEY_GENERATION).unwrap_or(0);
+            let changes: Vec<(u64, DossierId)> =
+                match meta_t.get(KEY_CHANGES).map_err(|e| self.sled_err(e))? {
+                    Some(v) => codec::decode(&v).map_err(|e| corrupt(TREE_META, KEY_CHANGES, e))?,
+                    None => Vec::new(),
+                };
+            let oldest = changes.first().map(|c| c.0).unwrap_or(current + 1);
+            if generation + 1 < oldest && generation < current {
+                return Ok((current, None));
+            }
+            let mut ids: Vec<DossierId> = changes
+                .iter()
+                .filter(|(g, _)| *g > generation)
+                .map(|(_, id)| *id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            Ok((current, Some(ids)))
+        })
+    }
+}
+
+pub(super) fn read_journal(
+    journal: &sled::Tree,
+    id: DossierId,
+) -> std::result::Result<Vec<Event>, RecordProblem> {
+    let mut events = Vec::new();
+    for kv in journal.scan_prefix(id.to_be_bytes()) {
+        let (k, v) = kv.map_err(|e| RecordProblem {
+            key: format!("{TREE_JOURNAL}/{id}"),
+            reason: e.to_string(),
+        })?;
+        let ev: Event = codec::decode(&v).map_err(|e| RecordProblem {
+            key: describe_key(TREE_JOURNAL, &k),
+            reason: e.to_string(),
+        })?;
+        events.push(ev);
+    }
+    Ok(events)
+}
+
+/// A journal entry as stored: key and encoded event.
+type RawEntry<'a> = (&'a [u8], &'a [u8]);
+
+fn decode_journal(raw: Vec<RawEntry>) -> std::result::Result<Vec<Event>, RecordProblem> {
+    raw.into_iter()
+        .map(|(k, v)| {
+            codec::decode::<Event>(v).map_err(|e| RecordProblem {
+                key: describe_key(TREE_JOURNAL, k),
+                reason: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn load_one(
+    journal: &sled::Tree,
+    debtors: &HashMap<DebtorId, Debtor>,
+    id: DossierId,
+) -> std::result::Result<LoadedDossier, RecordProblem> {
+    let events = read_journal(journal, id)?;
+    fold_one(debtors, id, events)
+}
+
+fn fold_one(
+    debtors: &HashMap<DebtorId, Debtor>,
+    id: DossierId,
+    events: Vec<Event>,
+) -> std::result::Result<LoadedDossier, RecordProblem> {
+    let state = fold(id, &events).map_err(|e| RecordProblem {
+        key: format!("{TREE_JOURNAL}/{id}"),
+        reason: e.to_string(),
+    })?;
+    let debtor = debtors
+        .get(&state.debtor)
+        .cloned()
+        .ok_or_else(|| RecordProblem {
+            key: format!("{TREE_DEBTORS}/{}", state.debtor),
+            reason: "missing debtor".into(),
+        })?;
+    Ok(LoadedDossier {
+        events,
+        state,
+        debtor,
+    })
+}

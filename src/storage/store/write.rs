@@ -1,0 +1,267 @@
+//! Writing the journal: new dossiers, imported histories, appended events, each in one sled
+//! transaction whose events also go to the journal copy.
+
+use chrono::{NaiveDate, Utc};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::Transactional;
+
+use super::handle::Store;
+use super::read::read_journal;
+use super::tx::{bump_generation, erased, next_id, Abort};
+use crate::domain::event::{Event, EventKind};
+use crate::domain::model::{Debtor, DossierId};
+use crate::model::NewDossier;
+use crate::storage::codec;
+use crate::storage::error::{corrupt, Result, StoreError};
+use crate::storage::journal::JournalRecord;
+use crate::storage::keys::{
+    describe_key, dossier_key, journal_key, DossierRecord, KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER,
+    TREE_DEBTORS, TREE_DOSSIERS,
+};
+
+impl Store {
+    /// Creates a dossier (and its debtor when no debtor of that name exists) in one transaction.
+    pub fn create(&self, new: NewDossier) -> Result<DossierId> {
+        let user = self.opts.user.clone();
+        let id = self.with_db_journaled(false, true, |db| {
+            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            // Matched under the same lock as the write, so two people adding a dossier for the
+            // same new debtor at the same moment do not create it twice.
+            let mut same_name = None;
+            for kv in debtors_t.iter() {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                let d: Debtor = codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &k, e))?;
+                if d.name.trim().eq_ignore_ascii_case(new.debtor.name.trim()) {
+                    same_name = Some(d);
+                    break;
+                }
+            }
+            let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
+                |(debtors, dossiers, journal, meta)| {
+                    let enc = |key: &str, v: &dyn erased::Enc| {
+                        v.enc().map_err(|e| {
+                            ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
+                        })
+                    };
+                    let next = |k: &[u8]| next_id(meta, k);
+                    let mut records = Vec::new();
+                    let debtor_id = match &same_name {
+                        Some(d) => d.id,
+                        None => {
+                            let id = next(KEY_NEXT_DEBTOR)?;
+                            let mut d = new.debtor.clone();
+                            d.id = id;
+                            debtors.insert(&id.to_be_bytes(), enc("debtor", &d)?)?;
+                            records.push(JournalRecord::Debtor(d));
+                            id
+                        }
+                    };
+                    let id = next(KEY_NEXT_DOSSIER)?;
+                    let mut created = new.created.clone();
+                    if let EventKind::Created { debtor, .. } = &mut created {
+                        *debtor = debtor_id;
+                    }
+                    let now = Utc::now();
+                    let mut kinds = vec![created];
+                    kinds.extend(new.items.iter().cloned().map(EventKind::ItemAdded));
+                    for (seq, kind) in kinds.into_iter().enumerate() {
+                        let ev = Event {
+                            seq: seq as u32,
+                            at: now,
+                            date: new.date,
+                            user: user.clone(),
+                            kind,
+                        };
+                        journal.insert(&journal_key(id, seq as u32), enc("event", &ev)?)?;
+                        records.push(JournalRecord::Event {
+                            dossier: id,
+                            event: ev,
+                        });
+                    }
+                    let rec = DossierRecord {
+                        id,
+                        debtor: debtor_id,
+                        journal_len: 1 + new.items.len() as u32,
+                    };
+                    dossiers.insert(&dossier_key(id), enc("dossier", &rec)?)?;
+                    bump_generation(meta, id)?;
+                    Ok((id, records))
+                },
+            );
+            self.map_tx(res)
+        })?;
+        Ok(id)
+    }
+
+    /// Creates dossiers with a past history in one transaction (demo database, imports).
+    /// Each history event carries its own business date; debtors are created as given.
+    pub fn import(
+        &self,
+        batch: Vec<(NewDossier, Vec<(NaiveDate, EventKind)>)>,
+    ) -> Result<Vec<DossierId>> {
+        let user = self.opts.user.clone();
+        let ids = self.with_db_journaled(false, true, |db| {
+            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
+                |(debtors, dossiers, journal, meta)| {
+                    let abort = |key: &str, e| {
+                        ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
+                    };
+                    let next = |k: &[u8]| next_id(meta, k);
+                    let mut ids = Vec::new();
+                    let mut records = Vec::new();
+                    for (new, history) in &batch {
+                        let debtor_id = next(KEY_NEXT_DEBTOR)?;
+                        let mut d = new.debtor.clone();
+                        d.id = debtor_id;
+                        debtors.insert(
+                            &debtor_id.to_be_bytes(),
+                            codec::encode(&d).map_err(|e| abort("debtor", e))?,
+                        )?;
+                        records.push(JournalRecord::Debtor(d));
+                        let id = next(KEY_NEXT_DOSSIER)?;
+                        let mut created = new.created.clone();
+                        if let EventKind::Created { debtor, .. } = &mut created {
+                            *debtor = debtor_id;
+                        }
+                        let mut all: Vec<(NaiveDate, EventKind)> = vec![(new.date, created)];
+                        all.extend(
+                            new.items
+                                .iter()
+                                .cloned()
+                                .map(|i| (new.date, EventKind::ItemAdded(i))),
+                        );
+                        all.extend(history.iter().cloned());
+                        for (seq, (date, kind)) in all.iter().enumerate() {
+                            let at = date
+                                .and_hms_opt(9, 0, 0)
+                                .map(|t| t.and_utc())
+                                .unwrap_or_else(Utc::now)
+                                + chrono::Duration::minutes(seq as i64);
+                            let ev = Event {
+                                seq: seq as u32,
+                                at,
+                                date: *date,
+                                user: user.clone(),
+                                kind: kind.clone(),
+                            };
+                            journal.insert(
+                                &journal_key(id, seq as u32),
+                                codec::encode(&ev).map_err(|e| abort("event", e))?,
+                            )?;
+                            records.push(JournalRecord::Event {
+                                dossier: id,
+                                event: ev,
+                            });
+                        }
+                        let rec = DossierRecord {
+                            id,
+                            debtor: debtor_id,
+                            journal_len: all.len() as u32,
+                        };
+                        dossiers.insert(
+                            &dossier_key(id),
+                            codec::encode(&rec).map_err(|e| abort("dossier", e))?,
+                        )?;
+                        bump_generation(meta, id)?;
+                        ids.push(id);
+                    }
+                    Ok((ids, records))
+                },
+            );
+            self.map_tx(res)
+        })?;
+        Ok(ids)
+    }
+
+    /// Appends events to a dossier's journal in one transaction.
+    ///
+    /// `expected_len` is the journal length the user saw: if someone appended meanwhile, nothing is
+    /// written and [`StoreError::Stale`] carries the events the user has not seen.
+    pub fn append(
+        &self,
+        id: DossierId,
+        expected_len: Option<u32>,
+        date: NaiveDate,
+        kinds: Vec<EventKind>,
+    ) -> Result<Vec<Event>> {
+        let user = self.opts.user.clone();
+        let events = self.with_db_journaled(false, true, |db| {
+            let [_, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            let res =
+                (&dossiers_t, &journal_t, &meta_t).transaction(|(dossiers, journal, meta)| {
+                    let abort = ConflictableTransactionError::Abort;
+                    let raw = dossiers
+                        .get(dossier_key(id))?
+                        .ok_or(abort(Abort::Unknown(id)))?;
+                    let mut rec: DossierRecord = codec::decode(&raw).map_err(|e| {
+                        abort(Abort::Codec(
+                            describe_key(TREE_DOSSIERS, &dossier_key(id)),
+                            e,
+                        ))
+                    })?;
+                    // The journal is the source of truth: never overwrite an entry, even when
+                    // the summary record lags behind it (doctor --repair fixes the record).
+                    if journal.get(journal_key(id, rec.journal_len))?.is_some() {
+                        return Err(abort(Abort::Behind(id)));
+                    }
+                    if let Some(expected) = expected_len {
+                        if expected != rec.journal_len {
+                            return Err(abort(Abort::Stale {
+                                expected,
+                                actual: rec.journal_len,
+                            }));
+                        }
+                    }
+                    let now = Utc::now();
+                    let mut written = Vec::new();
+                    for kind in &kinds {
+                        let ev = Event {
+                            seq: rec.journal_len,
+                            at: now,
+                            date,
+                            user: user.clone(),
+                            kind: kind.clone(),
+                        };
+                        let bytes = codec::encode(&ev)
+                            .map_err(|e| abort(Abort::Codec("event".into(), e)))?;
+                        journal.insert(&journal_key(id, ev.seq), bytes)?;
+                        rec.journal_len += 1;
+                        written.push(ev);
+                    }
+                    let bytes = codec::encode(&rec)
+                        .map_err(|e| abort(Abort::Codec("dossier".into(), e)))?;
+                    dossiers.insert(&dossier_key(id), bytes)?;
+                    bump_generation(meta, id)?;
+                    Ok(written)
+                });
+            match res {
+                Err(TransactionError::Abort(Abort::Stale { expected, actual })) => {
+                    let mut newer =
+                        read_journal(&journal_t, id).map_err(|p| StoreError::Corrupt {
+                            key: p.key,
+                            reason: p.reason,
+                        })?;
+                    newer.retain(|e| e.seq >= expected && e.seq < actual);
+                    Err(StoreError::Stale {
+                        id,
+                        expected,
+                        newer,
+                    })
+                }
+                other => {
+                    let written = self.map_tx(other)?;
+                    let records = written
+                        .iter()
+                        .map(|e| JournalRecord::Event {
+                            dossier: id,
+                            event: e.clone(),
+                        })
+                        .collect();
+                    Ok((written, records))
+                }
+            }
+        })?;
+        Ok(events)
+    }
+}
