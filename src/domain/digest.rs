@@ -25,19 +25,19 @@ pub const DIGEST_FORMAT: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digest {
     pub debtor: Debtor,
-    /// The journal without letter bodies and note texts (the last effective event is kept whole,
-    /// rows describe it): everything the fold and the money rules read, a fraction of the size.
+    /// The journal without the letter bodies, which no rule, row or detail reads (they are the
+    /// bulk of a journal; `letter --event N` reads them from the journal itself).
     pub events: Vec<Event>,
 }
 
 impl Digest {
     /// The digest of a whole journal, with the fold it was checked against.
     pub fn new(id: DossierId, debtor: &Debtor, events: &[Event]) -> Result<Digest, FoldError> {
-        let st = fold(id, events)?;
-        let keep = st.last_event.map(|(seq, _, _)| seq);
+        // Folded once to refuse a journal the rules cannot read, as loading it would.
+        fold(id, events)?;
         Ok(Digest {
             debtor: debtor.clone(),
-            events: events.iter().map(|e| compact(e, keep)).collect(),
+            events: events.iter().map(compact).collect(),
         })
     }
 
@@ -58,17 +58,13 @@ impl Digest {
     }
 }
 
-/// An event without the texts no rule reads (unless it is `keep`, the one rows describe).
-fn compact(e: &Event, keep: Option<u32>) -> Event {
+/// An event without its letter body.
+fn compact(e: &Event) -> Event {
     let mut e = e.clone();
-    if Some(e.seq) == keep {
-        return e;
-    }
     match &mut e.kind {
         EventKind::RelanceSent { letter, .. }
         | EventKind::NoticeSent { letter, .. }
         | EventKind::LastNoticeSent { letter, .. } => *letter = None,
-        EventKind::Note { text, .. } | EventKind::DebtAcknowledged { text } => text.clear(),
         _ => {}
     }
     e

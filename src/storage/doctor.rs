@@ -37,16 +37,34 @@ pub struct Finding {
 pub enum FindingKind {
     Undecodable(String),
     BadKey,
-    IdMismatch { found: u64 },
-    SeqGap { expected: u32, found: u32 },
+    IdMismatch {
+        found: u64,
+    },
+    SeqGap {
+        expected: u32,
+        found: u32,
+    },
     NoCreation(String),
     MissingDebtor(DebtorId),
     NoRecord,
     NoJournal,
-    LengthMismatch { stored: u32, actual: u32 },
-    DebtorMismatch { stored: DebtorId, actual: DebtorId },
-    CounterLow { stored: u64, max: u64 },
-    ChangesAhead { generation: u64 },
+    LengthMismatch {
+        stored: u32,
+        actual: u32,
+    },
+    DebtorMismatch {
+        stored: DebtorId,
+        actual: DebtorId,
+    },
+    CounterLow {
+        stored: u64,
+        max: u64,
+    },
+    ChangesAhead {
+        generation: u64,
+    },
+    /// A digest, an index entry, the urgency set or the tally differs from the journal.
+    Derived(String),
 }
 
 impl Finding {
@@ -60,7 +78,8 @@ impl Finding {
             | LengthMismatch { .. }
             | DebtorMismatch { .. }
             | CounterLow { .. }
-            | ChangesAhead { .. } => true,
+            | ChangesAhead { .. }
+            | Derived(_) => true,
             Undecodable(_) | IdMismatch { .. } | BadKey => derived,
             SeqGap { .. } | NoCreation(_) | MissingDebtor(_) => false,
         }
@@ -99,6 +118,7 @@ impl fmt::Display for Finding {
                 "doctor.changes_ahead",
                 &[("key", key), ("generation", generation)],
             ),
+            Derived(what) => tf("doctor.derived_diff", &[("key", key), ("what", what)]),
         };
         f.write_str(&text)
     }
@@ -145,7 +165,11 @@ impl Store {
     /// Checks every record; changes nothing. (The `generation` side file is not checked: every
     /// operation, this one included, rewrites it from the database when it differs.)
     pub fn doctor(&self) -> Result<Report> {
-        self.read_db(|db| Ok(self.scan(db)?.report))
+        self.read_db(|db| {
+            let mut report = self.scan(db)?.report;
+            report.findings.extend(derived_findings(self, db)?);
+            Ok(report)
+        })
     }
 
     /// Rebuilds the derived data from the journals in one transaction, then checks again. The
@@ -154,7 +178,13 @@ impl Store {
     pub fn repair(&self) -> Result<Report> {
         let repairs = self.with_db(false, |db| {
             let scan = self.scan(db)?;
-            self.apply_repairs(db, &scan)
+            let mut repairs = self.apply_repairs(db, &scan)?;
+            // After the records: digests are built from the repaired ones.
+            if !self.derived_differences(db)?.is_empty() {
+                let n = self.build_derived(db)?;
+                repairs.push(tf("doctor.derived_rebuilt", &[("dossiers", &n)]));
+            }
+            Ok(repairs)
         })?;
         let mut report = self.doctor()?;
         report.repairs = repairs;
@@ -516,4 +546,15 @@ impl Store {
         self.map_tx(res)?;
         Ok(lines)
     }
+}
+
+fn derived_findings(store: &Store, db: &sled::Db) -> Result<Vec<Finding>> {
+    Ok(store
+        .derived_differences(db)?
+        .into_iter()
+        .map(|d| Finding {
+            key: d.key,
+            kind: FindingKind::Derived(d.what),
+        })
+        .collect())
 }

@@ -1,6 +1,7 @@
 //! Storage: sled behind one store type, every record through the codec.
 
 pub mod codec;
+pub mod derived;
 pub mod doctor;
 pub mod error;
 pub mod files;

@@ -31,6 +31,8 @@ impl Store {
             let v =
                 codec::encode(&SCHEMA_VERSION).map_err(|e| corrupt(TREE_META, KEY_SCHEMA, e))?;
             meta.insert(KEY_SCHEMA, v).map_err(|e| self.sled_err(e))?;
+            // Empty, so its derived trees are complete from the start.
+            self.build_derived(db)?;
             Ok(())
         })
     }

@@ -21,7 +21,10 @@ pub struct Store {
 }
 
 #[derive(Clone, Default)]
-pub(super) struct HeldSlot(Arc<Mutex<Option<lock::LockGuard>>>);
+pub(super) struct HeldSlot(
+    Arc<Mutex<Option<lock::LockGuard>>>,
+    Arc<Mutex<Option<sled::Db>>>,
+);
 
 impl std::fmt::Debug for HeldSlot {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -32,6 +35,30 @@ impl std::fmt::Debug for HeldSlot {
 impl HeldSlot {
     pub(super) fn is_held(&self) -> bool {
         self.0.lock().map(|g| g.is_some()).unwrap_or(false)
+    }
+
+    /// The database opened under this lock, if any.
+    pub(super) fn db(&self) -> Option<sled::Db> {
+        if !self.is_held() {
+            return None;
+        }
+        self.1.lock().ok().and_then(|d| d.clone())
+    }
+
+    /// Closes the database kept open under the lock (before its files are replaced).
+    pub(super) fn close_db(&self) {
+        if let Ok(mut d) = self.1.lock() {
+            d.take();
+        }
+    }
+
+    /// Keeps `db` open until the lock is released, when a lock is held.
+    pub(super) fn keep_db(&self, db: &sled::Db) {
+        if self.is_held() {
+            if let Ok(mut d) = self.1.lock() {
+                *d = Some(db.clone());
+            }
+        }
     }
 }
 
@@ -44,6 +71,10 @@ pub struct Held {
 impl Drop for Held {
     fn drop(&mut self) {
         if let Some(slot) = &self.slot {
+            // sled closes before the lock is released: the next holder must find its files free.
+            if let Ok(mut d) = slot.1.lock() {
+                d.take();
+            }
             if let Ok(mut g) = slot.0.lock() {
                 g.take();
             }

@@ -7,6 +7,7 @@
 //! The handle is in `handle`; each file adds the operations of one concern to it.
 
 mod create;
+mod derive;
 mod drafts;
 mod handle;
 pub(crate) mod open;
@@ -16,5 +17,6 @@ pub(crate) mod tx;
 mod write;
 
 pub use create::init_shared;
+pub use derive::DerivedDifference;
 pub use handle::{Held, Store};
 pub use repair::JournalRepair;

@@ -51,6 +51,8 @@ impl Store {
         if !self.path.join(journal::FILE).exists() {
             return Ok(None);
         }
+        // The files may be replaced below: no handle of ours may stay open on the old ones.
+        self.held.close_db();
         let policy = Policy::for_dir(&self.path)?;
         let _umask = UmaskGuard::for_dir(&self.path);
         let _guard = if self.held.is_held() {
@@ -213,6 +215,7 @@ impl Store {
                 .insert(KEY_GENERATION, enc("generation", &(previous + 1))?)
                 .map_err(sled)?;
             db.flush().map_err(sled)?;
+            self.build_derived(&db)?;
             report.dossiers = records.len();
         }
         sync_dir(&fresh).map_err(|e| self.io(e))?;

@@ -8,10 +8,12 @@ use sled::Transactional;
 use super::handle::Store;
 use super::read::read_journal;
 use super::tx::{bump_generation, erased, next_id, Abort};
+use crate::domain::digest::Digest;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::model::{Debtor, DossierId};
 use crate::model::NewDossier;
 use crate::storage::codec;
+use crate::storage::derived::{Derived, DerivedTx};
 use crate::storage::error::{corrupt, Result, StoreError};
 use crate::storage::journal::JournalRecord;
 use crate::storage::keys::{
@@ -36,8 +38,24 @@ impl Store {
                     break;
                 }
             }
-            let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
-                |(debtors, dossiers, journal, meta)| {
+            let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
+            let trees = (
+                &debtors_t,
+                &dossiers_t,
+                &journal_t,
+                &meta_t,
+                &digests_t,
+                &index_t,
+                &urgency_t,
+            );
+            let res = trees.transaction(
+                |(debtors, dossiers, journal, meta, digests, index, urgency)| {
+                    let derived = DerivedTx {
+                        digests,
+                        index,
+                        urgency,
+                        meta,
+                    };
                     let enc = |key: &str, v: &dyn erased::Enc| {
                         v.enc().map_err(|e| {
                             ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
@@ -45,23 +63,25 @@ impl Store {
                     };
                     let next = |k: &[u8]| next_id(meta, k);
                     let mut records = Vec::new();
-                    let debtor_id = match &same_name {
-                        Some(d) => d.id,
+                    let debtor = match &same_name {
+                        Some(d) => d.clone(),
                         None => {
                             let id = next(KEY_NEXT_DEBTOR)?;
                             let mut d = new.debtor.clone();
                             d.id = id;
                             debtors.insert(&id.to_be_bytes(), enc("debtor", &d)?)?;
-                            records.push(JournalRecord::Debtor(d));
-                            id
+                            records.push(JournalRecord::Debtor(d.clone()));
+                            d
                         }
                     };
+                    let debtor_id = debtor.id;
                     let id = next(KEY_NEXT_DOSSIER)?;
                     let mut created = new.created.clone();
                     if let EventKind::Created { debtor, .. } = &mut created {
                         *debtor = debtor_id;
                     }
                     let now = Utc::now();
+                    let mut events = Vec::new();
                     let mut kinds = vec![created];
                     kinds.extend(new.items.iter().cloned().map(EventKind::ItemAdded));
                     for (seq, kind) in kinds.into_iter().enumerate() {
@@ -73,6 +93,7 @@ impl Store {
                             kind,
                         };
                         journal.insert(&journal_key(id, seq as u32), enc("event", &ev)?)?;
+                        events.push(ev.clone());
                         records.push(JournalRecord::Event {
                             dossier: id,
                             event: ev,
@@ -84,6 +105,7 @@ impl Store {
                         journal_len: 1 + new.items.len() as u32,
                     };
                     dossiers.insert(&dossier_key(id), enc("dossier", &rec)?)?;
+                    put_derived(&derived, id, &debtor, &events)?;
                     bump_generation(meta, id)?;
                     Ok((id, records))
                 },
@@ -102,8 +124,24 @@ impl Store {
         let user = self.opts.user.clone();
         let ids = self.with_db_journaled(false, true, |db| {
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
-            let res = (&debtors_t, &dossiers_t, &journal_t, &meta_t).transaction(
-                |(debtors, dossiers, journal, meta)| {
+            let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
+            let trees = (
+                &debtors_t,
+                &dossiers_t,
+                &journal_t,
+                &meta_t,
+                &digests_t,
+                &index_t,
+                &urgency_t,
+            );
+            let res = trees.transaction(
+                |(debtors, dossiers, journal, meta, digests, index, urgency)| {
+                    let derived = DerivedTx {
+                        digests,
+                        index,
+                        urgency,
+                        meta,
+                    };
                     let abort = |key: &str, e| {
                         ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
                     };
@@ -118,8 +156,9 @@ impl Store {
                             &debtor_id.to_be_bytes(),
                             codec::encode(&d).map_err(|e| abort("debtor", e))?,
                         )?;
-                        records.push(JournalRecord::Debtor(d));
+                        records.push(JournalRecord::Debtor(d.clone()));
                         let id = next(KEY_NEXT_DOSSIER)?;
+                        let mut events = Vec::with_capacity(new.items.len() + history.len() + 1);
                         let mut created = new.created.clone();
                         if let EventKind::Created { debtor, .. } = &mut created {
                             *debtor = debtor_id;
@@ -149,6 +188,7 @@ impl Store {
                                 &journal_key(id, seq as u32),
                                 codec::encode(&ev).map_err(|e| abort("event", e))?,
                             )?;
+                            events.push(ev.clone());
                             records.push(JournalRecord::Event {
                                 dossier: id,
                                 event: ev,
@@ -163,6 +203,7 @@ impl Store {
                             &dossier_key(id),
                             codec::encode(&rec).map_err(|e| abort("dossier", e))?,
                         )?;
+                        put_derived(&derived, id, &d, &events)?;
                         bump_generation(meta, id)?;
                         ids.push(id);
                     }
@@ -187,9 +228,25 @@ impl Store {
     ) -> Result<Vec<Event>> {
         let user = self.opts.user.clone();
         let events = self.with_db_journaled(false, true, |db| {
-            let [_, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
-            let res =
-                (&dossiers_t, &journal_t, &meta_t).transaction(|(dossiers, journal, meta)| {
+            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
+            let trees = (
+                &debtors_t,
+                &dossiers_t,
+                &journal_t,
+                &meta_t,
+                &digests_t,
+                &index_t,
+                &urgency_t,
+            );
+            let res = trees.transaction(
+                |(debtors, dossiers, journal, meta, digests, index, urgency)| {
+                    let derived = DerivedTx {
+                        digests,
+                        index,
+                        urgency,
+                        meta,
+                    };
                     let abort = ConflictableTransactionError::Abort;
                     let raw = dossiers
                         .get(dossier_key(id))?
@@ -232,9 +289,11 @@ impl Store {
                     let bytes = codec::encode(&rec)
                         .map_err(|e| abort(Abort::Codec("dossier".into(), e)))?;
                     dossiers.insert(&dossier_key(id), bytes)?;
+                    extend_derived(&derived, journal, debtors, &rec, &written)?;
                     bump_generation(meta, id)?;
                     Ok(written)
-                });
+                },
+            );
             match res {
                 Err(TransactionError::Abort(Abort::Stale { expected, actual })) => {
                     let mut newer =
@@ -263,5 +322,67 @@ impl Store {
             }
         })?;
         Ok(events)
+    }
+}
+
+type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Abort>>;
+
+fn codec_abort(what: &str, e: codec::CodecError) -> Abort {
+    Abort::Codec(what.into(), e)
+}
+
+/// Writes what the new journal derives to, in the caller's transaction. A journal the fold
+/// refuses gets no digest (reads then go to the journal and report it, as they always did).
+fn put_derived(
+    derived: &DerivedTx,
+    id: DossierId,
+    debtor: &Debtor,
+    events: &[Event],
+) -> TxResult<()> {
+    match Derived::of_journal(id, debtor, events) {
+        Ok(d) => derived.put(id, &d, codec_abort),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The digest after an append: the previous digest extended by the new events, or, when there
+/// is none (a dossier whose digest was never built), the whole journal read back in the
+/// transaction.
+fn extend_derived(
+    derived: &DerivedTx,
+    journal: &sled::transaction::TransactionalTree,
+    debtors: &sled::transaction::TransactionalTree,
+    rec: &DossierRecord,
+    written: &[Event],
+) -> TxResult<()> {
+    let id = rec.id;
+    let previous = match derived.digests.get(id.to_be_bytes())? {
+        Some(v) => codec::decode::<Digest>(&v).ok(),
+        None => None,
+    };
+    let previous_len = rec.journal_len - written.len() as u32;
+    let new = match previous.filter(|p| p.journal_len() == previous_len) {
+        Some(p) => p.extended(id, written).ok(),
+        None => {
+            let mut events = Vec::with_capacity(rec.journal_len as usize);
+            for seq in 0..rec.journal_len {
+                let Some(v) = journal.get(journal_key(id, seq))? else {
+                    return Ok(());
+                };
+                match codec::decode::<Event>(&v) {
+                    Ok(e) => events.push(e),
+                    Err(_) => return Ok(()),
+                }
+            }
+            let debtor = match debtors.get(rec.debtor.to_be_bytes())? {
+                Some(v) => codec::decode::<Debtor>(&v).ok(),
+                None => None,
+            };
+            debtor.and_then(|d| Digest::new(id, &d, &events).ok())
+        }
+    };
+    match new.map(|d| Derived::of_digest(id, d)) {
+        Some(Ok(d)) => derived.put(id, &d, codec_abort),
+        _ => Ok(()),
     }
 }

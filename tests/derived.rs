@@ -1,0 +1,241 @@
+//! What the store derives from the journal (digests, search index, urgency set, per-step tally)
+//! always equals what the journal folds to: after every kind of write, concurrent writers, an
+//! undo, a writer killed mid-stream, and on an older database that never had them.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+use recouvre::domain::assess::Rules;
+use recouvre::domain::event::{EventKind, NoteKind};
+use recouvre::domain::letters::{compose, ComposeChoices, Templates};
+use recouvre::domain::schedule::BuiltinProfiles;
+use recouvre::domain::summary::{search_text, Query};
+use recouvre::storage::{Store, StoreError, StoreOptions};
+use rust_decimal::Decimal;
+
+#[test]
+#[ignore = "helper process for the multi-process tests, run by them"]
+fn writer_child() {
+    writer_main();
+}
+
+fn demo_store(db: &Path) -> Store {
+    let store = new_store(db);
+    recouvre::demo::populate(&store, d(TODAY)).unwrap();
+    store
+}
+
+/// Retries while a colleague's write holds the lock, as a user would.
+fn append_retrying(store: &Store, id: u64, kind: EventKind) {
+    for _ in 0..200 {
+        match store.append(id, None, d(TODAY), vec![kind.clone()]) {
+            Ok(_) => return,
+            Err(StoreError::Busy { .. }) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => panic!("append to {id}: {e}"),
+        }
+    }
+    panic!("append to {id}: still busy");
+}
+
+/// Every dossier read from its digest equals the same dossier read from its journal (letter
+/// bodies aside, which digests leave out), and a query finds the same dossiers both ways.
+fn assert_digests_agree(store: &Store) {
+    let differences = store.check_derived().unwrap();
+    assert!(differences.is_empty(), "{differences:#?}");
+    let snap = store.load_all().unwrap();
+    assert!(snap.problems.is_empty(), "{:?}", snap.problems);
+    assert!(!snap.dossiers.is_empty());
+    for d in &snap.dossiers {
+        let full = store.load(d.state.id).unwrap();
+        assert_eq!(d.state, full.state, "dossier {}", d.state.id);
+        assert_eq!(d.debtor, full.debtor);
+        assert_eq!(d.events.len(), full.events.len());
+    }
+    for q in ["sarl", "F-2026", "hôtel", "12", "#3", "martin dupont"] {
+        let query = Query::new(q);
+        let mut via_index: Vec<u64> = store
+            .find(&query)
+            .unwrap()
+            .dossiers
+            .iter()
+            .map(|d| d.state.id)
+            .collect();
+        let mut via_scan: Vec<u64> = snap
+            .dossiers
+            .iter()
+            .filter(|d| query.matches(&search_text(&d.state, &d.debtor), d.state.id))
+            .map(|d| d.state.id)
+            .collect();
+        via_index.sort_unstable();
+        via_scan.sort_unstable();
+        assert_eq!(via_index, via_scan, "query {q}");
+    }
+    let tally = store.tally().unwrap().expect("tally kept");
+    assert_eq!(tally.total() as usize, snap.dossiers.len());
+}
+
+#[test]
+fn derived_trees_follow_every_write_concurrent_undo_and_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = demo_store(&db);
+    assert_digests_agree(&store);
+    let ids: Vec<u64> = store
+        .load_all()
+        .unwrap()
+        .dossiers
+        .iter()
+        .map(|d| d.state.id)
+        .collect();
+
+    // Three writers at once, each with its own handle, as three colleagues would.
+    std::thread::scope(|s| {
+        for w in 0..3u64 {
+            let ids = &ids;
+            let db = &db;
+            s.spawn(move || {
+                let store = Store::new(db, StoreOptions::default());
+                for (n, id) in ids.iter().enumerate().filter(|(n, _)| *n as u64 % 3 == w) {
+                    let kind = if n % 2 == 0 {
+                        EventKind::Note {
+                            kind: NoteKind::PhoneCall,
+                            text: format!("Appel {w}-{n}"),
+                        }
+                    } else {
+                        EventKind::PaymentReceived {
+                            amount: Decimal::new(1_000, 2),
+                            reference: Some(format!("VIR-{w}-{n}")),
+                            invoice: None,
+                        }
+                    };
+                    append_retrying(&store, *id, kind);
+                }
+            });
+        }
+    });
+    assert_digests_agree(&store);
+
+    // Undo through the real binary: a cancel event changes the fold, so the digest must follow.
+    let out = cli(&db)
+        .args(["undo", &ids[1].to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = cli(&db)
+        .args(["log", &ids[2].to_string(), "note", "après l'annulation"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_digests_agree(&store);
+
+    // A writer killed with SIGKILL in the middle of its stream of appends.
+    let mut child = spawn_writer(&db, "K", &[(ids[0], 1_000_000)]);
+    let mut out = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: signalling our own child process by its pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    child.wait().unwrap();
+    let (acks, _, _) = parse_acks(&reader.join().unwrap());
+    assert!(
+        !acks.is_empty(),
+        "the writer was killed before its first write"
+    );
+    assert_digests_agree(&store);
+}
+
+#[test]
+fn a_letter_composed_from_the_digest_is_the_letter_composed_from_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = demo_store(&db);
+    let rules = Rules::default();
+    let templates = Templates::builtin();
+    let mut composed = 0;
+    for digest in store.load_all().unwrap().dossiers {
+        let full = store.load(digest.state.id).unwrap();
+        let letter = |x: &recouvre::model::LoadedDossier| {
+            compose(
+                &x.state,
+                &x.events,
+                &x.debtor,
+                &rules,
+                &BuiltinProfiles,
+                &templates,
+                d(TODAY),
+                &ComposeChoices::default(),
+            )
+            .map(|c| c.text)
+        };
+        match (letter(&digest), letter(&full)) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a, b, "dossier {}", digest.state.id);
+                composed += 1;
+            }
+            (a, b) => assert_eq!(a.is_err(), b.is_err(), "dossier {}", digest.state.id),
+        }
+    }
+    assert!(composed >= 20, "only {composed} letters composed");
+}
+
+#[test]
+fn an_older_database_gets_its_derived_trees_on_first_open_and_doctor_repairs_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = demo_store(&db);
+    let before = store.load_all().unwrap();
+    // What a database made before the derived trees looks like.
+    {
+        let raw = sled::open(db.join("data")).unwrap();
+        for t in ["digests", "index", "urgency"] {
+            raw.drop_tree(t).unwrap();
+        }
+        let meta = raw.open_tree("meta").unwrap();
+        meta.remove("digest_format").unwrap();
+        meta.remove("tally").unwrap();
+        raw.flush().unwrap();
+    }
+    // The first command that opens it (doctor here, any command of a user who may write) builds
+    // them, and finds the database sound.
+    let out = cli(&db).arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = cli(&db).args(["status", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_digests_agree(&store);
+    let after = store.load_all().unwrap();
+    assert_eq!(
+        before.dossiers.iter().map(|d| &d.state).collect::<Vec<_>>(),
+        after.dossiers.iter().map(|d| &d.state).collect::<Vec<_>>()
+    );
+
+    // A damaged digest and a wrong tally: doctor names them, --repair rebuilds from the journals.
+    let victim = after.dossiers[3].state.id;
+    {
+        let raw = sled::open(db.join("data")).unwrap();
+        let digests = raw.open_tree("digests").unwrap();
+        digests
+            .insert(victim.to_be_bytes(), &[2u8, 0, 0][..])
+            .unwrap();
+        raw.flush().unwrap();
+    }
+    let out = cli(&db).arg("doctor").output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains(&format!("digests/{victim}")), "{text}");
+    // Reads never trust a digest that does not decode: they go to the journal.
+    assert_eq!(
+        store.load_all().unwrap().dossiers[3].state,
+        after.dossiers[3].state
+    );
+    let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert_digests_agree(&store);
+}
