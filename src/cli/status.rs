@@ -131,7 +131,11 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         })?),
         None => None,
     };
-    let snap = ctx.store.load_all()?;
+    // A query reads the search index and the digests of what it finds, not every dossier.
+    let snap = match args.query.as_deref() {
+        Some(q) => ctx.store.find(&crate::domain::summary::Query::new(q))?,
+        None => ctx.store.load_all()?,
+    };
     for p in &snap.problems {
         eprintln!(
             "recouvre: {}",
@@ -189,10 +193,16 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     }
     if args.json || args.format == Some(super::args::StatusFormat::Json) {
         let out: Vec<JsonDossier> = rows.iter().map(|(d, a)| json_dossier(d, a)).collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).unwrap_or_else(|_| "[]".into())
-        );
+        // Written as it is serialised: a whole portfolio's text is never held in memory. JSON
+        // escapes every control character itself; a reader that went away ends it quietly.
+        {
+            use std::io::Write;
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = serde_json::to_writer_pretty(&mut w, &out)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(w))
+                .and_then(|()| w.flush());
+        }
         return Ok(if out.is_empty() && args.query.is_some() {
             exit::NO_MATCH
         } else {

@@ -36,7 +36,7 @@ pub fn resolve(ctx: &Ctx, key: &str) -> Result<LoadedDossier, UserError> {
             Err(e) => Err(e.into()),
         };
     }
-    let snap = ctx.store.load_all()?;
+    let snap = ctx.store.find(&crate::domain::summary::Query::new(key))?;
     let mut found: Vec<LoadedDossier> = snap
         .dossiers
         .into_iter()
@@ -47,7 +47,8 @@ pub fn resolve(ctx: &Ctx, key: &str) -> Result<LoadedDossier, UserError> {
             code: exit::NO_MATCH,
             message: tf("cli.no_dossier", &[("query", &key)]),
         }),
-        1 => Ok(found.remove(0)),
+        // The digest has no letter bodies; the command gets the whole journal.
+        1 => Ok(ctx.store.load(found.remove(0).state.id)?),
         _ => {
             found.sort_by_key(|d| d.state.id);
             let list: Vec<String> = found

@@ -4,15 +4,18 @@ use std::collections::HashMap;
 
 use super::handle::Store;
 use super::open::read_u64;
+use crate::domain::digest::Digest;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::fold::fold;
 use crate::domain::model::{Debtor, DebtorId, DossierId};
+use crate::domain::summary::{search_text, Query};
 use crate::model::{LoadedDossier, RecordProblem, Snapshot};
 use crate::storage::codec;
+use crate::storage::derived::IndexEntry;
 use crate::storage::error::{corrupt, Result, StoreError};
 use crate::storage::keys::{
-    describe_key, dossier_key, KEY_CHANGES, KEY_GENERATION, TREE_DEBTORS, TREE_DOSSIERS,
-    TREE_JOURNAL, TREE_META,
+    describe_key, dossier_key, DossierRecord, KEY_CHANGES, KEY_GENERATION, TREE_DEBTORS,
+    TREE_DOSSIERS, TREE_JOURNAL, TREE_META,
 };
 
 impl Store {
@@ -22,6 +25,104 @@ impl Store {
     /// time, 0.3 s at 20 000 dossiers) happen after the lock is released, so a reader never holds
     /// writers back for the length of a full load.
     pub fn load_all(&self) -> Result<Snapshot> {
+        self.load_matching(None)
+    }
+
+    /// The dossiers a query finds (`summary::Query`: debtor name, customer number, invoice,
+    /// id), read from the search index and their digests without reading any journal.
+    pub fn find(&self, query: &Query) -> Result<Snapshot> {
+        self.load_matching(Some(query))
+    }
+
+    /// Every dossier, or those `query` finds. From the digests when they are built (one small
+    /// record per dossier, no letter bodies); a dossier whose digest is missing or behind its
+    /// journal, and every dossier of a database whose derived trees are not built yet (a
+    /// colleague's database opened read-only), is read from its journal as before.
+    fn load_matching(&self, query: Option<&Query>) -> Result<Snapshot> {
+        // Under the lock only raw records are copied out; decoding and folding happen after.
+        let raw = self.read_db(|db| {
+            if !self.derived_current(db)? {
+                return Ok(None);
+            }
+            let [_, dossiers_t, _, meta_t, _] = self.trees(db)?;
+            let [digests_t, index_t, _] = self.derived_trees(db)?;
+            let sled = |e: sled::Error| self.sled_err(e);
+            let mut out = RawDigests {
+                generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
+                ..RawDigests::default()
+            };
+            match query {
+                Some(q) => {
+                    for kv in index_t.iter() {
+                        let (k, v) = kv.map_err(sled)?;
+                        let Ok(id) = <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes) else {
+                            continue;
+                        };
+                        if codec::decode::<IndexEntry>(&v).is_ok_and(|e| q.matches(&e.search, id)) {
+                            if let Some(rec) = dossiers_t.get(&k).map_err(sled)? {
+                                let digest = digests_t.get(&k).map_err(sled)?;
+                                out.rows.push((k, rec, digest));
+                            }
+                        }
+                    }
+                }
+                None => {
+                    // Both trees are keyed by dossier id: one pass over each, merged.
+                    let mut digests = digests_t.iter().peekable();
+                    for kv in dossiers_t.iter() {
+                        let (k, rec) = kv.map_err(sled)?;
+                        let mut digest = None;
+                        while let Some(Ok((dk, _))) = digests.peek() {
+                            if dk.as_ref() > k.as_ref() {
+                                break;
+                            }
+                            let (dk, dv) = digests.next().and_then(|r| r.ok()).unzip();
+                            if dk.as_deref() == Some(k.as_ref()) {
+                                digest = dv;
+                            }
+                        }
+                        out.rows.push((k, rec, digest));
+                    }
+                }
+            }
+            Ok(Some(out))
+        })?;
+        let Some(raw) = raw else {
+            let snap = self.load_journals()?;
+            return Ok(match query {
+                None => snap,
+                Some(q) => Snapshot {
+                    dossiers: snap
+                        .dossiers
+                        .into_iter()
+                        .filter(|d| q.matches(&search_text(&d.state, &d.debtor), d.state.id))
+                        .collect(),
+                    ..snap
+                },
+            });
+        };
+        let (mut snap, behind) = raw.decode();
+        if !behind.is_empty() {
+            // A digest missing, undecodable or behind its journal (doctor names it): these
+            // dossiers are read from their journals, which are the truth.
+            self.read_db(|db| {
+                let [debtors_t, _, journal_t, _, _] = self.trees(db)?;
+                let debtors = read_debtors(&debtors_t);
+                for id in &behind {
+                    match load_one(&journal_t, &debtors, *id) {
+                        Ok(d) => snap.dossiers.push(d),
+                        Err(p) => snap.problems.push(p),
+                    }
+                }
+                Ok(())
+            })?;
+            snap.dossiers.sort_by_key(|d| d.state.id);
+        }
+        Ok(snap)
+    }
+
+    /// Every dossier from its journal (the path before digests, and their fallback).
+    fn load_journals(&self) -> Result<Snapshot> {
         type Raw = Vec<(sled::IVec, sled::IVec)>;
         let (generation, debtors_raw, dossier_keys, journal_raw) =
             self.read_db(|db| -> Result<(u64, Raw, Vec<sled::IVec>, Raw)> {
@@ -154,6 +255,86 @@ impl Store {
             Ok((current, Some(ids)))
         })
     }
+}
+
+/// What `load_matching` copies out under the lock: per dossier its key, its record and its
+/// digest if any.
+#[derive(Default)]
+struct RawDigests {
+    generation: u64,
+    rows: Vec<(sled::IVec, sled::IVec, Option<sled::IVec>)>,
+}
+
+impl RawDigests {
+    /// Decoded and folded on every core (at 100 000 dossiers this is most of a full load). Also
+    /// returns the dossiers whose digest cannot be used.
+    fn decode(self) -> (Snapshot, Vec<DossierId>) {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let chunk = self.rows.len().div_ceil(workers).max(1);
+        let parts: Vec<Vec<std::result::Result<LoadedDossier, DossierId>>> =
+            std::thread::scope(|s| {
+                let handles: Vec<_> = self
+                    .rows
+                    .chunks(chunk)
+                    .map(|part| {
+                        s.spawn(move || {
+                            part.iter()
+                                .map(|(k, rec, digest)| from_digest(k, rec, digest.as_deref()))
+                                .collect()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            });
+        let mut snap = Snapshot {
+            generation: self.generation,
+            ..Snapshot::default()
+        };
+        let mut behind = Vec::new();
+        for r in parts.into_iter().flatten() {
+            match r {
+                Ok(d) => snap.dossiers.push(d),
+                Err(id) => behind.push(id),
+            }
+        }
+        (snap, behind)
+    }
+}
+
+/// A dossier from its digest, or its id when the digest is missing, undecodable or not of the
+/// journal's length.
+fn from_digest(
+    k: &[u8],
+    rec: &[u8],
+    digest: Option<&[u8]>,
+) -> std::result::Result<LoadedDossier, DossierId> {
+    let id = <[u8; 8]>::try_from(k).map_or(0, u64::from_be_bytes);
+    let len = codec::decode::<DossierRecord>(rec)
+        .map_err(|_| id)?
+        .journal_len;
+    let digest: Digest = codec::decode(digest.ok_or(id)?).map_err(|_| id)?;
+    if digest.journal_len() != len {
+        return Err(id);
+    }
+    let state = digest.state(id).map_err(|_| id)?;
+    Ok(LoadedDossier {
+        events: digest.events,
+        state,
+        debtor: digest.debtor,
+    })
+}
+
+pub(super) fn read_debtors(debtors_t: &sled::Tree) -> HashMap<DebtorId, Debtor> {
+    debtors_t
+        .iter()
+        .values()
+        .filter_map(|v| v.ok())
+        .filter_map(|v| codec::decode::<Debtor>(&v).ok())
+        .map(|d| (d.id, d))
+        .collect()
 }
 
 pub(super) fn read_journal(
