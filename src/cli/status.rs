@@ -193,16 +193,11 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
     }
     if args.json || args.format == Some(super::args::StatusFormat::Json) {
         let out: Vec<JsonDossier> = rows.iter().map(|(d, a)| json_dossier(d, a)).collect();
-        // Written as it is serialised: a whole portfolio's text is never held in memory. JSON
-        // escapes every control character itself; a reader that went away ends it quietly.
-        {
-            use std::io::Write;
-            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = serde_json::to_writer_pretty(&mut w, &out)
-                .map_err(std::io::Error::from)
-                .and_then(|()| writeln!(w))
-                .and_then(|()| w.flush());
-        }
+        // Through the shadowed println!, which escapes the C1 controls JSON lets through.
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).unwrap_or_else(|_| "[]".into())
+        );
         return Ok(if out.is_empty() && args.query.is_some() {
             exit::NO_MATCH
         } else {
