@@ -161,7 +161,7 @@ fn agenda_shows_only_due_and_overdue() {
         names(&s),
         ["Boulangerie Martin", "Jean Dupont", "ACME SARL"]
     );
-    assert_eq!(s.due_counts(), (1, 2));
+    assert_eq!((s.totals.due_today, s.totals.overdue), (1, 2));
     cmd(&mut s, Command::Back);
     assert_eq!(s.view, View::List);
 }

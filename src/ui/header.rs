@@ -5,18 +5,15 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use rust_decimal::Decimal;
 
 use super::theme::Theme;
 use super::widgets::badge;
-use crate::app::state::{Entry, State, View};
-use crate::domain::fold::Stage;
+use crate::app::state::{State, View};
 use crate::i18n::{count, date, money, t, tf};
 
 pub(super) fn render_header(frame: &mut Frame, area: Rect, state: &State, th: &Theme) {
-    let open: Vec<&Entry> = state.entries.iter().filter(|e| !e.is_closed()).collect();
-    let total: Decimal = open.iter().map(|e| e.balance.max(Decimal::ZERO)).sum();
-    let (today, overdue) = state.due_counts();
+    let totals = &state.totals;
+    let (total, today, overdue) = (totals.outstanding, totals.due_today, totals.overdue);
     let mut l1 = vec![
         Span::styled(" recouvre ", th.title().add_modifier(Modifier::REVERSED)),
         Span::raw(" "),
@@ -49,7 +46,7 @@ pub(super) fn render_header(frame: &mut Frame, area: Rect, state: &State, th: &T
         v.extend([
             Span::styled(money(total), th.money()),
             Span::raw(sep),
-            Span::raw(tf(&k("tui.header.open"), &[("count", &count(open.len()))])),
+            Span::raw(tf(&k("tui.header.open"), &[("count", &count(totals.open))])),
             Span::raw(sep),
             Span::styled(
                 tf(&k("tui.header.due_today"), &[("count", &count(today))]),
@@ -75,17 +72,12 @@ pub(super) fn render_header(frame: &mut Frame, area: Rect, state: &State, th: &T
     // Chips: count and amount per stage, in ladder order.
     let build = |with_amount: bool| {
         let mut chips = vec![Span::raw(" ")];
-        for stage in Stage::ALL {
-            let of: Vec<&&Entry> = open.iter().filter(|e| e.stage == stage).collect();
-            if of.is_empty() {
-                continue;
-            }
-            let amount: Decimal = of.iter().map(|e| e.balance.max(Decimal::ZERO)).sum();
+        for &(stage, n, amount) in &totals.per_stage {
             chips.push(badge(th, stage));
             let text = if with_amount {
-                format!(" {} · {}  ", of.len(), money(amount))
+                format!(" {} · {}  ", n, money(amount))
             } else {
-                format!(" {}  ", of.len())
+                format!(" {}  ", n)
             };
             chips.push(Span::styled(text, th.stage_text(stage)));
         }
