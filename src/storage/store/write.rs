@@ -2,7 +2,7 @@
 //! transaction whose events also go to the journal copy.
 
 use chrono::{NaiveDate, Utc};
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 
 use super::handle::Store;
@@ -26,7 +26,7 @@ impl Store {
     pub fn create(&self, new: NewDossier) -> Result<DossierId> {
         let user = self.opts.user.clone();
         let id = self.with_db_journaled(false, true, |db| {
-            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+            let [debtors_t, ..] = self.trees(db)?;
             // Matched under the same lock as the write, so two people adding a dossier for the
             // same new debtor at the same moment do not create it twice.
             let mut same_name = None;
@@ -38,24 +38,8 @@ impl Store {
                     break;
                 }
             }
-            let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
-            let trees = (
-                &debtors_t,
-                &dossiers_t,
-                &journal_t,
-                &meta_t,
-                &digests_t,
-                &index_t,
-                &urgency_t,
-            );
-            let res = trees.transaction(
-                |(debtors, dossiers, journal, meta, digests, index, urgency)| {
-                    let derived = DerivedTx {
-                        digests,
-                        index,
-                        urgency,
-                        meta,
-                    };
+            let res =
+                self.write_transaction(db, |(debtors, dossiers, journal, meta, derived)| {
                     let enc = |key: &str, v: &dyn erased::Enc| {
                         v.enc().map_err(|e| {
                             ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
@@ -105,11 +89,10 @@ impl Store {
                         journal_len: 1 + new.items.len() as u32,
                     };
                     dossiers.insert(&dossier_key(id), enc("dossier", &rec)?)?;
-                    put_derived(&derived, id, &debtor, &events)?;
+                    put_derived(derived, id, &debtor, &events)?;
                     bump_generation(meta, id)?;
                     Ok((id, records))
-                },
-            );
+                })?;
             self.map_tx(res)
         })?;
         Ok(id)
@@ -123,25 +106,8 @@ impl Store {
     ) -> Result<Vec<DossierId>> {
         let user = self.opts.user.clone();
         let ids = self.with_db_journaled(false, true, |db| {
-            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
-            let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
-            let trees = (
-                &debtors_t,
-                &dossiers_t,
-                &journal_t,
-                &meta_t,
-                &digests_t,
-                &index_t,
-                &urgency_t,
-            );
-            let res = trees.transaction(
-                |(debtors, dossiers, journal, meta, digests, index, urgency)| {
-                    let derived = DerivedTx {
-                        digests,
-                        index,
-                        urgency,
-                        meta,
-                    };
+            let res =
+                self.write_transaction(db, |(debtors, dossiers, journal, meta, derived)| {
                     let abort = |key: &str, e| {
                         ConflictableTransactionError::Abort(Abort::Codec(key.into(), e))
                     };
@@ -203,13 +169,12 @@ impl Store {
                             &dossier_key(id),
                             codec::encode(&rec).map_err(|e| abort("dossier", e))?,
                         )?;
-                        put_derived(&derived, id, &d, &events)?;
+                        put_derived(derived, id, &d, &events)?;
                         bump_generation(meta, id)?;
                         ids.push(id);
                     }
                     Ok((ids, records))
-                },
-            );
+                })?;
             self.map_tx(res)
         })?;
         Ok(ids)
@@ -228,25 +193,9 @@ impl Store {
     ) -> Result<Vec<Event>> {
         let user = self.opts.user.clone();
         let events = self.with_db_journaled(false, true, |db| {
-            let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
-            let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
-            let trees = (
-                &debtors_t,
-                &dossiers_t,
-                &journal_t,
-                &meta_t,
-                &digests_t,
-                &index_t,
-                &urgency_t,
-            );
-            let res = trees.transaction(
-                |(debtors, dossiers, journal, meta, digests, index, urgency)| {
-                    let derived = DerivedTx {
-                        digests,
-                        index,
-                        urgency,
-                        meta,
-                    };
+            let [_, _, journal_t, _, _] = self.trees(db)?;
+            let res =
+                self.write_transaction(db, |(debtors, dossiers, journal, meta, derived)| {
                     let abort = ConflictableTransactionError::Abort;
                     let raw = dossiers
                         .get(dossier_key(id))?
@@ -289,11 +238,10 @@ impl Store {
                     let bytes = codec::encode(&rec)
                         .map_err(|e| abort(Abort::Codec("dossier".into(), e)))?;
                     dossiers.insert(&dossier_key(id), bytes)?;
-                    extend_derived(&derived, journal, debtors, &rec, &written)?;
+                    extend_derived(derived, journal, debtors, &rec, &written)?;
                     bump_generation(meta, id)?;
                     Ok(written)
-                },
-            );
+                })?;
             match res {
                 Err(TransactionError::Abort(Abort::Stale { expected, actual })) => {
                     let mut newer =
@@ -327,6 +275,50 @@ impl Store {
 
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Abort>>;
 
+/// The trees every journal write touches, inside its transaction: the records, the journal, the
+/// meta counters, and what is derived from the journal (`storage::derived`).
+type WriteTrees<'a> = (
+    &'a TransactionalTree,
+    &'a TransactionalTree,
+    &'a TransactionalTree,
+    &'a TransactionalTree,
+    &'a DerivedTx<'a>,
+);
+
+impl Store {
+    /// Runs `f` in one sled transaction over debtors, dossiers, journal, meta and the derived
+    /// trees: the one place a journal write's transaction is opened, so none can forget the
+    /// derived trees.
+    fn write_transaction<T>(
+        &self,
+        db: &sled::Db,
+        f: impl Fn(WriteTrees) -> TxResult<T>,
+    ) -> Result<std::result::Result<T, TransactionError<Abort>>> {
+        let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
+        let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
+        let trees = (
+            &debtors_t,
+            &dossiers_t,
+            &journal_t,
+            &meta_t,
+            &digests_t,
+            &index_t,
+            &urgency_t,
+        );
+        Ok(trees.transaction(
+            |(debtors, dossiers, journal, meta, digests, index, urgency)| {
+                let derived = DerivedTx {
+                    digests,
+                    index,
+                    urgency,
+                    meta,
+                };
+                f((debtors, dossiers, journal, meta, &derived))
+            },
+        ))
+    }
+}
+
 fn codec_abort(what: &str, e: codec::CodecError) -> Abort {
     Abort::Codec(what.into(), e)
 }
@@ -350,8 +342,8 @@ fn put_derived(
 /// transaction.
 fn extend_derived(
     derived: &DerivedTx,
-    journal: &sled::transaction::TransactionalTree,
-    debtors: &sled::transaction::TransactionalTree,
+    journal: &TransactionalTree,
+    debtors: &TransactionalTree,
     rec: &DossierRecord,
     written: &[Event],
 ) -> TxResult<()> {
