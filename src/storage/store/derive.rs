@@ -104,7 +104,7 @@ impl Store {
                     }
                     // A damaged journal: what was derived before the damage stays.
                     None => {
-                        if let Some(e) = stored_entry(&index_t, id)? {
+                        if let Some(e) = self.stored_entry(&index_t, id)? {
                             urgency.insert(&urgency_key(e.urgency, id)[..], &[][..]);
                             tally.add(e.step);
                         }
@@ -156,7 +156,7 @@ impl Store {
                 seen.insert(id);
                 let Some(want) = derive_one(&journal_t, &debtors, id) else {
                     // A damaged journal (doctor names it): what is stored is what is expected.
-                    if let Some(e) = stored_entry(&index_t, id)? {
+                    if let Some(e) = self.stored_entry(&index_t, id)? {
                         tally.add(e.step);
                         expected_urgency.insert(urgency_key(e.urgency, id));
                     }
@@ -169,11 +169,7 @@ impl Store {
                 if digest.as_deref() != Some(&encode("digest", &want.digest)?[..]) {
                     out.push(diff(TREE_DIGESTS, id, "doctor.derived.digest"));
                 }
-                let entry = index_t
-                    .get(key)
-                    .map_err(|e| self.sled_err(e))?
-                    .and_then(|v| codec::decode::<IndexEntry>(&v).ok());
-                if entry.as_ref() != Some(&want.entry) {
+                if self.stored_entry(&index_t, id)?.as_ref() != Some(&want.entry) {
                     out.push(diff(TREE_INDEX, id, "doctor.derived.index"));
                 }
             }
@@ -228,6 +224,14 @@ impl Store {
             }
             Ok(out)
         }
+    }
+
+    /// The index entry stored for `id`; `None` when missing or undecodable (the check says so).
+    fn stored_entry(&self, index_t: &sled::Tree, id: DossierId) -> Result<Option<IndexEntry>> {
+        Ok(index_t
+            .get(id.to_be_bytes())
+            .map_err(|e| self.sled_err(e))?
+            .and_then(|v| codec::decode(&v).ok()))
     }
 
     /// `doctor --repair`: the derived trees rebuilt from the journal. Returns how many dossiers.
@@ -295,14 +299,4 @@ fn derive_one(
         return None;
     };
     Derived::of_journal(id, debtors.get(debtor)?, &events).ok()
-}
-
-fn stored_entry(index_t: &sled::Tree, id: DossierId) -> Result<Option<IndexEntry>> {
-    Ok(index_t
-        .get(id.to_be_bytes())
-        .map_err(|e| StoreError::Sled {
-            path: std::path::PathBuf::new(),
-            reason: e.to_string(),
-        })?
-        .and_then(|v| codec::decode(&v).ok()))
 }
