@@ -128,7 +128,12 @@ pub(crate) fn open(path: &Path, access: Access, policy: &Policy) -> Result<File,
     match access {
         Access::Read => o.read(true),
         Access::ReadWriteCreate => o.read(true).write(true).create(true).truncate(false),
-        Access::CreateNew => o.write(true).create_new(true),
+        // The mode is given, not left to the process umask: that mask is process-wide, and
+        // another thread's guard for a laxer directory could otherwise widen a new file.
+        Access::CreateNew => o
+            .write(true)
+            .create_new(true)
+            .mode(expected_mode(policy.shared(), false)),
         Access::Append => o
             .append(true)
             .create(true)
