@@ -29,6 +29,37 @@ fn demo_store(db: &Path) -> Store {
     store
 }
 
+/// sled opened directly, as an older version or a damaged disk would leave the files. sled
+/// writes a snapshot file on open with the process umask: the store itself opens under its own
+/// umask, so the test puts the snapshot back to the database's mode, lest `doctor` (rightly)
+/// report a file left readable by everyone.
+struct RawSled(sled::Db, std::path::PathBuf);
+
+impl std::ops::Deref for RawSled {
+    type Target = sled::Db;
+    fn deref(&self) -> &sled::Db {
+        &self.0
+    }
+}
+
+impl Drop for RawSled {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = self.0.flush();
+        for f in std::fs::read_dir(&self.1).unwrap().flatten() {
+            if f.file_type().unwrap().is_file() {
+                let p = std::fs::Permissions::from_mode(0o600);
+                std::fs::set_permissions(f.path(), p).unwrap();
+            }
+        }
+    }
+}
+
+fn raw_sled(db: &Path) -> RawSled {
+    let data = db.join("data");
+    RawSled(sled::open(&data).unwrap(), data)
+}
+
 /// Retries while a colleague's write holds the lock, as a user would.
 fn append_retrying(store: &Store, id: u64, kind: EventKind) {
     for _ in 0..200 {
@@ -194,7 +225,7 @@ fn an_older_database_gets_its_derived_trees_on_first_open_and_doctor_repairs_the
     let before = store.load_all().unwrap();
     // What a database made before the derived trees looks like.
     {
-        let raw = sled::open(db.join("data")).unwrap();
+        let raw = raw_sled(&db);
         for t in ["digests", "index", "urgency"] {
             raw.drop_tree(t).unwrap();
         }
@@ -219,7 +250,7 @@ fn an_older_database_gets_its_derived_trees_on_first_open_and_doctor_repairs_the
     // A damaged digest and a wrong tally: doctor names them, --repair rebuilds from the journals.
     let victim = after.dossiers[3].state.id;
     {
-        let raw = sled::open(db.join("data")).unwrap();
+        let raw = raw_sled(&db);
         let digests = raw.open_tree("digests").unwrap();
         digests
             .insert(victim.to_be_bytes(), &[2u8, 0, 0][..])
@@ -238,4 +269,39 @@ fn an_older_database_gets_its_derived_trees_on_first_open_and_doctor_repairs_the
     let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     assert_digests_agree(&store);
+}
+
+/// The TUI's first screen: the most urgent dossiers by the urgency index, in its order (next
+/// action date under the built-in schedules, then dossier number, undated last), and how many
+/// dossiers there are in all.
+#[test]
+fn the_first_screen_is_the_head_of_the_urgency_index() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir.path().join("db"));
+    let all = store.load_all().unwrap().dossiers;
+    let mut expected: Vec<(u32, u64)> = all
+        .iter()
+        .map(|d| {
+            let as_of = d.events.iter().map(|e| e.date).max().unwrap();
+            let hint = recouvre::domain::digest::urgency_hint(&d.state, &d.debtor, as_of);
+            (
+                hint.map_or(u32::MAX, |h| h.num_days_from_ce() as u32),
+                d.state.id,
+            )
+        })
+        .collect();
+    expected.sort_unstable();
+    let (first, total) = store
+        .load_most_urgent(5)
+        .unwrap()
+        .expect("derived trees built");
+    assert_eq!(total as usize, all.len());
+    let got: Vec<u64> = first.dossiers.iter().map(|d| d.state.id).collect();
+    let want: Vec<u64> = expected.iter().take(5).map(|(_, id)| *id).collect();
+    assert_eq!(got, want);
+    // Each is the dossier itself, not a partial view.
+    for d in &first.dossiers {
+        assert_eq!(d.state, store.load(d.state.id).unwrap().state);
+    }
 }

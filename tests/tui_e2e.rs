@@ -731,3 +731,105 @@ fn a_cli_write_by_a_colleague_shows_up_and_the_selection_stays() {
         "the colleague's note is in the TUI's copy of the journal"
     );
 }
+
+/// A TestBackend that keeps the text of every frame, not only the last one.
+struct Frames {
+    inner: TestBackend,
+    seen: Vec<String>,
+}
+
+impl ratatui::backend::Backend for Frames {
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+    {
+        self.inner.draw(content)
+    }
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        self.inner.hide_cursor()
+    }
+    fn show_cursor(&mut self) -> io::Result<()> {
+        self.inner.show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> io::Result<ratatui::layout::Position> {
+        self.inner.get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<ratatui::layout::Position>>(
+        &mut self,
+        position: P,
+    ) -> io::Result<()> {
+        self.inner.set_cursor_position(position)
+    }
+    fn clear(&mut self) -> io::Result<()> {
+        self.inner.clear()
+    }
+    fn size(&self) -> io::Result<ratatui::layout::Size> {
+        self.inner.size()
+    }
+    fn window_size(&mut self) -> io::Result<ratatui::backend::WindowSize> {
+        self.inner.window_size()
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.seen.push(recouvre::tui::screenshot::buffer_to_text(
+            self.inner.buffer(),
+        ));
+        self.inner.flush()
+    }
+}
+
+/// Idle ticks (the user reads the first screen) until the list is whole, then `q`.
+struct WaitThenQuit {
+    ticks: usize,
+}
+
+impl EventSource for WaitThenQuit {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        self.ticks += 1;
+        if self.ticks > 400 {
+            return Ok(Some(key(KeyCode::Char('q'))));
+        }
+        std::thread::sleep(timeout.min(Duration::from_millis(5)));
+        Ok(None)
+    }
+}
+
+/// The real terminal's way: the first screen comes from the urgency index and is drawn, with the
+/// header saying the list is loading, before the whole list (read and assessed on a thread of its
+/// own) replaces it; the loop answers in between.
+#[test]
+fn the_first_screen_is_drawn_before_the_whole_list_loads_behind_it() {
+    let (_dir, store, ids) = setup();
+    let mut st = state("default");
+    let mut term = Terminal::new(Frames {
+        inner: TestBackend::new(140, 36),
+        seen: vec![],
+    })
+    .unwrap();
+    let stop = AtomicBool::new(false);
+    let opts = LoopOptions {
+        wait_for_load: false,
+        ..no_refresh()
+    };
+    run_loop(
+        &mut term,
+        &mut WaitThenQuit { ticks: 0 },
+        &mut st,
+        &store,
+        &stop,
+        &opts,
+    )
+    .unwrap();
+    let frames = &term.backend().seen;
+    let loading = frames
+        .iter()
+        .position(|f| f.lines().next().unwrap().contains("Chargement des"))
+        .unwrap_or_else(|| panic!("no first-screen frame:\n{}", frames.join("\n---\n")));
+    assert!(frames[loading].contains("ACME SARL"), "{}", frames[loading]);
+    let whole = frames
+        .iter()
+        .rposition(|f| f.lines().next().unwrap().contains("Encours"))
+        .expect("the whole list replaced the first screen");
+    assert!(whole > loading);
+    assert_eq!(st.loading, None);
+    assert_eq!(st.entries.len(), ids.len());
+}

@@ -486,3 +486,40 @@ fn the_stage_filter_is_named_once_in_the_status_line() {
     let status = screen.lines().rev().nth(1).unwrap();
     assert_eq!(status.matches("Étape :").count(), 1, "{status}");
 }
+
+/// While the whole list loads behind the first screen, the header says how many dossiers are
+/// coming instead of totals over the first few, and the rows are already there, at 80 columns too.
+#[test]
+fn first_screen_header_says_the_list_is_loading() {
+    let today = fixtures::today();
+    let keymap = recouvre::keymap::Keymap::named("default").unwrap();
+    for (w, want) in [
+        (
+            140,
+            "Chargement des 100\u{a0}000 dossiers… les plus urgents d'abord",
+        ),
+        (80, "Chargement de 100\u{a0}000 dossiers…"),
+    ] {
+        let mut s = State::new(today, std::sync::Arc::new(keymap.clone()));
+        s.env = std::sync::Arc::new(fixtures::env());
+        update(
+            &mut s,
+            Action::FirstScreen {
+                snapshot: recouvre::model::Snapshot {
+                    dossiers: fixtures::dossiers(today),
+                    problems: vec![],
+                    generation: 1,
+                },
+                total: 100_000,
+            },
+        );
+        let screen = text(&draw(&mut s, w, 30));
+        let header = screen.lines().next().unwrap();
+        assert!(header.contains(want), "{header}");
+        assert!(!header.contains("Encours"), "{header}");
+        assert!(
+            screen.contains("ACME SARL"),
+            "rows on the first screen:\n{screen}"
+        );
+    }
+}

@@ -1357,3 +1357,85 @@ fn a_control_character_pasted_into_a_letter_or_its_tracking_number_is_refused() 
     assert!(press(&mut s, KeyCode::Enter).is_empty(), "nothing sent");
     assert!(notice(&s).contains("U+001B"), "{}", notice(&s));
 }
+
+/// The first screen (the most urgent dossiers, from the urgency index) answers keys while the
+/// rest loads; the whole list then takes its place, and a write made on the first screen is not
+/// undone by the load that read the journal before it.
+#[test]
+fn first_screen_then_the_whole_list_keeps_a_write_made_meanwhile() {
+    let today = fixtures::today();
+    let all = fixtures::dossiers(today);
+    let keymap = recouvre::keymap::Keymap::named("default").unwrap();
+    let mut s = State::new(today, std::sync::Arc::new(keymap));
+    s.env = std::sync::Arc::new(fixtures::env());
+    let eff = cmd(&mut s, Command::Reload);
+    assert!(matches!(eff[0], Effect::LoadAll), "{eff:?}");
+    let first: Vec<_> = all.iter().take(2).cloned().collect();
+    update(
+        &mut s,
+        Action::FirstScreen {
+            snapshot: Snapshot {
+                dossiers: first,
+                problems: vec![],
+                generation: 4,
+            },
+            total: all.len() as u64,
+        },
+    );
+    assert_eq!(s.visible.len(), 2, "the first screen is usable at once");
+    assert_eq!(s.loading, Some(all.len() as u64));
+    // A note on the first dossier while the rest loads.
+    let id = all[0].state.id;
+    let mut d = all[0].clone();
+    d.events.push(Event {
+        seq: d.events.len() as u32,
+        at: chrono::Utc::now(),
+        date: today,
+        user: "alice".into(),
+        kind: EventKind::Note {
+            kind: NoteKind::PhoneCall,
+            text: "rappel".into(),
+        },
+    });
+    d.state = recouvre::domain::fold(id, &d.events).unwrap();
+    let len = d.state.journal_len;
+    update(
+        &mut s,
+        Action::Written {
+            id,
+            dossier: Ok(d),
+            done: "ok".into(),
+            generation: Some(5),
+        },
+    );
+    // The load read every journal before that note.
+    let load = recouvre::app::entry::Loaded::assess(
+        Snapshot {
+            dossiers: all.clone(),
+            problems: vec![],
+            generation: 4,
+        },
+        today,
+        &s.env,
+    );
+    update(&mut s, Action::Ready(Ok(Box::new(load))));
+    assert_eq!(s.loading, None);
+    assert_eq!(s.entries.len(), all.len(), "the whole list");
+    assert_eq!(
+        s.entry(id).unwrap().dossier.state.journal_len,
+        len,
+        "the note written meanwhile is still there"
+    );
+    assert_eq!(s.current().unwrap().id(), id, "the cursor stayed on it");
+    // A reload with the whole list on screen keeps it until the new one is in.
+    cmd(&mut s, Command::Reload);
+    update(
+        &mut s,
+        Action::FirstScreen {
+            snapshot: Snapshot::default(),
+            total: 99,
+        },
+    );
+    assert_eq!(s.entries.len(), all.len());
+    assert_eq!(s.loading, None);
+}

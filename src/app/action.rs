@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
+use super::entry::Loaded;
 use super::failure::Failure;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::model::DossierId;
@@ -18,6 +19,14 @@ pub enum Action {
     Resize(u16, u16),
     /// Result of `Effect::LoadAll`.
     Loaded(Result<Snapshot, Failure>),
+    /// The most urgent dossiers, shown while the whole list loads in the background; `total`
+    /// is how many dossiers the database holds.
+    FirstScreen {
+        snapshot: Snapshot,
+        total: u64,
+    },
+    /// The background load of `Effect::LoadAll`: every dossier, assessed off the UI thread.
+    Ready(Result<Box<Loaded>, Failure>),
     /// A write is on disk (flushed and synced); `dossier` is the reloaded dossier.
     Written {
         id: DossierId,

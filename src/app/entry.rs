@@ -12,7 +12,7 @@ use crate::domain::money::{
 };
 use crate::domain::schedule::NextAction;
 use crate::domain::summary::{matches_text, search_text};
-use crate::model::LoadedDossier;
+use crate::model::{LoadedDossier, RecordProblem, Snapshot};
 
 /// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
 /// rules as the CLI and the letters.
@@ -94,4 +94,61 @@ impl Entry {
     pub fn matches_query(&self, q: &crate::domain::summary::Query) -> bool {
         q.matches(&self.haystack, self.id())
     }
+}
+
+/// A whole load, assessed: what the list shows once every dossier is read.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub entries: Vec<Entry>,
+    pub problems: Vec<RecordProblem>,
+    pub generation: u64,
+}
+
+impl Loaded {
+    pub fn assess(snap: Snapshot, today: NaiveDate, env: &LetterEnv) -> Loaded {
+        Loaded {
+            entries: assess_all(snap.dossiers, today, env),
+            problems: snap.problems,
+            generation: snap.generation,
+        }
+    }
+}
+
+/// Every dossier of a load assessed, on every core, in the order given: at 100 000 dossiers the
+/// assessments take seconds on one core.
+pub fn assess_all(dossiers: Vec<LoadedDossier>, today: NaiveDate, env: &LetterEnv) -> Vec<Entry> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if workers == 1 || dossiers.len() < 1_000 {
+        return dossiers
+            .into_iter()
+            .map(|d| Entry::new(d, today, env))
+            .collect();
+    }
+    let chunk = dossiers.len().div_ceil(workers);
+    let mut parts = Vec::with_capacity(workers);
+    let mut rest = dossiers.into_iter();
+    loop {
+        let part: Vec<LoadedDossier> = rest.by_ref().take(chunk).collect();
+        if part.is_empty() {
+            break;
+        }
+        parts.push(part);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| {
+                s.spawn(move || {
+                    part.into_iter()
+                        .map(|d| Entry::new(d, today, env))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A rule that panics on one dossier must not be swallowed by the worker.
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }

@@ -196,6 +196,12 @@ pub struct State {
     pub problems: Vec<RecordProblem>,
     pub generation: u64,
     pub loaded: bool,
+    /// While the whole list loads in the background behind the first screen: how many dossiers
+    /// there are (the entries are only the most urgent of them meanwhile).
+    pub loading: Option<u64>,
+    /// Dossiers replaced since the last full load was asked for: a background load that read
+    /// them earlier must not bring back their older version.
+    pub since_load: std::collections::BTreeSet<DossierId>,
     /// Terminal size from the last resize, for page sizes and layout.
     pub size: (u16, u16),
     pub quit: bool,
@@ -235,6 +241,8 @@ impl State {
             problems: Vec::new(),
             generation: 0,
             loaded: false,
+            loading: None,
+            since_load: Default::default(),
             size: (120, 36),
             quit: false,
             env: Arc::new(Default::default()),

@@ -85,7 +85,6 @@ pub(crate) fn urgency_key(date: Option<NaiveDate>, id: DossierId) -> [u8; 12] {
     k
 }
 
-#[cfg(test)]
 pub(crate) fn dossier_of_urgency_key(k: &[u8]) -> Option<DossierId> {
     Some(u64::from_be_bytes(k.get(4..12)?.try_into().ok()?))
 }

@@ -51,6 +51,8 @@ pub fn run(
         theme: theme(&ui),
         refresh: (ui.refresh_seconds > 0).then(|| Duration::from_secs(ui.refresh_seconds)),
         pending_draft: Some(pending),
+        // The first screen answers keys while the rest of a large portfolio loads.
+        wait_for_load: false,
         ..Default::default()
     };
     runtime::run_loop(

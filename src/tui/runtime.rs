@@ -4,13 +4,14 @@
 use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::Event;
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 
+use crate::app::entry::Loaded;
 use crate::app::{key_to_action, update, Action, Effect, Failure, State};
 use crate::domain::event::EventKind;
 use crate::model::Draft;
@@ -176,6 +177,7 @@ pub fn dispatch<B: Backend>(
     state: &mut State,
     theme: &Theme,
     store: &Store,
+    loader: &mut Loader,
     action: Action,
 ) -> io::Result<()> {
     let mut queue = VecDeque::from([action]);
@@ -183,10 +185,86 @@ pub fn dispatch<B: Backend>(
         for effect in update(state, a) {
             // Show "saving…" before a call that may wait up to the lock timeout.
             terminal.draw(|f| ui::render(f, state, theme))?;
-            queue.push_back(run_effect(store, effect));
+            match effect {
+                Effect::LoadAll => queue.extend(loader.start(store, state)),
+                effect => queue.push_back(run_effect(store, effect)),
+            }
         }
     }
     Ok(())
+}
+
+/// How many of the most urgent dossiers the first screen shows before the whole list is in:
+/// more than a tall terminal's page, far fewer than a large portfolio.
+pub const FIRST_SCREEN: usize = 200;
+
+/// The full load (`Effect::LoadAll`) on a thread of its own: the dossiers are read and assessed
+/// there while the first screen, the most urgent dossiers from the urgency index, is already on
+/// screen and answering keys. At 100 000 dossiers the whole list takes seconds; the first
+/// screen, a few hundred milliseconds.
+#[derive(Default)]
+pub struct Loader {
+    pending: Option<mpsc::Receiver<Action>>,
+}
+
+impl Loader {
+    /// Starts a full load (unless one is already running) and returns what to show meanwhile.
+    fn start(&mut self, store: &Store, state: &State) -> Option<Action> {
+        if self.pending.is_some() {
+            return None;
+        }
+        let first = if state.loaded && state.load_error.is_none() {
+            // A reload keeps the list on screen until the new one is complete.
+            None
+        } else {
+            match store.load_most_urgent(FIRST_SCREEN) {
+                Ok(Some((snapshot, total))) => Some(Action::FirstScreen { snapshot, total }),
+                Ok(None) => None,
+                // Busy, corrupt, unreadable: the full load would say the same.
+                Err(e) => return Some(Action::Loaded(Err(e.into()))),
+            }
+        };
+        let (tx, rx) = mpsc::channel();
+        let (store, today, env) = (store.clone(), state.today, Arc::clone(&state.env));
+        std::thread::spawn(move || {
+            let res = store
+                .load_all()
+                .map(|snap| Box::new(Loaded::assess(snap, today, &env)))
+                .map_err(Failure::from);
+            // The loop may be gone (quit while loading): nothing left to tell.
+            let _ = tx.send(Action::Ready(res));
+        });
+        self.pending = Some(rx);
+        first
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The finished load, if any; `wait` blocks until it is there.
+    fn finished(&mut self, wait: bool) -> Option<Action> {
+        let rx = self.pending.as_ref()?;
+        let got = if wait {
+            rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
+        } else {
+            rx.try_recv()
+        };
+        match got {
+            Ok(a) => {
+                self.pending = None;
+                Some(a)
+            }
+            Err(mpsc::TryRecvError::Empty) => None,
+            // The thread died without an answer (a panic in a rule): say it, do not wait forever.
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.pending = None;
+                Some(Action::Ready(Err(Failure::Other(
+                    crate::i18n::t("tui.error.load_thread").to_string(),
+                ))))
+            }
+        }
+    }
 }
 
 pub struct LoopOptions {
@@ -200,6 +278,9 @@ pub struct LoopOptions {
     /// Mirror of the open letter's unsaved text, for the watchdog that must save it if the
     /// terminal vanishes while this loop is stuck inside crossterm (see `terminal::watchdog`).
     pub pending_draft: Option<Arc<Mutex<Option<Draft>>>>,
+    /// Wait for a background load before reading the next event (scripted tests and the bench,
+    /// whose keys must meet the whole list); the terminal answers keys while it loads.
+    pub wait_for_load: bool,
 }
 
 impl Default for LoopOptions {
@@ -210,6 +291,7 @@ impl Default for LoopOptions {
             tick: Duration::from_millis(250),
             autosave: Duration::from_secs(3),
             pending_draft: None,
+            wait_for_load: true,
         }
     }
 }
@@ -224,11 +306,13 @@ pub fn run_loop<B: Backend, E: EventSource>(
 ) -> io::Result<()> {
     let size = terminal.size()?;
     update(state, Action::Resize(size.width, size.height));
+    let mut loader = Loader::default();
     dispatch(
         terminal,
         state,
         &opts.theme,
         store,
+        &mut loader,
         Action::Command(crate::app::Command::Reload),
     )?;
     // Keep a load error or warning on screen; drop only the transient "reloading…".
@@ -260,7 +344,14 @@ pub fn run_loop<B: Backend, E: EventSource>(
         {
             last_autosave = Instant::now();
             dirty = true;
-            dispatch(terminal, state, &opts.theme, store, Action::AutosaveDue)?;
+            dispatch(
+                terminal,
+                state,
+                &opts.theme,
+                store,
+                &mut loader,
+                Action::AutosaveDue,
+            )?;
         }
         if let Some(p) = &opts.pending_draft {
             let draft = state
@@ -278,12 +369,23 @@ pub fn run_loop<B: Backend, E: EventSource>(
                 *slot = draft;
             }
         }
-        let event = events.next(opts.tick)?;
+        if let Some(done) = loader.finished(opts.wait_for_load) {
+            dispatch(terminal, state, &opts.theme, store, &mut loader, done)?;
+            dirty = true;
+            continue;
+        }
+        // While the list loads, look for it often; otherwise wake only for the tick.
+        let tick = if loader.is_loading() {
+            opts.tick.min(Duration::from_millis(20))
+        } else {
+            opts.tick
+        };
+        let event = events.next(tick)?;
         dirty |= event.is_some();
         match event {
             Some(Event::Key(k)) => {
                 if let Some(a) = key_to_action(state, k) {
-                    dispatch(terminal, state, &opts.theme, store, a)?;
+                    dispatch(terminal, state, &opts.theme, store, &mut loader, a)?;
                 }
             }
             Some(Event::Resize(w, h)) => {
@@ -301,7 +403,14 @@ pub fn run_loop<B: Backend, E: EventSource>(
                             .generation_hint()
                             .is_some_and(|g| g > state.generation)
                         {
-                            dispatch(terminal, state, &opts.theme, store, Action::ExternalChange)?;
+                            dispatch(
+                                terminal,
+                                state,
+                                &opts.theme,
+                                store,
+                                &mut loader,
+                                Action::ExternalChange,
+                            )?;
                             dirty = true;
                         }
                     }

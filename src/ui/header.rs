@@ -25,6 +25,26 @@ pub(super) fn render_header(frame: &mut Frame, area: Rect, state: &State, th: &T
         ));
         l1.push(Span::raw(" "));
     }
+    if let Some(total) = state.loading {
+        // Totals over the first screen alone would be wrong: say what is coming instead.
+        let head_w = Line::from(l1.clone()).width();
+        let long = tf("tui.header.loading", &[("count", &count(total as usize))]);
+        let text = if head_w + long.chars().count() + 14 <= area.width as usize {
+            long
+        } else {
+            tf(
+                "tui.header.loading_short",
+                &[("count", &count(total as usize))],
+            )
+        };
+        l1.extend([
+            Span::styled(text, th.info()),
+            Span::raw("  ·  "),
+            Span::styled(date(state.today), th.label()),
+        ]);
+        frame.render_widget(Paragraph::new(Line::from(l1)), area);
+        return;
+    }
     // The longest wording that fits: at 80 columns the counts and the date must stay, the words
     // around them give way first.
     let line1 = |short: bool| -> Vec<Span<'static>> {

@@ -220,7 +220,7 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Reload => {
             notice(state, Level::Info, t("tui.reloading"));
-            return vec![Effect::LoadAll, Effect::LoadDraftList];
+            return vec![super::load_all(state), Effect::LoadDraftList];
         }
         Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Command::AddDossier => {

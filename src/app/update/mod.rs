@@ -14,6 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, Effect};
 use super::describe::who_did_what;
+use super::entry::{assess_all, Loaded};
 use super::failure::Failure;
 use super::form::FormKind;
 use super::mode::Mode;
@@ -69,7 +70,31 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Loaded(res) => {
-            loaded(state, res);
+            let (today, env) = (state.today, std::sync::Arc::clone(&state.env));
+            loaded(state, res.map(|snap| Loaded::assess(snap, today, &env)));
+            vec![]
+        }
+        Action::FirstScreen { snapshot, total } => {
+            // A reload with a list on screen keeps it until the new one is complete.
+            if !state.loaded || state.loading.is_some() {
+                state.entries = assess_all(snapshot.dossiers, state.today, &state.env);
+                state.generation = snapshot.generation;
+                state.loaded = true;
+                state.loading = Some(total);
+                rebuild(state);
+            }
+            vec![]
+        }
+        Action::Ready(res) => {
+            loaded(state, res.map(|b| *b));
+            // The "loading…" of the start or of a reload has done its job.
+            if state
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.level == Level::Info)
+            {
+                state.notice = None;
+            }
             vec![]
         }
         Action::Written {
@@ -157,7 +182,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         // Nothing loaded yet (or the last load failed): everything; else only what changed.
         Action::ExternalChange if !state.loaded || state.load_error.is_some() => {
-            vec![Effect::LoadAll]
+            vec![load_all(state)]
         }
         Action::ExternalChange => vec![Effect::LoadChanged {
             since: state.generation,
@@ -216,17 +241,31 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
-fn loaded(state: &mut State, res: Result<crate::model::Snapshot, Failure>) {
+fn loaded(state: &mut State, res: Result<Loaded, Failure>) {
+    state.loading = None;
     match res {
-        Ok(snap) => {
-            let today = state.today;
-            state.entries = snap
-                .dossiers
-                .into_iter()
-                .map(|d| Entry::new(d, today, &state.env))
+        Ok(load) => {
+            // A write of this session, or a colleague's change patched in, that landed after the
+            // load read its records is newer than what the load brings (journals only grow), or
+            // absent from it (a dossier created meanwhile).
+            let mut mine: std::collections::HashMap<_, _> = state
+                .entries
+                .drain(..)
+                .filter(|e| state.since_load.contains(&e.id()))
+                .map(|e| (e.id(), e))
                 .collect();
-            state.problems = snap.problems;
-            state.generation = snap.generation;
+            state.entries = load
+                .entries
+                .into_iter()
+                .map(|e| match mine.remove(&e.id()) {
+                    Some(m) if m.dossier.state.journal_len > e.dossier.state.journal_len => m,
+                    _ => e,
+                })
+                .collect();
+            state.entries.extend(mine.into_values());
+            state.since_load.clear();
+            state.problems = load.problems;
+            state.generation = load.generation;
             state.load_error = None;
             state.loaded = true;
             if !state.problems.is_empty() {
@@ -251,7 +290,14 @@ fn loaded(state: &mut State, res: Result<crate::model::Snapshot, Failure>) {
     }
 }
 
+/// Asks for every dossier; what changes on screen before the answer comes is kept over it.
+pub(super) fn load_all(state: &mut State) -> Effect {
+    state.since_load.clear();
+    Effect::LoadAll
+}
+
 fn replace_entry(state: &mut State, entry: Entry) {
+    state.since_load.insert(entry.id());
     match state.entries.iter_mut().find(|e| e.id() == entry.id()) {
         Some(slot) => *slot = entry,
         None => state.entries.push(entry),

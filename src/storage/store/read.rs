@@ -11,7 +11,7 @@ use crate::domain::model::{Debtor, DebtorId, DossierId};
 use crate::domain::summary::{search_text, Query};
 use crate::model::{LoadedDossier, RecordProblem, Snapshot};
 use crate::storage::codec;
-use crate::storage::derived::IndexEntry;
+use crate::storage::derived::{dossier_of_urgency_key, IndexEntry};
 use crate::storage::error::{corrupt, Result, StoreError};
 use crate::storage::keys::{
     describe_key, dossier_key, DossierRecord, KEY_CHANGES, KEY_GENERATION, TREE_DEBTORS,
@@ -25,34 +25,49 @@ impl Store {
     /// time, 0.3 s at 20 000 dossiers) happen after the lock is released, so a reader never holds
     /// writers back for the length of a full load.
     pub fn load_all(&self) -> Result<Snapshot> {
-        self.load_matching(None)
+        self.load_matching(Select::All)
     }
 
     /// The dossiers a query finds (`summary::Query`: debtor name, customer number, invoice,
     /// id), read from the search index and their digests without reading any journal.
     pub fn find(&self, query: &Query) -> Result<Snapshot> {
-        self.load_matching(Some(query))
+        self.load_matching(Select::Query(query))
+    }
+
+    /// The `limit` most urgent dossiers by the urgency index (next action date under the built-in
+    /// schedules, undated last) and how many dossiers there are in all: what the TUI shows while
+    /// the whole list loads behind it. `None` when the derived trees are not built (a database
+    /// of an earlier version opened read-only): then only a full load can tell.
+    pub fn load_most_urgent(&self, limit: usize) -> Result<Option<(Snapshot, u64)>> {
+        let total = match self.tally()? {
+            Some(t) => t.total(),
+            None => return Ok(None),
+        };
+        Ok(Some((
+            self.load_matching(Select::MostUrgent(limit))?,
+            total,
+        )))
     }
 
     /// Every dossier, or those `query` finds. From the digests when they are built (one small
     /// record per dossier, no letter bodies); a dossier whose digest is missing or behind its
     /// journal, and every dossier of a database whose derived trees are not built yet (a
     /// colleague's database opened read-only), is read from its journal as before.
-    fn load_matching(&self, query: Option<&Query>) -> Result<Snapshot> {
+    fn load_matching(&self, select: Select) -> Result<Snapshot> {
         // Under the lock only raw records are copied out; decoding and folding happen after.
         let raw = self.read_db(|db| {
             if !self.derived_current(db)? {
                 return Ok(None);
             }
             let [_, dossiers_t, _, meta_t, _] = self.trees(db)?;
-            let [digests_t, index_t, _] = self.derived_trees(db)?;
+            let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
             let sled = |e: sled::Error| self.sled_err(e);
             let mut out = RawDigests {
                 generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
                 ..RawDigests::default()
             };
-            match query {
-                Some(q) => {
+            match select {
+                Select::Query(q) => {
                     for kv in index_t.iter() {
                         let (k, v) = kv.map_err(sled)?;
                         let Ok(id) = <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes) else {
@@ -66,7 +81,20 @@ impl Store {
                         }
                     }
                 }
-                None => {
+                Select::MostUrgent(limit) => {
+                    for k in urgency_t.iter().keys().take(limit) {
+                        let k = k.map_err(sled)?;
+                        let Some(id) = dossier_of_urgency_key(&k) else {
+                            continue;
+                        };
+                        let key = dossier_key(id);
+                        if let Some(rec) = dossiers_t.get(key).map_err(sled)? {
+                            let digest = digests_t.get(key).map_err(sled)?;
+                            out.rows.push((key.as_ref().into(), rec, digest));
+                        }
+                    }
+                }
+                Select::All => {
                     // Both trees are keyed by dossier id: one pass over each, merged.
                     let mut digests = digests_t.iter().peekable();
                     for kv in dossiers_t.iter() {
@@ -89,9 +117,9 @@ impl Store {
         })?;
         let Some(raw) = raw else {
             let snap = self.load_journals()?;
-            return Ok(match query {
-                None => snap,
-                Some(q) => Snapshot {
+            return Ok(match select {
+                Select::All | Select::MostUrgent(_) => snap,
+                Select::Query(q) => Snapshot {
                     dossiers: snap
                         .dossiers
                         .into_iter()
@@ -255,6 +283,15 @@ impl Store {
             Ok((current, Some(ids)))
         })
     }
+}
+
+/// Which dossiers [`Store::load_matching`] reads.
+#[derive(Clone, Copy)]
+enum Select<'a> {
+    All,
+    Query(&'a Query),
+    /// The first of the urgency index, in its order.
+    MostUrgent(usize),
 }
 
 /// What `load_matching` copies out under the lock: per dossier its key, its record and its
