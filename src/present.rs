@@ -192,6 +192,73 @@ fn with_invoice(line: String, invoice: Option<&str>) -> String {
     }
 }
 
+/// A bar for a report table: `value` against the largest `max` over `width` columns, in whole
+/// and half blocks (both in every terminal font, the Linux console's included).
+pub fn report_bar(
+    value: rust_decimal::Decimal,
+    max: rust_decimal::Decimal,
+    width: usize,
+) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    if max <= rust_decimal::Decimal::ZERO || value <= rust_decimal::Decimal::ZERO {
+        return String::new();
+    }
+    let halves = (value * rust_decimal::Decimal::from(width * 2) / max)
+        .round()
+        .to_usize()
+        .unwrap_or(0)
+        // Something, however small, shows as something.
+        .max(1);
+    let mut bar = "█".repeat(halves / 2);
+    if halves % 2 == 1 {
+        bar.push('▌');
+    }
+    bar
+}
+
+pub fn report_step_label(step: crate::domain::report::MeasuredStep) -> String {
+    stage_label(step.stage())
+}
+
+// Fitting plain text into columns, for the CLI's tables and the TUI's reports. Widths count
+// characters: every string printed is made of single-width characters (French and English
+// text, digits, `€`, `…`). Amounts and dates are never cut, only free text, and a cut shows `…`.
+
+pub fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `s` in at most `w` columns: cut with `…` when longer (never padded).
+pub fn shorten(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(w - 1).collect();
+    out = out.trim_end().to_string();
+    out.push('…');
+    out
+}
+
+/// `s` shortened to `w` columns with `…`, then padded to exactly `w`.
+pub fn fit(s: &str, w: usize) -> String {
+    let s = shorten(s, w);
+    let n = width(&s);
+    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
+}
+
+/// Pads to `w` columns on the left; never cuts (for amounts, dates, counts).
+pub fn rpad(s: &str, w: usize) -> String {
+    format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// Pads to `w` columns on the right; never cuts.
+pub fn lpad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

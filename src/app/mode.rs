@@ -25,6 +25,8 @@ pub enum Mode {
     Letter,
     /// The letter editor's search prompt.
     Search,
+    /// The reports view over the list.
+    Reports,
 }
 
 impl Mode {
@@ -34,6 +36,7 @@ impl Mode {
             Mode::List => Context::List,
             Mode::Detail => Context::Detail,
             Mode::Help => Context::Help,
+            Mode::Reports => Context::Reports,
             Mode::Form { text: true } | Mode::Letter => Context::Editor,
             Mode::Filter
             | Mode::Confirm
@@ -54,6 +57,7 @@ impl Mode {
             Mode::List => HintSet::List,
             Mode::Detail => HintSet::Detail,
             Mode::Help => HintSet::Help,
+            Mode::Reports => HintSet::Reports,
             Mode::Filter | Mode::Confirm => HintSet::Prompt,
             Mode::Ask | Mode::Form { .. } => HintSet::Form,
             Mode::Letter | Mode::Search => HintSet::Letter,
@@ -73,6 +77,7 @@ impl State {
             },
             None if self.editor.as_ref().is_some_and(|e| e.search.is_some()) => Mode::Search,
             None if self.editor.is_some() => Mode::Letter,
+            None if self.reports.is_some() => Mode::Reports,
             None if self.filter_editing => Mode::Filter,
             None => match self.focus {
                 Focus::List => Mode::List,
@@ -122,6 +127,7 @@ mod tests {
             Mode::Form { text: true },
             Mode::Letter,
             Mode::Search,
+            Mode::Reports,
         ];
         for name in ["default", "vim", "emacs"] {
             let km = Keymap::named(name).unwrap();

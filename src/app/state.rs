@@ -209,6 +209,8 @@ pub struct State {
     pub env: Arc<super::env::LetterEnv>,
     /// The full-screen letter editor, when open (popups then sit over it).
     pub editor: Option<Box<super::editor::Editor>>,
+    /// The reports view, when open: computed once when opened, from the entries on screen.
+    pub reports: Option<Box<ReportsView>>,
     /// Dossiers with a draft letter of this user waiting, marked in the list and detail.
     pub drafts: std::collections::BTreeSet<DossierId>,
 }
@@ -248,6 +250,7 @@ impl State {
             env: Arc::new(Default::default()),
             editor: None,
             drafts: Default::default(),
+            reports: None,
         }
     }
 
@@ -265,6 +268,48 @@ impl State {
     pub fn layout_mode(&self) -> LayoutMode {
         layout_mode(self.size)
     }
+}
+
+/// Which report the reports view shows; Tab cycles them in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportTab {
+    Ageing,
+    Stages,
+    Collected,
+    Steps,
+}
+
+impl ReportTab {
+    pub const ALL: [ReportTab; 4] = [
+        ReportTab::Ageing,
+        ReportTab::Stages,
+        ReportTab::Collected,
+        ReportTab::Steps,
+    ];
+
+    pub fn title_key(self) -> &'static str {
+        match self {
+            ReportTab::Ageing => "tui.reports.ageing",
+            ReportTab::Stages => "tui.reports.stages",
+            ReportTab::Collected => "tui.reports.collected",
+            ReportTab::Steps => "tui.reports.steps",
+        }
+    }
+
+    /// The next (or, `back`, previous) report, wrapping around.
+    pub fn cycle(self, back: bool) -> ReportTab {
+        let i = ReportTab::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        let n = ReportTab::ALL.len();
+        ReportTab::ALL[if back { (i + n - 1) % n } else { (i + 1) % n }]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportsView {
+    pub reports: crate::domain::report::Reports,
+    pub tab: ReportTab,
+    /// First line of the ageing's debtor table shown.
+    pub scroll: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -84,6 +84,8 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         height: u16,
     },
+    #[command(about = h("report.help.cmd"))]
+    Report(ReportArgs),
     #[command(about = h("cli.cmd.rates"))]
     Rates {
         #[arg(long, short, help = h("cli.help.verbose"))]
@@ -131,6 +133,27 @@ pub enum StatusFormat {
     Text,
     Json,
     Tsv,
+}
+
+/// Which collection report `report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportKind {
+    Ageing,
+    Stages,
+    Collected,
+    Steps,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(value_name = "ageing|stages|collected|steps", value_enum, help = h("report.help.kind"))]
+    pub kind: ReportKind,
+    #[arg(long, help = h("report.help.json"))]
+    pub json: bool,
+    #[arg(long, value_name = "DATE", help = h("report.help.from"))]
+    pub from: Option<String>,
+    #[arg(long, value_name = "DATE", help = h("report.help.to"))]
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,9 @@
 //! and English text, digits, `€`, `…`). Dates and amounts are never cut: only free text such as
 //! a debtor's name or an action label gives way, and a cut is shown by `…`.
 
+// Shared with the TUI's reports, which lay out the same tables.
+pub use crate::present::{fit, lpad, rpad, shorten, width};
+
 /// Columns to fit: `COLUMNS` when set (the shell's word, and what tests use), else the terminal's
 /// width when stdout is a terminal, else 80.
 pub fn terminal_width() -> usize {
@@ -23,24 +26,6 @@ pub fn terminal_width() -> usize {
         }
     }
     80
-}
-
-pub fn width(s: &str) -> usize {
-    s.chars().count()
-}
-
-/// `s` in at most `w` columns: cut with `…` when longer (never padded).
-pub fn shorten(s: &str, w: usize) -> String {
-    if width(s) <= w {
-        return s.to_string();
-    }
-    if w == 0 {
-        return String::new();
-    }
-    let mut out: String = s.chars().take(w - 1).collect();
-    out = out.trim_end().to_string();
-    out.push('…');
-    out
 }
 
 /// Word-wraps `text` to `w` columns: the first line after `indent`, the next ones after `indent`
@@ -84,23 +69,6 @@ pub fn say(indent: &str, text: &str) {
     for line in wrap(text, terminal_width(), indent) {
         println!("{line}");
     }
-}
-
-/// `s` shortened to `w` columns with `…`, then padded to exactly `w`.
-pub fn fit(s: &str, w: usize) -> String {
-    let s = shorten(s, w);
-    let n = width(&s);
-    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
-}
-
-/// Pads to `w` columns on the left; never cuts (for amounts, dates, counts).
-pub fn rpad(s: &str, w: usize) -> String {
-    format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
-}
-
-/// Pads to `w` columns on the right; never cuts.
-pub fn lpad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
 /// Shares `room` columns between flexible columns that would like `wants` each, never going

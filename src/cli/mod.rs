@@ -24,6 +24,7 @@ pub mod doctor;
 pub mod format;
 pub mod localize;
 pub mod output;
+pub mod report;
 pub mod shell;
 pub mod status;
 pub mod team;

@@ -12,6 +12,7 @@ pub mod letters;
 pub mod model;
 pub mod money;
 pub mod parse;
+pub mod report;
 pub mod schedule;
 pub mod summary;
 pub mod text;

@@ -168,6 +168,22 @@ fn split_amount(d: Decimal) -> (bool, String, String) {
     (neg, i.to_string(), f.to_string())
 }
 
+/// A whole-euro amount for report tables whose heading says "€": `12 346` (`12,346`).
+pub fn euros(d: Decimal) -> String {
+    let r = d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    let neg = r.is_sign_negative() && !r.is_zero();
+    let digits = r.abs().trunc().to_string();
+    let sep = match lang() {
+        Lang::Fr => "\u{a0}",
+        Lang::En => ",",
+    };
+    format!(
+        "{}{}",
+        if neg { "-" } else { "" },
+        group_thousands(&digits, sep)
+    )
+}
+
 /// `1 234,56 €` with no-break spaces, as French typography (and the letters) want it.
 pub fn format_eur_fr(d: Decimal) -> String {
     let (neg, i, f) = split_amount(d);

@@ -76,6 +76,10 @@ commands! {
     Redo = "redo",
     Search = "search",
     SearchNext = "search_next",
+    /// The collection reports (ageing, stages, money collected, effect of each step).
+    Reports = "reports",
+    NextReport = "next_report",
+    PrevReport = "prev_report",
 }
 
 /// A name that is no command (`"fly".parse::<Command>()`).

@@ -17,6 +17,7 @@ pub enum HintSet {
     Help,
     /// The letter editor's own status line.
     Letter,
+    Reports,
 }
 
 impl HintSet {
@@ -36,6 +37,7 @@ impl HintSet {
                 Command::Undo,
                 Command::Agenda,
                 Command::Filter,
+                Command::Reports,
                 // Last: on 80 columns it is the one hint that may not fit (it is in the help).
                 Command::Letter,
             ],
@@ -55,6 +57,13 @@ impl HintSet {
             HintSet::Prompt => &[Command::Submit, Command::Cancel],
             HintSet::Form => &[Command::Submit, Command::NextField, Command::Cancel],
             HintSet::Help => &[Command::Down, Command::Up, Command::Back],
+            HintSet::Reports => &[
+                Command::NextReport,
+                Command::PrevReport,
+                Command::Down,
+                Command::Up,
+                Command::Back,
+            ],
             // In order of use.
             HintSet::Letter => &[
                 Command::Submit,

@@ -40,16 +40,19 @@ pub enum Context {
     Form,
     Editor,
     Help,
+    /// The reports view.
+    Reports,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::List,
         Context::Detail,
         Context::Form,
         Context::Editor,
         Context::Help,
+        Context::Reports,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -59,14 +62,19 @@ impl Context {
             Context::Form => "form",
             Context::Editor => "editor",
             Context::Help => "help",
+            Context::Reports => "reports",
         }
     }
     pub fn parse(s: &str) -> Option<Context> {
         Context::ALL.into_iter().find(|c| c.name() == s)
     }
-    /// Contexts where plain characters are text, not commands.
+    /// Contexts where plain characters never reach [global]: text, or a view over the list
+    /// where a dossier command (`r` for a relance) would act on a dossier the user cannot see.
     fn types_text(self) -> bool {
-        matches!(self, Context::Form | Context::Editor | Context::Help)
+        matches!(
+            self,
+            Context::Form | Context::Editor | Context::Help | Context::Reports
+        )
     }
 }
 

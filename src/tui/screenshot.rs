@@ -79,6 +79,11 @@ pub fn standard_screens(base: &State) -> Vec<(&'static str, State)> {
         ("detail", run(&[Command::NextDue, Command::Open])),
         ("agenda", run(&[Command::Agenda])),
         ("help", run(&[Command::Help])),
+        ("reports", run(&[Command::Reports])),
+        (
+            "reports-stages",
+            run(&[Command::Reports, Command::NextReport]),
+        ),
     ];
     // The letter editor on the first business dossier whose next letter is relance 2: the screen a
     // credit manager sees after pressing r on it.

@@ -6,6 +6,7 @@ mod detail;
 pub mod editor;
 mod header;
 mod popups;
+mod reports;
 mod status;
 mod table;
 pub mod theme;
@@ -50,6 +51,11 @@ fn render_screen(frame: &mut Frame, state: &State, th: &Theme) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, state, th);
+        return;
+    }
+    if let Some(view) = state.reports.as_deref().filter(|_| state.editor.is_none()) {
+        reports::render_reports(frame, area, state, th, view);
+        render_popup(frame, area, state, th);
         return;
     }
     if let Some(ed) = &state.editor {

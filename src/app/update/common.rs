@@ -16,3 +16,9 @@ pub fn start_write(state: &mut State, write: Effect) -> Vec<Effect> {
     notice(state, Level::Info, t("tui.writing"));
     vec![write]
 }
+
+/// Asks for every dossier; what changes on screen before the answer comes is kept over it.
+pub(super) fn load_all(state: &mut State) -> Effect {
+    state.since_load.clear();
+    Effect::LoadAll
+}

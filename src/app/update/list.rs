@@ -184,6 +184,7 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             rebuild(state);
         }
         Command::NextDue => next_due(state),
+        Command::Reports => super::reports::open(state),
         Command::Filter => {
             state.filter_editing = true;
             state.filter.cursor = state.filter.text.chars().count();
@@ -220,7 +221,7 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Reload => {
             notice(state, Level::Info, t("tui.reloading"));
-            return vec![super::load_all(state), Effect::LoadDraftList];
+            return vec![super::common::load_all(state), Effect::LoadDraftList];
         }
         Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Command::AddDossier => {
@@ -243,7 +244,9 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         | Command::Submit
         | Command::Cancel
         | Command::NextField
-        | Command::PrevField => {}
+        | Command::PrevField
+        | Command::NextReport
+        | Command::PrevReport => {}
     }
     vec![]
 }

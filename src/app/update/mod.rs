@@ -8,6 +8,7 @@ mod dossier;
 mod editor;
 mod forms;
 mod list;
+mod reports;
 mod send;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -21,7 +22,7 @@ use super::mode::Mode;
 use super::state::*;
 use crate::i18n::{t, tf};
 use crate::keymap::{Command, KeyChord};
-use common::{notice, start_write};
+use common::{load_all, notice, start_write};
 use editor::{
     ask_command, close_editor, draft_loaded, draft_saved, editor_command, search_command,
 };
@@ -290,12 +291,6 @@ fn loaded(state: &mut State, res: Result<Loaded, Failure>) {
     }
 }
 
-/// Asks for every dossier; what changes on screen before the answer comes is kept over it.
-pub(super) fn load_all(state: &mut State) -> Effect {
-    state.since_load.clear();
-    Effect::LoadAll
-}
-
 fn replace_entry(state: &mut State, entry: Entry) {
     state.since_load.insert(entry.id());
     match state.entries.iter_mut().find(|e| e.id() == entry.id()) {
@@ -331,6 +326,10 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
     match state.mode() {
         Mode::Help => {
             help_command(state, cmd);
+            vec![]
+        }
+        Mode::Reports => {
+            reports::command(state, cmd);
             vec![]
         }
         Mode::Confirm => confirm_command(state, cmd),
@@ -394,7 +393,7 @@ fn typed(state: &mut State, ev: KeyEvent) {
                 }
             }
         }
-        Mode::List | Mode::Detail | Mode::Help | Mode::Confirm | Mode::Ask => {}
+        Mode::List | Mode::Detail | Mode::Help | Mode::Confirm | Mode::Ask | Mode::Reports => {}
     }
 }
 

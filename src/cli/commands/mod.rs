@@ -55,6 +55,7 @@ fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
         }
         Some(Command::CompleteIds { describe }) => super::completions::complete_ids(ctx, *describe),
         Some(Command::Status(args)) => status::print_overview(ctx, args),
+        Some(Command::Report(args)) => super::report::run(ctx, args),
         Some(Command::Add(args)) => add(ctx, args),
         Some(Command::AddItem { id, item }) => add_item(ctx, id, item),
         Some(Command::Log { id, date, event }) => log(ctx, id, date.as_deref(), event),
