@@ -169,6 +169,11 @@ pub struct State {
     pub totals: Totals,
     /// Indices into `entries`, filtered and sorted; rebuilt whenever those inputs change.
     pub visible: Vec<usize>,
+    /// Every index into `entries` in the order of `order_sort`, so that a filter keystroke does
+    /// not sort again.
+    pub order: Vec<usize>,
+    /// The sort `order` and `totals` were computed for; `None` once the entries changed.
+    pub order_sort: Option<SortKey>,
     /// Position in `visible`.
     pub cursor: usize,
     /// First row shown in the table viewport.
@@ -223,6 +228,8 @@ impl State {
             entries: Vec::new(),
             totals: Totals::default(),
             visible: Vec::new(),
+            order: Vec::new(),
+            order_sort: None,
             cursor: 0,
             offset: 0,
             selected: None,

@@ -10,54 +10,37 @@ use crate::i18n::{t, tf};
 use crate::keymap::Command;
 
 /// Recomputes the visible rows from filters and sort, keeping the cursor on the same dossier.
+///
+/// At 100 000 dossiers what costs is touching every entry in random order: the header totals
+/// are recomputed only when the entries changed, and the sorted order of all entries only when
+/// they or the sort changed, from keys copied out once (a sort comparing entries in place, 1.6 KB
+/// apart in memory, took 130–200 ms). A filter keystroke is then one pass over that order.
 pub fn rebuild(state: &mut State) {
     let today = state.today;
-    state.totals = crate::app::state::Totals::of(&state.entries, today);
+    if state.order_sort.is_none() {
+        state.totals = crate::app::state::Totals::of(&state.entries, today);
+    }
+    if state.order_sort != Some(state.sort) {
+        state.order = sorted(&state.entries, state.sort);
+        state.order_sort = Some(state.sort);
+    }
     let filter = state.filter.text.clone();
     let query = crate::domain::summary::Query::new(&filter);
-    let mut idx: Vec<usize> = state
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| match state.view {
-            View::Agenda => e.needs_action(today),
-            View::List => state.show_closed || !e.is_closed(),
-        })
-        .filter(|(_, e)| state.stage_filter.is_none_or(|s| e.stage == s))
-        .filter(|(_, e)| {
-            !state.only_mine || e.dossier.state.assigned.as_deref() == Some(&state.user)
-        })
-        .filter(|(_, e)| filter.trim().is_empty() || e.matches_query(&query))
-        .map(|(i, _)| i)
-        .collect();
     let entries = &state.entries;
-    match state.sort {
-        SortKey::Urgency => idx.sort_by(|a, b| {
-            let (a, b) = (&entries[*a], &entries[*b]);
-            let key = |e: &Entry| (e.next.is_none(), e.next.as_ref().map(|n| n.date));
-            key(a)
-                .cmp(&key(b))
-                .then(b.balance.cmp(&a.balance))
-                .then(a.id().cmp(&b.id()))
-        }),
-        SortKey::Balance => idx.sort_by(|a, b| {
-            let (a, b) = (&entries[*a], &entries[*b]);
-            b.balance.cmp(&a.balance).then(a.id().cmp(&b.id()))
-        }),
-        SortKey::DaysPastDue => idx.sort_by(|a, b| {
-            let (a, b) = (&entries[*a], &entries[*b]);
-            b.days_past_due
-                .cmp(&a.days_past_due)
-                .then(b.balance.cmp(&a.balance))
-                .then(a.id().cmp(&b.id()))
-        }),
-        // Lower-cased once per row, not twice per comparison (1.5 s at 100 000 dossiers).
-        SortKey::Debtor => idx.sort_by_cached_key(|i| {
-            let e = &entries[*i];
-            (e.debtor().to_lowercase(), e.id())
-        }),
-    }
-    state.visible = idx;
+    state.visible = state
+        .order
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let e = &entries[i];
+            (match state.view {
+                View::Agenda => e.needs_action(today),
+                View::List => state.show_closed || !e.is_closed(),
+            }) && state.stage_filter.is_none_or(|s| e.stage == s)
+                && (!state.only_mine || e.dossier.state.assigned.as_deref() == Some(&state.user))
+                && (filter.trim().is_empty() || e.matches_query(&query))
+        })
+        .collect();
     let pos = state
         .selected
         .and_then(|id| state.visible.iter().position(|i| entries[*i].id() == id));
@@ -70,6 +53,37 @@ pub fn rebuild(state: &mut State) {
         }
     }
     scroll_into_view(state);
+}
+
+/// Every entry's index, in the order of `sort`; ties end on the dossier number.
+fn sorted(entries: &[Entry], sort: SortKey) -> Vec<usize> {
+    use std::cmp::Reverse;
+    let mut idx: Vec<usize> = (0..entries.len()).collect();
+    match sort {
+        SortKey::Urgency => idx.sort_by_cached_key(|&i| {
+            let e = &entries[i];
+            (
+                e.next.is_none(),
+                e.next.as_ref().map(|n| n.date),
+                Reverse(e.balance),
+                e.id(),
+            )
+        }),
+        SortKey::Balance => idx.sort_by_cached_key(|&i| {
+            let e = &entries[i];
+            (Reverse(e.balance), e.id())
+        }),
+        SortKey::DaysPastDue => idx.sort_by_cached_key(|&i| {
+            let e = &entries[i];
+            (Reverse(e.days_past_due), Reverse(e.balance), e.id())
+        }),
+        // Lower-cased once per row, not twice per comparison (1.5 s at 100 000 dossiers).
+        SortKey::Debtor => idx.sort_by_cached_key(|&i| {
+            let e = &entries[i];
+            (e.debtor().to_lowercase(), e.id())
+        }),
+    }
+    idx
 }
 
 pub fn scroll_into_view(state: &mut State) {

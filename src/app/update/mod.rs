@@ -79,6 +79,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             // A reload with a list on screen keeps it until the new one is complete.
             if !state.loaded || state.loading.is_some() {
                 state.entries = assess_all(snapshot.dossiers, state.today, &state.env);
+                state.order_sort = None;
                 state.generation = snapshot.generation;
                 state.loaded = true;
                 state.loading = Some(total);
@@ -264,6 +265,7 @@ fn loaded(state: &mut State, res: Result<Loaded, Failure>) {
                 })
                 .collect();
             state.entries.extend(mine.into_values());
+            state.order_sort = None;
             state.since_load.clear();
             state.problems = load.problems;
             state.generation = load.generation;
@@ -293,6 +295,7 @@ fn loaded(state: &mut State, res: Result<Loaded, Failure>) {
 
 fn replace_entry(state: &mut State, entry: Entry) {
     state.since_load.insert(entry.id());
+    state.order_sort = None;
     match state.entries.iter_mut().find(|e| e.id() == entry.id()) {
         Some(slot) => *slot = entry,
         None => state.entries.push(entry),
