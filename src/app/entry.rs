@@ -114,45 +114,7 @@ impl Loaded {
     }
 }
 
-/// Every dossier of a load assessed, on every core, in the order given: at 100 000 dossiers the
-/// assessments take seconds on one core. In batches, so that what is copied between threads
-/// stays small next to the list itself (a split of the whole list in one go cost 350 MB more at
-/// 100 000 dossiers).
+/// Every dossier of a load assessed, on every core, in the order given.
 pub fn assess_all(dossiers: Vec<LoadedDossier>, today: NaiveDate, env: &LetterEnv) -> Vec<Entry> {
-    const BATCH: usize = 4_096;
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let mut out = Vec::with_capacity(dossiers.len());
-    let mut rest = dossiers.into_iter();
-    loop {
-        let batch: Vec<LoadedDossier> = rest.by_ref().take(BATCH * workers).collect();
-        if batch.is_empty() {
-            break;
-        }
-        if workers == 1 || batch.len() < BATCH {
-            out.extend(batch.into_iter().map(|d| Entry::new(d, today, env)));
-            continue;
-        }
-        let mut parts = Vec::with_capacity(workers);
-        let mut batch = batch.into_iter();
-        for _ in 0..workers {
-            parts.push(batch.by_ref().take(BATCH).collect::<Vec<_>>());
-        }
-        std::thread::scope(|s| {
-            let handles: Vec<_> = parts
-                .into_iter()
-                .map(|part| {
-                    s.spawn(move || {
-                        part.into_iter()
-                            .map(|d| Entry::new(d, today, env))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for h in handles {
-                // A rule that panics on one dossier must not be swallowed by the worker.
-                out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            }
-        });
-    }
-    out
+    crate::domain::par::map(dossiers, |d| Entry::new(d, today, env))
 }

@@ -6,7 +6,6 @@ use rust_decimal::Decimal;
 use super::args::{ReportArgs, ReportKind};
 use super::format::{fit, rpad, say};
 use super::{exit, Ctx, UserError};
-use crate::domain::assess::assess;
 use crate::domain::parse::parse_date;
 use crate::domain::report::{Bucket, Period, Reports, Row, DSO_DAYS, STEP_WINDOW_DAYS};
 use crate::i18n::{count, date, euros, t, tf};
@@ -42,11 +41,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<i32, UserError> {
             )
         );
     }
-    let assessed: Vec<_> = snap
-        .dossiers
-        .iter()
-        .map(|d| assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today))
-        .collect();
+    let assessed = super::status::assess_each(ctx, &snap.dossiers);
     let rows: Vec<Row> = snap
         .dossiers
         .iter()

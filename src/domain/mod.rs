@@ -11,6 +11,7 @@ pub mod fold;
 pub mod letters;
 pub mod model;
 pub mod money;
+pub mod par;
 pub mod parse;
 pub mod report;
 pub mod schedule;
