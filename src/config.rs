@@ -3,6 +3,7 @@
 //! A missing file works with visible placeholders and a warning; an unknown key or a bad value is
 //! an error naming the key, so a typo never silently falls back to a default.
 
+pub mod import;
 pub mod ui;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,9 @@ pub struct Config {
     /// The full-screen interface: keymap, colours, refresh.
     #[serde(default)]
     pub ui: ui::UiConfig,
+    /// What an import from the accounting system assumes where the file is silent.
+    #[serde(default)]
+    pub import: import::ImportConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -310,10 +314,12 @@ impl Config {
                 })?;
             }
         }
-        check_numbers(&cfg).map_err(|reason| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            reason,
-        })?;
+        check_numbers(&cfg)
+            .and_then(|_| cfg.import.check())
+            .map_err(|reason| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                reason,
+            })?;
         if let Some(p) = &cfg.defaults.profile {
             if ProfileId::parse(p).is_none() {
                 return Err(ConfigError::Invalid {

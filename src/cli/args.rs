@@ -84,6 +84,8 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         height: u16,
     },
+    #[command(about = h("import.cmd"))]
+    Import(super::commands::import::ImportArgs),
     #[command(about = h("cli.cmd.rates"))]
     Rates {
         #[arg(long, short, help = h("cli.help.verbose"))]

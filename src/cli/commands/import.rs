@@ -1,0 +1,121 @@
+//! `recouvre import fec FILE` and `recouvre import csv FILE --map MAP`: open items from the
+//! accounting system, planned against the journal, then written in one transaction (or, with
+//! `--dry-run`, only described).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::cli::{exit, Ctx, UserError};
+use crate::domain::import::report;
+use crate::domain::import::Settings;
+use crate::i18n::t;
+use crate::storage::import::{ImportError, Request, Source};
+
+fn h(key: &str) -> String {
+    t(key).to_string()
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub format: ImportFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportFormat {
+    #[command(about = h("import.cmd_fec"))]
+    Fec {
+        #[arg(value_name = "FILE", help = h("import.help_file"))]
+        file: PathBuf,
+        #[command(flatten)]
+        options: ImportOptions,
+    },
+    #[command(about = h("import.cmd_csv"))]
+    Csv {
+        #[arg(value_name = "FILE", help = h("import.help_file"))]
+        file: PathBuf,
+        #[arg(long, value_name = "MAP", help = h("import.help_map"))]
+        map: PathBuf,
+        #[command(flatten)]
+        options: ImportOptions,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportOptions {
+    #[arg(long = "dry-run", help = h("import.help_dry_run"))]
+    pub dry_run: bool,
+    #[arg(long = "settle-missing", help = h("import.help_settle_missing"))]
+    pub settle_missing: bool,
+}
+
+/// The settings an import runs with, from the configuration's `[import]` section.
+pub fn settings(ctx: &Ctx, settle_missing: bool) -> Settings {
+    Settings {
+        today: ctx.today,
+        payment_terms_days: ctx.config.import.payment_terms_days,
+        debtor_type: ctx.config.import.debtor_type,
+        profile: ctx.config.default_profile(),
+        settle_missing,
+        file_name: String::new(),
+    }
+}
+
+pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32, UserError> {
+    let (file, source, options) = match &args.format {
+        ImportFormat::Fec { file, options } => (file, Source::Fec, options),
+        ImportFormat::Csv { file, map, options } => {
+            (file, Source::Csv { map: map.clone() }, options)
+        }
+    };
+    let req = Request::new(file.clone(), source, settings(ctx, options.settle_missing));
+    // Planned and written under one lock: what the plan read cannot change before the write.
+    let _held = if options.dry_run {
+        None
+    } else {
+        Some(ctx.store.hold()?)
+    };
+    let bar = progress_bar();
+    let mut progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let planned = ctx.store.plan_import(&req, &ctx.rules, &mut progress);
+    bar.finish_and_clear();
+    let plan = planned.map_err(import_error)?;
+    if options.dry_run || plan.is_empty() {
+        for line in report::lines(&plan, options.dry_run) {
+            println!("{line}");
+        }
+        return Ok(exit::OK);
+    }
+    ctx.store.apply_import(&plan)?;
+    for line in report::lines(&plan, false) {
+        println!("{line}");
+    }
+    Ok(exit::OK)
+}
+
+/// A bar on stderr for a large file, only when both outputs are a terminal (a script or a
+/// pipe gets nothing on stderr but real problems).
+fn progress_bar() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() || !std::io::stdout().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(t("import.progress_read").to_string());
+    bar
+}
+
+fn import_error(e: ImportError) -> UserError {
+    match e {
+        // A refused line, an unreadable file or mapping: the input is wrong (exit 2).
+        ImportError::Read(_) | ImportError::Rejected { .. } => UserError::usage(e.to_string()),
+        ImportError::Store(e) => e.into(),
+    }
+}
