@@ -172,6 +172,19 @@ fn out_of_range(
     )
 }
 
+/// `[import] payment_terms_days` within [`import::TERMS_DAYS`].
+fn check_import(c: &import::ImportConfig) -> Result<(), String> {
+    if import::TERMS_DAYS.contains(&c.payment_terms_days) {
+        return Ok(());
+    }
+    Err(out_of_range(
+        "[import] payment_terms_days",
+        &c.payment_terms_days,
+        import::TERMS_DAYS.start(),
+        import::TERMS_DAYS.end(),
+    ))
+}
+
 /// Every number of the `[money]`, `[deadlines]` and `[channels]` sections within its range, so
 /// that a typo (an indemnity of 4e20, a deadline of -30 days) is refused at start-up with the
 /// key and the range instead of overflowing or printing nonsense in a letter.
@@ -315,7 +328,7 @@ impl Config {
             }
         }
         check_numbers(&cfg)
-            .and_then(|_| cfg.import.check())
+            .and_then(|_| check_import(&cfg.import))
             .map_err(|reason| ConfigError::Invalid {
                 path: path.to_path_buf(),
                 reason,

@@ -85,7 +85,7 @@ pub enum Command {
         height: u16,
     },
     #[command(about = h("import.cmd"))]
-    Import(super::commands::import::ImportArgs),
+    Import(super::import_args::ImportArgs),
     #[command(about = h("cli.cmd.rates"))]
     Rates {
         #[arg(long, short, help = h("cli.help.verbose"))]

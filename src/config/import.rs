@@ -27,19 +27,3 @@ impl Default for ImportConfig {
         }
     }
 }
-
-impl ImportConfig {
-    /// The message names the key and the accepted range.
-    pub fn check(&self) -> Result<(), String> {
-        if TERMS_DAYS.contains(&self.payment_terms_days) {
-            Ok(())
-        } else {
-            Err(super::out_of_range(
-                "import.payment_terms_days",
-                &self.payment_terms_days,
-                TERMS_DAYS.start(),
-                TERMS_DAYS.end(),
-            ))
-        }
-    }
-}

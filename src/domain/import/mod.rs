@@ -9,6 +9,7 @@ pub mod csv;
 pub mod decode;
 pub mod fec;
 pub mod fields;
+mod matching;
 pub mod plan;
 pub mod report;
 

@@ -17,7 +17,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{Account, Format, Ledger, MovementKind, Rejection, Settings};
+use super::matching::{match_debtor, rejection};
+use super::{Format, Ledger, MovementKind, Rejection, Settings};
 use crate::domain::event::{EventKind, NoteKind};
 use crate::domain::fold::DossierState;
 use crate::domain::model::*;
@@ -656,78 +657,4 @@ fn settle(
     w.lines.push(line);
     w.tally.settled += 1;
     w.tally.settled_amount += open;
-}
-
-fn rejection(account: &Account, format: Format, reason: String) -> Rejection {
-    let column = match format {
-        Format::Fec => "CompAuxNum",
-        Format::Csv => "customer",
-    };
-    Rejection {
-        line: account.line,
-        column: Some(column.to_string()),
-        reason,
-    }
-}
-
-/// The existing debtor this account is, and whether only the name said so.
-fn match_debtor(
-    account: &Account,
-    debtors: &BTreeMap<DebtorId, &Debtor>,
-) -> Result<Option<(DebtorId, bool)>, String> {
-    let list = |ids: &[DebtorId]| {
-        ids.iter()
-            .map(|i| {
-                format!(
-                    "{} ({})",
-                    debtors[i].name,
-                    debtors[i].customer_number.as_deref().unwrap_or("-")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if let Some(number) = account.number.as_deref() {
-        let by_number: Vec<DebtorId> = debtors
-            .values()
-            .filter(|d| {
-                d.customer_number
-                    .as_deref()
-                    .is_some_and(|n| n.trim().eq_ignore_ascii_case(number.trim()))
-            })
-            .map(|d| d.id)
-            .collect();
-        match by_number.as_slice() {
-            [one] => return Ok(Some((*one, false))),
-            [] => {}
-            many => {
-                return Err(tf(
-                    "import.ambiguous_number",
-                    &[("number", &number), ("debtors", &list(many))],
-                ))
-            }
-        }
-    }
-    let by_name: Vec<DebtorId> = debtors
-        .values()
-        .filter(|d| super::fields::same_name(&d.name, &account.name))
-        .map(|d| d.id)
-        .collect();
-    match by_name.as_slice() {
-        [] => Ok(None),
-        [one] => {
-            let d = debtors[one];
-            match (d.customer_number.as_deref(), account.number.as_deref()) {
-                (Some(theirs), Some(ours)) if !theirs.trim().is_empty() => Err(tf(
-                    "import.name_other_number",
-                    &[("name", &d.name), ("recorded", &theirs), ("number", &ours)],
-                )),
-                _ => Ok(Some((*one, true))),
-            }
-        }
-        many => Err(tf(
-            "import.ambiguous_name",
-            &[("name", &account.name), ("debtors", &list(many))],
-        )),
-    }
 }
