@@ -148,19 +148,7 @@ pub fn lines(plan: &Plan, dry_run: bool) -> Vec<String> {
     for name in &plan.by_name {
         out.push(tf("import.report.by_name", &[("debtor", name)]));
     }
-    out.push(tf(
-        if dry_run {
-            "import.report.summary_dry"
-        } else {
-            "import.report.summary"
-        },
-        &[
-            ("created", &plan.created()),
-            ("updated", &plan.updated()),
-            ("settled", &plan.settled()),
-            ("skipped", &plan.skipped),
-        ],
-    ));
+    out.push(summary(plan, dry_run));
     let mut per_type: BTreeMap<&'static str, Tally> = BTreeMap::new();
     for w in &plan.writes {
         let t = per_type.entry(type_label(w.debtor_type)).or_default();
@@ -187,6 +175,23 @@ pub fn lines(plan: &Plan, dry_run: bool) -> Vec<String> {
         out.push(t("import.report.dry_run").to_string());
     }
     out
+}
+
+/// The closing line: dossiers created, updated, items settled, lines already known.
+pub fn summary(plan: &Plan, dry_run: bool) -> String {
+    tf(
+        if dry_run {
+            "import.report.summary_dry"
+        } else {
+            "import.report.summary"
+        },
+        &[
+            ("created", &plan.created()),
+            ("updated", &plan.updated()),
+            ("settled", &plan.settled()),
+            ("skipped", &plan.skipped),
+        ],
+    )
 }
 
 /// Amount a plan adds to what debtors owe (new invoices less payments and credit notes).
