@@ -45,8 +45,8 @@ pub enum DebtorRef {
 pub enum Target {
     /// A new dossier, for a new debtor or one whose dossiers are all closed.
     New {
-        debtor: DebtorRef,
-        created: EventKind,
+        debtor: Box<DebtorRef>,
+        created: Box<EventKind>,
     },
     /// Events appended to a dossier whose journal had this length when planned.
     Existing { id: DossierId, expected_len: u32 },
@@ -259,15 +259,15 @@ pub fn plan(
                         .unwrap_or(0),
                 },
                 Slot::NewFor(_) => Target::New {
-                    debtor: match debtor_id {
+                    debtor: Box::new(match debtor_id {
                         Some(id) => DebtorRef::Existing(id),
                         None => {
                             let mut d = Debtor::new(0, account.name.trim(), account.debtor_type);
                             d.customer_number = account.number.clone();
                             DebtorRef::New(d)
                         }
-                    },
-                    created: EventKind::Created {
+                    }),
+                    created: Box::new(EventKind::Created {
                         debtor: 0,
                         kind: DossierKind::Invoices,
                         profile: settings.profile,
@@ -275,7 +275,7 @@ pub fn plan(
                         contractual_rate: None,
                         refund_reason: None,
                         terms: None,
-                    },
+                    }),
                 },
             },
             debtor: debtor_name.clone(),

@@ -57,7 +57,7 @@ impl Store {
                     for w in &plan.writes {
                         match &w.target {
                             Target::New { debtor, created } => {
-                                let debtor = match debtor {
+                                let debtor = match debtor.as_ref() {
                                     DebtorRef::Existing(id) => {
                                         let raw = debtors.get(id.to_be_bytes())?.ok_or(
                                             ConflictableTransactionError::Abort(Abort::Moved),
@@ -77,7 +77,7 @@ impl Store {
                                     }
                                 };
                                 let id = next_id(meta, KEY_NEXT_DOSSIER)?;
-                                let mut created = created.clone();
+                                let mut created = (**created).clone();
                                 if let EventKind::Created { debtor: d, .. } = &mut created {
                                     *d = debtor.id;
                                 }
