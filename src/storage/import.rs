@@ -2,6 +2,7 @@
 //! that would hang), decoding and parsing it, and planning it against the dossiers in the store.
 //! Writing the plan is [`Store::apply_import`].
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ use super::store::Store;
 use crate::domain::assess::Rules;
 use crate::domain::import::csv::{parse_mapping, Mapping};
 use crate::domain::import::decode::{decode, Encoding};
-use crate::domain::import::plan::{plan, Existing, Plan};
+use crate::domain::import::fields::name_key;
+use crate::domain::import::plan::{plan, Existing, Plan, PROOF_MARK};
 use crate::domain::import::{fec, Ledger, Rejection, Settings};
 use crate::i18n::tf;
 
@@ -176,19 +178,43 @@ impl Store {
         let ledger = read_ledger(req, progress)?;
         let snap = self.load_all()?;
         let today: NaiveDate = req.settings.today;
+        // What is left open of each item matters only for the debtors the file names and for
+        // items an import brought (which a newer file may settle): the others are not computed.
+        let numbers: HashSet<String> = ledger
+            .accounts
+            .iter()
+            .filter_map(|a| a.number.as_deref())
+            .map(|n| n.trim().to_lowercase())
+            .collect();
+        let names: HashSet<String> = ledger.accounts.iter().map(|a| name_key(&a.name)).collect();
+        let concerned = |d: &crate::model::LoadedDossier| {
+            let number = d.debtor.customer_number.as_deref();
+            number.is_some_and(|n| numbers.contains(&n.trim().to_lowercase()))
+                || names.contains(&name_key(&d.debtor.name))
+                || d.state.items.iter().any(|i| {
+                    i.proof
+                        .as_deref()
+                        .is_some_and(|p| p.starts_with(PROOF_MARK))
+                })
+        };
         let existing: Vec<Existing> = snap
             .dossiers
             .iter()
             .map(|d| {
-                let (claim, _) = rules.claim_or_principal(&d.state, &d.debtor, today);
-                Existing {
-                    state: &d.state,
-                    debtor: &d.debtor,
-                    open: claim
+                let open = if concerned(d) {
+                    let (claim, _) = rules.claim_or_principal(&d.state, &d.debtor, today);
+                    claim
                         .items
                         .into_iter()
                         .map(|i| (i.reference, i.open))
-                        .collect(),
+                        .collect()
+                } else {
+                    vec![]
+                };
+                Existing {
+                    state: &d.state,
+                    debtor: &d.debtor,
+                    open,
                 }
             })
             .collect();

@@ -43,15 +43,25 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32, UserError> {
         bar.set_position(done as u64);
     };
     let planned = ctx.store.plan_import(&req, &ctx.rules, &mut progress);
-    bar.finish_and_clear();
-    let plan = planned.map_err(import_error)?;
+    let plan = match planned {
+        Ok(p) => p,
+        Err(e) => {
+            bar.finish_and_clear();
+            return Err(import_error(e));
+        }
+    };
     if options.dry_run || plan.is_empty() {
+        bar.finish_and_clear();
         for line in report::lines(&plan, options.dry_run) {
             println!("{line}");
         }
         return Ok(exit::OK);
     }
-    ctx.store.apply_import(&plan)?;
+    bar.set_message(t("import.progress_write").to_string());
+    bar.tick();
+    let written = ctx.store.apply_import(&plan);
+    bar.finish_and_clear();
+    written?;
     for line in report::lines(&plan, false) {
         println!("{line}");
     }

@@ -86,15 +86,17 @@ pub fn date(field: &str, input: &str, format: Option<&str>) -> Result<NaiveDate,
     Ok(d)
 }
 
-/// Names compared as a person reads them: case, surrounding and repeated spaces ignored.
+/// A name as a person reads it: case, surrounding and repeated spaces ignored.
+pub fn name_key(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Names compared as a person reads them (see [`name_key`]).
 pub fn same_name(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    norm(a) == norm(b)
+    name_key(a) == name_key(b)
 }
 
 #[cfg(test)]

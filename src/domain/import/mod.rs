@@ -12,6 +12,8 @@ pub mod fields;
 mod matching;
 pub mod plan;
 pub mod report;
+#[cfg(test)]
+mod tests;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
