@@ -245,6 +245,7 @@ pub fn parse(
         .unwrap_or(settings.debtor_type);
     let fmt = mapping.date_format.as_deref();
     let mut accounts: Vec<Account> = Vec::new();
+    let mut index = std::collections::HashMap::new();
     let mut read = 0;
     let mut ignored = 0;
     let mut record = ::csv::StringRecord::new();
@@ -415,6 +416,7 @@ pub fn parse(
                 };
                 let account = Ledger::account_mut(
                     &mut accounts,
+                    &mut index,
                     number,
                     if the_name.is_empty() {
                         number.unwrap_or("")
@@ -467,6 +469,7 @@ pub fn parse(
                 }
                 let account = Ledger::account_mut(
                     &mut accounts,
+                    &mut index,
                     number,
                     if the_name.is_empty() {
                         number.unwrap_or("")

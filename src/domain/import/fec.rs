@@ -118,6 +118,7 @@ pub fn parse(
     }
     let width = names.len();
     let mut accounts: Vec<Account> = Vec::new();
+    let mut index = std::collections::HashMap::new();
     let mut read = 0;
     let mut ignored = 0;
     for (i, raw) in lines.iter().enumerate().skip(header_at + 1) {
@@ -213,6 +214,7 @@ pub fn parse(
         let label = Some(cell(ECRITURE_LIB).to_string()).filter(|s| !s.is_empty());
         let account = Ledger::account_mut(
             &mut accounts,
+            &mut index,
             Some(number).filter(|n| !n.is_empty()),
             if name.is_empty() { number } else { name },
             settings.debtor_type,

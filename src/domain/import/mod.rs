@@ -162,19 +162,20 @@ impl Ledger {
     /// The account with this number (or, without one, this name), created on first use.
     pub(crate) fn account_mut<'a>(
         accounts: &'a mut Vec<Account>,
+        index: &mut std::collections::HashMap<String, usize>,
         number: Option<&str>,
         name: &str,
         debtor_type: DebtorType,
         line: usize,
     ) -> &'a mut Account {
-        let key = |a: &Account| match (number, &a.number) {
-            (Some(n), Some(m)) => n.eq_ignore_ascii_case(m),
-            (None, None) => fields::same_name(&a.name, name),
-            _ => false,
+        let key = match number {
+            Some(n) => format!("#{}", n.trim().to_lowercase()),
+            None => format!("@{}", fields::name_key(name)),
         };
-        let pos = match accounts.iter().position(key) {
-            Some(p) => p,
+        let pos = match index.get(&key) {
+            Some(p) => *p,
             None => {
+                index.insert(key, accounts.len());
                 accounts.push(Account {
                     number: number.map(str::to_string),
                     name: name.to_string(),

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::matching::{match_debtor, rejection};
+use super::matching::{rejection, Directory};
 use super::{Format, Ledger, MovementKind, Rejection, Settings};
 use crate::domain::event::{EventKind, NoteKind};
 use crate::domain::fold::DossierState;
@@ -185,6 +185,11 @@ pub fn plan(
     for e in existing {
         debtors.insert(e.debtor.id, e.debtor);
     }
+    let directory = Directory::new(debtors.clone());
+    let mut by_debtor: HashMap<DebtorId, Vec<&Existing>> = HashMap::new();
+    for e in existing {
+        by_debtor.entry(e.debtor.id).or_default().push(e);
+    }
     let mut rejections = Vec::new();
     let mut claimed: HashMap<DebtorId, usize> = HashMap::new();
     let mut out = Plan {
@@ -209,7 +214,7 @@ pub fn plan(
     // (debtor, item reference) the file speaks of, open or lettered.
     let mut seen: HashSet<(DebtorId, String)> = HashSet::new();
     for (ai, account) in ledger.accounts.iter().enumerate() {
-        let matched = match match_debtor(account, &debtors) {
+        let matched = match directory.match_debtor(account) {
             Ok(m) => m,
             Err(reason) => {
                 rejections.push(rejection(account, ledger.format, reason));
@@ -230,10 +235,10 @@ pub fn plan(
             }
         }
         let debtor_id = matched.map(|(id, _)| id);
-        let theirs: Vec<&Existing> = existing
-            .iter()
-            .filter(|e| Some(e.debtor.id) == debtor_id)
-            .collect();
+        let theirs: Vec<&Existing> = debtor_id
+            .and_then(|id| by_debtor.get(&id))
+            .cloned()
+            .unwrap_or_default();
         let debtor_name = debtor_id
             .map(|id| debtors[&id].name.clone())
             .unwrap_or_else(|| account.name.clone());
