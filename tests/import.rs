@@ -346,3 +346,47 @@ fn a_bad_mapping_is_refused_with_its_reason() {
             .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     }
 }
+
+#[test]
+fn a_plan_is_refused_once_the_database_moved_and_writes_nothing() {
+    use recouvre::domain::import::Settings;
+    use recouvre::domain::model::DebtorType;
+    use recouvre::storage::import::{Request, Source};
+    use recouvre::storage::StoreError;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = new_store(&db);
+    let o = import(&db, &["fec"], &fixture("fec_tool_a_2026-10.txt"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let settings = Settings {
+        today: common::d(common::TODAY),
+        payment_terms_days: 30,
+        debtor_type: DebtorType::B2b,
+        profile: None,
+        settle_missing: true,
+        file_name: String::new(),
+    };
+    let req = Request::new(fixture("fec_tool_b_2026-11.txt"), Source::Fec, settings);
+    let rules = recouvre::domain::assess::Rules::default();
+    let plan = store.plan_import(&req, &rules, &mut |_, _| {}).unwrap();
+    assert_eq!(plan.created(), 1);
+    // A colleague writes meanwhile (the TUI shows the plan and waits for a yes).
+    store
+        .append(
+            2,
+            None,
+            common::d(common::TODAY),
+            vec![common::note("appel")],
+        )
+        .unwrap();
+    let (before, _) = status(&db);
+    assert!(matches!(store.apply_import(&plan), Err(StoreError::Moved)));
+    assert_eq!(status(&db).0, before);
+    // Planned again, it goes through; doctor finds the derived data in step.
+    let plan = store.plan_import(&req, &rules, &mut |_, _| {}).unwrap();
+    let done = store.apply_import(&plan).unwrap();
+    assert_eq!(done.created.len(), 1);
+    assert_eq!(done.updated.len(), 2);
+    let o = cli(&db).arg("doctor").output().unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}
