@@ -167,7 +167,9 @@ pub fn planned(state: &mut State, res: Result<Box<Plan>, String>) {
             notice(state, Level::Info, text);
         }
         Ok(plan) => {
-            let lines = report::lines(&plan, true);
+            // What fits above the buttons; the command line's --dry-run prints everything.
+            let room = (state.size.1 as usize).saturating_sub(16).max(3);
+            let lines = report::brief(&plan, true, room);
             state.popup = Some(Popup::Confirm(Confirm {
                 title: t("import.tui.confirm_title").into(),
                 lines,

@@ -65,6 +65,28 @@ fn write_line(w: &Write) -> String {
 /// Every line of the report, in order: the file, each dossier written, what is reported only,
 /// and the closing summary with totals per debtor type.
 pub fn lines(plan: &Plan, dry_run: bool) -> Vec<String> {
+    let mut out = head(plan);
+    out.extend(details(plan, dry_run));
+    out.extend(tail(plan, dry_run));
+    out
+}
+
+/// The report with at most `max` detail lines (a popup must keep its buttons on screen): the
+/// rest is counted in one line.
+pub fn brief(plan: &Plan, dry_run: bool, max: usize) -> Vec<String> {
+    let mut out = head(plan);
+    let details = details(plan, dry_run);
+    let more = details.len().saturating_sub(max);
+    out.extend(details.into_iter().take(max));
+    if more > 0 {
+        out.push(tf("import.report.more", &[("count", &more)]));
+    }
+    out.extend(tail(plan, dry_run));
+    out
+}
+
+/// The file and the assumption on due dates.
+fn head(plan: &Plan) -> Vec<String> {
     let mut out = vec![tf(
         "import.report.header",
         &[
@@ -81,7 +103,12 @@ pub fn lines(plan: &Plan, dry_run: bool) -> Vec<String> {
             &[("days", &plan.payment_terms_days)],
         ));
     }
-    out.extend(plan.writes.iter().map(write_line));
+    out
+}
+
+/// One line per dossier written and per thing reported.
+fn details(plan: &Plan, dry_run: bool) -> Vec<String> {
+    let mut out: Vec<String> = plan.writes.iter().map(write_line).collect();
     for c in &plan.changed {
         out.push(tf(
             "import.report.changed",
@@ -148,7 +175,12 @@ pub fn lines(plan: &Plan, dry_run: bool) -> Vec<String> {
     for name in &plan.by_name {
         out.push(tf("import.report.by_name", &[("debtor", name)]));
     }
-    out.push(summary(plan, dry_run));
+    out
+}
+
+/// The closing summary, the totals per debtor type, and whether anything was written.
+fn tail(plan: &Plan, dry_run: bool) -> Vec<String> {
+    let mut out = vec![summary(plan, dry_run)];
     let mut per_type: BTreeMap<&'static str, Tally> = BTreeMap::new();
     for w in &plan.writes {
         let t = per_type.entry(type_label(w.debtor_type)).or_default();

@@ -180,3 +180,21 @@ fn only_imported_items_are_settled_for_being_absent() {
     ));
     assert!(matches!(&events[1].1, EventKind::Note { .. }));
 }
+
+#[test]
+fn the_brief_report_counts_what_it_leaves_out() {
+    let lines: Vec<String> = (0..30)
+        .map(|i| format!("VT|Ventes|{i}|20261001|411000|Clients|C{i}|Client {i}|F-{i}|20261001|Facture|10,00||||20261001||"))
+        .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let p = plan(&fec(&refs), &[], &settings()).unwrap();
+    assert_eq!(p.created(), 30);
+    let all = report::lines(&p, true);
+    let brief = report::brief(&p, true, 5);
+    assert_eq!(all.len(), brief.len() + 25 - 1);
+    assert!(
+        brief.iter().any(|l| l.contains("25 ligne(s) de plus")),
+        "{brief:?}"
+    );
+    assert_eq!(all.last(), brief.last());
+}
