@@ -37,7 +37,9 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32, UserError> {
     } else {
         Some(ctx.store.hold()?)
     };
-    let bar = progress_bar();
+    // Small files are read in a blink: no bar to flash.
+    let large = std::fs::metadata(file).is_ok_and(|m| m.len() > LARGE_FILE);
+    let bar = progress_bar(large);
     let mut progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
@@ -68,10 +70,13 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32, UserError> {
     Ok(exit::OK)
 }
 
+/// From this size (bytes) a file gets a progress bar.
+const LARGE_FILE: u64 = 1 << 20;
+
 /// A bar on stderr for a large file, only when both outputs are a terminal (a script or a
 /// pipe gets nothing on stderr but real problems).
-fn progress_bar() -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() || !std::io::stdout().is_terminal() {
+fn progress_bar(large: bool) -> indicatif::ProgressBar {
+    if !large || !std::io::stderr().is_terminal() || !std::io::stdout().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(0);

@@ -2,7 +2,8 @@
 //! separated, dates `YYYYMMDD`, decimal comma.
 //!
 //! Open customer items are the lines on customer accounts (`CompteNum` starting with 411), one
-//! debtor per auxiliary account (`CompAuxNum`, `CompAuxLib`), that are not lettered
+//! debtor per auxiliary account (`CompAuxNum`, `CompAuxLib`; in books without auxiliary
+//! accounts, per 411 account, `CompteNum`, `CompteLib`), that are not lettered
 //! (`EcritureLet` empty). A debit is an invoice (its reference is `PieceRef`, or `EcritureNum`
 //! when `PieceRef` is empty or `-`). A credit is a credit note when it was booked in a sales
 //! journal (`JournalCode` `VT`, `VE`, `VTE`, `AV`… or a `JournalLib` saying "vente" or "avoir")
@@ -43,6 +44,7 @@ const JOURNAL_LIB: usize = 1;
 const ECRITURE_NUM: usize = 2;
 const ECRITURE_DATE: usize = 3;
 const COMPTE_NUM: usize = 4;
+const COMPTE_LIB: usize = 5;
 const COMP_AUX_NUM: usize = 6;
 const COMP_AUX_LIB: usize = 7;
 const PIECE_REF: usize = 8;
@@ -182,11 +184,16 @@ pub fn parse(
                 }
             },
         };
-        let number = cell(COMP_AUX_NUM);
-        let name = cell(COMP_AUX_LIB);
+        let (mut number, mut name) = (cell(COMP_AUX_NUM), cell(COMP_AUX_LIB));
         if number.is_empty() && name.is_empty() {
-            bad(COMP_AUX_NUM, tf("import.fec.no_auxiliary", &[]));
-            continue;
+            // Books without auxiliary accounts open one 411 account per customer (4110042
+            // "ACME"): that account is the customer. The bare collective account is no one.
+            let account = cell(COMPTE_NUM);
+            if account.trim_end_matches('0') == "411" {
+                bad(COMP_AUX_NUM, tf("import.fec.no_auxiliary", &[]));
+                continue;
+            }
+            (number, name) = (account, cell(COMPTE_LIB));
         }
         let reference = match cell(PIECE_REF) {
             "" | "-" => cell(ECRITURE_NUM),

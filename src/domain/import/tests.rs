@@ -198,3 +198,21 @@ fn the_brief_report_counts_what_it_leaves_out() {
     );
     assert_eq!(all.last(), brief.last());
 }
+
+#[test]
+fn books_without_auxiliary_accounts_use_one_411_account_per_customer() {
+    let l = fec(&[
+        "VT|Ventes|1|20261001|4110042|ACME SARL|||F-1|20261001|Facture|100,00||||20261001||",
+    ]);
+    assert_eq!(l.accounts[0].number.as_deref(), Some("4110042"));
+    assert_eq!(l.accounts[0].name, "ACME SARL");
+    let text = format!(
+        "{HEADER}\n{}\n",
+        "VT|Ventes|1|20261001|411000|Clients|||F-1|20261001|Facture|100,00||||20261001||"
+    );
+    let err = fec::parse(&text, "UTF-8", &settings(), &mut |_, _| {}).unwrap_err();
+    assert_eq!(
+        (err[0].line, err[0].column.as_deref()),
+        (2, Some("CompAuxNum"))
+    );
+}
