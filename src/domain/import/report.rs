@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
-
 use super::plan::{Plan, Tally, Target, Why, Write};
 use crate::domain::model::DebtorType;
 use crate::i18n::{money, t, tf};
@@ -224,12 +222,4 @@ pub fn summary(plan: &Plan, dry_run: bool) -> String {
             ("skipped", &plan.skipped),
         ],
     )
-}
-
-/// Amount a plan adds to what debtors owe (new invoices less payments and credit notes).
-pub fn net_change(plan: &Plan) -> Decimal {
-    plan.writes
-        .iter()
-        .map(|w| w.tally.invoiced - w.tally.paid - w.tally.credited - w.tally.settled_amount)
-        .sum()
 }
