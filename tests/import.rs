@@ -165,7 +165,8 @@ fn fec_import_creates_the_open_items_then_a_newer_file_adds_and_settles() {
     // The new debtor's invoice had "-" as its piece: the entry number is its reference.
     let show = stdout(&cli(&db).args(["show", "3"]).output().unwrap());
     assert!(show.contains("VT000231"), "{show}");
-    // The settlement is a payment naming the invoice, saying where it came from; the note
+    // The settlement is a payment naming the invoice, saying where it came from, dated by the
+    // lettering; the note
     // lists the file's lines.
     let store = recouvre::storage::Store::new(&db, recouvre::storage::StoreOptions::default());
     let acme = store.load(1).unwrap();
@@ -174,12 +175,16 @@ fn fec_import_creates_the_open_items_then_a_newer_file_adds_and_settles() {
             amount,
             reference: Some(r),
             invoice: Some(i),
-        } if r.starts_with("Lettrage") => Some((amount.to_string(), r.clone(), i.clone())),
+        } if r.starts_with("Lettrage") => {
+            Some((e.date.to_string(), amount.to_string(), r.clone(), i.clone()))
+        }
         _ => None,
     });
     assert_eq!(
         settled,
         Some((
+            // Dated when the books lettered it (DateLet): penalties stop then.
+            "2026-11-02".to_string(),
             "1037.12".to_string(),
             "Lettrage AB (fec_tool_b_2026-11.txt)".to_string(),
             "F-2026-101".to_string()

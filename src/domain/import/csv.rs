@@ -430,6 +430,7 @@ pub fn parse(
                     account.lettered.push(Lettered {
                         reference: the_ref.to_string(),
                         code: String::new(),
+                        date: None,
                         line,
                     });
                     continue;

@@ -53,6 +53,7 @@ const ECRITURE_LIB: usize = 10;
 const DEBIT: usize = 11;
 const CREDIT: usize = 12;
 const ECRITURE_LET: usize = 13;
+const DATE_LET: usize = 14;
 
 /// Whether a credit on a customer account is a credit note (see the module's rule).
 pub fn is_credit_note(journal_code: &str, journal_lib: &str, piece: &str, label: &str) -> bool {
@@ -231,9 +232,20 @@ pub fn parse(
         if !lettering.is_empty() {
             // Settled in the books: only an invoice matters (to settle it here too).
             if net > rust_decimal::Decimal::ZERO {
+                let date = match cell(DATE_LET) {
+                    "" => None,
+                    s => match fields::date(names[at[DATE_LET]], s, None) {
+                        Ok(d) => Some(d).filter(|d| *d <= settings.today),
+                        Err(e) => {
+                            bad(DATE_LET, e.to_string());
+                            continue;
+                        }
+                    },
+                };
                 account.lettered.push(Lettered {
                     reference: reference.to_string(),
                     code: lettering.to_string(),
+                    date,
                     line: line_no,
                 });
             }

@@ -110,6 +110,8 @@ pub struct Lettered {
     pub reference: String,
     /// The lettering code (`EcritureLet`).
     pub code: String,
+    /// When it was lettered (`DateLet`), if the file says and it is not after today.
+    pub date: Option<NaiveDate>,
     pub line: usize,
 }
 

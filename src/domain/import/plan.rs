@@ -91,8 +91,12 @@ pub struct Changed {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Why {
-    /// Lettered in the books (code, line).
-    Lettered { code: String, line: usize },
+    /// Lettered in the books (code, line, lettering date when known).
+    Lettered {
+        code: String,
+        line: usize,
+        date: Option<NaiveDate>,
+    },
     /// Imported earlier, no longer in the file.
     Absent,
 }
@@ -509,6 +513,7 @@ pub fn plan(
                     let why = Why::Lettered {
                         code: l.code.clone(),
                         line: l.line,
+                        date: l.date,
                     };
                     let e = theirs.iter().find(|e| e.state.id == *dossier);
                     if let Some(e) = e {
@@ -608,7 +613,7 @@ fn settle(
     }
     let file = &settings.file_name;
     let (label, line) = match &why {
-        Why::Lettered { code, line } if !code.is_empty() => (
+        Why::Lettered { code, line, .. } if !code.is_empty() => (
             tf("import.settle_lettered", &[("code", code), ("file", file)]),
             tf(
                 "import.line_settled_lettered",
@@ -651,8 +656,13 @@ fn settle(
         tally: Tally::default(),
         lines: vec![],
     });
+    // Dated when the books lettered it (penalties stop then), else the day of the import.
+    let date = match &why {
+        Why::Lettered { date: Some(d), .. } => *d,
+        _ => settings.today,
+    };
     w.events.push((
-        settings.today,
+        date,
         EventKind::PaymentReceived {
             amount: open,
             reference: Some(label),

@@ -122,7 +122,7 @@ fn details(plan: &Plan, dry_run: bool) -> Vec<String> {
     }
     for m in &plan.missing {
         let why = match &m.why {
-            Why::Lettered { code, line } if !code.is_empty() => tf(
+            Why::Lettered { code, line, .. } if !code.is_empty() => tf(
                 "import.report.why_lettered",
                 &[("code", code), ("line", line)],
             ),
