@@ -3,6 +3,7 @@
 //! A missing file works with visible placeholders and a warning; an unknown key or a bad value is
 //! an error naming the key, so a typo never silently falls back to a default.
 
+pub mod import;
 pub mod ui;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,9 @@ pub struct Config {
     /// The full-screen interface: keymap, colours, refresh.
     #[serde(default)]
     pub ui: ui::UiConfig,
+    /// What an import from the accounting system assumes where the file is silent.
+    #[serde(default)]
+    pub import: import::ImportConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -166,6 +170,19 @@ fn out_of_range(
         "config.out_of_range",
         &[("key", &key), ("value", value), ("min", min), ("max", max)],
     )
+}
+
+/// `[import] payment_terms_days` within [`import::TERMS_DAYS`].
+fn check_import(c: &import::ImportConfig) -> Result<(), String> {
+    if import::TERMS_DAYS.contains(&c.payment_terms_days) {
+        return Ok(());
+    }
+    Err(out_of_range(
+        "[import] payment_terms_days",
+        &c.payment_terms_days,
+        import::TERMS_DAYS.start(),
+        import::TERMS_DAYS.end(),
+    ))
 }
 
 /// Every number of the `[money]`, `[deadlines]` and `[channels]` sections within its range, so
@@ -310,10 +327,12 @@ impl Config {
                 })?;
             }
         }
-        check_numbers(&cfg).map_err(|reason| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            reason,
-        })?;
+        check_numbers(&cfg)
+            .and_then(|_| check_import(&cfg.import))
+            .map_err(|reason| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                reason,
+            })?;
         if let Some(p) = &cfg.defaults.profile {
             if ProfileId::parse(p).is_none() {
                 return Err(ConfigError::Invalid {

@@ -4,8 +4,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 
 use super::entry::Loaded;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::env::LetterEnv;
 use super::failure::Failure;
 use crate::domain::event::{Event, EventKind};
+use crate::domain::import::plan::Plan;
+use crate::domain::import::Settings;
 use crate::domain::model::DossierId;
 use crate::keymap::Command;
 use crate::model::{Draft, LoadedDossier, NewDossier, Snapshot};
@@ -66,6 +72,18 @@ pub enum Action {
     DraftList(Result<Vec<DossierId>, Failure>),
     /// The runtime's autosave timer (or a stop signal): write the open letter if it changed.
     AutosaveDue,
+    /// Result of `Effect::CompletePath`: the completed text of `field` and, when several
+    /// names fit, the candidates.
+    PathCompleted {
+        field: &'static str,
+        typed: String,
+        completed: String,
+        candidates: Vec<String>,
+    },
+    /// Result of `Effect::PlanImport`: what the import would do, or why it cannot.
+    ImportPlanned(Result<Box<Plan>, String>),
+    /// Result of `Effect::ApplyImport`: the plan now written, or why nothing was.
+    Imported(Result<Box<Plan>, Failure>),
 }
 
 /// What `update` asks the runtime to do. A journal write waiting for the user's confirmation is
@@ -98,4 +116,18 @@ pub enum Effect {
     LoadDraft(DossierId),
     DeleteDraft(DossierId),
     LoadDraftList,
+    /// Complete the path typed in a field of the import form from the file system.
+    CompletePath {
+        field: &'static str,
+        text: String,
+    },
+    /// Read the file and plan the import against the store (writes nothing).
+    PlanImport {
+        path: PathBuf,
+        map: Option<PathBuf>,
+        settings: Settings,
+        env: Arc<LetterEnv>,
+    },
+    /// Write a plan the user confirmed, all or nothing.
+    ApplyImport(Box<Plan>),
 }

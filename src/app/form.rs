@@ -192,6 +192,8 @@ pub enum FormKind {
     SendLetter,
     Note,
     AddDossier,
+    /// A file to import from the accounting system (FEC or CSV with its mapping).
+    Import,
     /// The next step of the injonction de payer, dated by the user.
     Injonction(crate::domain::event::InjonctionStep),
 }

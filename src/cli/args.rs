@@ -86,6 +86,8 @@ pub enum Command {
     },
     #[command(about = h("report.help.cmd"))]
     Report(ReportArgs),
+    #[command(about = h("import.cmd"))]
+    Import(super::import_args::ImportArgs),
     #[command(about = h("cli.cmd.rates"))]
     Rates {
         #[arg(long, short, help = h("cli.help.verbose"))]

@@ -22,6 +22,7 @@ pub mod completions;
 pub mod context;
 pub mod doctor;
 pub mod format;
+pub mod import_args;
 pub mod localize;
 pub mod output;
 pub mod report;

@@ -8,6 +8,7 @@ pub mod day;
 pub mod digest;
 pub mod event;
 pub mod fold;
+pub mod import;
 pub mod letters;
 pub mod model;
 pub mod money;

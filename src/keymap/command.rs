@@ -65,6 +65,8 @@ commands! {
     Note = "note",
     Call = "call",
     AddDossier = "add_dossier",
+    /// Opens the import from the accounting system (a FEC or a CSV file).
+    Import = "import",
     Undo = "undo",
     Submit = "submit",
     Cancel = "cancel",

@@ -73,6 +73,9 @@ pub enum StoreError {
         owner: String,
         user: String,
     },
+    /// The database changed between an import's preview and its run: nothing was written.
+    #[error("{}", tf("import.moved", &[]))]
+    Moved,
     /// `init` into a directory that already holds files (listed).
     #[error("{}", tf("shared.not_empty", &[("path", &path.display()), ("entries", entries)]))]
     NotEmpty { path: PathBuf, entries: String },

@@ -5,6 +5,7 @@ pub mod derived;
 pub mod doctor;
 pub mod error;
 pub mod files;
+pub mod import;
 pub mod journal;
 pub mod keys;
 mod legacy;

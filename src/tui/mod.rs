@@ -3,6 +3,7 @@
 //! Entry point: [`run`]. The pure parts live in `app` (state, update), `ui` (render) and
 //! `keymap`; this module wires them to crossterm, signals and the store.
 
+pub mod complete;
 pub mod runtime;
 pub mod screenshot;
 pub mod terminal;

@@ -142,6 +142,36 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             result: store.delete_draft(id).map_err(Failure::from),
         },
         Effect::LoadDraftList => Action::DraftList(store.draft_dossiers().map_err(Failure::from)),
+        Effect::CompletePath { field, text } => {
+            let (completed, candidates) = super::complete::complete_path(&text);
+            Action::PathCompleted {
+                field,
+                typed: text,
+                completed,
+                candidates,
+            }
+        }
+        Effect::PlanImport {
+            path,
+            map,
+            settings,
+            env,
+        } => {
+            use crate::storage::import::{Request, Source};
+            let source = match map {
+                Some(map) => Source::Csv { map },
+                None => Source::Fec,
+            };
+            let req = Request::new(path, source, settings);
+            let planned = store.plan_import(&req, &env.rules, &mut |_, _| {});
+            Action::ImportPlanned(planned.map(Box::new).map_err(|e| e.to_string()))
+        }
+        Effect::ApplyImport(plan) => Action::Imported(
+            store
+                .apply_import(&plan)
+                .map(|_| plan)
+                .map_err(Failure::from),
+        ),
     }
 }
 

@@ -35,6 +35,8 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<Effect> {
     match form.kind {
         // Built by the editor from its letter, not from the form alone.
         FormKind::SendLetter => None,
+        // Read and planned by the runtime first (`update::import`).
+        FormKind::Import => None,
         FormKind::Payment => validate_payment(form, today),
         FormKind::Contestation => validate_contestation(form, today),
         FormKind::Resolve => validate_resolve(form, today),

@@ -241,6 +241,7 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::AddDossier => {
             state.popup = Some(Popup::Form(Box::new(add_dossier_form(state.today))))
         }
+        Command::Import => state.popup = Some(Popup::Form(Box::new(super::import::import_form()))),
         Command::Relance
         | Command::Contestation
         | Command::Payment

@@ -7,6 +7,7 @@ mod common;
 mod dossier;
 mod editor;
 mod forms;
+mod import;
 mod list;
 mod reports;
 mod send;
@@ -230,6 +231,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         // Only a mark on screen: not worth an error over the real work.
         Action::DraftList(Err(_)) => vec![],
+        Action::PathCompleted {
+            field,
+            typed,
+            completed,
+            candidates,
+        } => {
+            import::path_completed(state, field, &typed, completed, candidates);
+            vec![]
+        }
+        Action::ImportPlanned(res) => {
+            import::planned(state, res);
+            vec![]
+        }
+        Action::Imported(res) => import::imported(state, res),
         Action::AutosaveDue => match state.editor.as_deref() {
             // Also while a send waits for confirmation: until it is on disk, the draft is
             // the only copy.
@@ -406,7 +421,7 @@ fn form_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         return vec![];
     };
     match cmd {
-        Command::NextField => form.next_field(),
+        Command::NextField if form.kind != FormKind::Import => form.next_field(),
         Command::PrevField => form.prev_field(),
         Command::Cancel => {
             state.popup = None;
@@ -416,6 +431,8 @@ fn form_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             notice(state, Level::Info, t("tui.cancelled"));
         }
         Command::Submit if form.kind == FormKind::SendLetter => return send_letter(state),
+        Command::Submit if form.kind == FormKind::Import => return import::submit(state),
+        Command::NextField if form.kind == FormKind::Import => return import::complete(state),
         Command::Submit => match validate(form, today) {
             Some(write) => return start_write(state, write),
             None => {

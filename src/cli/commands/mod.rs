@@ -4,6 +4,7 @@
 //! commands that start an interface (the TUI, the screenshots).
 
 mod dossier;
+pub mod import;
 mod letter;
 mod log;
 
@@ -67,6 +68,7 @@ fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
         }
         Some(Command::Undo { id }) => undo(ctx, id),
         Some(Command::Letter(args)) => letter(ctx, args),
+        Some(Command::Import(args)) => import::run(ctx, args),
         Some(Command::Rates { verbose }) => {
             output::print_rates(ctx, *verbose);
             Ok(exit::OK)

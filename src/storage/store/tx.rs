@@ -14,10 +14,15 @@ const RECENT_CHANGES: usize = 512;
 
 /// Abort reason inside a transaction.
 pub(crate) enum Abort {
-    Stale { expected: u32, actual: u32 },
+    Stale {
+        expected: u32,
+        actual: u32,
+    },
     Unknown(DossierId),
     Behind(DossierId),
     Codec(String, CodecError),
+    /// The database changed since an import was planned.
+    Moved,
 }
 
 impl Store {
@@ -38,6 +43,7 @@ impl Store {
                 expected,
                 newer: vec![],
             }),
+            Err(TransactionError::Abort(Abort::Moved)) => Err(StoreError::Moved),
             Err(TransactionError::Storage(e)) => Err(self.sled_err(e)),
         }
     }

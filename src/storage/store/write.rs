@@ -273,11 +273,11 @@ impl Store {
     }
 }
 
-type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Abort>>;
+pub(super) type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Abort>>;
 
 /// The trees every journal write touches, inside its transaction: the records, the journal, the
 /// meta counters, and what is derived from the journal (`storage::derived`).
-type WriteTrees<'a> = (
+pub(super) type WriteTrees<'a> = (
     &'a TransactionalTree,
     &'a TransactionalTree,
     &'a TransactionalTree,
@@ -289,7 +289,7 @@ impl Store {
     /// Runs `f` in one sled transaction over debtors, dossiers, journal, meta and the derived
     /// trees: the one place a journal write's transaction is opened, so none can forget the
     /// derived trees.
-    fn write_transaction<T>(
+    pub(super) fn write_transaction<T>(
         &self,
         db: &sled::Db,
         f: impl Fn(WriteTrees) -> TxResult<T>,
@@ -325,7 +325,7 @@ fn codec_abort(what: &str, e: codec::CodecError) -> Abort {
 
 /// Writes what the new journal derives to, in the caller's transaction. A journal the fold
 /// refuses gets no digest (reads then go to the journal and report it, as they always did).
-fn put_derived(
+pub(super) fn put_derived(
     derived: &DerivedTx,
     id: DossierId,
     debtor: &Debtor,
@@ -340,7 +340,7 @@ fn put_derived(
 /// The digest after an append: the previous digest extended by the new events, or, when there
 /// is none (a dossier whose digest was never built), the whole journal read back in the
 /// transaction.
-fn extend_derived(
+pub(super) fn extend_derived(
     derived: &DerivedTx,
     journal: &TransactionalTree,
     debtors: &TransactionalTree,
