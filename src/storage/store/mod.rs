@@ -9,6 +9,7 @@
 mod create;
 mod derive;
 mod drafts;
+mod dump;
 mod handle;
 pub(crate) mod open;
 pub(crate) mod read;
@@ -18,5 +19,6 @@ mod write;
 
 pub use create::init_shared;
 pub use derive::DerivedDifference;
+pub use dump::{BackupSummary, Restored};
 pub use handle::{Held, Store};
 pub use repair::JournalRepair;
