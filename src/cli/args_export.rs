@@ -15,7 +15,7 @@ pub struct ExportArgs {
     pub stage: Option<String>,
     #[arg(long, help = t("export.help_closed").to_string())]
     pub closed: bool,
-    #[arg(long, requires = "csv", help = t("export.help_fr").to_string())]
+    #[arg(long, conflicts_with = "json", help = t("export.help_fr").to_string())]
     pub fr: bool,
 }
 
