@@ -101,12 +101,12 @@ pub(crate) fn append(
 pub(crate) fn replace_all(
     db: &Path,
     policy: &Policy,
-    records: &[JournalRecord],
+    records: impl Iterator<Item = JournalRecord>,
     keep_old_as: &str,
 ) -> Result<Option<PathBuf>, StoreError> {
     let mut buf = Vec::new();
     for r in records {
-        frame(r, &mut buf)?;
+        frame(&r, &mut buf)?;
     }
     let p = path(db);
     let tmp = db.join(format!("{FILE}.tmp.{}", files::random_suffix()));

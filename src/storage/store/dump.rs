@@ -5,8 +5,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use sled::transaction::TransactionError;
-use sled::{IVec, Transactional};
+use sled::IVec;
 
 use super::drafts::draft_key;
 use super::handle::Store;
@@ -17,13 +16,15 @@ use crate::model::Draft;
 use crate::storage::backup_file::{self, Dump, DumpMeta};
 use crate::storage::codec::{self, Record};
 use crate::storage::error::{corrupt, Result, StoreError};
-use crate::storage::files::{self, expected_mode, io_err, Policy};
+use crate::storage::files::{self, expected_mode, io_err, Policy, TempDir};
 use crate::storage::journal::{self, JournalRecord};
 use crate::storage::keys::{
     describe_key, dossier_key, journal_key, DossierRecord, KEY_CHANGES, KEY_GENERATION,
     KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER, KEY_SCHEMA, SCHEMA_VERSION, TREE_DEBTORS, TREE_DOSSIERS,
     TREE_DRAFTS, TREE_JOURNAL, TREE_META,
 };
+use crate::storage::lock;
+use crate::storage::shared::UmaskGuard;
 
 /// What a backup file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,19 +166,21 @@ impl Store {
     /// Restores the backup in `file` (see [`Store::restore`]). The whole file is read and
     /// checked before anything is written; a missing database is created first.
     pub fn restore_from(&self, file: &Path, force: bool) -> Result<Restored> {
-        let bytes = read_regular(file)?;
-        let dump = backup_file::parse(&bytes).map_err(|reason| StoreError::BadBackup {
-            path: file.to_path_buf(),
-            reason,
-        })?;
+        let dump =
+            backup_file::parse(&read_regular(file)?).map_err(|reason| StoreError::BadBackup {
+                path: file.to_path_buf(),
+                reason,
+            })?;
         self.restore(&dump, force)
     }
 
-    /// Replaces every record of the database by `dump`'s, in one sled transaction under the
-    /// lock; then rebuilds the derived trees, syncs, and replaces the journal copy. A database
-    /// holding any record is refused unless `force`. When records are replaced, the generation
-    /// moves past both the old and the backup's and the change list is emptied, so every open
-    /// screen reloads everything.
+    /// Replaces every record of the database by `dump`'s. Under the lock: a database holding
+    /// any record is refused unless `force`; a new sled database is built beside `data/` (in
+    /// batches, its derived trees included), synced, and exchanged with `data/` in one atomic
+    /// `rename`; then the journal copy is replaced the same way (the old one kept in
+    /// `backups/`). A crash before the exchange leaves the database as it was. When records are
+    /// replaced, the generation moves past both the old and the backup's and the change list is
+    /// emptied, so every open screen reloads everything.
     pub fn restore(&self, dump: &Dump, force: bool) -> Result<Restored> {
         backup_file::check(dump).map_err(|what| StoreError::BadBackup {
             path: self.path.clone(),
@@ -186,27 +189,57 @@ impl Store {
         if !self.exists() {
             self.init()?;
         }
-        let enc = |key: &str, v: &dyn super::tx::erased::Enc| {
-            v.enc().map_err(|e| StoreError::Corrupt {
-                key: key.into(),
-                reason: e.to_string(),
-            })
+        if !self.writable() {
+            return Err(self.read_only());
+        }
+        // `data/` is replaced below: no handle of ours may stay open on it.
+        self.held.close_db();
+        let policy = Policy::for_dir(&self.path)?;
+        let _umask = UmaskGuard::for_dir(&self.path);
+        let _guard = if self.held.is_held() {
+            None
+        } else {
+            Some(
+                lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
+                    .map_err(|e| self.lock_err(e))?,
+            )
         };
-        // Encoded before the lock is taken: a record that does not encode stops here.
-        let mut new: [Vec<(Vec<u8>, Vec<u8>)>; 4] = Default::default();
-        for d in &dump.debtors {
-            new[0].push((d.id.to_be_bytes().to_vec(), enc("debtor", d)?));
+        files::check_tree(&self.path, &policy)?;
+        let (held, replaced, old_generation) = {
+            let db = self.open_sled(&self.data_dir())?;
+            self.check_schema(&db)?;
+            let [debtors, dossiers, journal, meta, drafts] = self.trees(&db)?;
+            (
+                debtors.len() + dossiers.len() + journal.len() + drafts.len(),
+                dossiers.len(),
+                read_u64(&meta, KEY_GENERATION).unwrap_or(0),
+            )
+        };
+        if held > 0 && !force {
+            return Err(StoreError::Occupied {
+                path: self.path.clone(),
+                dossiers: replaced,
+            });
         }
-        for d in &dump.dossiers {
-            new[1].push((dossier_key(d.id).to_vec(), enc("dossier", d)?));
-        }
-        for (id, e) in &dump.events {
-            new[2].push((journal_key(*id, e.seq).to_vec(), enc("event", e)?));
-        }
-        for d in &dump.drafts {
-            new[3].push((draft_key(d.dossier, &d.user), enc("draft", d)?));
-        }
-        let records: Vec<JournalRecord> = dump
+        let (generation, changes) = match dump.meta.generation {
+            Some(g) if held == 0 && g > old_generation => {
+                (Some(g), dump.meta.recent_changes.clone())
+            }
+            g if held == 0 && old_generation == 0 => (g, dump.meta.recent_changes.clone()),
+            g => (Some(g.unwrap_or(0).max(old_generation) + 1), Vec::new()),
+        };
+        let fresh =
+            TempDir::new_in(&self.path, "data.restore-").map_err(|e| io_err(&self.path, e))?;
+        self.build_restored(fresh.path(), dump, generation, &changes)?;
+        files::set_modes(fresh.path(), policy.shared()).map_err(|e| io_err(fresh.path(), e))?;
+        sync_dir(fresh.path()).map_err(|e| self.io(e))?;
+        exchange(fresh.path(), &self.data_dir()).map_err(|e| self.io(e))?;
+        fs::File::open(&self.path)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| self.io(e))?;
+        // `fresh` now names the replaced sled files: removed when it is dropped.
+        drop(fresh);
+        let records = dump
             .debtors
             .iter()
             .cloned()
@@ -218,99 +251,154 @@ impl Store {
                         dossier: *dossier,
                         event: event.clone(),
                     }),
-            )
-            .collect();
-        let summary = BackupSummary::of(dump, 0);
-        self.with_db(false, |db| {
-            let [debtors_t, dossiers_t, journal_t, meta_t, drafts_t] = self.trees(db)?;
-            let held = debtors_t.len() + dossiers_t.len() + journal_t.len() + drafts_t.len();
-            let replaced = dossiers_t.len();
-            if held > 0 && !force {
-                return Err(StoreError::Occupied {
-                    path: self.path.clone(),
-                    dossiers: replaced,
-                });
-            }
-            let old_generation = read_u64(&meta_t, KEY_GENERATION).unwrap_or(0);
-            let (generation, changes) = match dump.meta.generation {
-                Some(g) if held == 0 && g > old_generation => {
-                    (Some(g), dump.meta.recent_changes.clone())
-                }
-                g if held == 0 && old_generation == 0 => (g, dump.meta.recent_changes.clone()),
-                g => (Some(g.unwrap_or(0).max(old_generation) + 1), Vec::new()),
-            };
-            let mut meta_new: Vec<(&[u8], Vec<u8>)> =
-                vec![(KEY_SCHEMA, enc("schema_version", &SCHEMA_VERSION)?)];
-            for (k, v) in [
-                (KEY_NEXT_DOSSIER, dump.meta.next_dossier_id),
-                (KEY_NEXT_DEBTOR, dump.meta.next_debtor_id),
-                (KEY_GENERATION, generation),
-            ] {
-                if let Some(v) = v {
-                    meta_new.push((k, enc("meta", &v)?));
-                }
-            }
-            if dump.meta.generation.is_some() || !changes.is_empty() {
-                meta_new.push((KEY_CHANGES, enc("recent_changes", &changes)?));
-            }
-            let keys = |t: &sled::Tree| -> Result<Vec<IVec>> {
-                t.iter()
-                    .keys()
-                    .map(|k| k.map_err(|e| self.sled_err(e)))
-                    .collect()
-            };
-            // Everything, the derived tally and format included: with those gone, a crash
-            // before the rebuild below leaves derived trees that the next open rebuilds.
-            let old = [
-                keys(&debtors_t)?,
-                keys(&dossiers_t)?,
-                keys(&journal_t)?,
-                keys(&drafts_t)?,
-                keys(&meta_t)?,
-            ];
-            let res: std::result::Result<(), TransactionError<()>> =
-                (&debtors_t, &dossiers_t, &journal_t, &drafts_t, &meta_t).transaction(
-                    |(debtors, dossiers, journal, drafts, meta)| {
-                        let trees = [debtors, dossiers, journal, drafts, meta];
-                        for (t, ks) in trees.iter().zip(&old) {
-                            for k in ks {
-                                t.remove(k)?;
-                            }
-                        }
-                        for (t, kvs) in trees.iter().zip(&new) {
-                            for (k, v) in kvs {
-                                t.insert(&k[..], &v[..])?;
-                            }
-                        }
-                        for (k, v) in &meta_new {
-                            meta.insert(*k, &v[..])?;
-                        }
-                        Ok(())
-                    },
-                );
-            res.map_err(|e| self.sled_err(format!("{e:?}")))?;
-            self.build_derived(db)?;
-            db.flush().map_err(|e| self.sled_err(e))?;
-            // The journal copy is replaced only once sled's records are on disk: a crash in
-            // between leaves the old copy, which `doctor` then reports as different.
-            sync_dir(&self.data_dir()).map_err(|e| self.io(e))?;
-            let policy = Policy::for_dir(&self.path)?;
-            let keep_as = format!(
-                "before-restore-{}.log",
-                chrono::Local::now().format("%Y%m%dT%H%M%S")
             );
-            let kept_journal = if held == 0 && records.is_empty() {
-                None
-            } else {
-                journal::replace_all(&self.path, &policy, &records, &keep_as)?
-            };
-            Ok(Restored {
-                summary: summary.clone(),
-                replaced,
-                kept_journal,
-            })
+        let keep_as = format!(
+            "before-restore-{}.log",
+            chrono::Local::now().format("%Y%m%dT%H%M%S")
+        );
+        let kept_journal = if held == 0 && dump.debtors.is_empty() && dump.events.is_empty() {
+            None
+        } else {
+            journal::replace_all(&self.path, &policy, records, &keep_as)?
+        };
+        if let Some(g) = generation {
+            // Only a hint for live refresh: the authoritative number is in the meta tree.
+            let _ = files::replace(
+                &self.generation_path(),
+                format!("{g}\n").as_bytes(),
+                &policy,
+            );
+        }
+        Ok(Restored {
+            summary: BackupSummary::of(dump, 0),
+            replaced,
+            kept_journal,
         })
     }
+
+    /// A new sled database at `dir` holding `dump`'s records, written in batches (bounded
+    /// memory at any size), its derived trees built, flushed.
+    fn build_restored(
+        &self,
+        dir: &Path,
+        dump: &Dump,
+        generation: Option<u64>,
+        changes: &[(u64, u64)],
+    ) -> Result<()> {
+        let db = self.open_sled(dir)?;
+        let [debtors_t, dossiers_t, journal_t, meta_t, drafts_t] = self.trees(&db)?;
+        let sled = |e: sled::Error| self.sled_err(e);
+        put_all(&debtors_t, &dump.debtors, |d| {
+            Ok((d.id.to_be_bytes().to_vec(), enc("debtor", d)?))
+        })
+        .map_err(|e| self.sled_or(e))?;
+        put_all(&dossiers_t, &dump.dossiers, |d| {
+            Ok((dossier_key(d.id).to_vec(), enc("dossier", d)?))
+        })
+        .map_err(|e| self.sled_or(e))?;
+        put_all(&journal_t, &dump.events, |(id, e)| {
+            Ok((journal_key(*id, e.seq).to_vec(), enc("event", e)?))
+        })
+        .map_err(|e| self.sled_or(e))?;
+        put_all(&drafts_t, &dump.drafts, |d| {
+            Ok((draft_key(d.dossier, &d.user), enc("draft", d)?))
+        })
+        .map_err(|e| self.sled_or(e))?;
+        let mut meta = sled::Batch::default();
+        meta.insert(KEY_SCHEMA, enc("schema_version", &SCHEMA_VERSION)?);
+        for (k, v) in [
+            (KEY_NEXT_DOSSIER, dump.meta.next_dossier_id),
+            (KEY_NEXT_DEBTOR, dump.meta.next_debtor_id),
+            (KEY_GENERATION, generation),
+        ] {
+            if let Some(v) = v {
+                meta.insert(k, enc("meta", &v)?);
+            }
+        }
+        if generation.is_some() {
+            meta.insert(KEY_CHANGES, enc("recent_changes", &changes.to_vec())?);
+        }
+        meta_t.apply_batch(meta).map_err(sled)?;
+        self.build_derived(&db)?;
+        db.flush().map_err(sled)?;
+        Ok(())
+    }
+
+    fn sled_or(&self, e: PutError) -> StoreError {
+        match e {
+            PutError::Sled(e) => self.sled_err(e),
+            PutError::Store(e) => e,
+        }
+    }
+}
+
+/// How many records go into one sled batch while restoring.
+const RESTORE_BATCH: usize = 5_000;
+
+enum PutError {
+    Sled(sled::Error),
+    Store(StoreError),
+}
+
+fn enc<T: serde::Serialize>(what: &str, v: &T) -> Result<Vec<u8>> {
+    codec::encode(v).map_err(|e| StoreError::Corrupt {
+        key: what.into(),
+        reason: e.to_string(),
+    })
+}
+
+/// Inserts `items` into `tree` as `record(item)` gives them (key, encoded value), in batches.
+fn put_all<T>(
+    tree: &sled::Tree,
+    items: &[T],
+    record: impl Fn(&T) -> Result<(Vec<u8>, Vec<u8>)>,
+) -> std::result::Result<(), PutError> {
+    for chunk in items.chunks(RESTORE_BATCH) {
+        let mut batch = sled::Batch::default();
+        for item in chunk {
+            let (k, v) = record(item).map_err(PutError::Store)?;
+            batch.insert(k, v);
+        }
+        tree.apply_batch(batch).map_err(PutError::Sled)?;
+    }
+    Ok(())
+}
+
+/// Swaps the directories `a` and `b` in one atomic `rename` (Linux `RENAME_EXCHANGE`). Where
+/// the file system cannot exchange, `b` is moved aside and `a` renamed into its place, and `a`
+/// then names the old `b`: the same end state, with a moment in between without `b`.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (ca, cb) = (c(a)?, c(b)?);
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        return Ok(());
+    }
+    let e = std::io::Error::last_os_error();
+    if !matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+        return Err(e);
+    }
+    let aside = b.with_file_name(format!(
+        "{}.old-{}",
+        b.file_name().unwrap_or_default().to_string_lossy(),
+        files::random_suffix()
+    ));
+    fs::rename(b, &aside)?;
+    fs::rename(a, b)?;
+    fs::rename(&aside, a)
 }
 
 /// Reads a whole regular file (a FIFO or device is refused, never waited on).
