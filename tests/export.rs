@@ -417,3 +417,42 @@ fn a_backup_taken_while_another_process_writes_is_consistent() {
     }
     eprintln!("journal lengths seen in the backups: {sizes:?}");
 }
+
+#[test]
+fn a_team_database_backs_up_and_restores_with_its_modes() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let file = dir.path().join("b.jsonl");
+    ok(&db, &["backup", file.to_str().unwrap()]);
+    // SAFETY: getgid cannot fail.
+    let gid = unsafe { libc::getgid() };
+    let group = recouvre::storage::shared::group_name(gid).unwrap_or_else(|| gid.to_string());
+    let team = dir.path().join("equipe");
+    ok(
+        &team,
+        &[
+            "init",
+            "--shared",
+            "--group",
+            &group,
+            team.to_str().unwrap(),
+        ],
+    );
+    ok(&team, &["restore", file.to_str().unwrap()]);
+    let doctor = run(&team, &["doctor"]);
+    assert!(doctor.status.success(), "{}", stdout(&doctor));
+    for m in recouvre::storage::files::modes(&team).unwrap() {
+        assert!(!m.too_open(), "{m:?}");
+        assert_eq!(m.mode & 0o7777, m.expected, "{m:?}");
+    }
+    let copy = dir.path().join("equipe.jsonl");
+    ok(&team, &["backup", copy.to_str().unwrap()]);
+    let m = std::fs::metadata(&copy).unwrap();
+    assert_eq!(m.mode() & 0o777, 0o660);
+    assert_eq!(m.gid(), gid);
+    assert_eq!(
+        Store::new(&team, StoreOptions::default()).dump().unwrap(),
+        Store::new(&db, StoreOptions::default()).dump().unwrap()
+    );
+}

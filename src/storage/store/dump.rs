@@ -442,6 +442,13 @@ fn write_durably(file: &Path, bytes: &[u8], policy: &Policy) -> Result<()> {
             .custom_flags(libc::O_NOFOLLOW)
             .open(&tmp)
             .map_err(|e| io_err(&tmp, e))?;
+        // Exactly the database's mode, whatever the process umask.
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(fs::Permissions::from_mode(expected_mode(
+            policy.shared(),
+            false,
+        )))
+        .map_err(|e| io_err(&tmp, e))?;
         if let Some(gid) = policy.group() {
             // Best effort: a member of the team may give the file to the team's group.
             let _ = std::os::unix::fs::fchown(&f, None, Some(gid));
