@@ -456,3 +456,36 @@ fn a_team_database_backs_up_and_restores_with_its_modes() {
         Store::new(&db, StoreOptions::default()).dump().unwrap()
     );
 }
+
+#[test]
+fn what_a_killed_restore_left_is_removed_by_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = new_store(&db);
+    store.create(new_dossier("Alpha SARL")).unwrap();
+    let file = dir.path().join("b.jsonl");
+    let o = cli(&db)
+        .args(["backup", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A restore killed before its exchange: the new database beside data/, never swapped in.
+    let left = db.join("data.restore-0123456789abcdef");
+    std::fs::create_dir(&left).unwrap();
+    std::fs::write(left.join("db"), b"half-written").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&left, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(left.join("db"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let before = store.dump().unwrap();
+    let o = cli(&db).arg("doctor").output().unwrap();
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = cli(&db)
+        .args(["restore", "--force", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!left.exists());
+    let after = store.dump().unwrap();
+    assert_eq!(after.events, before.events);
+    assert_eq!(after.debtors, before.debtors);
+}

@@ -205,6 +205,7 @@ impl Store {
             )
         };
         files::check_tree(&self.path, &policy)?;
+        remove_unfinished_restores(&self.path);
         let (held, replaced, old_generation) = {
             let db = self.open_sled(&self.data_dir())?;
             self.check_schema(&db)?;
@@ -229,7 +230,7 @@ impl Store {
             g => (Some(g.unwrap_or(0).max(old_generation) + 1), Vec::new()),
         };
         let fresh =
-            TempDir::new_in(&self.path, "data.restore-").map_err(|e| io_err(&self.path, e))?;
+            TempDir::new_in(&self.path, RESTORE_PREFIX).map_err(|e| io_err(&self.path, e))?;
         self.build_restored(fresh.path(), dump, generation, &changes)?;
         files::set_modes(fresh.path(), policy.shared()).map_err(|e| io_err(fresh.path(), e))?;
         sync_dir(fresh.path()).map_err(|e| self.io(e))?;
@@ -332,6 +333,9 @@ impl Store {
     }
 }
 
+/// The new database of a restore, beside `data/` until it is swapped in.
+const RESTORE_PREFIX: &str = "data.restore-";
+
 /// How many records go into one sled batch while restoring.
 const RESTORE_BATCH: usize = 5_000;
 
@@ -362,6 +366,20 @@ fn put_all<T>(
         tree.apply_batch(batch).map_err(PutError::Sled)?;
     }
     Ok(())
+}
+
+/// Removes what a killed restore left beside `data/` (its new database, never swapped in).
+/// Called under the lock, so no restore is running.
+fn remove_unfinished_restores(db: &Path) {
+    let Ok(entries) = fs::read_dir(db) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && e.file_name().to_string_lossy().starts_with(RESTORE_PREFIX) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Swaps the directories `a` and `b` in one atomic `rename` (Linux `RENAME_EXCHANGE`). Where
