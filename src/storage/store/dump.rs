@@ -1,5 +1,6 @@
 //! `backup` and `restore`: every record of the database copied out under the lock, and a
-//! database rebuilt from such a copy in one transaction (see `storage::backup_file`).
+//! database rebuilt from such a copy beside `data/` and swapped in by one atomic rename (the
+//! file format is in `storage::backup_file`).
 
 use std::fs;
 use std::io::{Read, Write};
