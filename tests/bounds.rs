@@ -72,6 +72,9 @@ fn escape_sequences_in_stored_text_never_reach_the_terminal() {
         &["letter", "1", "--next"],
         &["log", "1", "note", "rappel"],
         &["status", "--json"],
+        &["export", "--csv"],
+        &["export", "--csv", "--fr", "--closed"],
+        &["export", "--json"],
     ] {
         let o = run(&db, args);
         assert!(o.status.code().is_some(), "{args:?}");
@@ -250,6 +253,8 @@ fn an_absurd_amount_in_the_database_puts_only_its_dossier_in_error() {
         vec!["show".into(), bad_id.to_string()],
         vec!["show".into(), good_id.to_string()],
         vec!["letter".into(), bad_id.to_string(), "--next".into()],
+        vec!["export".into(), "--csv".into()],
+        vec!["export".into(), "--json".into()],
     ] {
         let o = run(&db, &args.iter().map(String::as_str).collect::<Vec<_>>());
         let err = String::from_utf8_lossy(&o.stderr);

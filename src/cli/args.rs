@@ -115,6 +115,12 @@ pub enum Command {
     },
     #[command(about = h("shell.cmd.man"))]
     Man,
+    #[command(about = h("export.cmd"))]
+    Export(super::args_export::ExportArgs),
+    #[command(about = h("backup.cmd"))]
+    Backup(super::args_export::BackupArgs),
+    #[command(about = h("backup.cmd_restore"))]
+    Restore(super::args_export::RestoreArgs),
     /// Dossier ids and debtor names for the shell's completion (`--describe`: "id<TAB>name").
     #[command(name = "complete-ids", hide = true)]
     CompleteIds {

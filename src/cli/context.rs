@@ -63,6 +63,8 @@ impl From<crate::storage::StoreError> for UserError {
         // A non-empty directory given to `init` is a wrong argument, not a storage failure.
         let code = match e {
             crate::storage::StoreError::NotEmpty { .. } => exit::USAGE,
+            // `restore` into a database in use without `--force`: a decision for the user.
+            crate::storage::StoreError::Occupied { .. } => exit::USAGE,
             // Someone else holds the lock: worth retrying, unlike a real storage failure.
             crate::storage::StoreError::Busy { .. } => exit::BUSY,
             _ => exit::STORAGE,

@@ -17,6 +17,7 @@ macro_rules! eprintln {
 }
 
 pub mod args;
+pub mod args_export;
 pub mod commands;
 pub mod completions;
 pub mod context;

@@ -116,21 +116,33 @@ pub fn json_dossier(d: &LoadedDossier, a: &Assessment) -> JsonDossier {
     }
 }
 
-pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
-    let stage_filter = match &args.stage {
+/// The stage named by `--stage` (the names of `status --json`'s `stage`), or the usage error
+/// listing them. Shared by `status` and `export`.
+pub fn parse_stage(arg: Option<&str>) -> Result<Option<Stage>, UserError> {
+    match arg {
         Some(s) => Some(Stage::parse(s).ok_or_else(|| {
             let all: Vec<&str> = Stage::ALL.iter().map(|s| s.slug()).collect();
             UserError::usage(tf(
                 "cli.bad_choice",
                 &[
                     ("field", &"--stage"),
-                    ("value", s),
+                    ("value", &s),
                     ("accepted", &all.join(", ")),
                 ],
             ))
-        })?),
-        None => None,
-    };
+        }))
+        .transpose(),
+        None => Ok(None),
+    }
+}
+
+/// Listed without `--closed`: an open dossier, or one paid in full but not closed yet.
+pub fn listed_by_default(d: &LoadedDossier, a: &Assessment) -> bool {
+    !a.stage.is_closed() || (a.stage == Stage::Paid && d.state.closed.is_none())
+}
+
+pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
+    let stage_filter = parse_stage(args.stage.as_deref())?;
     // A query reads the search index and the digests of what it finds, not every dossier.
     let snap = match args.query.as_deref() {
         Some(q) => ctx.store.find(&crate::domain::summary::Query::new(q))?,
@@ -152,7 +164,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         .iter()
         .zip(assessed)
         .filter(|(d, s)| {
-            let open = !s.stage.is_closed() || (s.stage == Stage::Paid && d.state.closed.is_none());
+            let open = listed_by_default(d, s);
             (args.closed || args.query.is_some() || stage_filter.is_some() || open)
                 && stage_filter.is_none_or(|f| f == s.stage)
                 && (!args.overdue || s.action_due(today))

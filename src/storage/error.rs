@@ -79,6 +79,16 @@ pub enum StoreError {
     /// `init` into a directory that already holds files (listed).
     #[error("{}", tf("shared.not_empty", &[("path", &path.display()), ("entries", entries)]))]
     NotEmpty { path: PathBuf, entries: String },
+    /// `restore` into a database that holds records, without `--force`: nothing was written.
+    #[error("{}", tf("backup.occupied", &[("path", &path.display()), ("dossiers", dossiers)]))]
+    Occupied { path: PathBuf, dossiers: usize },
+    /// A backup file that cannot be restored (damaged, cut, newer, not a backup): nothing was
+    /// written.
+    #[error("{}", tf("backup.bad_file", &[("path", &path.display()), ("reason", reason)]))]
+    BadBackup {
+        path: PathBuf,
+        reason: super::backup_file::BackupFileError,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -55,6 +55,11 @@ impl Policy {
         self.group.is_some()
     }
 
+    /// The team's group of a team database.
+    pub(crate) fn group(&self) -> Option<u32> {
+        self.group
+    }
+
     fn owner_ok(&self, m: &Metadata) -> bool {
         m.uid() == self.euid || m.uid() == self.dir_uid || self.group == Some(m.gid())
     }

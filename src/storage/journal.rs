@@ -95,6 +95,66 @@ pub(crate) fn append(
     Ok(())
 }
 
+/// Replaces the journal copy by one holding exactly `records` (a restore): written to a
+/// temporary file, fsynced, renamed over `journal.log`, the directory fsynced. The copy it
+/// replaces, if any, is first linked as `backups/{keep_old_as}` and that path returned.
+pub(crate) fn replace_all(
+    db: &Path,
+    policy: &Policy,
+    records: impl Iterator<Item = JournalRecord>,
+    keep_old_as: &str,
+) -> Result<Option<PathBuf>, StoreError> {
+    let mut buf = Vec::new();
+    for r in records {
+        frame(&r, &mut buf)?;
+    }
+    let p = path(db);
+    let tmp = db.join(format!("{FILE}.tmp.{}", files::random_suffix()));
+    let written = files::open(&tmp, Access::CreateNew, policy).and_then(|mut f| {
+        f.write_all(&buf).map_err(|e| io_err(&tmp, e))?;
+        f.sync_all().map_err(|e| io_err(&tmp, e))
+    });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    let mut kept = None;
+    if fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
+        let dir = backup_dir(db, policy).map_err(|e| io_err(&db.join(BACKUP_DIR), e))?;
+        let old = dir.join(keep_old_as);
+        fs::hard_link(&p, &old).map_err(|e| io_err(&old, e))?;
+        kept = Some(old);
+    }
+    fs::rename(&tmp, &p).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_err(&p, e)
+    })?;
+    fs::File::open(db)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io_err(db, e))?;
+    Ok(kept)
+}
+
+/// `backups/` of the database, made (0700, or 2770 in a team database) when missing.
+fn backup_dir(db: &Path, policy: &Policy) -> io::Result<PathBuf> {
+    let dir = db.join(BACKUP_DIR);
+    match fs::symlink_metadata(&dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(io::Error::other(format!(
+                "{} is not a directory",
+                dir.display()
+            )))
+        }
+        Err(_) => {
+            use std::os::unix::fs::DirBuilderExt;
+            let mode = if policy.shared() { 0o2770 } else { 0o700 };
+            fs::DirBuilder::new().mode(mode).create(&dir)?;
+        }
+    }
+    Ok(dir)
+}
+
 /// A record that could not be read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
@@ -196,20 +256,7 @@ pub(crate) fn daily_backup(db: &Path, policy: &Policy, today: chrono::NaiveDate)
     let Ok(Some(mut input)) = files::open_existing(&src, policy) else {
         return Ok(());
     };
-    match fs::symlink_metadata(&dir) {
-        Ok(m) if m.is_dir() => {}
-        Ok(_) => {
-            return Err(io::Error::other(format!(
-                "{} is not a directory",
-                dir.display()
-            )))
-        }
-        Err(_) => {
-            use std::os::unix::fs::DirBuilderExt;
-            let mode = if policy.shared() { 0o2770 } else { 0o700 };
-            fs::DirBuilder::new().mode(mode).create(&dir)?;
-        }
-    }
+    backup_dir(db, policy)?;
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes)?;
     files::replace(&dir.join(&name), &bytes, policy)

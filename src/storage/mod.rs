@@ -1,5 +1,6 @@
 //! Storage: sled behind one store type, every record through the codec.
 
+pub mod backup_file;
 pub mod codec;
 pub mod derived;
 pub mod doctor;

@@ -3,7 +3,9 @@
 //! Each family has its file (`dossier`, `log`, `letter`); this one dispatches, and runs the
 //! commands that start an interface (the TUI, the screenshots).
 
+mod backup;
 mod dossier;
+mod export;
 pub mod import;
 mod letter;
 mod log;
@@ -69,6 +71,9 @@ fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
         Some(Command::Undo { id }) => undo(ctx, id),
         Some(Command::Letter(args)) => letter(ctx, args),
         Some(Command::Import(args)) => import::run(ctx, args),
+        Some(Command::Export(args)) => export::export(ctx, args),
+        Some(Command::Backup(args)) => backup::backup(ctx, args),
+        Some(Command::Restore(args)) => backup::restore(ctx, args),
         Some(Command::Rates { verbose }) => {
             output::print_rates(ctx, *verbose);
             Ok(exit::OK)

@@ -7,7 +7,7 @@ use crate::storage::codec;
 use crate::storage::error::{corrupt, Result};
 use crate::storage::keys::TREE_DRAFTS;
 
-fn draft_key(dossier: DossierId, user: &str) -> Vec<u8> {
+pub(super) fn draft_key(dossier: DossierId, user: &str) -> Vec<u8> {
     let mut k = dossier.to_be_bytes().to_vec();
     k.extend_from_slice(user.as_bytes());
     k

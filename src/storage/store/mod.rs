@@ -9,6 +9,7 @@
 mod create;
 mod derive;
 mod drafts;
+mod dump;
 mod handle;
 mod import;
 pub(crate) mod open;
@@ -19,6 +20,7 @@ mod write;
 
 pub use create::init_shared;
 pub use derive::DerivedDifference;
+pub use dump::{BackupSummary, Restored};
 pub use handle::{Held, Store};
 pub use import::Imported;
 pub use repair::JournalRepair;

@@ -176,7 +176,7 @@ impl Store {
             })
     }
 
-    fn read_only(&self) -> StoreError {
+    pub(super) fn read_only(&self) -> StoreError {
         use std::os::unix::fs::MetadataExt;
         let owner = fs::metadata(&self.path)
             .map(|m| crate::identity::user_name(m.uid()))
@@ -244,7 +244,7 @@ impl Store {
         }
     }
 
-    fn check_schema(&self, db: &sled::Db) -> Result<()> {
+    pub(super) fn check_schema(&self, db: &sled::Db) -> Result<()> {
         let meta = db.open_tree(TREE_META).map_err(|e| self.sled_err(e))?;
         if let Some(v) = meta.get(KEY_SCHEMA).map_err(|e| self.sled_err(e))? {
             let version: u32 = codec::decode(&v).map_err(|e| corrupt(TREE_META, KEY_SCHEMA, e))?;
