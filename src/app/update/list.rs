@@ -9,6 +9,12 @@ use crate::domain::fold::Stage;
 use crate::i18n::{t, tf};
 use crate::keymap::Command;
 
+/// Asks for every dossier; what changes on screen before the answer comes is kept over it.
+pub(super) fn load_all(state: &mut State) -> Effect {
+    state.since_load.clear();
+    Effect::LoadAll
+}
+
 /// Recomputes the visible rows from filters and sort, keeping the cursor on the same dossier.
 pub fn rebuild(state: &mut State) {
     let today = state.today;
@@ -220,7 +226,7 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Reload => {
             notice(state, Level::Info, t("tui.reloading"));
-            return vec![super::load_all(state), Effect::LoadDraftList];
+            return vec![load_all(state), Effect::LoadDraftList];
         }
         Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Command::AddDossier => {

@@ -26,7 +26,7 @@ use editor::{
     ask_command, close_editor, draft_loaded, draft_saved, editor_command, search_command,
 };
 pub use forms::validate;
-use list::{filter_command, main_command, rebuild, scroll_into_view};
+use list::{filter_command, load_all, main_command, rebuild, scroll_into_view};
 use send::send_letter;
 
 /// Translates a terminal key into an action through the active keymap context.
@@ -288,12 +288,6 @@ fn loaded(state: &mut State, res: Result<Loaded, Failure>) {
             notice(state, Level::Error, e.to_string());
         }
     }
-}
-
-/// Asks for every dossier; what changes on screen before the answer comes is kept over it.
-pub(super) fn load_all(state: &mut State) -> Effect {
-    state.since_load.clear();
-    Effect::LoadAll
 }
 
 fn replace_entry(state: &mut State, entry: Entry) {
