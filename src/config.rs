@@ -3,6 +3,7 @@
 //! A missing file works with visible placeholders and a warning; an unknown key or a bad value is
 //! an error naming the key, so a typo never silently falls back to a default.
 
+pub mod letters;
 pub mod ui;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,9 @@ pub struct Config {
     /// The full-screen interface: keymap, colours, refresh.
     #[serde(default)]
     pub ui: ui::UiConfig,
+    /// Printable letters: outbox folder, letterhead logo.
+    #[serde(default)]
+    pub letters: letters::LettersConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

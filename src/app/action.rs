@@ -66,6 +66,8 @@ pub enum Action {
     DraftList(Result<Vec<DossierId>, Failure>),
     /// The runtime's autosave timer (or a stop signal): write the open letter if it changed.
     AutosaveDue,
+    /// Result of `Effect::WritePdf`: the file written, or why not.
+    PdfWritten(Result<std::path::PathBuf, String>),
 }
 
 /// What `update` asks the runtime to do. A journal write waiting for the user's confirmation is
@@ -98,4 +100,11 @@ pub enum Effect {
     LoadDraft(DossierId),
     DeleteDraft(DossierId),
     LoadDraftList,
+    /// Writes the letter's PDF (the runtime renders it; `letters` has absolute paths).
+    WritePdf {
+        letters: crate::config::letters::LettersConfig,
+        path: std::path::PathBuf,
+        text: String,
+        meta: Box<crate::pdf::PdfMeta>,
+    },
 }

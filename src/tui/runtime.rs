@@ -142,6 +142,17 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             result: store.delete_draft(id).map_err(Failure::from),
         },
         Effect::LoadDraftList => Action::DraftList(store.draft_dossiers().map_err(Failure::from)),
+        Effect::WritePdf {
+            letters,
+            path,
+            text,
+            meta,
+        } => Action::PdfWritten(
+            letters
+                // The paths are absolute already (resolved when the TUI started).
+                .write_pdf(std::path::Path::new("."), &text, &meta, &path)
+                .map(|_| path),
+        ),
     }
 }
 

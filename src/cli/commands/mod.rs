@@ -6,6 +6,7 @@
 mod dossier;
 mod letter;
 mod log;
+mod pdf;
 
 use super::args::*;
 use super::{exit, Ctx, UserError};
@@ -124,7 +125,7 @@ fn letter_env(ctx: &Ctx) -> Result<crate::app::editor::LetterEnv, UserError> {
     Ok(crate::app::editor::LetterEnv {
         rules: ctx.rules.clone(),
         templates: templates(ctx)?,
-        profiles: ctx.config.clone(),
+        profiles: pdf::with_resolved_paths(ctx),
     })
 }
 
