@@ -37,7 +37,7 @@ impl PdfMeta {
     }
 }
 
-/// A letterhead logo: PNG or JPEG, as krilla embeds them.
+/// A letterhead logo: PNG or JPEG, as krilla embeds them (never interpolated: PDF/A forbids it).
 #[derive(Debug, Clone)]
 pub enum Logo {
     Png(Vec<u8>),
@@ -59,8 +59,8 @@ impl Logo {
     /// Pixel size, for the aspect ratio.
     pub(crate) fn size(&self) -> Result<(f32, f32), PdfError> {
         let img = match self {
-            Logo::Png(b) => krilla::image::Image::from_png(b.clone().into(), true),
-            Logo::Jpeg(b) => krilla::image::Image::from_jpeg(b.clone().into(), true),
+            Logo::Png(b) => krilla::image::Image::from_png(b.clone().into(), false),
+            Logo::Jpeg(b) => krilla::image::Image::from_jpeg(b.clone().into(), false),
         }
         .map_err(PdfError::Logo)?;
         let (w, h) = img.size();

@@ -31,10 +31,10 @@ pub fn render(layout: &Layout, meta: &PdfMeta, logo: Option<&Logo>) -> Result<Ve
     let image = match logo {
         None => None,
         Some(Logo::Png(b)) => {
-            Some(Image::from_png(b.clone().into(), true).map_err(PdfError::Logo)?)
+            Some(Image::from_png(b.clone().into(), false).map_err(PdfError::Logo)?)
         }
         Some(Logo::Jpeg(b)) => {
-            Some(Image::from_jpeg(b.clone().into(), true).map_err(PdfError::Logo)?)
+            Some(Image::from_jpeg(b.clone().into(), false).map_err(PdfError::Logo)?)
         }
     };
     let black = Fill {
