@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::pdf::{Logo, PdfMeta, Rendered};
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -60,7 +60,10 @@ impl LettersConfig {
         Logo::from_bytes(bytes).map(Some).ok_or_else(|| {
             tf(
                 "pdf.logo_unreadable",
-                &[("path", &path.display()), ("reason", &"PNG/JPEG ?")],
+                &[
+                    ("path", &path.display()),
+                    ("reason", &t("pdf.not_an_image")),
+                ],
             )
         })
     }
