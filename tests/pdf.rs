@@ -317,7 +317,7 @@ fn f4_in_the_letter_editor_writes_the_edited_letter_into_the_outbox() {
     for _ in 0..pos {
         update(&mut s, Action::Command(Command::Down));
     }
-    let mut press = |s: &mut recouvre::app::State, code: KeyCode| {
+    let press = |s: &mut recouvre::app::State, code: KeyCode| {
         let a = key_to_action(s, KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
         update(s, a)
     };
