@@ -4,6 +4,7 @@
 //! an error naming the key, so a typo never silently falls back to a default.
 
 pub mod import;
+pub mod letters;
 pub mod ui;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,9 @@ pub struct Config {
     /// What an import from the accounting system assumes where the file is silent.
     #[serde(default)]
     pub import: import::ImportConfig,
+    /// Printable letters: outbox folder, letterhead logo.
+    #[serde(default)]
+    pub letters: letters::LettersConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod identity;
 pub mod keymap;
 pub mod model;
+pub mod pdf;
 pub mod present;
 pub mod storage;
 pub mod tui;

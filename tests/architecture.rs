@@ -18,7 +18,7 @@ const MAX_LINES: usize = 700;
 /// ui → storage, app → tui, storage → ui and cli → ui.
 const LAYERS: &[&str] = &[
     "cli", "tui", "demo", "ui", "app", "config", "keymap", "storage", "crash", "model", "present",
-    "identity", "domain", "i18n",
+    "identity", "pdf", "domain", "i18n",
 ];
 
 struct Module {

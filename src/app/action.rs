@@ -84,6 +84,8 @@ pub enum Action {
     ImportPlanned(Result<Box<Plan>, String>),
     /// Result of `Effect::ApplyImport`: the plan now written, or why nothing was.
     Imported(Result<Box<Plan>, Failure>),
+    /// Result of `Effect::WritePdf`: the file written, or why not.
+    PdfWritten(Result<std::path::PathBuf, String>),
 }
 
 /// What `update` asks the runtime to do. A journal write waiting for the user's confirmation is
@@ -130,4 +132,11 @@ pub enum Effect {
     },
     /// Write a plan the user confirmed, all or nothing.
     ApplyImport(Box<Plan>),
+    /// Writes the letter's PDF (the runtime renders it; `letters` has absolute paths).
+    WritePdf {
+        letters: crate::config::letters::LettersConfig,
+        path: std::path::PathBuf,
+        text: String,
+        meta: Box<crate::pdf::PdfMeta>,
+    },
 }

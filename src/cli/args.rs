@@ -198,6 +198,8 @@ pub struct LetterArgs {
     pub deadline_days: Option<i64>,
     #[arg(long, value_name = "FILE", help = h("cli.help.out"))]
     pub out: Option<std::path::PathBuf>,
+    #[arg(long, value_name = "FILE", help = h("pdf.help"))]
+    pub pdf: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -75,6 +75,8 @@ commands! {
     /// Opens the letter the dossier's stage calls for (reply, plan, settlement, injonction…).
     Letter = "letter",
     SaveDraft = "save_draft",
+    /// Writes the PDF of the letter being edited into the outbox folder.
+    Pdf = "pdf",
     Redo = "redo",
     Search = "search",
     SearchNext = "search_next",
@@ -128,6 +130,7 @@ impl Command {
         match self {
             Command::Letter
             | Command::SaveDraft
+            | Command::Pdf
             | Command::Redo
             | Command::Search
             | Command::SearchNext => "editor",

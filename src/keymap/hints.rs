@@ -68,6 +68,7 @@ impl HintSet {
             HintSet::Letter => &[
                 Command::Submit,
                 Command::SaveDraft,
+                Command::Pdf,
                 Command::Cancel,
                 Command::Undo,
                 Command::Redo,

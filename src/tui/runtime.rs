@@ -172,6 +172,17 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
                 .map(|_| plan)
                 .map_err(Failure::from),
         ),
+        Effect::WritePdf {
+            letters,
+            path,
+            text,
+            meta,
+        } => Action::PdfWritten(
+            letters
+                // The paths are absolute already (resolved when the TUI started).
+                .write_pdf(std::path::Path::new("."), &text, &meta, &path)
+                .map(|_| path),
+        ),
     }
 }
 

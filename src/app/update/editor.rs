@@ -194,6 +194,26 @@ pub fn editor_command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 close_editor(state);
             }
         }
+        Command::Pdf => {
+            // The text on screen, edits included: the PDF is what would be sent now.
+            let text = ed.text();
+            let meta = crate::pdf::PdfMeta::for_letter(
+                &ed.target.id.to_string(),
+                ed.step,
+                ed.today,
+                &state.env.rules.creditor.name,
+                &text,
+            );
+            let letters = state.env.profiles.letters.clone();
+            let dir = letters.outbox_dir(std::path::Path::new("."), std::path::Path::new("."));
+            let path = dir.join(crate::config::letters::outbox_name(&meta));
+            return vec![Effect::WritePdf {
+                letters,
+                path,
+                text,
+                meta: Box::new(meta),
+            }];
+        }
         Command::Undo => {
             ed.textarea.undo();
         }

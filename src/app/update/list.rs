@@ -253,6 +253,7 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         | Command::Undo => return dossier_command(state, cmd),
         Command::Quit
         | Command::SaveDraft
+        | Command::Pdf
         | Command::Redo
         | Command::Search
         | Command::SearchNext

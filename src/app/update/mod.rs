@@ -245,6 +245,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Imported(res) => import::imported(state, res),
+        Action::PdfWritten(result) => {
+            match result {
+                Ok(path) => notice(
+                    state,
+                    Level::Success,
+                    tf("editor.done.pdf", &[("path", &path.display())]),
+                ),
+                Err(e) => notice(state, Level::Error, e),
+            }
+            vec![]
+        }
         Action::AutosaveDue => match state.editor.as_deref() {
             // Also while a send waits for confirmation: until it is on disk, the draft is
             // the only copy.

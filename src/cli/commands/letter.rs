@@ -104,7 +104,8 @@ pub(super) fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
     }
     let key = a.id.as_deref().unwrap_or_default();
     let d = resolve(ctx, key)?;
-    let text = if a.next {
+    // The text, and for the PDF the step and date it was written for.
+    let (text, step, date) = if a.next {
         let step = match &a.step {
             Some(s) => Some(LetterStep::parse(s).ok_or_else(|| {
                 let all: Vec<&str> = LetterStep::ALL.iter().map(|s| s.slug()).collect();
@@ -134,7 +135,7 @@ pub(super) fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
                 tracking: None,
             },
         )?;
-        composed.text
+        (composed.text, composed.step, ctx.today)
     } else {
         // The kept copy: the given event, else the latest event that carries a letter.
         let ev = match a.event {
@@ -151,11 +152,20 @@ pub(super) fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
                     message: tf("cli.no_letter", &[("id", &d.state.id)]),
                 })?,
         };
-        ev.kind
+        let text = ev
+            .kind
             .letter()
             .ok_or_else(|| UserError::usage(tf("cli.event_without_letter", &[("seq", &ev.seq)])))?
-            .to_string()
+            .to_string();
+        let step = super::pdf::kept_step(&ev.kind, &text);
+        (text, step, ev.date)
     };
+    if let Some(path) = &a.pdf {
+        super::pdf::write(ctx, &d, &text, step, date, path)?;
+        if a.out.is_none() {
+            return Ok(exit::OK);
+        }
+    }
     match &a.out {
         Some(path) => {
             std::fs::write(path, &text).map_err(|e| UserError {

@@ -9,6 +9,7 @@ mod export;
 pub mod import;
 mod letter;
 mod log;
+mod pdf;
 
 use super::args::*;
 use super::{exit, Ctx, UserError};
@@ -132,7 +133,7 @@ fn letter_env(ctx: &Ctx) -> Result<crate::app::editor::LetterEnv, UserError> {
     Ok(crate::app::editor::LetterEnv {
         rules: ctx.rules.clone(),
         templates: templates(ctx)?,
-        profiles: ctx.config.clone(),
+        profiles: pdf::with_resolved_paths(ctx),
     })
 }
 

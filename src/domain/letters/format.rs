@@ -148,22 +148,7 @@ pub fn wrap(text: &str, width: usize) -> String {
         }
         let indent = hanging_indent(line);
         let lead = &line[..line.len() - line.trim_start_matches(' ').len()];
-        let mut groups: Vec<String> = Vec::new();
-        let mut prev: Option<&str> = None;
-        for word in line
-            .trim_start_matches(' ')
-            .split(' ')
-            .filter(|w| !w.is_empty())
-        {
-            match (prev, groups.last_mut()) {
-                (Some(p), Some(g)) if glued(p, word) => {
-                    g.push(' ');
-                    g.push_str(word);
-                }
-                _ => groups.push(word.to_string()),
-            }
-            prev = Some(word);
-        }
+        let groups = break_groups(line.trim_start_matches(' '));
         let mut current = lead.to_string();
         let mut current_len = char_len(&current);
         let mut has_word = false;
@@ -185,6 +170,58 @@ pub fn wrap(text: &str, width: usize) -> String {
             has_word = true;
         }
         out.push_str(current.trim_end());
+    }
+    out
+}
+
+/// The break groups of a line: words that French typography keeps on one line (see [`glued`])
+/// joined by a space. [`wrap`] breaks between groups only; so does the PDF layout.
+pub fn break_groups(line: &str) -> Vec<String> {
+    let mut groups: Vec<String> = Vec::new();
+    let mut prev: Option<&str> = None;
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        match (prev, groups.last_mut()) {
+            (Some(p), Some(g)) if glued(p, word) => {
+                g.push(' ');
+                g.push_str(word);
+            }
+            _ => groups.push(word.to_string()),
+        }
+        prev = Some(word);
+    }
+    groups
+}
+
+/// The inverse of [`wrap`]: joins the continuation lines `wrap` made back onto their line, so
+/// a layout with another measure (the PDF) can break the text again. A line is taken for a
+/// continuation only when `wrap` would have put it there: indented by the hanging indent of
+/// the line it continues, and too long to have fitted on the line before. Any other break (a
+/// signature, an address, an edit) is kept.
+pub fn unwrap(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    // The logical line being rebuilt, its hanging indent and the length of its last
+    // physical line.
+    let mut open: Option<(usize, usize)> = None;
+    for line in text.lines() {
+        let lead = line.len() - line.trim_start_matches(' ').len();
+        let body = &line[lead..];
+        if let (Some((indent, last_len)), Some(cur)) = (open, out.last_mut()) {
+            let first = break_groups(body).into_iter().next().unwrap_or_default();
+            if !body.is_empty()
+                && lead == indent
+                && !is_layout_line(line)
+                && last_len <= width
+                && last_len + 1 + char_len(&first) > width
+            {
+                cur.push(' ');
+                cur.push_str(body);
+                open = Some((indent, char_len(line)));
+                continue;
+            }
+        }
+        out.push(line.to_string());
+        open = (!line.trim().is_empty() && !is_layout_line(line))
+            .then(|| (hanging_indent(line), char_len(line)));
     }
     out
 }
@@ -258,5 +295,23 @@ mod tests {
         for kept in ["12 février 2026,", "n° F-1 :", "04 72 00 11 22"] {
             assert!(w.lines().any(|l| l.contains(kept)), "{kept}: {w}");
         }
+    }
+
+    #[test]
+    fn unwrap_undoes_wrap_and_keeps_other_breaks() {
+        let text = format!(
+            "Objet : {}\n\n{}\n- {}\nClaire Martin\nResponsable\n  IBAN : FR76\n  BIC : X",
+            "MISE EN DEMEURE ".repeat(8),
+            "Le 12 février 2026, nous avons écrit. ".repeat(6),
+            "point ".repeat(20),
+        );
+        let wrapped = wrap(&text, 30);
+        assert_ne!(wrapped, text);
+        let back: Vec<String> = unwrap(&wrapped, 30)
+            .into_iter()
+            .map(|l| l.trim_end().to_string())
+            .collect();
+        let want: Vec<String> = text.lines().map(|l| l.trim_end().to_string()).collect();
+        assert_eq!(back, want);
     }
 }

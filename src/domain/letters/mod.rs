@@ -7,6 +7,7 @@ mod compose;
 mod context;
 pub mod format;
 mod mentions;
+pub mod parts;
 pub mod preflight;
 mod rules;
 mod step;
@@ -23,6 +24,7 @@ pub use context::views::{
 pub use context::wording::channel_label;
 pub use context::{build_context, LetterContext};
 pub use mentions::{check_last_notice_mentions, check_mentions, check_notice_mentions, Mention};
+pub use parts::{parts, Block, HeadLine, LetterParts, Row, Table, TextLine};
 pub use preflight::{preflight, Blocker, Preflight};
 pub use rules::{
     default_channel, injonction_court, notice_step, suggest_step_with, InjonctionCourt,
