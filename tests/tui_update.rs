@@ -1439,3 +1439,33 @@ fn first_screen_then_the_whole_list_keeps_a_write_made_meanwhile() {
     assert_eq!(s.entries.len(), all.len());
     assert_eq!(s.loading, None);
 }
+
+/// The name sort is the one a French reader expects: case and accents aside ("Électricité"
+/// among the E, not after Z).
+#[test]
+fn debtor_sort_ignores_case_and_accents() {
+    let mut dossiers = fixtures::dossiers(fixtures::today());
+    dossiers[1].debtor.name = "Électricité Faure".into();
+    let mut s = st();
+    update(
+        &mut s,
+        Action::Loaded(Ok(Snapshot {
+            dossiers,
+            problems: vec![],
+            generation: 2,
+        })),
+    );
+    while s.sort != SortKey::Debtor {
+        cmd(&mut s, Command::Sort);
+    }
+    let n = names(&s);
+    let pos = |name: &str| n.iter().position(|x| x == name).unwrap();
+    assert!(pos("Électricité Faure") < pos("Garage du Port"), "{n:?}");
+    let keys: Vec<String> = n
+        .iter()
+        .map(|n| recouvre::domain::summary::normalize(n))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}

@@ -85,6 +85,12 @@ impl Entry {
         self.assessment.action_due(today)
     }
 
+    /// The debtor's name as the search normalises it (lower case, accents off): the name sort's
+    /// key, so "Électricité Faure" sorts among the E and nothing is allocated per row.
+    pub fn sort_name(&self) -> &str {
+        self.haystack.split('\n').next().unwrap_or_default()
+    }
+
     /// The search rule of `recouvre status QUERY`.
     pub fn matches(&self, filter: &str) -> bool {
         matches_text(&self.haystack, self.id(), filter)

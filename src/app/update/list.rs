@@ -77,10 +77,9 @@ fn sorted(entries: &[Entry], sort: SortKey) -> Vec<usize> {
             let e = &entries[i];
             (Reverse(e.days_past_due), Reverse(e.balance), e.id())
         }),
-        // Lower-cased once per row, not twice per comparison (1.5 s at 100 000 dossiers).
         SortKey::Debtor => idx.sort_by_cached_key(|&i| {
             let e = &entries[i];
-            (e.debtor().to_lowercase(), e.id())
+            (e.sort_name(), e.id())
         }),
     }
     idx
