@@ -230,6 +230,10 @@ fn every_report_reads_without_colour_at_80_columns() {
         s.contains("102\u{a0}157"),
         "the 1–30 days total on its bar:\n{s}"
     );
+    assert!(
+        s.contains("Distillerie Henry SA"),
+        "a name whole at 80 columns:\n{s}"
+    );
     // `r` is a relance on the list; here it does nothing (no dossier on screen to act on).
     key(&mut st, 'r');
     assert!(st.editor.is_none() && st.popup.is_none());

@@ -138,16 +138,16 @@ fn ageing(frame: &mut Frame, area: Rect, th: &Theme, view: &ReportsView) {
         bar_chart(bars, chart, th, t("tui.reports.ageing_chart").to_string()),
         chart,
     );
-    let name_w = (table.width.saturating_sub(2 + 6 * 11) as usize).max(12);
+    // Amounts are whole euros ("102 157"): 9 columns each leave the names room at 80 columns.
+    let num_w: usize = if table.width >= 110 { 11 } else { 9 };
+    let name_w = (table.width as usize).saturating_sub(2 + 6 * num_w).max(12);
     let head = {
         let mut s = crate::present::fit(t("report.ageing.debtor"), name_w);
         for b in Bucket::ALL {
-            s.push_str(&format!(
-                "{:>11}",
-                t(&format!("report.bucket.{}", b.slug()))
-            ));
+            let key = format!("report.bucket.{}", b.slug());
+            s.push_str(&crate::present::rpad(t(&key), num_w));
         }
-        s.push_str(&format!("{:>11}", t("report.total")));
+        s.push_str(&crate::present::rpad(t("report.total"), num_w));
         s
     };
     let line = |name: &str, l: &crate::domain::report::AgeingLine| {
@@ -158,9 +158,9 @@ fn ageing(frame: &mut Frame, area: Rect, th: &Theme, view: &ReportsView) {
             } else {
                 euros(v)
             };
-            s.push_str(&format!("{cell:>11}"));
+            s.push_str(&crate::present::rpad(&cell, num_w));
         }
-        s.push_str(&format!("{:>11}", euros(l.total)));
+        s.push_str(&crate::present::rpad(&euros(l.total), num_w));
         s
     };
     let mut lines = vec![Line::styled(head, th.label())];
