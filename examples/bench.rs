@@ -85,7 +85,7 @@ fn main() -> anyhow::Result<()> {
         let db: PathBuf = raw.next().context("--tui-child DB TODAY")?.into();
         let today = NaiveDate::parse_from_str(&raw.next().context("TODAY")?, "%Y-%m-%d")?;
         let whole = raw.next().as_deref() == Some("whole");
-        // As the real binary does first thing.
+        // As the real TUI does first thing.
         recouvre::crash::limit_malloc_arenas();
         return tui_child(&db, today, whole);
     }

@@ -42,8 +42,9 @@ pub fn default_sigpipe() {
 /// At most two malloc arenas. glibc gives each thread that allocates an arena of its own, and
 /// memory freed in one is not reused by another: the TUI's load (decoded on several threads,
 /// assessed on several more) peaked at 1.23 GB at 100 000 dossiers with the default, 0.98 GB
-/// with two (measured by `examples/bench`, same time). On a shared server where each colleague
-/// runs a TUI, that difference is per user.
+/// with two (measured by `examples/bench`). On a shared server where each colleague keeps a TUI
+/// open all day, that difference is per user; a command that ends in a second keeps glibc's
+/// default, which is faster with several threads allocating at once.
 pub fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: a malloc tuning parameter set before any thread is started.

@@ -40,6 +40,8 @@ pub fn run(
     today: NaiveDate,
     env: crate::app::editor::LetterEnv,
 ) -> anyhow::Result<()> {
+    // Before the loader and the watchdog threads: a TUI stays open all day, one per colleague.
+    crate::crash::limit_malloc_arenas();
     let mut state = initial_state(&ui, today)?;
     state.env = Arc::new(env);
     let stop = terminal::stop_flag().context("signal handlers")?;
