@@ -88,6 +88,12 @@ pub enum Command {
     Report(ReportArgs),
     #[command(about = h("import.cmd"))]
     Import(super::import_args::ImportArgs),
+    #[command(about = h("export.cmd"))]
+    Export(super::args_export::ExportArgs),
+    #[command(about = h("backup.cmd"))]
+    Backup(super::args_export::BackupArgs),
+    #[command(about = h("backup.cmd_restore"))]
+    Restore(super::args_export::RestoreArgs),
     #[command(about = h("cli.cmd.rates"))]
     Rates {
         #[arg(long, short, help = h("cli.help.verbose"))]
@@ -115,12 +121,6 @@ pub enum Command {
     },
     #[command(about = h("shell.cmd.man"))]
     Man,
-    #[command(about = h("export.cmd"))]
-    Export(super::args_export::ExportArgs),
-    #[command(about = h("backup.cmd"))]
-    Backup(super::args_export::BackupArgs),
-    #[command(about = h("backup.cmd_restore"))]
-    Restore(super::args_export::RestoreArgs),
     /// Dossier ids and debtor names for the shell's completion (`--describe`: "id<TAB>name").
     #[command(name = "complete-ids", hide = true)]
     CompleteIds {
