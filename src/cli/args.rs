@@ -200,6 +200,8 @@ pub struct LetterArgs {
     pub out: Option<std::path::PathBuf>,
     #[arg(long, value_name = "FILE", help = h("pdf.help"))]
     pub pdf: Option<std::path::PathBuf>,
+    #[arg(long, conflicts_with_all = ["next", "pdf"], help = h("cli.help.eml"))]
+    pub eml: bool,
 }
 
 #[derive(Debug, Args)]
@@ -284,6 +286,12 @@ pub enum LogEvent {
         level: Option<u8>,
         #[arg(long, help = h("cli.help.force"))]
         force: bool,
+        #[arg(long, help = h("cli.help.send"))]
+        send: bool,
+        #[arg(long = "dry-run", conflicts_with = "send", help = h("cli.help.send_dry_run"))]
+        dry_run: bool,
+        #[arg(long, requires = "send", help = h("cli.help.resend"))]
+        resend: bool,
     },
     #[command(about = h("cli.log.payment"))]
     Payment {

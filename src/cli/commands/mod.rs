@@ -5,6 +5,7 @@
 
 mod backup;
 mod dossier;
+mod email;
 mod export;
 pub mod import;
 mod letter;
