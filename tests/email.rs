@@ -8,6 +8,7 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -40,24 +41,31 @@ struct Received {
 struct Server {
     port: u16,
     received: Arc<Mutex<Vec<Received>>>,
+    /// Whether a recipient whose address starts with "refuse" is refused (550 at RCPT).
+    refuse_some: Arc<AtomicBool>,
 }
 
 fn serve(behaviour: Behaviour) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let received = Arc::new(Mutex::new(Vec::new()));
-    let store = received.clone();
+    let refuse_some = Arc::new(AtomicBool::new(true));
+    let (store, refuse) = (received.clone(), refuse_some.clone());
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { return };
-            let store = store.clone();
-            std::thread::spawn(move || session(stream, behaviour, &store));
+            let (store, refuse) = (store.clone(), refuse.load(Ordering::SeqCst));
+            std::thread::spawn(move || session(stream, behaviour, refuse, &store));
         }
     });
-    Server { port, received }
+    Server {
+        port,
+        received,
+        refuse_some,
+    }
 }
 
-fn session(stream: TcpStream, behaviour: Behaviour, store: &Mutex<Vec<Received>>) {
+fn session(stream: TcpStream, behaviour: Behaviour, refuse: bool, store: &Mutex<Vec<Received>>) {
     let mut out = stream.try_clone().unwrap();
     let mut input = BufReader::new(stream);
     let mut say = |s: &str| out.write_all(s.as_bytes()).is_ok();
@@ -86,8 +94,14 @@ fn session(stream: TcpStream, behaviour: Behaviour, store: &Mutex<Vec<Received>>
                     .and_then(|(_, r)| r.split_once('>'))
                     .map(|(a, _)| a.to_string())
                     .unwrap_or_default();
-                rcpt.push(addr);
-                say("250 2.1.5 OK\r\n");
+                if refuse && addr.starts_with("refuse") {
+                    say(&format!(
+                        "550 5.1.1 <{addr}>: Recipient address rejected\r\n"
+                    ));
+                } else {
+                    rcpt.push(addr);
+                    say("250 2.1.5 OK\r\n");
+                }
             }
             "DATA" => {
                 say("354 End data with <CR><LF>.<CR><LF>\r\n");
@@ -577,4 +591,91 @@ fn plain_smtp_to_another_machine_is_refused() {
 /// With a refused configuration `status` fails too, so any id will do.
 fn dossier_or_any(_db: &Path) -> String {
     "1".to_string()
+}
+
+#[test]
+fn a_morning_batch_sends_each_due_reminder_and_a_rerun_only_the_failed_one() {
+    let server = serve(Behaviour::Accept);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = new_store(&db);
+    let mut ids = Vec::new();
+    for i in 0..50 {
+        let mut new = new_dossier(&format!("Client {i:02}"));
+        new.debtor.email = Some(if i == 17 {
+            "refuse@client17.example".to_string()
+        } else {
+            format!("compta@client{i:02}.example")
+        });
+        ids.push(store.create(new).unwrap());
+    }
+    let mut without = new_dossier("Sans Adresse");
+    without.debtor.email = None;
+    let no_address = store.create(without).unwrap();
+    drop(store);
+    configure(&db);
+    point_at(&db, server.port);
+
+    let preview = run(
+        &db,
+        &[
+            "batch",
+            "relance",
+            "--channel",
+            "email",
+            "--dry-run",
+            "--force",
+        ],
+    );
+    assert!(preview.status.success(), "{}", stderr(&preview));
+    let text = stdout(&preview);
+    assert!(
+        text.contains(&format!("n° {no_address} (Sans Adresse)")),
+        "{text}"
+    );
+    assert!(text.contains("50 à envoyer, 1 écartées"), "{text}");
+    assert!(server.received.lock().unwrap().is_empty());
+
+    let out = run(&db, &["batch", "relance", "--channel", "email", "--force"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Envoyées : 49, écartées : 1, en échec : 1"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("refuse@client17.example"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.received.lock().unwrap().len(), 49);
+    for (i, id) in ids.iter().enumerate() {
+        let slugs: Vec<_> = events(&db, &id.to_string())
+            .iter()
+            .map(|e| e.kind.slug())
+            .filter(|s| s.starts_with("email") || *s == "relance")
+            .collect();
+        if i == 17 {
+            assert_eq!(slugs, ["email_sending", "email_failed"]);
+        } else {
+            assert_eq!(
+                slugs,
+                ["email_sending", "relance", "email_sent"],
+                "dossier {id}"
+            );
+        }
+    }
+
+    // The mailbox exists again; second round: only the failed one goes.
+    server.refuse_some.store(false, Ordering::SeqCst);
+    let out = run(&db, &["batch", "relance", "--channel", "email", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Envoyées : 1, écartées : 1, en échec : 0"),
+        "{}",
+        stdout(&out)
+    );
+    let got = server.received.lock().unwrap();
+    assert_eq!(got.len(), 50);
+    assert_eq!(got[49].rcpt, ["refuse@client17.example"]);
 }

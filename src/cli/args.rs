@@ -67,6 +67,11 @@ pub enum Command {
     },
     #[command(about = h("cli.cmd.edit"))]
     Edit(EditArgs),
+    #[command(about = h("cli.cmd.batch"))]
+    Batch {
+        #[command(subcommand)]
+        what: BatchWhat,
+    },
     #[command(about = h("cli.cmd.show"))]
     Show {
         #[arg(help = h("cli.help.id"))]
@@ -408,4 +413,17 @@ pub enum LogEvent {
     },
     #[command(about = h("cli.log.reopen"))]
     Reopen,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BatchWhat {
+    #[command(about = h("cli.batch.relance"))]
+    Relance {
+        #[arg(long, value_name = "CHANNEL", help = h("cli.help.batch_channel"))]
+        channel: String,
+        #[arg(long = "dry-run", help = h("cli.help.batch_dry_run"))]
+        dry_run: bool,
+        #[arg(long, help = h("cli.help.force"))]
+        force: bool,
+    },
 }

@@ -25,15 +25,7 @@ pub(super) fn preflight_or_refuse(
     force: bool,
 ) -> Result<Vec<String>, UserError> {
     use crate::domain::letters::preflight;
-    let assessment = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, date);
-    let blockers = preflight::preflight(&preflight::Preflight {
-        state: &d.state,
-        assessment: &assessment,
-        step: composed.step,
-        channel: composed.channel,
-        text: &composed.text,
-        context: &composed.context,
-    });
+    let blockers = blockers(ctx, d, date, composed);
     if blockers.is_empty() {
         return Ok(vec![]);
     }
@@ -52,6 +44,25 @@ pub(super) fn preflight_or_refuse(
         tf("cli.preflight_forced", &[("problems", &list.concat())])
     );
     Ok(preflight::slugs(&blockers))
+}
+
+/// What stops the letter from going out as it stands (empty: it may go).
+pub(super) fn blockers(
+    ctx: &Ctx,
+    d: &LoadedDossier,
+    date: NaiveDate,
+    composed: &crate::domain::letters::Composed,
+) -> Vec<crate::domain::letters::preflight::Blocker> {
+    use crate::domain::letters::preflight;
+    let assessment = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, date);
+    preflight::preflight(&preflight::Preflight {
+        state: &d.state,
+        assessment: &assessment,
+        step: composed.step,
+        channel: composed.channel,
+        text: &composed.text,
+        context: &composed.context,
+    })
 }
 
 /// Composes the letter for a step at `date`, naming the template on error.

@@ -4,6 +4,7 @@
 //! commands that start an interface (the TUI, the screenshots).
 
 mod backup;
+mod batch;
 mod dossier;
 mod email;
 mod export;
@@ -65,6 +66,14 @@ fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
         Some(Command::AddItem { id, item }) => add_item(ctx, id, item),
         Some(Command::Log { id, date, event }) => log(ctx, id, date.as_deref(), event),
         Some(Command::Edit(args)) => edit(ctx, args),
+        Some(Command::Batch {
+            what:
+                BatchWhat::Relance {
+                    channel,
+                    dry_run,
+                    force,
+                },
+        }) => batch::relance(ctx, channel, *dry_run, *force),
         Some(Command::Show { id }) => {
             let d = resolve(ctx, id)?;
             output::print_show(ctx, &d);
