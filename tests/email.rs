@@ -679,3 +679,62 @@ fn a_morning_batch_sends_each_due_reminder_and_a_rerun_only_the_failed_one() {
     assert_eq!(got.len(), 50);
     assert_eq!(got[49].rcpt, ["refuse@client17.example"]);
 }
+
+/// A stand-in `sendmail` that keeps its arguments and the message, or fails like a full queue.
+fn fake_sendmail(dir: &Path, fail: bool) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join(if fail { "sendmail-fail" } else { "sendmail" });
+    let body = if fail {
+        "#!/bin/sh\ncat > /dev/null\necho 'sendmail: queue full (test)' >&2\nexit 75\n".to_string()
+    } else {
+        format!(
+            "#!/bin/sh\necho \"$@\" > '{0}/args'\ncat > '{0}/message.eml'\n",
+            dir.display()
+        )
+    };
+    std::fs::write(&script, body).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+fn use_sendmail(db: &Path, program: &Path) {
+    let path = config_path(db);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.split("\n[email]").next().unwrap().to_string();
+    std::fs::write(
+        &path,
+        format!(
+            "{text}\n[email]\ntransport = \"sendmail\"\nsendmail_path = \"{}\"\n",
+            program.display()
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn sendmail_gets_the_kept_message_and_its_failure_records_nothing_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), 25);
+    let id = dossier(&db);
+
+    use_sendmail(&db, &fake_sendmail(dir.path(), true));
+    let before = events(&db, &id).len();
+    let out = send(&db, &id, &[]);
+    assert_not_sent(&db, &id, before, &out, "queue full (test)");
+
+    use_sendmail(&db, &fake_sendmail(dir.path(), false));
+    let out = send(&db, &id, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let evs = events(&db, &id);
+    let Some(EventKind::EmailSent { eml, .. }) = evs.last().map(|e| &e.kind) else {
+        panic!("{:?}", evs.last())
+    };
+    // sendmail reads the message with LF line ends (lettre converts for the pipe) or CRLF:
+    // either way it is the kept one.
+    let got = std::fs::read(dir.path().join("message.eml")).unwrap();
+    let crlf = |b: &[u8]| String::from_utf8_lossy(b).replace("\r\n", "\n");
+    assert_eq!(crlf(&got), crlf(eml));
+    let args = std::fs::read_to_string(dir.path().join("args")).unwrap();
+    assert!(args.contains("-f compta@atelier-durand.fr"), "{args}");
+    assert!(args.contains("-- compta@"), "{args}");
+}

@@ -30,6 +30,13 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
     // A command that reads a dossier, decides and writes does it all under one lock: what it
     // read cannot change before it writes, so it is never refused as stale.
     let _held = match &cli.command {
+        // Sending by e-mail waits on a server (up to its timeout): the lock is not held across
+        // it; the marker's append is refused as stale if someone wrote since the dossier was
+        // read, before anything is sent.
+        Some(Command::Log {
+            event: LogEvent::Relance { send: true, .. },
+            ..
+        }) => None,
         Some(
             Command::Log { .. } | Command::Edit(_) | Command::AddItem { .. } | Command::Undo { .. },
         ) => Some(ctx.store.hold()?),
