@@ -738,3 +738,42 @@ fn sendmail_gets_the_kept_message_and_its_failure_records_nothing_as_sent() {
     assert!(args.contains("-f compta@atelier-durand.fr"), "{args}");
     assert!(args.contains("-- compta@"), "{args}");
 }
+
+#[test]
+fn a_backup_keeps_the_sent_message_and_doctor_finds_the_journal_healthy() {
+    let server = serve(Behaviour::Accept);
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), server.port);
+    let id = dossier(&db);
+    let out = send(&db, &id, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let kept = run(&db, &["letter", &id, "--eml"]).stdout;
+    assert!(!kept.is_empty());
+
+    let doctor = run(&db, &["doctor"]);
+    assert!(doctor.status.success(), "{}", stdout(&doctor));
+
+    let file = dir.path().join("backup.rcv");
+    let out = run(&db, &["backup", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let copy = dir.path().join("copy");
+    let out = run(
+        &db,
+        &[
+            "restore",
+            file.to_str().unwrap(),
+            "--db",
+            copy.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let back = binary(&copy)
+        .args(["letter", &id, "--eml"])
+        .output()
+        .unwrap();
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert!(
+        back.stdout == kept,
+        "the restored copy gives the same message back"
+    );
+}
