@@ -574,6 +574,20 @@ fn a_dry_run_prints_the_message_and_records_nothing() {
 }
 
 #[test]
+fn a_sending_cannot_be_dated_another_day() {
+    let server = serve(Behaviour::Accept);
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), server.port);
+    let id = dossier(&db);
+    let before = events(&db, &id).len();
+    let out = send(&db, &id, &["--date", "2026-11-20"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--date"), "{}", stderr(&out));
+    assert_eq!(events(&db, &id).len(), before);
+    assert!(server.received.lock().unwrap().is_empty());
+}
+
+#[test]
 fn plain_smtp_to_another_machine_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path(), 25);

@@ -42,6 +42,14 @@ pub(super) fn send_relance(
             &[("channel", &crate::present::channel_label(composed.channel))],
         )));
     }
+    // The message leaves now and its Date header says so: the journal must not date it
+    // otherwise.
+    if date != ctx.today && !flags.dry_run {
+        return Err(UserError::usage(tf(
+            "cli.email.not_today",
+            &[("today", &crate::i18n::date(ctx.today))],
+        )));
+    }
     let to = crate::mail::recipients(d.debtor.email.as_deref().unwrap_or_default());
     if to.is_empty() {
         return Err(UserError::refused(tf(
