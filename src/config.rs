@@ -3,6 +3,7 @@
 //! A missing file works with visible placeholders and a warning; an unknown key or a bad value is
 //! an error naming the key, so a typo never silently falls back to a default.
 
+pub mod email;
 pub mod import;
 pub mod letters;
 pub mod ui;
@@ -51,6 +52,9 @@ pub struct Config {
     /// Printable letters: outbox folder, letterhead logo.
     #[serde(default)]
     pub letters: letters::LettersConfig,
+    /// Sending letters by e-mail: SMTP server or sendmail.
+    #[serde(default)]
+    pub email: email::EmailConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -333,6 +337,7 @@ impl Config {
         }
         check_numbers(&cfg)
             .and_then(|_| check_import(&cfg.import))
+            .and_then(|_| cfg.email.check())
             .map_err(|reason| ConfigError::Invalid {
                 path: path.to_path_buf(),
                 reason,

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod i18n;
 pub mod identity;
 pub mod keymap;
+pub mod mail;
 pub mod model;
 pub mod pdf;
 pub mod present;

@@ -181,6 +181,20 @@ pub fn describe_kind(kind: &EventKind) -> String {
             t(&k("collective_proceedings_closed")).to_string()
         }
         EventKind::Waived { reason } => tf(&k("waiver"), &[("reason", reason)]),
+        EventKind::EmailSending { message_id, to } => tf(
+            &k("email_sending"),
+            &[("to", &to.join(", ")), ("message_id", message_id)],
+        ),
+        EventKind::EmailSent {
+            message_id, reply, ..
+        } => tf(
+            &k("email_sent"),
+            &[("message_id", message_id), ("reply", reply)],
+        ),
+        EventKind::EmailFailed { sending, reason } => tf(
+            &k("email_failed"),
+            &[("sending", sending), ("reason", &first_line(reason))],
+        ),
     }
 }
 

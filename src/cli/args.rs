@@ -67,6 +67,11 @@ pub enum Command {
     },
     #[command(about = h("cli.cmd.edit"))]
     Edit(EditArgs),
+    #[command(about = h("cli.cmd.batch"))]
+    Batch {
+        #[command(subcommand)]
+        what: BatchWhat,
+    },
     #[command(about = h("cli.cmd.show"))]
     Show {
         #[arg(help = h("cli.help.id"))]
@@ -200,6 +205,8 @@ pub struct LetterArgs {
     pub out: Option<std::path::PathBuf>,
     #[arg(long, value_name = "FILE", help = h("pdf.help"))]
     pub pdf: Option<std::path::PathBuf>,
+    #[arg(long, conflicts_with_all = ["next", "pdf"], help = h("cli.help.eml"))]
+    pub eml: bool,
 }
 
 #[derive(Debug, Args)]
@@ -284,6 +291,12 @@ pub enum LogEvent {
         level: Option<u8>,
         #[arg(long, help = h("cli.help.force"))]
         force: bool,
+        #[arg(long, help = h("cli.help.send"))]
+        send: bool,
+        #[arg(long = "dry-run", conflicts_with = "send", help = h("cli.help.send_dry_run"))]
+        dry_run: bool,
+        #[arg(long, requires = "send", help = h("cli.help.resend"))]
+        resend: bool,
     },
     #[command(about = h("cli.log.payment"))]
     Payment {
@@ -400,4 +413,17 @@ pub enum LogEvent {
     },
     #[command(about = h("cli.log.reopen"))]
     Reopen,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BatchWhat {
+    #[command(about = h("cli.batch.relance"))]
+    Relance {
+        #[arg(long, value_name = "CHANNEL", help = h("cli.help.batch_channel"))]
+        channel: String,
+        #[arg(long = "dry-run", help = h("cli.help.batch_dry_run"))]
+        dry_run: bool,
+        #[arg(long, help = h("cli.help.force"))]
+        force: bool,
+    },
 }

@@ -23,7 +23,7 @@ pub struct Ctx {
 
 /// Exit codes (documented in `--help` and the README): 0 success, 1 nothing matched, 2 bad input
 /// or usage, 3 no database or storage problem, 4 busy (locked by someone else), 5 refused by a
-/// legal check.
+/// legal check, 6 an e-mail the server did not accept.
 pub mod exit {
     pub const OK: i32 = 0;
     pub const NO_MATCH: i32 = 1;
@@ -31,6 +31,7 @@ pub mod exit {
     pub const STORAGE: i32 = 3;
     pub const BUSY: i32 = 4;
     pub const REFUSED: i32 = 5;
+    pub const NOT_SENT: i32 = 6;
 }
 
 /// An error for the user: the message is already in their language.

@@ -68,6 +68,17 @@ impl LettersConfig {
         })
     }
 
+    /// Renders `text` as a PDF in memory (with the configured logo).
+    pub fn render_pdf(
+        &self,
+        config_dir: &Path,
+        text: &str,
+        meta: &PdfMeta,
+    ) -> Result<Rendered, String> {
+        let logo = self.logo(config_dir)?;
+        crate::pdf::render(text, meta, logo.as_ref()).map_err(|e| e.to_string())
+    }
+
     /// Renders `text` and writes it to `path` (mode 600: a letter carries personal data),
     /// through a temporary file so that a failure never leaves half a PDF.
     pub fn write_pdf(
@@ -77,8 +88,7 @@ impl LettersConfig {
         meta: &PdfMeta,
         path: &Path,
     ) -> Result<Rendered, String> {
-        let logo = self.logo(config_dir)?;
-        let rendered = crate::pdf::render(text, meta, logo.as_ref()).map_err(|e| e.to_string())?;
+        let rendered = self.render_pdf(config_dir, text, meta)?;
         let failed = |e: std::io::Error| {
             tf(
                 "pdf.write_failed",

@@ -65,6 +65,8 @@ fn compact(e: &Event) -> Event {
         EventKind::RelanceSent { letter, .. }
         | EventKind::NoticeSent { letter, .. }
         | EventKind::LastNoticeSent { letter, .. } => *letter = None,
+        // The kept message (PDF included) is read from the journal, like the letters.
+        EventKind::EmailSent { eml, .. } => eml.clear(),
         _ => {}
     }
     e

@@ -286,6 +286,50 @@ pub enum EventKind {
     Waived {
         reason: String,
     },
+    /// A letter is about to be handed to the mail server (written *before* sending): if no
+    /// outcome follows it, the program stopped in between and the message may or may not have
+    /// left, so nothing is resent without the user checking (`--resend`).
+    EmailSending {
+        message_id: String,
+        to: Vec<String>,
+    },
+    /// The server accepted the message announced by the marker `sending`. Appended together
+    /// with (just after) the letter's own event. `eml` is the message exactly as sent
+    /// (RFC 5322 bytes, PDF included): the proof.
+    EmailSent {
+        sending: u32,
+        message_id: String,
+        /// The server's reply to the message (its queue id, when it gives one).
+        reply: String,
+        eml: Vec<u8>,
+    },
+    /// The message announced by the marker `sending` did not go: what the server said, or why
+    /// it could not be reached (or that the user resent it with `--resend`).
+    EmailFailed {
+        sending: u32,
+        reason: String,
+    },
+}
+
+/// The latest `EmailSending` marker that has no outcome (no `EmailSent`/`EmailFailed` naming
+/// it, and no letter logged after it by hand): `(seq, message_id)`.
+pub fn open_email_marker(events: &[Event]) -> Option<(u32, &str)> {
+    let mut open: Option<(u32, &str)> = None;
+    for e in events {
+        match &e.kind {
+            EventKind::EmailSending { message_id, .. } => open = Some((e.seq, message_id)),
+            EventKind::EmailSent { sending, .. } | EventKind::EmailFailed { sending, .. }
+                if open.is_some_and(|(s, _)| s == *sending) =>
+            {
+                open = None
+            }
+            EventKind::RelanceSent { .. }
+            | EventKind::NoticeSent { .. }
+            | EventKind::LastNoticeSent { .. } => open = None,
+            _ => {}
+        }
+    }
+    open
 }
 
 impl EventKind {
@@ -344,6 +388,9 @@ impl EventKind {
             EventKind::TermsChanged { .. } => "terms_changed",
             EventKind::CollectiveProceedings { .. } => "collective_proceedings",
             EventKind::Waived { .. } => "waiver",
+            EventKind::EmailSending { .. } => "email_sending",
+            EventKind::EmailSent { .. } => "email_sent",
+            EventKind::EmailFailed { .. } => "email_failed",
         }
     }
 

@@ -569,5 +569,9 @@ fn apply(st: &mut DossierState, e: &Event) {
             date,
             reason: reason.clone(),
         }),
+        // The letter's own event (logged with them) is what counts; these are its proof.
+        EventKind::EmailSending { .. }
+        | EventKind::EmailSent { .. }
+        | EventKind::EmailFailed { .. } => {}
     }
 }

@@ -353,7 +353,11 @@ pub fn check_event_text(kind: &crate::domain::event::EventKind) -> Result<(), Pa
         | K::Closed { .. }
         | K::Reopened
         | K::Cancel { .. }
-        | K::CollectiveProceedings { .. } => Ok(()),
+        | K::CollectiveProceedings { .. }
+        // Made by the program; the server's words are cleaned of control characters first.
+        | K::EmailSending { .. }
+        | K::EmailSent { .. }
+        | K::EmailFailed { .. } => Ok(()),
     }
 }
 

@@ -261,4 +261,53 @@ mod tests {
             }
         );
     }
+
+    /// The e-mail events were added after every older kind, so no older record changes: a
+    /// format-2 relance written before them (bytes frozen here) still decodes, and the new
+    /// kinds round-trip.
+    #[test]
+    fn email_events_leave_older_records_unchanged() {
+        let relance = Event {
+            seq: 4,
+            at: Utc.with_ymd_and_hms(2026, 3, 5, 9, 30, 0).unwrap(),
+            date: NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
+            user: "alice".into(),
+            kind: EventKind::RelanceSent {
+                level: 1,
+                channel: Channel::Email,
+                letter: Some("Objet : relance".into()),
+                overrides: vec!["dispute".into()],
+            },
+        };
+        const FROZEN: &[u8] = &[
+            2, 4, 20, 50, 48, 50, 54, 45, 48, 51, 45, 48, 53, 84, 48, 57, 58, 51, 48, 58, 48, 48,
+            90, 10, 50, 48, 50, 54, 45, 48, 51, 45, 48, 53, 5, 97, 108, 105, 99, 101, 3, 1, 0, 1,
+            15, 79, 98, 106, 101, 116, 32, 58, 32, 114, 101, 108, 97, 110, 99, 101, 1, 7, 100, 105,
+            115, 112, 117, 116, 101,
+        ];
+        assert_eq!(decode::<Event>(FROZEN).unwrap(), relance);
+        assert_eq!(encode(&relance).unwrap(), FROZEN);
+        for kind in [
+            EventKind::EmailSending {
+                message_id: "<a.1@x.fr>".into(),
+                to: vec!["a@b.fr".into()],
+            },
+            EventKind::EmailSent {
+                sending: 5,
+                message_id: "<a.1@x.fr>".into(),
+                reply: "250 2.0.0 Ok: queued as 4XyZ".into(),
+                eml: b"From: a@x.fr\r\n\r\nr\xc3\xa9ponse\r\n".to_vec(),
+            },
+            EventKind::EmailFailed {
+                sending: 5,
+                reason: "550 refused".into(),
+            },
+        ] {
+            let ev = Event {
+                kind,
+                ..relance.clone()
+            };
+            assert_eq!(decode::<Event>(&encode(&ev).unwrap()).unwrap(), ev);
+        }
+    }
 }

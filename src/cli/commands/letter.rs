@@ -25,15 +25,7 @@ pub(super) fn preflight_or_refuse(
     force: bool,
 ) -> Result<Vec<String>, UserError> {
     use crate::domain::letters::preflight;
-    let assessment = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, date);
-    let blockers = preflight::preflight(&preflight::Preflight {
-        state: &d.state,
-        assessment: &assessment,
-        step: composed.step,
-        channel: composed.channel,
-        text: &composed.text,
-        context: &composed.context,
-    });
+    let blockers = blockers(ctx, d, date, composed);
     if blockers.is_empty() {
         return Ok(vec![]);
     }
@@ -52,6 +44,25 @@ pub(super) fn preflight_or_refuse(
         tf("cli.preflight_forced", &[("problems", &list.concat())])
     );
     Ok(preflight::slugs(&blockers))
+}
+
+/// What stops the letter from going out as it stands (empty: it may go).
+pub(super) fn blockers(
+    ctx: &Ctx,
+    d: &LoadedDossier,
+    date: NaiveDate,
+    composed: &crate::domain::letters::Composed,
+) -> Vec<crate::domain::letters::preflight::Blocker> {
+    use crate::domain::letters::preflight;
+    let assessment = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, date);
+    preflight::preflight(&preflight::Preflight {
+        state: &d.state,
+        assessment: &assessment,
+        step: composed.step,
+        channel: composed.channel,
+        text: &composed.text,
+        context: &composed.context,
+    })
 }
 
 /// Composes the letter for a step at `date`, naming the template on error.
@@ -104,6 +115,20 @@ pub(super) fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
     }
     let key = a.id.as_deref().unwrap_or_default();
     let d = resolve(ctx, key)?;
+    if a.eml {
+        let eml = super::email::kept_eml(&d, a.event)?;
+        return match &a.out {
+            Some(path) => write_out(path, &eml),
+            None => {
+                use std::io::Write;
+                std::io::stdout().write_all(&eml).map_err(|e| UserError {
+                    code: exit::STORAGE,
+                    message: e.to_string(),
+                })?;
+                Ok(exit::OK)
+            }
+        };
+    }
     // The text, and for the PDF the step and date it was written for.
     let (text, step, date) = if a.next {
         let step = match &a.step {
@@ -167,17 +192,22 @@ pub(super) fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
         }
     }
     match &a.out {
-        Some(path) => {
-            std::fs::write(path, &text).map_err(|e| UserError {
-                code: exit::STORAGE,
-                message: tf(
-                    "cli.write_failed",
-                    &[("path", &path.display()), ("reason", &e)],
-                ),
-            })?;
-            eprintln!("{}", tf("cli.letter_written", &[("path", &path.display())]));
+        Some(path) => write_out(path, text.as_bytes()),
+        None => {
+            print!("{text}");
+            Ok(exit::OK)
         }
-        None => print!("{text}"),
     }
+}
+
+fn write_out(path: &std::path::Path, bytes: &[u8]) -> Result<i32, UserError> {
+    std::fs::write(path, bytes).map_err(|e| UserError {
+        code: exit::STORAGE,
+        message: tf(
+            "cli.write_failed",
+            &[("path", &path.display()), ("reason", &e)],
+        ),
+    })?;
+    eprintln!("{}", tf("cli.letter_written", &[("path", &path.display())]));
     Ok(exit::OK)
 }

@@ -146,6 +146,9 @@ pub(super) fn log(
             channel,
             level,
             force,
+            send,
+            dry_run,
+            resend,
         } => {
             // The dossier's schedule says which reminder comes next; --level chooses another.
             let next =
@@ -162,6 +165,8 @@ pub(super) fn log(
                         "email, letter, lrar, phone, commissaire, avocat",
                     )
                 })?),
+                // Sending by e-mail means the e-mail channel.
+                None if *send || *dry_run => Some(Channel::Email),
                 None => None,
             };
             let step = match level {
@@ -180,6 +185,15 @@ pub(super) fn log(
                 },
             )?;
             let overrides = preflight_or_refuse(ctx, &d, date, &composed, *force)?;
+            if *send || *dry_run {
+                let flags = super::email::SendFlags {
+                    dry_run: *dry_run,
+                    resend: *resend,
+                };
+                return super::email::send_relance(
+                    ctx, &d, date, level, composed, overrides, flags,
+                );
+            }
             EventKind::RelanceSent {
                 level,
                 channel: composed.channel,

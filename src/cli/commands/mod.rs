@@ -4,7 +4,9 @@
 //! commands that start an interface (the TUI, the screenshots).
 
 mod backup;
+mod batch;
 mod dossier;
+mod email;
 mod export;
 pub mod import;
 mod letter;
@@ -28,6 +30,13 @@ pub fn dispatch(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
     // A command that reads a dossier, decides and writes does it all under one lock: what it
     // read cannot change before it writes, so it is never refused as stale.
     let _held = match &cli.command {
+        // Sending by e-mail waits on a server (up to its timeout): the lock is not held across
+        // it; the marker's append is refused as stale if someone wrote since the dossier was
+        // read, before anything is sent.
+        Some(Command::Log {
+            event: LogEvent::Relance { send: true, .. },
+            ..
+        }) => None,
         Some(
             Command::Log { .. } | Command::Edit(_) | Command::AddItem { .. } | Command::Undo { .. },
         ) => Some(ctx.store.hold()?),
@@ -64,6 +73,14 @@ fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
         Some(Command::AddItem { id, item }) => add_item(ctx, id, item),
         Some(Command::Log { id, date, event }) => log(ctx, id, date.as_deref(), event),
         Some(Command::Edit(args)) => edit(ctx, args),
+        Some(Command::Batch {
+            what:
+                BatchWhat::Relance {
+                    channel,
+                    dry_run,
+                    force,
+                },
+        }) => batch::relance(ctx, channel, *dry_run, *force),
         Some(Command::Show { id }) => {
             let d = resolve(ctx, id)?;
             output::print_show(ctx, &d);
