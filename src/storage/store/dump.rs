@@ -24,7 +24,6 @@ use crate::storage::keys::{
     KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER, KEY_SCHEMA, SCHEMA_VERSION, TREE_DEBTORS, TREE_DOSSIERS,
     TREE_DRAFTS, TREE_JOURNAL, TREE_META,
 };
-use crate::storage::lock;
 use crate::storage::shared::UmaskGuard;
 
 /// What a backup file holds.
@@ -197,14 +196,7 @@ impl Store {
         self.held.close_db();
         let policy = Policy::for_dir(&self.path)?;
         let _umask = UmaskGuard::for_dir(&self.path);
-        let _guard = if self.held.is_held() {
-            None
-        } else {
-            Some(
-                lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
-                    .map_err(|e| self.lock_err(e))?,
-            )
-        };
+        let _guard = self.lock_unless_held()?;
         files::check_tree(&self.path, &policy)?;
         remove_unfinished_restores(&self.path);
         let (held, replaced, old_generation) = {

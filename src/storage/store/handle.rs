@@ -112,6 +112,16 @@ impl Store {
         })
     }
 
+    /// The database lock for one operation, unless a [`Held`] of this store already has it.
+    pub(super) fn lock_unless_held(&self) -> Result<Option<lock::LockGuard>> {
+        if self.held.is_held() {
+            return Ok(None);
+        }
+        lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
+            .map(Some)
+            .map_err(|e| self.lock_err(e))
+    }
+
     /// Warnings left by the last writes (see the `warnings` field), emptied.
     pub fn take_warnings(&self) -> Vec<String> {
         self.warnings

@@ -68,14 +68,7 @@ impl Store {
         // In a group-shared directory every file we create (lock, sled segments, snapshots, the
         // generation hint) must stay group-writable whatever the user's own umask.
         let _umask = UmaskGuard::for_dir(&self.path);
-        let _guard = if self.held.is_held() {
-            None
-        } else {
-            Some(
-                lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
-                    .map_err(|e| self.lock_err(e))?,
-            )
-        };
+        let _guard = self.lock_unless_held()?;
         // A command holding the lock keeps sled open from its first operation to its last: one
         // open per command, not one per operation (at 100 000 dossiers sled's open is the
         // largest fixed cost of a command).

@@ -18,7 +18,6 @@ use crate::storage::keys::{
     describe_key, dossier_key, journal_key, DossierRecord, KEY_GENERATION, KEY_NEXT_DEBTOR,
     KEY_NEXT_DOSSIER, KEY_SCHEMA, SCHEMA_VERSION, TREE_DEBTORS, TREE_JOURNAL,
 };
-use crate::storage::lock;
 use crate::storage::shared::UmaskGuard;
 
 /// What `doctor --repair` did from the journal copy (`journal.log`).
@@ -55,14 +54,7 @@ impl Store {
         self.held.close_db();
         let policy = Policy::for_dir(&self.path)?;
         let _umask = UmaskGuard::for_dir(&self.path);
-        let _guard = if self.held.is_held() {
-            None
-        } else {
-            Some(
-                lock::acquire(&self.path, self.opts.lock_wait, &self.opts.user)
-                    .map_err(|e| self.lock_err(e))?,
-            )
-        };
+        let _guard = self.lock_unless_held()?;
         files::check_tree(&self.path, &policy)?;
         let Some(copy) = journal::read(&self.path, &policy)? else {
             return Ok(None);
