@@ -303,6 +303,23 @@ pub(super) fn add_item(ctx: &Ctx, key: &str, args: &ItemArgs) -> Result<i32, Use
     append(ctx, &d, ctx.today, vec![EventKind::ItemAdded(item)])
 }
 
+/// One "logged" line per event written.
+pub(super) fn print_logged(events: &[crate::domain::event::Event], debtor: &str, id: u64) {
+    for e in events {
+        println!(
+            "{}",
+            tf(
+                "cli.logged",
+                &[
+                    ("what", &crate::present::describe_event(e)),
+                    ("debtor", &debtor),
+                    ("id", &id),
+                ]
+            )
+        );
+    }
+}
+
 /// Writes events with the journal length we read, so a concurrent change is refused, not lost.
 pub(super) fn append(
     ctx: &Ctx,
@@ -318,19 +335,7 @@ pub(super) fn append(
         .append(d.state.id, Some(d.state.journal_len), date, kinds)
     {
         Ok(events) => {
-            for e in &events {
-                println!(
-                    "{}",
-                    tf(
-                        "cli.logged",
-                        &[
-                            ("what", &crate::present::describe_event(e)),
-                            ("debtor", &d.debtor.name),
-                            ("id", &d.state.id),
-                        ]
-                    )
-                );
-            }
+            print_logged(&events, &d.debtor.name, d.state.id);
             // The write is durable: from here on a failure is a warning, never an exit code
             // that would make a script retry and record the event twice.
             match ctx.store.load(d.state.id) {

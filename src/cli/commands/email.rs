@@ -161,19 +161,7 @@ pub(super) fn send_relance(
             // The message has left: this is a fact, recorded whatever else was written meanwhile.
             match ctx.store.append(id, None, date, kinds) {
                 Ok(events) => {
-                    for e in &events {
-                        println!(
-                            "{}",
-                            tf(
-                                "cli.logged",
-                                &[
-                                    ("what", &crate::present::describe_event(e)),
-                                    ("debtor", &d.debtor.name),
-                                    ("id", &id),
-                                ]
-                            )
-                        );
-                    }
+                    super::dossier::print_logged(&events, &d.debtor.name, id);
                     // The draft, if any, went out.
                     let _ = ctx.store.delete_draft(id);
                     Ok(exit::OK)

@@ -82,37 +82,23 @@ impl Default for Kinds {
 /// What is wrong with a mapping file (message in the user's language).
 pub fn parse_mapping(text: &str) -> Result<Mapping, String> {
     let m: Mapping = toml::from_str(text).map_err(|e| e.to_string())?;
+    let bad = |key: &str, value: &str| {
+        tf(
+            "import.csv.bad_setting",
+            &[("key", &key), ("value", &value)],
+        )
+    };
     if let Some(e) = &m.encoding {
-        Encoding::parse(e).ok_or_else(|| {
-            tf(
-                "import.csv.bad_setting",
-                &[("key", &"encoding"), ("value", e)],
-            )
-        })?;
+        Encoding::parse(e).ok_or_else(|| bad("encoding", e))?;
     }
     if let Some(d) = &m.decimal {
-        decimal_mark(d).ok_or_else(|| {
-            tf(
-                "import.csv.bad_setting",
-                &[("key", &"decimal"), ("value", d)],
-            )
-        })?;
+        decimal_mark(d).ok_or_else(|| bad("decimal", d))?;
     }
     if let Some(s) = &m.separator {
-        separator(s).ok_or_else(|| {
-            tf(
-                "import.csv.bad_setting",
-                &[("key", &"separator"), ("value", s)],
-            )
-        })?;
+        separator(s).ok_or_else(|| bad("separator", s))?;
     }
     if let Some(t) = &m.debtor_type {
-        debtor_type(t).ok_or_else(|| {
-            tf(
-                "import.csv.bad_setting",
-                &[("key", &"debtor_type"), ("value", t)],
-            )
-        })?;
+        debtor_type(t).ok_or_else(|| bad("debtor_type", t))?;
     }
     Ok(m)
 }
