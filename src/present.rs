@@ -230,6 +230,34 @@ pub fn report_bar(
     bar
 }
 
+/// The DSO sentence, with how it is computed (the CLI's report and the TUI's say the same).
+pub fn report_dso_line(dso: Option<&crate::domain::report::Dso>) -> String {
+    use crate::domain::report::DSO_DAYS;
+    use crate::i18n::euros;
+    match dso {
+        Some(d) => tf(
+            "report.dso.line",
+            &[
+                (
+                    "days",
+                    &d.days.to_string().replace('.', t("report.decimal")),
+                ),
+                ("receivables", &euros(d.receivables)),
+                ("sales", &euros(d.sales)),
+                ("window", &DSO_DAYS),
+            ],
+        ),
+        None => tf("report.dso.none", &[("window", &DSO_DAYS)]),
+    }
+}
+
+/// A step's share of paying dossiers, one decimal (`4,2 %`), or a dash when nothing was sent.
+pub fn report_share(share: Option<rust_decimal::Decimal>) -> String {
+    share
+        .map(|p| format!("{p:.1} %").replace('.', t("report.decimal")))
+        .unwrap_or_else(|| "—".into())
+}
+
 pub fn report_step_label(step: crate::domain::report::MeasuredStep) -> String {
     stage_label(step.stage())
 }

@@ -22,6 +22,7 @@ use recouvre::domain::event::{
 use recouvre::domain::fold::fold;
 use recouvre::domain::model::{Debtor, DebtorType, DossierKind, Item, Jurisdiction};
 use recouvre::domain::money::ClaimAmounts;
+use recouvre::domain::parse::MONTHS_FR;
 use recouvre::model::NewDossier;
 use recouvre::storage::{Store, StoreOptions};
 
@@ -992,20 +993,6 @@ fn item_text(
     due: NaiveDate,
     earlier: &[Item],
 ) -> (String, Decimal, String) {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     let year = due.year();
     match profile {
         Profile::Rent => {
@@ -1017,7 +1004,7 @@ fn item_text(
             (
                 format!("Loyer {:02}/{year}", due.month()),
                 amount,
-                format!("Loyer et charges, {}", MONTHS[due.month0() as usize]),
+                format!("Loyer et charges, {}", MONTHS_FR[due.month0() as usize]),
             )
         }
         Profile::Refund => (

@@ -7,9 +7,9 @@ use super::args::{ReportArgs, ReportKind};
 use super::format::{fit, rpad, say};
 use super::{exit, Ctx, UserError};
 use crate::domain::parse::parse_date;
-use crate::domain::report::{Bucket, Period, Reports, Row, DSO_DAYS, STEP_WINDOW_DAYS};
+use crate::domain::report::{Bucket, Period, Reports, Row, STEP_WINDOW_DAYS};
 use crate::i18n::{count, date, euros, t, tf};
-use crate::present::{report_bar, report_step_label, stage_label};
+use crate::present::{report_bar, report_dso_line, report_share, report_step_label, stage_label};
 
 /// The number of recent weeks the text form lists (the JSON has every week of the period).
 const WEEKS_SHOWN: usize = 13;
@@ -198,24 +198,7 @@ fn print_collected(r: &Reports) {
             &[("amount", &euros(r.collected.total))]
         )
     );
-    match &r.dso {
-        Some(d) => say(
-            "",
-            &tf(
-                "report.dso.line",
-                &[
-                    (
-                        "days",
-                        &d.days.to_string().replace('.', t("report.decimal")),
-                    ),
-                    ("receivables", &euros(d.receivables)),
-                    ("sales", &euros(d.sales)),
-                    ("window", &DSO_DAYS),
-                ],
-            ),
-        ),
-        None => say("", &tf("report.dso.none", &[("window", &DSO_DAYS)])),
-    }
+    say("", &report_dso_line(r.dso.as_ref()));
 }
 
 fn print_steps(r: &Reports) {
@@ -236,10 +219,7 @@ fn print_steps(r: &Reports) {
         rpad(t("report.steps.amount"), 14),
     );
     for s in &r.steps {
-        let share = s
-            .share
-            .map(|p| format!("{p:.1} %").replace('.', t("report.decimal")))
-            .unwrap_or_else(|| "—".into());
+        let share = report_share(s.share);
         println!(
             "{}{}{}{}{}",
             fit(&report_step_label(s.step), 24),

@@ -12,9 +12,9 @@ use rust_decimal::Decimal;
 use super::status::render_status;
 use super::theme::Theme;
 use crate::app::state::{ReportTab, ReportsView, State};
-use crate::domain::report::{Bucket, DSO_DAYS, STEP_WINDOW_DAYS};
+use crate::domain::report::{Bucket, STEP_WINDOW_DAYS};
 use crate::i18n::{count, date, euros, t, tf};
-use crate::present::{report_bar, report_step_label, stage_label};
+use crate::present::{report_bar, report_dso_line, report_share, report_step_label, stage_label};
 
 /// Weeks the sparkline shows.
 const WEEKS: usize = 13;
@@ -278,21 +278,7 @@ fn collected(frame: &mut Frame, area: Rect, th: &Theme, view: &ReportsView) {
             .style(th.money()),
         weeks,
     );
-    let text = match &view.reports.dso {
-        Some(d) => tf(
-            "report.dso.line",
-            &[
-                (
-                    "days",
-                    &d.days.to_string().replace('.', t("report.decimal")),
-                ),
-                ("receivables", &euros(d.receivables)),
-                ("sales", &euros(d.sales)),
-                ("window", &DSO_DAYS),
-            ],
-        ),
-        None => tf("report.dso.none", &[("window", &DSO_DAYS)]),
-    };
+    let text = report_dso_line(view.reports.dso.as_ref());
     frame.render_widget(
         Paragraph::new(vec![
             Line::styled(
@@ -312,10 +298,7 @@ fn steps(frame: &mut Frame, area: Rect, th: &Theme, view: &ReportsView) {
         .steps
         .iter()
         .map(|s| {
-            let share = s
-                .share
-                .map(|p| format!("{p:.1} %").replace('.', t("report.decimal")))
-                .unwrap_or_else(|| "—".into());
+            let share = report_share(s.share);
             (
                 report_step_label(s.step),
                 s.share.unwrap_or_default(),
