@@ -14,6 +14,7 @@ pub mod identity;
 pub mod keymap;
 pub mod mail;
 pub mod model;
+pub mod outbox;
 pub mod pdf;
 pub mod present;
 pub mod storage;

@@ -1,20 +1,18 @@
-//! `recouvre batch relance --channel email [--dry-run]`: the morning round. Every open dossier
-//! whose next reminder is due today is sent by e-mail, one by one, each success journaled as it
-//! happens (see `email`). A dossier without an address, stopped by its preflight (unless
-//! `--force`) or with an unfinished sending is skipped and said; a refusal by the server is
-//! counted as failed and the round goes on. Rerunning sends only what is still due: the sent
-//! ones have moved to their next rung.
+//! `recouvre batch relance --channel email [--dry-run] [--force]`: the morning round. Every open
+//! dossier whose next reminder is due today is sent by e-mail, one by one, each success
+//! journaled as it happens. Which dossiers, what stops one and the sending itself are
+//! `crate::outbox`'s, the same as the TUI's round; here are the lines printed and the exit code.
+//! Rerunning sends only what is still due: the sent ones have moved to their next rung.
 
 use super::dossier::bad_choice;
-use super::email::{send_relance, SendFlags};
-use super::letter::{blockers, compose_letter};
+use super::email::{mailer, say_progress, user_error};
 use crate::cli::{exit, Ctx, UserError};
 use crate::domain::assess::assess;
-use crate::domain::event::{open_email_marker, Channel};
-use crate::domain::letters::{preflight, ComposeChoices, LetterStep};
+use crate::domain::event::Channel;
 use crate::domain::model::DossierId;
-use crate::domain::schedule::NextActionKind;
 use crate::i18n::tf;
+use crate::outbox::batch::due_reminder;
+use crate::outbox::{Outcome, Skip};
 
 pub(super) fn relance(
     ctx: &Ctx,
@@ -32,98 +30,78 @@ pub(super) fn relance(
         .filter(|d| d.state.closed.is_none())
         .filter_map(|d| {
             let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
-            match a.next? {
-                n if !n.is_due(ctx.today) => None,
-                n => match n.kind {
-                    NextActionKind::Relance { level } => Some((d.state.id, level)),
-                    _ => None,
-                },
-            }
+            due_reminder(&a, ctx.today).map(|level| (d.state.id, level))
         })
         .collect();
     due.sort();
     drop(snap);
 
+    let templates = super::letter::templates(ctx)?;
+    let mailer = mailer(ctx, &templates);
+    let transport = match dry_run {
+        true => None,
+        false => Some(mailer.transport().map_err(user_error)?),
+    };
     let (mut sent, mut skipped, mut failed) = (0u32, 0u32, 0u32);
+    let skip = |id: DossierId, debtor: &str, s: &Skip| {
+        let mut reason = s.describe();
+        if matches!(s, Skip::Preflight(_)) {
+            reason = tf("cli.batch.preflight", &[("slugs", &s.slugs().join(", "))]);
+        }
+        println!(
+            "{}",
+            tf(
+                "cli.batch.skipped",
+                &[("id", &id), ("debtor", &debtor), ("reason", &reason)]
+            )
+        );
+    };
     for (id, level) in due {
-        let d = ctx.store.load(id)?;
-        let name = d.debtor.name.clone();
-        let skip = |reason: String| {
-            println!(
-                "{}",
-                tf(
-                    "cli.batch.skipped",
-                    &[("id", &id), ("debtor", &name), ("reason", &reason)]
-                )
-            );
-        };
-        let to = crate::mail::recipients(d.debtor.email.as_deref().unwrap_or_default());
-        if to.is_empty() {
-            skip(tf("cli.batch.no_address", &[]));
-            skipped += 1;
-            continue;
-        }
-        if let Some((seq, _)) = open_email_marker(&d.events) {
-            skip(tf("cli.batch.unfinished", &[("seq", &seq)]));
-            skipped += 1;
-            continue;
-        }
-        let step = match level {
-            1 => LetterStep::Relance1,
-            2 => LetterStep::Relance2,
-            _ => LetterStep::Relance3,
-        };
-        let composed = match compose_letter(
-            ctx,
-            &d,
-            ctx.today,
-            &ComposeChoices {
-                step: Some(step),
-                channel: Some(Channel::Email),
-                ..Default::default()
-            },
-        ) {
-            Ok(c) => c,
-            Err(e) => {
-                skip(e.message);
-                skipped += 1;
-                continue;
+        let Some(transport) = &transport else {
+            let d = ctx.store.load(id)?;
+            let (c, _) = mailer.check(&d, ctx.today);
+            match &c.skip {
+                Some(s) if !(force && matches!(s, Skip::Preflight(_))) => {
+                    skip(id, &c.debtor, s);
+                    skipped += 1;
+                }
+                _ => {
+                    println!(
+                        "{}",
+                        tf(
+                            "cli.batch.would_send",
+                            &[
+                                ("id", &id),
+                                ("debtor", &c.debtor),
+                                ("level", &level),
+                                ("to", &c.to.join(", "))
+                            ]
+                        )
+                    );
+                    sent += 1;
+                }
             }
-        };
-        let problems = blockers(ctx, &d, ctx.today, &composed);
-        if !problems.is_empty() && !force {
-            skip(tf(
-                "cli.batch.preflight",
-                &[("slugs", &preflight::slugs(&problems).join(", "))],
-            ));
-            skipped += 1;
             continue;
-        }
-        if dry_run {
-            println!(
-                "{}",
-                tf(
-                    "cli.batch.would_send",
-                    &[
-                        ("id", &id),
-                        ("debtor", &name),
-                        ("level", &level),
-                        ("to", &to.join(", "))
-                    ]
-                )
-            );
-            sent += 1;
-            continue;
-        }
-        let overrides = preflight::slugs(&problems);
-        let flags = SendFlags {
-            dry_run: false,
-            resend: false,
         };
-        match send_relance(ctx, &d, ctx.today, level, composed, overrides, flags) {
-            Ok(_) => sent += 1,
-            Err(e) => {
-                eprintln!("recouvre: {}", e.message);
+        match mailer.send_one(
+            &ctx.store,
+            transport,
+            id,
+            level,
+            ctx.today,
+            force,
+            &mut say_progress,
+        ) {
+            Outcome::Sent { debtor, events } => {
+                super::dossier::print_logged(&events, &debtor, id);
+                sent += 1;
+            }
+            Outcome::Skipped { debtor, skip: s } => {
+                skip(id, &debtor, &s);
+                skipped += 1;
+            }
+            Outcome::Failed(message) => {
+                eprintln!("recouvre: {message}");
                 failed += 1;
             }
         }

@@ -116,7 +116,7 @@ pub(super) fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
     let key = a.id.as_deref().unwrap_or_default();
     let d = resolve(ctx, key)?;
     if a.eml {
-        let eml = super::email::kept_eml(&d, a.event)?;
+        let eml = kept_eml(&d, a.event)?;
         return match &a.out {
             Some(path) => write_out(path, &eml),
             None => {
@@ -210,4 +210,39 @@ fn write_out(path: &std::path::Path, bytes: &[u8]) -> Result<i32, UserError> {
     })?;
     eprintln!("{}", tf("cli.letter_written", &[("path", &path.display())]));
     Ok(exit::OK)
+}
+
+/// `recouvre letter ID --eml [--event N]`: the message kept with an e-mail sending, byte for
+/// byte. `N` may be the `EmailSent` event or the letter's event just before it; without it, the
+/// latest message sent.
+fn kept_eml(d: &LoadedDossier, event: Option<u32>) -> Result<Vec<u8>, UserError> {
+    let eml_of = |seq: u32| {
+        d.events.iter().find_map(|e| match &e.kind {
+            EventKind::EmailSent { eml, .. } if e.seq == seq => Some(eml.clone()),
+            _ => None,
+        })
+    };
+    let found = match event {
+        Some(n) => eml_of(n).or_else(|| {
+            eml_of(n + 1).filter(|_| {
+                d.events
+                    .iter()
+                    .any(|e| e.seq == n && e.kind.letter().is_some())
+            })
+        }),
+        None => d.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::EmailSent { eml, .. } => Some(eml.clone()),
+            _ => None,
+        }),
+    };
+    found.ok_or_else(|| UserError {
+        code: exit::NO_MATCH,
+        message: tf(
+            "cli.email.no_eml",
+            &[
+                ("id", &d.state.id),
+                ("seq", &event.map(|n| n.to_string()).unwrap_or_default()),
+            ],
+        ),
+    })
 }
