@@ -86,6 +86,24 @@ pub enum Action {
     Imported(Result<Box<Plan>, Failure>),
     /// Result of `Effect::WritePdf`: the file written, or why not.
     PdfWritten(Result<std::path::PathBuf, String>),
+    /// The journal's "sending" marker is on disk and the message is with the server.
+    MailProgress(crate::outbox::Progress),
+    /// The letter of `Effect::SendEmail` did not leave (or left without its record): what the
+    /// server or the check said. (Sent and journaled, it comes back as `Written`.)
+    MailNotSent {
+        id: DossierId,
+        message: String,
+    },
+    /// Result of `Effect::PlanBatch`: the round's preview, or why it cannot be sent at all.
+    BatchPlanned(Result<Vec<crate::outbox::Candidate>, String>),
+    /// One line of the round is done; `dossier` is the dossier read again after a write.
+    BatchStep {
+        index: usize,
+        outcome: super::mailing::StepOutcome,
+        dossier: Option<Box<LoadedDossier>>,
+    },
+    /// The round is over (every line tried, or stopped).
+    BatchFinished,
 }
 
 /// What `update` asks the runtime to do. A journal write waiting for the user's confirmation is
@@ -132,6 +150,23 @@ pub enum Effect {
     },
     /// Write a plan the user confirmed, all or nothing.
     ApplyImport(Box<Plan>),
+    /// Sends the letter by e-mail and journals it (on the runtime's mail thread).
+    SendEmail(Box<super::mailing::MailJob>),
+    /// Checks the dossiers of a morning round: address, step, unfinished sendings, the letter's
+    /// preflight (on the mail thread: it reads and composes every one).
+    PlanBatch {
+        ids: Vec<DossierId>,
+        env: Arc<LetterEnv>,
+        today: NaiveDate,
+    },
+    /// Sends the round's lines one by one, each read and checked again first.
+    SendBatch {
+        items: Vec<(usize, DossierId, u8)>,
+        env: Arc<LetterEnv>,
+        today: NaiveDate,
+    },
+    /// Stop the round after the message in flight.
+    StopBatch,
     /// Writes the letter's PDF (the runtime renders it; `letters` has absolute paths).
     WritePdf {
         letters: crate::config::letters::LettersConfig,

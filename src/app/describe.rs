@@ -141,6 +141,9 @@ mod tests {
             "terms_changed",
             "collective_proceedings",
             "waiver",
+            "email_sending",
+            "email_sent",
+            "email_failed",
         ] {
             keys.push(format!("tui.event_short.{e}"));
         }

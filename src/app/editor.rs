@@ -59,6 +59,9 @@ pub struct Editor {
     pub sending: bool,
     /// "Save as draft" asked to close the editor once the draft is on disk.
     pub close_after_save: bool,
+    /// Why the last sending by e-mail did not leave (the server's words): shown above the
+    /// letter, in full, until the next try.
+    pub mail_error: Option<String>,
 }
 
 fn new_textarea(text: &str) -> TextArea<'static> {
@@ -165,6 +168,7 @@ impl Editor {
             pattern: String::new(),
             sending: false,
             close_after_save: false,
+            mail_error: None,
         })
     }
 

@@ -22,3 +22,22 @@ impl Default for LetterEnv {
         }
     }
 }
+
+impl LetterEnv {
+    /// What sending by e-mail needs. The TUI's configuration has its paths made absolute when
+    /// it starts, so nothing is read relative to the working directory.
+    pub fn mailer(&self) -> crate::outbox::Mailer<'_> {
+        crate::outbox::Mailer {
+            config: &self.profiles,
+            config_dir: std::path::Path::new("."),
+            rules: &self.rules,
+            templates: &self.templates,
+        }
+    }
+
+    /// Whether `[email]` names a way out: without it, "courriel" records a message the user
+    /// sent from their own mail program.
+    pub fn can_send_email(&self) -> bool {
+        self.profiles.email.transport.is_some()
+    }
+}

@@ -8,6 +8,7 @@ pub mod env;
 pub mod failure;
 pub mod fixtures;
 pub mod form;
+pub mod mailing;
 pub mod mode;
 pub mod state;
 pub mod update;

@@ -27,6 +27,8 @@ pub enum Mode {
     Search,
     /// The reports view over the list.
     Reports,
+    /// The morning round by e-mail (preview, progress, summary).
+    Batch,
 }
 
 impl Mode {
@@ -39,6 +41,7 @@ impl Mode {
             Mode::Reports => Context::Reports,
             Mode::Form { text: true } | Mode::Letter => Context::Editor,
             Mode::Filter
+            | Mode::Batch
             | Mode::Confirm
             | Mode::Ask
             | Mode::Form { text: false }
@@ -48,7 +51,7 @@ impl Mode {
 
     /// Whether a key no binding claims is text for a field (rather than ignored).
     pub fn types_text(self) -> bool {
-        matches!(self.context(), Context::Form | Context::Editor)
+        self != Mode::Batch && matches!(self.context(), Context::Form | Context::Editor)
     }
 
     /// The commands the status line teaches.
@@ -58,7 +61,7 @@ impl Mode {
             Mode::Detail => HintSet::Detail,
             Mode::Help => HintSet::Help,
             Mode::Reports => HintSet::Reports,
-            Mode::Filter | Mode::Confirm => HintSet::Prompt,
+            Mode::Filter | Mode::Confirm | Mode::Batch => HintSet::Prompt,
             Mode::Ask | Mode::Form { .. } => HintSet::Form,
             Mode::Letter | Mode::Search => HintSet::Letter,
         }
@@ -72,6 +75,7 @@ impl State {
             Some(Popup::Help { .. }) => Mode::Help,
             Some(Popup::Confirm(_)) => Mode::Confirm,
             Some(Popup::Ask(_)) => Mode::Ask,
+            Some(Popup::Batch(_)) => Mode::Batch,
             Some(Popup::Form(f)) => Mode::Form {
                 text: f.focused().is_some_and(|x| x.is_text()),
             },
@@ -128,6 +132,7 @@ mod tests {
             Mode::Letter,
             Mode::Search,
             Mode::Reports,
+            Mode::Batch,
         ];
         for name in ["default", "vim", "emacs"] {
             let km = Keymap::named(name).unwrap();

@@ -109,10 +109,14 @@ pub struct Ask {
 
 #[derive(Debug, Clone)]
 pub enum Popup {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Confirm(Confirm),
     Form(Box<Form>),
     Ask(Ask),
+    /// The morning round by e-mail: preview, progress, summary.
+    Batch(Box<super::mailing::BatchView>),
 }
 
 /// What the header shows about the whole portfolio, computed when the list is rebuilt (after a
@@ -218,6 +222,10 @@ pub struct State {
     pub reports: Option<Box<ReportsView>>,
     /// Dossiers with a draft letter of this user waiting, marked in the list and detail.
     pub drafts: std::collections::BTreeSet<DossierId>,
+    /// Dossiers marked (space) for the round by e-mail.
+    pub marked: std::collections::BTreeSet<DossierId>,
+    /// A letter of the editor is with the mail thread: what the status line says meanwhile.
+    pub mailing: Option<String>,
 }
 
 impl State {
@@ -257,6 +265,8 @@ impl State {
             env: Arc::new(Default::default()),
             editor: None,
             drafts: Default::default(),
+            marked: Default::default(),
+            mailing: None,
             reports: None,
         }
     }

@@ -85,6 +85,13 @@ impl EmailConfig {
         Ok(())
     }
 
+    /// The same, with `password_file` made absolute (the TUI resolves its paths once, at start).
+    pub fn resolved(&self, config_dir: &Path) -> EmailConfig {
+        let mut c = self.clone();
+        c.password_file = c.password_file.map(|p| config_dir.join(p));
+        c
+    }
+
     /// The transport to send with, the password read now; an error says what to configure.
     pub fn transport(&self, config_dir: &Path) -> Result<Transport, String> {
         self.check()?;

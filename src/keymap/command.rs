@@ -68,6 +68,10 @@ commands! {
     /// Opens the import from the accounting system (a FEC or a CSV file).
     Import = "import",
     Undo = "undo",
+    /// Marks (or unmarks) the dossier for the round by e-mail.
+    Mark = "mark",
+    /// The round by e-mail: the marked dossiers, else every reminder due today.
+    SendBatch = "send_batch",
     Submit = "submit",
     Cancel = "cancel",
     NextField = "next_field",

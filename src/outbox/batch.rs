@@ -21,8 +21,10 @@ use crate::storage::Store;
 /// Why a dossier of the round is not sent.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Skip {
-    /// Closed, or its next step is not a reminder (a formal notice goes by registered post).
-    NotAReminder,
+    /// Closed, or its next step is not a reminder: what that step is, if any.
+    NotAReminder {
+        next: Option<String>,
+    },
     NoAddress,
     /// An earlier sending has no known outcome: the sent mailbox must be checked first.
     Unfinished {
@@ -43,7 +45,10 @@ impl Skip {
     /// For a line of the preview or of the summary.
     pub fn describe(&self) -> String {
         match self {
-            Skip::NotAReminder => tf("outbox.not_a_reminder", &[]),
+            Skip::NotAReminder { next: Some(next) } => {
+                tf("outbox.not_a_reminder", &[("next", next)])
+            }
+            Skip::NotAReminder { next: None } => tf("outbox.nothing_due", &[]),
             Skip::NoAddress => tf("cli.batch.no_address", &[]),
             Skip::Unfinished { seq } => tf("outbox.unfinished", &[("seq", seq)]),
             Skip::Compose(reason) => reason.clone(),
@@ -128,7 +133,10 @@ impl Mailer<'_> {
             skip: None,
         };
         let skip = if reminder.is_none() {
-            Some(Skip::NotAReminder)
+            let next = a.next.as_ref().filter(|_| d.state.closed.is_none());
+            Some(Skip::NotAReminder {
+                next: next.map(crate::present::next_action_label),
+            })
         } else if c.to.is_empty() {
             Some(Skip::NoAddress)
         } else if let Some((seq, _)) = open_email_marker(&d.events) {
@@ -174,7 +182,7 @@ impl Mailer<'_> {
         };
         let (c, composed) = self.check(&d, today);
         let debtor = c.debtor;
-        if c.level != level && c.skip != Some(Skip::NotAReminder) {
+        if c.level != level && !matches!(c.skip, Some(Skip::NotAReminder { .. })) {
             let skip = Skip::Changed { level: c.level };
             return Outcome::Skipped { debtor, skip };
         }
@@ -185,7 +193,7 @@ impl Mailer<'_> {
         };
         // `check` composes whenever it finds nothing else wrong.
         let Some(composed) = composed else {
-            let skip = Skip::NotAReminder;
+            let skip = Skip::NotAReminder { next: None };
             return Outcome::Skipped { debtor, skip };
         };
         let sent = self

@@ -4,6 +4,7 @@
 //! `keymap`; this module wires them to crossterm, signals and the store.
 
 pub mod complete;
+pub mod mailroom;
 pub mod runtime;
 pub mod screenshot;
 pub mod terminal;

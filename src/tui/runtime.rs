@@ -96,7 +96,7 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
                 Ok(_) => Action::Written {
                     id,
                     dossier: store.load(id).map_err(Failure::from),
-                    done: confirmation(store, id, done),
+                    done: super::mailroom::confirmation(store, id, done),
                     generation: store.generation_hint(),
                 },
                 Err(StoreError::Stale { newer, .. }) => Action::Stale {
@@ -111,7 +111,7 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             Ok(id) => Action::Written {
                 id,
                 dossier: store.load(id).map_err(Failure::from),
-                done: confirmation(store, id, done),
+                done: super::mailroom::confirmation(store, id, done),
                 generation: store.generation_hint(),
             },
             Err(e) => Action::WriteFailed(e.into()),
@@ -172,6 +172,20 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
                 .map(|_| plan)
                 .map_err(Failure::from),
         ),
+        // Normally on the mail thread (see `dispatch`); here, synchronously, keeping the last word.
+        job @ (Effect::SendEmail(_)
+        | Effect::PlanBatch { .. }
+        | Effect::SendBatch { .. }
+        | Effect::StopBatch) => {
+            let last = std::cell::RefCell::new(None);
+            super::mailroom::work(
+                store,
+                job,
+                &|a| *last.borrow_mut() = Some(a),
+                &AtomicBool::new(false),
+            );
+            last.into_inner().unwrap_or(Action::BatchFinished)
+        }
         Effect::WritePdf {
             letters,
             path,
@@ -184,18 +198,6 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
                 .map(|_| path),
         ),
     }
-}
-
-/// The status-line text of a write: the dossier number first (several dossiers may share a
-/// debtor's name), then what went wrong after it was stored (the journal copy, the daily backup):
-/// the write stands, but the user must know.
-fn confirmation(store: &Store, id: crate::domain::model::DossierId, done: String) -> String {
-    let mut text = format!("#{id} — {done}");
-    for w in store.take_warnings() {
-        text.push(' ');
-        text.push_str(&w);
-    }
-    text
 }
 
 /// Writes the open letter as a draft if it changed, without drawing: used on the way out
@@ -212,13 +214,20 @@ pub fn save_open_draft(state: &mut State, store: &Store) {
     }
 }
 
+/// The threads that work while the screen answers keys: the whole-list load and the mail.
+#[derive(Default)]
+pub struct Workers {
+    pub loader: Loader,
+    pub mail: super::mailroom::Mailroom,
+}
+
 /// Feeds an action and every follow-up produced by its effects.
 pub fn dispatch<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
     theme: &Theme,
     store: &Store,
-    loader: &mut Loader,
+    workers: &mut Workers,
     action: Action,
 ) -> io::Result<()> {
     let mut queue = VecDeque::from([action]);
@@ -227,12 +236,33 @@ pub fn dispatch<B: Backend>(
             // Show "saving…" before a call that may wait up to the lock timeout.
             terminal.draw(|f| ui::render(f, state, theme))?;
             match effect {
-                Effect::LoadAll => queue.extend(loader.start(store, state)),
+                Effect::LoadAll => queue.extend(workers.loader.start(store, state)),
+                Effect::StopBatch => workers.mail.stop(),
+                job @ (Effect::SendEmail(_)
+                | Effect::PlanBatch { .. }
+                | Effect::SendBatch { .. }) => queue.extend(workers.mail.start(store, job)),
                 effect => queue.push_back(run_effect(store, effect)),
             }
         }
     }
     Ok(())
+}
+
+/// On the way out with mail in flight: a round stops after the message being sent, and the
+/// outcome is journaled before the program ends (a message cut off mid-way would leave its
+/// "sending" with no outcome). Nothing is drawn: the terminal may be gone.
+fn settle_mail(state: &mut State, store: &Store, mail: &mut super::mailroom::Mailroom) {
+    if !mail.is_busy() {
+        return;
+    }
+    mail.stop();
+    for a in mail.take(true) {
+        for effect in update(state, a) {
+            if matches!(effect, Effect::SaveDraft { .. } | Effect::DeleteDraft(_)) {
+                run_effect(store, effect);
+            }
+        }
+    }
 }
 
 /// How many of the most urgent dossiers the first screen shows before the whole list is in:
@@ -347,13 +377,13 @@ pub fn run_loop<B: Backend, E: EventSource>(
 ) -> io::Result<()> {
     let size = terminal.size()?;
     update(state, Action::Resize(size.width, size.height));
-    let mut loader = Loader::default();
+    let mut workers = Workers::default();
     dispatch(
         terminal,
         state,
         &opts.theme,
         store,
-        &mut loader,
+        &mut workers,
         Action::Command(crate::app::Command::Reload),
     )?;
     // Keep a load error or warning on screen; drop only the transient "reloading…".
@@ -372,6 +402,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
     loop {
         if state.quit || stop.load(Ordering::Relaxed) {
             // Before anything else (the terminal may be gone after SIGHUP): keep the letter.
+            settle_mail(state, store, &mut workers.mail);
             save_open_draft(state, store);
             let _ = terminal.draw(|f| ui::render(f, state, &opts.theme));
             return Ok(());
@@ -390,7 +421,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
                 state,
                 &opts.theme,
                 store,
-                &mut loader,
+                &mut workers,
                 Action::AutosaveDue,
             )?;
         }
@@ -410,13 +441,21 @@ pub fn run_loop<B: Backend, E: EventSource>(
                 *slot = draft;
             }
         }
-        if let Some(done) = loader.finished(opts.wait_for_load) {
-            dispatch(terminal, state, &opts.theme, store, &mut loader, done)?;
+        let mail = workers.mail.take(opts.wait_for_load);
+        if !mail.is_empty() {
+            for a in mail {
+                dispatch(terminal, state, &opts.theme, store, &mut workers, a)?;
+            }
+            dirty = true;
+            continue;
+        }
+        if let Some(done) = workers.loader.finished(opts.wait_for_load) {
+            dispatch(terminal, state, &opts.theme, store, &mut workers, done)?;
             dirty = true;
             continue;
         }
         // While the list loads, look for it often; otherwise wake only for the tick.
-        let tick = if loader.is_loading() {
+        let tick = if workers.loader.is_loading() || workers.mail.is_busy() {
             opts.tick.min(Duration::from_millis(20))
         } else {
             opts.tick
@@ -426,7 +465,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
         match event {
             Some(Event::Key(k)) => {
                 if let Some(a) = key_to_action(state, k) {
-                    dispatch(terminal, state, &opts.theme, store, &mut loader, a)?;
+                    dispatch(terminal, state, &opts.theme, store, &mut workers, a)?;
                 }
             }
             Some(Event::Resize(w, h)) => {
@@ -449,7 +488,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
                                 state,
                                 &opts.theme,
                                 store,
-                                &mut loader,
+                                &mut workers,
                                 Action::ExternalChange,
                             )?;
                             dirty = true;

@@ -120,7 +120,48 @@ pub fn standard_screens(base: &State) -> Vec<(&'static str, State)> {
     }
     update(&mut pay, Action::Command(Command::Submit));
     out.push(("payment_error", pay));
+    out.push(("email-round", email_round(base)));
     out
+}
+
+/// The e-mail round's preview over the list, on the dossiers at a reminder (due or marked),
+/// checked by the round's own code; the cursor on the first line that would not go, so its
+/// reason shows under the list.
+fn email_round(base: &State) -> State {
+    use crate::domain::schedule::NextActionKind;
+    let mut round = base.clone();
+    // The demo has no creditor configured, and the round rightly flags every letter that
+    // still has "[Votre société]" in it; the picture is of a configured desk (the fixtures'
+    // creditor), so it shows what goes as well as what is held back and why.
+    let mut env = (*round.env).clone();
+    env.rules.creditor = crate::app::fixtures::creditor();
+    let mailer = env.mailer();
+    let on_screen = || round.visible.iter().filter_map(|i| round.entries.get(*i));
+    let at_reminder = on_screen()
+        .filter(|e| {
+            e.next
+                .as_ref()
+                .is_some_and(|n| matches!(n.kind, NextActionKind::Relance { .. }))
+        })
+        .take(6);
+    // And one marked by mistake: a disputed dossier, which the round holds back.
+    let disputed = on_screen().find(|e| e.stage == crate::domain::fold::Stage::Disputed);
+    let candidates: Vec<_> = at_reminder
+        .chain(disputed)
+        .map(|e| mailer.check(&e.dossier, round.today).0)
+        .collect();
+    for c in &candidates {
+        round.marked.insert(c.id);
+    }
+    let mut view = crate::app::mailing::BatchView::new(candidates);
+    view.cursor = view
+        .candidates
+        .iter()
+        .position(|c| c.skip.is_some())
+        .unwrap_or(0);
+    round.popup = Some(crate::app::state::Popup::Batch(Box::new(view)));
+    round.notice = None;
+    round
 }
 
 /// Writes `<name>.svg` and `<name>.txt` for every standard screen into `dir`; returns the files.

@@ -19,6 +19,9 @@ fn warning_lines(th: &Theme, ed: &Editor, width: u16, max_rows: u16) -> Vec<Line
     let mut items: Vec<(String, ratatui::style::Style)> = vec![];
     // The provisional mark below says it already.
     let provisional = t("letters.warning.provisional");
+    if let Some(e) = &ed.mail_error {
+        items.push((format!("✖ {e}"), th.error()));
+    }
     for w in ed
         .warnings
         .iter()

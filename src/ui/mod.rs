@@ -2,6 +2,7 @@
 //! never panics on any terminal size (every rectangle is computed with saturating arithmetic and
 //! clamped).
 
+mod batch;
 mod detail;
 pub mod editor;
 mod header;

@@ -20,6 +20,7 @@ pub(super) fn render_popup(frame: &mut Frame, area: Rect, state: &State, th: &Th
         Some(Popup::Confirm(c)) => render_confirm(frame, area, state, th, c),
         Some(Popup::Form(f)) => render_form(frame, area, state, th, f),
         Some(Popup::Ask(a)) => render_ask(frame, area, state, th, a),
+        Some(Popup::Batch(b)) => super::batch::render_batch(frame, area, state, th, b),
         None => {}
     }
 }

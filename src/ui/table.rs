@@ -144,14 +144,18 @@ pub(super) fn render_table(frame: &mut Frame, area: Rect, state: &State, th: &Th
         .map(|(pos, e)| {
             let mut cells = vec![
                 Cell::from(badge(th, e.stage)),
-                // A letter draft waiting is marked where the round is done, not only in the detail.
-                Cell::from(if state.drafts.contains(&e.id()) {
-                    Line::from(vec![
-                        Span::styled("✎ ", th.info()),
-                        Span::raw(e.debtor().to_string()),
-                    ])
-                } else {
-                    Line::from(e.debtor().to_string())
+                // A letter draft waiting is marked where the round is done, not only in the
+                // detail; so is a dossier marked for the e-mail round.
+                Cell::from({
+                    let mut spans = vec![];
+                    if state.marked.contains(&e.id()) {
+                        spans.push(Span::styled("● ", th.key()));
+                    }
+                    if state.drafts.contains(&e.id()) {
+                        spans.push(Span::styled("✎ ", th.info()));
+                    }
+                    spans.push(Span::raw(e.debtor().to_string()));
+                    Line::from(spans)
                 }),
             ];
             if show_open {

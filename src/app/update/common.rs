@@ -11,9 +11,21 @@ pub fn notice(state: &mut State, level: Level, text: impl Into<String>) {
     });
 }
 
-/// Sends the write (`Effect::Append` or `Effect::Create`) and says so until it is on disk.
+/// Sends the write (`Effect::Append`, `Effect::Create` or a letter by `Effect::SendEmail`) and
+/// says so until it is on disk.
 pub fn start_write(state: &mut State, write: Effect) -> Vec<Effect> {
-    notice(state, Level::Info, t("tui.writing"));
+    if matches!(write, Effect::SendEmail(_)) {
+        // The confirmation has been given: the letter is locked until the server answers, and
+        // the status line follows the sending.
+        state.popup = None;
+        if let Some(ed) = state.editor.as_deref_mut() {
+            ed.mail_error = None;
+        }
+        state.mailing = Some(t("tui.mail.preparing").to_string());
+        notice(state, Level::Info, t("tui.mail.preparing"));
+    } else {
+        notice(state, Level::Info, t("tui.writing"));
+    }
     vec![write]
 }
 

@@ -96,7 +96,7 @@ pub fn scroll_into_view(state: &mut State) {
     state.offset = state.offset.min(max_offset);
 }
 
-fn move_cursor(state: &mut State, to: usize) {
+pub(super) fn move_cursor(state: &mut State, to: usize) {
     let n = state.visible.len();
     if n == 0 {
         return;
@@ -241,6 +241,11 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             state.popup = Some(Popup::Form(Box::new(add_dossier_form(state.today))))
         }
         Command::Import => state.popup = Some(Popup::Form(Box::new(super::import::import_form()))),
+        Command::Mark => {
+            super::mail::mark(state);
+            move_cursor(state, state.cursor + 1);
+        }
+        Command::SendBatch => return super::mail::open_batch(state),
         Command::Relance
         | Command::Contestation
         | Command::Payment

@@ -9,6 +9,7 @@ mod editor;
 mod forms;
 mod import;
 mod list;
+mod mail;
 mod reports;
 mod send;
 
@@ -107,6 +108,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             generation,
         } => {
             state.popup = None;
+            state.mailing = None;
             if let Some(g) = generation {
                 state.generation = g;
             }
@@ -140,6 +142,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             reloaded,
         } => {
             state.popup = None;
+            state.mailing = None;
             let debtor = state
                 .entry(id)
                 .map(|e| e.debtor().to_string())
@@ -175,6 +178,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             effects
         }
         Action::WriteFailed(msg) => {
+            state.mailing = None;
             // The popup stays open so the user can retry (Enter) or cancel; nothing was written.
             notice(
                 state,
@@ -254,6 +258,39 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 ),
                 Err(e) => notice(state, Level::Error, e),
             }
+            vec![]
+        }
+        Action::MailProgress(p) => {
+            mail::progress(state, p);
+            vec![]
+        }
+        Action::MailNotSent { id, message } => {
+            mail::not_sent(state, id, message);
+            vec![]
+        }
+        Action::BatchPlanned(res) => {
+            mail::planned(state, res);
+            vec![]
+        }
+        Action::BatchStep {
+            index,
+            outcome,
+            dossier,
+        } => {
+            let sent = (outcome == crate::app::mailing::StepOutcome::Sent)
+                .then(|| dossier.as_ref().map(|d| d.state.id))
+                .flatten();
+            mail::step(state, index, outcome, sent);
+            // The line's journal as it now stands (sent, or its failure recorded).
+            if let Some(d) = dossier {
+                let entry = Entry::new(*d, state.today, &state.env);
+                replace_entry(state, entry);
+                rebuild(state);
+            }
+            vec![]
+        }
+        Action::BatchFinished => {
+            mail::finished(state);
             vec![]
         }
         Action::AutosaveDue => match state.editor.as_deref() {
@@ -362,12 +399,15 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             vec![]
         }
         Mode::Confirm => confirm_command(state, cmd),
+        Mode::Batch => mail::command(state, cmd),
         Mode::Form { .. } => form_command(state, cmd),
         Mode::Ask => ask_command(state, cmd),
         Mode::Search => {
             search_command(state, cmd);
             vec![]
         }
+        // The letter is with the server: nothing may change it until the answer comes.
+        Mode::Letter if state.mailing.is_some() => vec![],
         Mode::Letter => editor_command(state, cmd),
         Mode::Filter => {
             filter_command(state, cmd);
@@ -402,6 +442,7 @@ fn typed(state: &mut State, ev: KeyEvent) {
                 input.handle(&ev);
             }
         }
+        Mode::Letter if state.mailing.is_some() => {}
         Mode::Letter => {
             if let Some(ed) = state.editor.as_deref_mut() {
                 ed.textarea.input(tui_textarea::Input::from(ev));
@@ -422,7 +463,13 @@ fn typed(state: &mut State, ev: KeyEvent) {
                 }
             }
         }
-        Mode::List | Mode::Detail | Mode::Help | Mode::Confirm | Mode::Ask | Mode::Reports => {}
+        Mode::List
+        | Mode::Detail
+        | Mode::Help
+        | Mode::Confirm
+        | Mode::Ask
+        | Mode::Reports
+        | Mode::Batch => {}
     }
 }
 

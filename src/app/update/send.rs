@@ -7,6 +7,7 @@ use crate::app::action::Effect;
 use crate::app::describe::channel_label;
 use crate::app::editor::Editor;
 use crate::app::form::{Choice, Field, Form, FormKind};
+use crate::app::mailing::MailJob;
 use crate::app::state::*;
 use crate::domain::event::{Channel, EventKind, NoteKind};
 use crate::i18n::{t, tf};
@@ -200,12 +201,31 @@ pub fn send_checked(state: &mut State, channel: Channel, tracking: Option<String
             ("debtor", &ed.target.debtor),
         ],
     );
-    let write = Effect::Append {
-        id: ed.target.id,
-        expected_len: ed.target.expected_len,
-        date: today,
-        kinds,
-        done,
+    // A reminder by e-mail leaves from here when `[email]` says how; otherwise "courriel"
+    // records a message the user sent from their own mail program.
+    let write = match ed.step.relance_level() {
+        Some(level) if channel == Channel::Email && state.env.can_send_email() => {
+            Effect::SendEmail(Box::new(MailJob {
+                id: ed.target.id,
+                expected_len: ed.target.expected_len,
+                level,
+                text: ed.text(),
+                overrides: overrides.clone(),
+                date: today,
+                done: tf(
+                    "tui.mail.sent",
+                    &[("step", &ed.step.label()), ("debtor", &ed.target.debtor)],
+                ),
+                env: std::sync::Arc::clone(&state.env),
+            }))
+        }
+        _ => Effect::Append {
+            id: ed.target.id,
+            expected_len: ed.target.expected_len,
+            date: today,
+            kinds,
+            done,
+        },
     };
     if let Some(ed) = state.editor.as_deref_mut() {
         ed.sending = true;

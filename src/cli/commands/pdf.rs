@@ -58,10 +58,11 @@ pub(super) fn write(
     Ok(())
 }
 
-/// The configuration for the TUI, with the `[letters]` paths made absolute (relative to the
+/// The configuration for the TUI, with the `[letters]` and `[email]` paths made absolute (relative to the
 /// configuration file; the outbox defaults to the data directory).
 pub(super) fn with_resolved_paths(ctx: &Ctx) -> crate::config::Config {
     let mut c = ctx.config.clone();
     c.letters = c.letters.resolved(&ctx.config_dir, &Dirs::new().data_dir);
+    c.email = c.email.resolved(&ctx.config_dir);
     c
 }
