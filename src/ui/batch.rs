@@ -182,6 +182,11 @@ fn key_line(state: &State, th: &Theme, b: &BatchView, going: usize) -> Line<'sta
             .unwrap_or_default()
     };
     let pairs: Vec<(String, String)> = match b.phase {
+        // Nothing would go: the only way is out, with the reasons read.
+        Phase::Preview if going == 0 => vec![
+            (key(Command::Cancel), t("tui.batch.key_close").into()),
+            ("↑↓".into(), t("tui.batch.key_reason").into()),
+        ],
         Phase::Preview => vec![
             (
                 key(Command::Submit),

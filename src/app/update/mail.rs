@@ -57,7 +57,21 @@ pub fn open_batch(state: &mut State) -> Vec<Effect> {
         due.sort_by_key(|e| (e.next.as_ref().map(|n| n.date), e.id()));
         due.iter().map(|e| e.id()).collect()
     } else {
-        state.marked.iter().copied().collect()
+        // In the order of the screen, then any marked dossier a filter now hides.
+        let mut ids: Vec<DossierId> = state
+            .visible
+            .iter()
+            .filter_map(|i| state.entries.get(*i).map(|e| e.id()))
+            .filter(|id| state.marked.contains(id))
+            .collect();
+        let hidden: Vec<DossierId> = state
+            .marked
+            .iter()
+            .filter(|id| !ids.contains(id))
+            .copied()
+            .collect();
+        ids.extend(hidden);
+        ids
     };
     if ids.is_empty() {
         notice(state, Level::Info, t("tui.batch.nothing_due"));
