@@ -724,8 +724,8 @@ fn a_cli_write_by_a_colleague_shows_up_and_the_selection_stays() {
     );
     let e = st.entries.iter().find(|e| e.id() == target).unwrap();
     assert!(
-        e.dossier
-            .events
+        e.events()
+            .expect("the journal of a patched dossier is at hand")
             .iter()
             .any(|ev| matches!(&ev.kind, EventKind::Note { text, .. } if text == "Rappel promis vendredi")),
         "the colleague's note is in the TUI's copy of the journal"

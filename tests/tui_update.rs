@@ -642,7 +642,7 @@ fn written_letter_closes_the_editor_and_deletes_the_draft() {
     select(&mut s, "ACME SARL");
     press(&mut s, KeyCode::Char('r'));
     let (id, _, date, kind, done) = single_append(send(&mut s));
-    let mut d = s.entry(id).unwrap().dossier.clone();
+    let mut d = s.entry(id).unwrap().to_loaded().unwrap();
     d.events.push(Event {
         seq: d.events.len() as u32,
         at: chrono::Utc::now(),
@@ -676,7 +676,7 @@ fn stale_write_keeps_the_letter_open_and_saves_it() {
     press(&mut s, KeyCode::Char('r'));
     typ(&mut s, "Mon ajout ");
     single_append(send(&mut s));
-    let mut d = s.entry(1).unwrap().dossier.clone();
+    let mut d = s.entry(1).unwrap().to_loaded().unwrap();
     let theirs = Event {
         seq: d.events.len() as u32,
         at: chrono::Utc::now(),
@@ -1417,6 +1417,7 @@ fn first_screen_then_the_whole_list_keeps_a_write_made_meanwhile() {
         },
         today,
         &s.env,
+        s.journal_capacity,
     );
     update(&mut s, Action::Ready(Ok(Box::new(load))));
     assert_eq!(s.loading, None);

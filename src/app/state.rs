@@ -218,6 +218,12 @@ pub struct State {
     pub reports: Option<Box<ReportsView>>,
     /// Dossiers with a draft letter of this user waiting, marked in the list and detail.
     pub drafts: std::collections::BTreeSet<DossierId>,
+    /// How many entries may hold their journal at once (see `Entry::journal`).
+    pub journal_capacity: usize,
+    /// The journals asked for and not yet answered: one request at a time.
+    pub journal_pending: Option<Vec<DossierId>>,
+    /// A dossier whose journal could not be read: not asked again until the cursor moves on.
+    pub journal_failed: Option<DossierId>,
 }
 
 impl State {
@@ -258,6 +264,9 @@ impl State {
             editor: None,
             drafts: Default::default(),
             reports: None,
+            journal_capacity: JOURNALS_KEPT,
+            journal_pending: None,
+            journal_failed: None,
         }
     }
 
@@ -325,6 +334,10 @@ pub enum LayoutMode {
     Stacked,
     Single,
 }
+
+/// Journals kept at once: a few pages of rows around the cursor, and every journal of a
+/// database this small (a journal is about 2 KB without its letters).
+pub const JOURNALS_KEPT: usize = 512;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;

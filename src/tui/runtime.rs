@@ -78,6 +78,9 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             Ok(Some(_)) => Action::Loaded(store.load_all().map_err(Failure::from)),
             Err(e) => Action::Patched(Err(e.into())),
         },
+        Effect::LoadJournals(ids) => {
+            Action::JournalsLoaded(store.load_dossiers(&ids).map_err(Failure::from))
+        }
         Effect::Append {
             id,
             expected_len,
@@ -267,10 +270,11 @@ impl Loader {
         };
         let (tx, rx) = mpsc::channel();
         let (store, today, env) = (store.clone(), state.today, Arc::clone(&state.env));
+        let keep = state.journal_capacity;
         std::thread::spawn(move || {
             let res = store
                 .load_all()
-                .map(|snap| Box::new(Loaded::assess(snap, today, &env)))
+                .map(|snap| Box::new(Loaded::assess(snap, today, &env, keep)))
                 .map_err(Failure::from);
             // The loop may be gone (quit while loading): nothing left to tell.
             let _ = tx.send(Action::Ready(res));
