@@ -921,3 +921,56 @@ fn the_journal_pane_is_read_on_demand_and_follows_a_colleagues_write() {
         "journals kept only around the cursor"
     );
 }
+
+/// The scripted keys, then idle ticks of a few milliseconds (the user reads), then `q`.
+struct KeysThenIdle {
+    keys: std::collections::VecDeque<Event>,
+    idle: usize,
+}
+
+impl EventSource for KeysThenIdle {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        if let Some(k) = self.keys.pop_front() {
+            return Ok(Some(k));
+        }
+        self.idle += 1;
+        if self.idle > 200 {
+            return Ok(Some(key(KeyCode::Char('q'))));
+        }
+        std::thread::sleep(timeout.min(Duration::from_millis(5)));
+        Ok(None)
+    }
+}
+
+/// As in the real terminal, the loop does not wait for a journal before the next key: the
+/// journal read on its thread still reaches the pane.
+#[test]
+fn a_journal_read_behind_the_keys_reaches_the_pane() {
+    let (_dir, store, ids) = setup();
+    let newest = store.load(ids[0]).unwrap().events.pop().unwrap();
+    let mut keys: std::collections::VecDeque<Event> = text("/acme").into();
+    keys.push_back(key(KeyCode::Enter));
+    let mut st = state("default");
+    st.journal_capacity = 1;
+    let mut term = Terminal::new(TestBackend::new(160, 90)).unwrap();
+    let opts = LoopOptions {
+        wait_for_load: false,
+        ..no_refresh()
+    };
+    run_loop(
+        &mut term,
+        &mut KeysThenIdle { keys, idle: 0 },
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &opts,
+    )
+    .unwrap();
+    let screen = recouvre::tui::screenshot::buffer_to_text(term.backend().buffer());
+    let newest: String = recouvre::app::describe::event_text(&newest.kind)
+        .chars()
+        .take(24)
+        .collect();
+    assert!(screen.contains(&newest), "{newest} in the pane:\n{screen}");
+    assert!(!screen.contains("chargement du journal"), "{screen}");
+}
