@@ -724,8 +724,8 @@ fn a_cli_write_by_a_colleague_shows_up_and_the_selection_stays() {
     );
     let e = st.entries.iter().find(|e| e.id() == target).unwrap();
     assert!(
-        e.dossier
-            .events
+        e.events()
+            .expect("the journal of a patched dossier is at hand")
             .iter()
             .any(|ev| matches!(&ev.kind, EventKind::Note { text, .. } if text == "Rappel promis vendredi")),
         "the colleague's note is in the TUI's copy of the journal"
@@ -832,4 +832,145 @@ fn the_first_screen_is_drawn_before_the_whole_list_loads_behind_it() {
     assert!(whole > loading);
     assert_eq!(st.loading, None);
     assert_eq!(st.entries.len(), ids.len());
+}
+
+/// The list keeps a journal for only the rows around the cursor (here, one): the detail's journal
+/// pane still shows each dossier the user lands on, read on demand, and a colleague's note on that
+/// dossier appears in the pane without a restart.
+#[test]
+fn the_journal_pane_is_read_on_demand_and_follows_a_colleagues_write() {
+    let (_dir, store, ids) = setup();
+    let acme = ids[0];
+    let colleague = Store::new(
+        store.path(),
+        StoreOptions {
+            user: "carole".into(),
+            ..StoreOptions::default()
+        },
+    );
+    let mut script = vec![Some(key(KeyCode::Char('/')))];
+    script.extend(text("acme").into_iter().map(Some));
+    script.extend([Some(key(KeyCode::Enter)), None, None, None]);
+    script.push(Some(key(KeyCode::Char('q'))));
+    let at = script.len() - 3;
+    let mut events = WithInterference {
+        inner: ScriptedEvents::with_ticks(script),
+        at,
+        n: 0,
+        hook: Some(Box::new(move || {
+            colleague
+                .append(
+                    acme,
+                    None,
+                    fixtures::today(),
+                    vec![EventKind::Note {
+                        kind: recouvre::domain::event::NoteKind::PhoneCall,
+                        text: "Rappel promis vendredi".into(),
+                    }],
+                )
+                .unwrap();
+        })),
+    };
+    let mut st = state("default");
+    st.journal_capacity = 1;
+    let mut term = Terminal::new(Frames {
+        inner: TestBackend::new(160, 90),
+        seen: vec![],
+    })
+    .unwrap();
+    let opts = LoopOptions {
+        refresh: Some(Duration::ZERO),
+        tick: Duration::from_millis(1),
+        ..Default::default()
+    };
+    run_loop(
+        &mut term,
+        &mut events,
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &opts,
+    )
+    .unwrap();
+    let frames = &term.backend().seen;
+    let acme_journal = store.load(acme).unwrap().events;
+    // The frame drawn once ACME is selected, before the colleague's write: its journal is shown
+    // (newest first: the event before the note heads it).
+    let selected = frames
+        .iter()
+        .rposition(|f| f.contains("ACME SARL") && !f.contains("Rappel promis vendredi"))
+        .expect("a frame on ACME before the write");
+    // Its beginning: the pane wraps long lines.
+    let first: String =
+        recouvre::app::describe::event_text(&acme_journal[acme_journal.len() - 2].kind)
+            .chars()
+            .take(24)
+            .collect();
+    assert!(
+        frames[selected].contains(&first),
+        "ACME's journal ({first}) on screen:\n{}",
+        frames[selected]
+    );
+    let last = frames.last().unwrap();
+    assert!(
+        last.contains("Rappel promis vendredi") && last.contains(&first),
+        "the colleague's note in the journal pane:\n{last}"
+    );
+    assert!(
+        st.entries.iter().filter(|e| e.journal.is_some()).count() <= 1,
+        "journals kept only around the cursor"
+    );
+}
+
+/// The scripted keys, then idle ticks of a few milliseconds (the user reads), then `q`.
+struct KeysThenIdle {
+    keys: std::collections::VecDeque<Event>,
+    idle: usize,
+}
+
+impl EventSource for KeysThenIdle {
+    fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
+        if let Some(k) = self.keys.pop_front() {
+            return Ok(Some(k));
+        }
+        self.idle += 1;
+        if self.idle > 200 {
+            return Ok(Some(key(KeyCode::Char('q'))));
+        }
+        std::thread::sleep(timeout.min(Duration::from_millis(5)));
+        Ok(None)
+    }
+}
+
+/// As in the real terminal, the loop does not wait for a journal before the next key: the
+/// journal read on its thread still reaches the pane.
+#[test]
+fn a_journal_read_behind_the_keys_reaches_the_pane() {
+    let (_dir, store, ids) = setup();
+    let newest = store.load(ids[0]).unwrap().events.pop().unwrap();
+    let mut keys: std::collections::VecDeque<Event> = text("/acme").into();
+    keys.push_back(key(KeyCode::Enter));
+    let mut st = state("default");
+    st.journal_capacity = 1;
+    let mut term = Terminal::new(TestBackend::new(160, 90)).unwrap();
+    let opts = LoopOptions {
+        wait_for_load: false,
+        ..no_refresh()
+    };
+    run_loop(
+        &mut term,
+        &mut KeysThenIdle { keys, idle: 0 },
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &opts,
+    )
+    .unwrap();
+    let screen = recouvre::tui::screenshot::buffer_to_text(term.backend().buffer());
+    let newest: String = recouvre::app::describe::event_text(&newest.kind)
+        .chars()
+        .take(24)
+        .collect();
+    assert!(screen.contains(&newest), "{newest} in the pane:\n{screen}");
+    assert!(!screen.contains("chargement du journal"), "{screen}");
 }

@@ -642,7 +642,7 @@ fn written_letter_closes_the_editor_and_deletes_the_draft() {
     select(&mut s, "ACME SARL");
     press(&mut s, KeyCode::Char('r'));
     let (id, _, date, kind, done) = single_append(send(&mut s));
-    let mut d = s.entry(id).unwrap().dossier.clone();
+    let mut d = s.entry(id).unwrap().to_loaded().unwrap();
     d.events.push(Event {
         seq: d.events.len() as u32,
         at: chrono::Utc::now(),
@@ -676,7 +676,7 @@ fn stale_write_keeps_the_letter_open_and_saves_it() {
     press(&mut s, KeyCode::Char('r'));
     typ(&mut s, "Mon ajout ");
     single_append(send(&mut s));
-    let mut d = s.entry(1).unwrap().dossier.clone();
+    let mut d = s.entry(1).unwrap().to_loaded().unwrap();
     let theirs = Event {
         seq: d.events.len() as u32,
         at: chrono::Utc::now(),
@@ -1417,6 +1417,7 @@ fn first_screen_then_the_whole_list_keeps_a_write_made_meanwhile() {
         },
         today,
         &s.env,
+        s.journal_capacity,
     );
     update(&mut s, Action::Ready(Ok(Box::new(load))));
     assert_eq!(s.loading, None);
@@ -1468,4 +1469,119 @@ fn debtor_sort_ignores_case_and_accents() {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
+}
+
+/// A state loaded from the fixtures with room for only `capacity` journals, as a large list is.
+fn small_capacity(capacity: usize) -> (State, Vec<recouvre::model::LoadedDossier>) {
+    let today = fixtures::today();
+    let mut s = State::new(
+        today,
+        std::sync::Arc::new(recouvre::keymap::Keymap::named("default").unwrap()),
+    );
+    s.env = std::sync::Arc::new(fixtures::env());
+    s.journal_capacity = capacity;
+    let all = fixtures::dossiers(today);
+    let eff = update(
+        &mut s,
+        Action::Loaded(Ok(Snapshot {
+            dossiers: all.clone(),
+            problems: vec![],
+            generation: 1,
+        })),
+    );
+    // The dossier under the cursor is asked for first.
+    let current = s.current().unwrap().id();
+    match &eff[..] {
+        [Effect::LoadJournals(ids)] => {
+            assert_eq!(ids[0], current);
+            assert!(ids.len() <= capacity, "{ids:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    (s, all)
+}
+
+fn answer(s: &mut State, all: &[recouvre::model::LoadedDossier], ids: &[u64]) -> Vec<Effect> {
+    let dossiers = all
+        .iter()
+        .filter(|d| ids.contains(&d.state.id))
+        .cloned()
+        .collect();
+    update(
+        s,
+        Action::JournalsLoaded(Ok(Snapshot {
+            dossiers,
+            problems: vec![],
+            generation: 1,
+        })),
+    )
+}
+
+#[test]
+fn a_list_larger_than_the_journal_room_keeps_no_journal_until_one_is_shown() {
+    let (mut s, all) = small_capacity(2);
+    assert!(all.len() > 2);
+    assert!(
+        s.entries.iter().all(|e| e.journal.is_none()),
+        "the rows hold their fold and assessment, not their journals"
+    );
+    assert!(s.current().unwrap().events().is_none());
+    // Asked once: the next key does not ask again while the answer is pending.
+    assert!(cmd(&mut s, Command::Help).is_empty());
+    cmd(&mut s, Command::Back);
+    let id = s.current().unwrap().id();
+    assert!(answer(&mut s, &all, &[id]).is_empty());
+    let shown = s.current().unwrap().events().unwrap();
+    assert_eq!(
+        shown,
+        &all.iter().find(|d| d.state.id == id).unwrap().events[..]
+    );
+    // Moving on asks for the next dossier's journal, and the count stays bounded.
+    let mut asked = cmd(&mut s, Command::Down);
+    for _ in 0..all.len() {
+        let next = s.current().unwrap().id();
+        match &asked[..] {
+            [Effect::LoadJournals(ids)] => {
+                assert_eq!(ids[0], next);
+                answer(&mut s, &all, ids);
+            }
+            [] => assert!(s.current().unwrap().events().is_some()),
+            other => panic!("{other:?}"),
+        }
+        assert!(s.entries.iter().filter(|e| e.journal.is_some()).count() <= 2);
+        asked = cmd(&mut s, Command::Down);
+    }
+}
+
+#[test]
+fn a_journal_read_after_a_colleagues_write_brings_the_row_up_to_date_with_it() {
+    let (mut s, mut all) = small_capacity(1);
+    let id = s.current().unwrap().id();
+    let d = all.iter_mut().find(|d| d.state.id == id).unwrap();
+    d.events.push(Event {
+        seq: d.events.len() as u32,
+        at: chrono::Utc::now(),
+        date: fixtures::today(),
+        user: "carole".into(),
+        kind: EventKind::Note {
+            kind: NoteKind::Note,
+            text: "vu au téléphone".into(),
+        },
+    });
+    d.state = recouvre::domain::fold(id, &d.events).unwrap();
+    let len = d.state.journal_len;
+    answer(&mut s, &all, &[id]);
+    let e = s.entry(id).unwrap();
+    assert_eq!(e.dossier.state.journal_len, len, "the row is the newer one");
+    assert_eq!(e.events().unwrap().len(), len as usize);
+    assert_eq!(s.current().unwrap().id(), id, "the cursor stays");
+}
+
+#[test]
+fn undo_and_letters_on_a_dossier_whose_journal_is_not_read_yet_say_so() {
+    let (mut s, _) = small_capacity(1);
+    let debtor = s.current().unwrap().debtor().to_string();
+    assert!(cmd(&mut s, Command::Undo).is_empty());
+    assert!(s.popup.is_none());
+    assert!(notice(&s).contains(&debtor), "{}", notice(&s));
 }

@@ -52,6 +52,8 @@ pub enum Action {
     /// Result of `Effect::LoadChanged`: the dossiers others changed, reloaded one by one, so
     /// the selection and the scroll position stay where the user left them.
     Patched(Result<Snapshot, Failure>),
+    /// Result of `Effect::LoadJournals`: those dossiers read again, with their journals.
+    JournalsLoaded(Result<Snapshot, Failure>),
     /// Result of `Effect::LoadDraft`.
     DraftLoaded {
         id: DossierId,
@@ -115,6 +117,8 @@ pub enum Effect {
     LoadChanged {
         since: u64,
     },
+    /// Read these dossiers' journals (the first is the one on screen).
+    LoadJournals(Vec<DossierId>),
     Append {
         id: DossierId,
         expected_len: u32,

@@ -97,9 +97,13 @@ impl Editor {
         channel: Option<Channel>,
     ) -> Result<Editor, String> {
         let d = &e.dossier;
+        // The letter's history is read from the journal, loaded with the dossier on screen.
+        let events = e
+            .events()
+            .ok_or_else(|| tf("tui.error.journal_loading", &[("debtor", &e.debtor())]))?;
         let composed = compose(
             &d.state,
-            &d.events,
+            events,
             &d.debtor,
             &env.rules,
             &env.profiles,

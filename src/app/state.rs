@@ -226,6 +226,12 @@ pub struct State {
     pub marked: std::collections::BTreeSet<DossierId>,
     /// A letter of the editor is with the mail thread: what the status line says meanwhile.
     pub mailing: Option<String>,
+    /// How many entries may hold their journal at once (see `Entry::journal`).
+    pub journal_capacity: usize,
+    /// The journals asked for and not yet answered: one request at a time.
+    pub journal_pending: Option<Vec<DossierId>>,
+    /// A dossier whose journal could not be read: not asked again until the cursor moves on.
+    pub journal_failed: Option<DossierId>,
 }
 
 impl State {
@@ -268,6 +274,9 @@ impl State {
             marked: Default::default(),
             mailing: None,
             reports: None,
+            journal_capacity: JOURNALS_KEPT,
+            journal_pending: None,
+            journal_failed: None,
         }
     }
 
@@ -335,6 +344,10 @@ pub enum LayoutMode {
     Stacked,
     Single,
 }
+
+/// Journals kept at once: a few pages of rows around the cursor, and every journal of a
+/// database this small (a journal is about 2 KB without its letters).
+pub const JOURNALS_KEPT: usize = 512;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;

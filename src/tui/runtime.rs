@@ -78,6 +78,9 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
             Ok(Some(_)) => Action::Loaded(store.load_all().map_err(Failure::from)),
             Err(e) => Action::Patched(Err(e.into())),
         },
+        Effect::LoadJournals(ids) => {
+            Action::JournalsLoaded(store.load_dossiers(&ids).map_err(Failure::from))
+        }
         Effect::Append {
             id,
             expected_len,
@@ -233,6 +236,10 @@ pub fn dispatch<B: Backend>(
     let mut queue = VecDeque::from([action]);
     while let Some(a) = queue.pop_front() {
         for effect in update(state, a) {
+            if let Effect::LoadJournals(ids) = effect {
+                workers.loader.read_journals(store, ids);
+                continue;
+            }
             // Show "saving…" before a call that may wait up to the lock timeout.
             terminal.draw(|f| ui::render(f, state, theme))?;
             match effect {
@@ -273,9 +280,15 @@ pub const FIRST_SCREEN: usize = 200;
 /// there while the first screen, the most urgent dossiers from the urgency index, is already on
 /// screen and answering keys. At 100 000 dossiers the whole list takes seconds; the first
 /// screen, a few hundred milliseconds.
+///
+/// The journals of the dossiers on screen are read on a thread too: each store call of the TUI
+/// opens sled (0.2 s at 100 000 dossiers), and it may wait for the lock a colleague or the full
+/// load holds, so the key that moved the cursor is answered at once and the journal pane fills
+/// in when they are read.
 #[derive(Default)]
 pub struct Loader {
     pending: Option<mpsc::Receiver<Action>>,
+    journals: Option<mpsc::Receiver<Action>>,
 }
 
 impl Loader {
@@ -297,10 +310,11 @@ impl Loader {
         };
         let (tx, rx) = mpsc::channel();
         let (store, today, env) = (store.clone(), state.today, Arc::clone(&state.env));
+        let keep = state.journal_capacity;
         std::thread::spawn(move || {
             let res = store
                 .load_all()
-                .map(|snap| Box::new(Loaded::assess(snap, today, &env)))
+                .map(|snap| Box::new(Loaded::assess(snap, today, &env, keep)))
                 .map_err(Failure::from);
             // The loop may be gone (quit while loading): nothing left to tell.
             let _ = tx.send(Action::Ready(res));
@@ -309,12 +323,27 @@ impl Loader {
         first
     }
 
-    pub fn is_loading(&self) -> bool {
-        self.pending.is_some()
+    /// Reads journals (`Effect::LoadJournals`) on a thread of their own; `update` asks for one
+    /// batch at a time.
+    fn read_journals(&mut self, store: &Store, ids: Vec<crate::domain::model::DossierId>) {
+        let (tx, rx) = mpsc::channel();
+        let store = store.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(run_effect(&store, Effect::LoadJournals(ids)));
+        });
+        self.journals = Some(rx);
     }
 
-    /// The finished load, if any; `wait` blocks until it is there.
+    pub fn is_loading(&self) -> bool {
+        self.pending.is_some() || self.journals.is_some()
+    }
+
+    /// The finished load or journals, if any; `wait` blocks until they are there.
     fn finished(&mut self, wait: bool) -> Option<Action> {
+        // Journals first unless the full load is to be waited for (they come next time round).
+        if let Some(a) = self.journals_read(wait && self.pending.is_none()) {
+            return Some(a);
+        }
         let rx = self.pending.as_ref()?;
         let got = if wait {
             rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
@@ -331,6 +360,28 @@ impl Loader {
             Err(mpsc::TryRecvError::Disconnected) => {
                 self.pending = None;
                 Some(Action::Ready(Err(Failure::Other(
+                    crate::i18n::t("tui.error.load_thread").to_string(),
+                ))))
+            }
+        }
+    }
+
+    fn journals_read(&mut self, wait: bool) -> Option<Action> {
+        let rx = self.journals.as_ref()?;
+        let got = if wait {
+            rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
+        } else {
+            rx.try_recv()
+        };
+        match got {
+            Ok(a) => {
+                self.journals = None;
+                Some(a)
+            }
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.journals = None;
+                Some(Action::JournalsLoaded(Err(Failure::Other(
                     crate::i18n::t("tui.error.load_thread").to_string(),
                 ))))
             }

@@ -243,7 +243,14 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
     out.extend(readiness_lines(th, assessment));
     out.push(Line::default());
     out.push(section(t("tui.detail.journal")));
-    for ev in e.dossier.events.iter().rev() {
+    let Some(events) = e.events() else {
+        out.push(Line::from(Span::styled(
+            format!("  {}", t("tui.detail.journal_loading")),
+            th.dim(),
+        )));
+        return out;
+    };
+    for ev in events.iter().rev() {
         let cancelled = st.cancelled.contains(&ev.seq);
         let style = if cancelled { th.cancelled() } else { th.info() };
         let mut spans = vec![

@@ -1,7 +1,7 @@
 //! What every handler uses: the status-line notice, and the start of a journal write.
 
 use crate::app::action::Effect;
-use crate::app::state::{Level, Notice, State};
+use crate::app::state::{Entry, Level, Notice, State};
 use crate::i18n::t;
 
 pub fn notice(state: &mut State, level: Level, text: impl Into<String>) {
@@ -33,4 +33,15 @@ pub fn start_write(state: &mut State, write: Effect) -> Vec<Effect> {
 pub(super) fn load_all(state: &mut State) -> Effect {
     state.since_load.clear();
     Effect::LoadAll
+}
+
+/// Puts a reloaded dossier in place of its row (or adds it), and marks it newer than what a
+/// background load may bring.
+pub(super) fn replace_entry(state: &mut State, entry: Entry) {
+    state.since_load.insert(entry.id());
+    state.order_sort = None;
+    match state.entries.iter_mut().find(|e| e.id() == entry.id()) {
+        Some(slot) => *slot = entry,
+        None => state.entries.push(entry),
+    }
 }

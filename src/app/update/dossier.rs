@@ -111,9 +111,10 @@ fn undo_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
     let Some((seq, _, _)) = st.last_event.filter(|(seq, _, _)| *seq > 0) else {
         return Err(tf("tui.error.nothing_to_undo", &[("debtor", &e.debtor())]));
     };
-    let ev = e
-        .dossier
-        .events
+    let events = e
+        .events()
+        .ok_or_else(|| tf("tui.error.journal_loading", &[("debtor", &e.debtor())]))?;
+    let ev = events
         .iter()
         .find(|ev| ev.seq == seq)
         .ok_or_else(|| tf("tui.error.nothing_to_undo", &[("debtor", &e.debtor())]))?;

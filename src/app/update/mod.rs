@@ -8,6 +8,7 @@ mod dossier;
 mod editor;
 mod forms;
 mod import;
+mod journal;
 mod list;
 mod mail;
 mod reports;
@@ -24,7 +25,7 @@ use super::mode::Mode;
 use super::state::*;
 use crate::i18n::{t, tf};
 use crate::keymap::{Command, KeyChord};
-use common::{load_all, notice, start_write};
+use common::{load_all, notice, replace_entry, start_write};
 use editor::{
     ask_command, close_editor, draft_loaded, draft_saved, editor_command, search_command,
 };
@@ -58,6 +59,32 @@ pub fn key_to_action(state: &State, ev: KeyEvent) -> Option<Action> {
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    // Only these bring journals in: the others cannot put the count over the capacity. A resize
+    // asks for nothing (the loop drops its effects) and does not change the dossier on screen.
+    let (brings_journals, resize) = (
+        matches!(
+            action,
+            Action::Loaded(_)
+                | Action::FirstScreen { .. }
+                | Action::Ready(_)
+                | Action::Written { .. }
+                | Action::Stale { .. }
+                | Action::Patched(_)
+                | Action::BatchStep { .. }
+        ),
+        matches!(action, Action::Resize(..)),
+    );
+    let mut effects = step(state, action);
+    if brings_journals {
+        journal::trim(state);
+    }
+    if !resize {
+        effects.extend(journal::wanted(state));
+    }
+    effects
+}
+
+fn step(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Command(cmd) => command(state, cmd),
         Action::Key(ev) => {
@@ -74,13 +101,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Loaded(res) => {
             let (today, env) = (state.today, std::sync::Arc::clone(&state.env));
-            loaded(state, res.map(|snap| Loaded::assess(snap, today, &env)));
+            let keep = state.journal_capacity;
+            loaded(
+                state,
+                res.map(|snap| Loaded::assess(snap, today, &env, keep)),
+            );
             vec![]
         }
         Action::FirstScreen { snapshot, total } => {
             // A reload with a list on screen keeps it until the new one is complete.
             if !state.loaded || state.loading.is_some() {
-                state.entries = assess_all(snapshot.dossiers, state.today, &state.env);
+                let mut entries = assess_all(snapshot.dossiers, state.today, &state.env);
+                journal::carry_over(&mut state.entries, &Default::default(), &mut entries);
+                state.entries = entries;
                 state.order_sort = None;
                 state.generation = snapshot.generation;
                 state.loaded = true;
@@ -206,6 +239,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             rebuild(state);
             vec![]
         }
+        Action::JournalsLoaded(res) => {
+            journal::loaded(state, res);
+            vec![]
+        }
         // A failed partial reload is retried as a full one on the next change.
         Action::Patched(Err(e)) => {
             notice(state, Level::Error, e.to_string());
@@ -313,6 +350,8 @@ fn loaded(state: &mut State, res: Result<Loaded, Failure>) {
             // A write of this session, or a colleague's change patched in, that landed after the
             // load read its records is newer than what the load brings (journals only grow), or
             // absent from it (a dossier created meanwhile).
+            let mut load = load;
+            journal::carry_over(&mut state.entries, &state.since_load, &mut load.entries);
             let mut mine: std::collections::HashMap<_, _> = state
                 .entries
                 .drain(..)
@@ -353,15 +392,6 @@ fn loaded(state: &mut State, res: Result<Loaded, Failure>) {
             state.load_error = Some(e.to_string());
             notice(state, Level::Error, e.to_string());
         }
-    }
-}
-
-fn replace_entry(state: &mut State, entry: Entry) {
-    state.since_load.insert(entry.id());
-    state.order_sort = None;
-    match state.entries.iter_mut().find(|e| e.id() == entry.id()) {
-        Some(slot) => *slot = entry,
-        None => state.entries.push(entry),
     }
 }
 
