@@ -266,11 +266,16 @@ fn a_reminder_sent_by_email_arrives_as_journaled() {
     assert_eq!(header(&m.headers, "Message-ID"), message_id);
     assert!(!header(&m.headers, "Date").is_empty());
     let subject = decode_words(header(&m.headers, "Subject"));
-    let objet = letter
+    // A long subject wraps onto indented lines in the letter.
+    let mut lines = letter
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Objet :"))
-        .unwrap()
-        .trim();
+        .skip_while(|l| !l.trim().starts_with("Objet :"));
+    let mut objet = lines.next().unwrap().trim()["Objet :".len()..]
+        .trim()
+        .to_string();
+    for more in lines.take_while(|l| l.starts_with("        ") && !l.trim().is_empty()) {
+        objet = format!("{objet} {}", more.trim());
+    }
     assert_eq!(subject, objet);
     assert!(!subject.is_ascii(), "a subject with accents: {subject}");
     let at = m

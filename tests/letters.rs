@@ -1814,3 +1814,232 @@ fn last_notice_states_the_deadline_the_journal_records() {
         recouvre::domain::parse::format_date_fr(min)
     );
 }
+
+// ------------------------------------------ principal paid late, accessories still claimed
+
+/// F-PAID (1 000,00 €, due 4 February 2026) paid on 2 March 2026, 26 days late, after a first
+/// reminder; optionally F-OPEN (1 500,00 €, due 20 February 2026) still unpaid.
+fn paid_late_journal(with_open: bool) -> Journal {
+    let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item("F-PAID", "2026-01-05", "2026-02-04", "1000.00");
+    if with_open {
+        j.item("F-OPEN", "2026-01-21", "2026-02-20", "1500.00");
+    }
+    j.relance("2026-02-09", 1, Channel::Email);
+    j.push(
+        "2026-03-02",
+        EventKind::PaymentReceived {
+            amount: dec("1000.00"),
+            reference: None,
+            invoice: Some("F-PAID".into()),
+        },
+    );
+    j
+}
+
+/// Nothing printed names an invoice without its number, and no table is printed empty.
+fn assert_no_empty_reference(text: &str) {
+    for (n, line) in text.lines().enumerate() {
+        let l = line.trim_end();
+        assert!(
+            !l.ends_with(" n°") && !l.contains(" n° ,") && !l.contains(" n° reste"),
+            "reference missing on line {}: {l:?}\n{text}",
+            n + 1
+        );
+        if l.starts_with("Facture n°") {
+            let next = text.lines().nth(n + 2).unwrap_or("").trim();
+            assert!(!next.is_empty(), "empty invoice table:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn a_principal_paid_late_leaves_a_letter_that_names_the_invoice_and_its_payment_date() {
+    use recouvre::i18n::format_eur_fr;
+    let j = paid_late_journal(false);
+    let rules = recouvre::domain::assess::Rules {
+        creditor: creditor(),
+        ..Default::default()
+    };
+    let claim = rules.claim(&j.state(), &b2b_debtor(), today()).unwrap();
+    assert_eq!(claim.principal, Decimal::ZERO);
+    // By hand: 1 000,00 × 12,15 % × 26 / 365 = 8,65 €, plus the 40 € indemnity.
+    assert_eq!(claim.penalties, dec("8.65"));
+    assert_eq!(claim.total_due, dec("48.65"));
+    for s in [
+        LetterStep::Relance1,
+        LetterStep::Relance2,
+        LetterStep::Relance3,
+        LetterStep::MiseEnDemeure,
+        LetterStep::InjonctionLetter,
+    ] {
+        let c = composed(&j, &b2b_debtor(), step(s));
+        let text = &c.text;
+        assert_no_empty_reference(text);
+        // The request to the court is titled by the parties; every letter to the debtor by the
+        // invoice whose accessories it claims.
+        if s != LetterStep::InjonctionLetter {
+            let subject = flat(text.split("Objet :").nth(1).expect("subject"));
+            assert!(subject.contains("n° F-PAID"), "{s:?}: {subject}");
+        }
+        let acc = c.context.accessories.as_ref().expect("accessories");
+        assert!(acc.only, "{s:?}");
+        assert_eq!(acc.items.len(), 1);
+        assert_eq!(acc.items[0].paid, "02/03/2026");
+        assert_eq!(acc.items[0].days_late, 26);
+        // The invoice paid late is listed with its payment date, the total is the money table's.
+        assert_contains(
+            text,
+            &[
+                "F-PAID",
+                "05/01/2026",
+                "04/02/2026",
+                "02/03/2026",
+                "26 jours",
+            ],
+        );
+        assert_eq!(c.context.money.total_due, format_eur_fr(claim.total_due));
+        assert_contains(text, &[&format_eur_fr(claim.total_due)]);
+        assert_eq!(c.context.payment.reference, "F-PAID");
+        if s != LetterStep::InjonctionLetter {
+            // Thanks for the payment, the legal basis, and the penalties no longer run.
+            assert_contains(
+                text,
+                &[
+                    "Nous vous remercions de votre règlement",
+                    "L441-10",
+                    "D441-5",
+                    "après l'échéance",
+                ],
+            );
+            assert_lacks(
+                text,
+                &[
+                    "reste toutefois incomplet",
+                    "restent impayées",
+                    "reste impayée",
+                    "continuent de courir",
+                    "continuant de courir",
+                    "0,00 € en principal",
+                ],
+            );
+        } else {
+            assert_contains(text, &["paiement tardif"]);
+            assert_lacks(
+                text,
+                &["pénalités de retard courant jusqu'à complet paiement"],
+            );
+        }
+    }
+    // The formal notice keeps its nine mentions.
+    let c = composed(&j, &b2b_debtor(), step(LetterStep::MiseEnDemeure));
+    assert_eq!(check_notice_mentions(&c.text, &c.context), vec![]);
+}
+
+#[test]
+fn open_invoices_and_invoices_paid_late_are_listed_apart_without_contradiction() {
+    use recouvre::i18n::format_eur_fr;
+    let j = paid_late_journal(true);
+    let rules = recouvre::domain::assess::Rules {
+        creditor: creditor(),
+        ..Default::default()
+    };
+    let claim = rules.claim(&j.state(), &b2b_debtor(), today()).unwrap();
+    assert_eq!(claim.principal, dec("1500.00"));
+    for s in [
+        LetterStep::Relance1,
+        LetterStep::Relance2,
+        LetterStep::Relance3,
+        LetterStep::MiseEnDemeure,
+    ] {
+        let c = composed(&j, &b2b_debtor(), step(s));
+        let text = &c.text;
+        if std::env::var_os("SHOW_LETTERS").is_some() {
+            eprintln!("{text}");
+        }
+        assert_no_empty_reference(text);
+        let subject = flat(text.split("Objet :").nth(1).expect("subject"));
+        assert!(subject.contains("F-OPEN et F-PAID"), "{s:?}: {subject}");
+        // The open invoice in the table of what is unpaid, the one paid late apart.
+        assert!(c.context.items_table.contains("F-OPEN"), "{s:?}");
+        assert!(!c.context.items_table.contains("F-PAID"), "{s:?}");
+        let acc = c.context.accessories.as_ref().expect("accessories");
+        assert!(!acc.only);
+        assert!(acc.table.contains("F-PAID") && acc.table.contains("02/03/2026"));
+        assert_contains(
+            text,
+            &[
+                "Par ailleurs, notre facture n° F-PAID a été réglée le 2 mars 2026",
+                "L441-10",
+                "D441-5",
+            ],
+        );
+        assert_eq!(c.context.money.total_due, format_eur_fr(claim.total_due));
+        assert_contains(text, &[&format_eur_fr(claim.total_due)]);
+    }
+}
+
+#[test]
+fn a_consumer_who_paid_late_is_asked_no_penalty_and_sees_no_empty_table() {
+    // Paid late before any notice: nothing accrued, nothing to claim, nothing listed as paid late.
+    let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item("F-C1", "2026-01-05", "2026-02-04", "300.00").item(
+        "F-C2",
+        "2026-01-05",
+        "2026-02-04",
+        "200.00",
+    );
+    j.relance("2026-02-09", 1, Channel::Email);
+    j.push(
+        "2026-03-02",
+        EventKind::PaymentReceived {
+            amount: dec("300.00"),
+            reference: None,
+            invoice: Some("F-C1".into()),
+        },
+    );
+    let c = composed(&j, &b2c_debtor(), step(LetterStep::Relance2));
+    assert!(c.context.accessories.is_none());
+    assert_no_empty_reference(&c.text);
+    assert_lacks(
+        &c.text,
+        &["L441-10", "D441-5", "pénalités de retard", "Réglée le"],
+    );
+    // After a notice, legal interest ran until the payment: it is named on its own basis.
+    let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item("F-C1", "2026-01-05", "2026-01-20", "3000.00");
+    j.push(
+        "2026-02-02",
+        EventKind::NoticeSent {
+            channel: Channel::Lrar,
+            deadline: d("2026-02-20"),
+            tracking: None,
+            letter: None,
+            overrides: vec![],
+        },
+    );
+    j.push(
+        "2026-03-10",
+        EventKind::PaymentReceived {
+            amount: dec("3000.00"),
+            reference: None,
+            invoice: Some("F-C1".into()),
+        },
+    );
+    let c = composed(&j, &b2c_debtor(), step(LetterStep::Relance2));
+    assert_no_empty_reference(&c.text);
+    assert_lacks(
+        &c.text,
+        &["L441-10", "D441-5", "pénalités", "indemnité forfaitaire"],
+    );
+    if std::env::var_os("SHOW_LETTERS").is_some() {
+        eprintln!("{}", c.text);
+    }
+    let acc = c
+        .context
+        .accessories
+        .as_ref()
+        .expect("interest accrued after the notice");
+    assert!(acc.only);
+    assert_contains(&c.text, &["1231-6", "F-C1", "10/03/2026", "intérêts"]);
+}

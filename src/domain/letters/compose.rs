@@ -86,6 +86,20 @@ pub fn letter_money(c: &ClaimAmounts) -> LetterMoney {
                 due: i.due,
                 open: i.open,
                 claimed: i.claimed,
+                // The day a payment cleared its principal: an invoice a credit note cancelled
+                // was not "paid late".
+                settled_on: c
+                    .lines
+                    .iter()
+                    .filter(|l| {
+                        l.kind == LineKind::Principal
+                            && l.settled_by.is_some()
+                            && l.item == i.reference
+                    })
+                    .max_by_key(|l| l.from)
+                    .filter(|l| i.open.is_zero() && l.settled_by == Some(Settled::Payment))
+                    .and_then(|l| l.from),
+                accessories: i.accrued + i.indemnity,
             })
             .collect(),
         principal: c.principal,

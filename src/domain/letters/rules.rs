@@ -213,6 +213,50 @@ pub fn claimed_items(
     }
 }
 
+/// An item whose principal was settled after its due date while the accessories of that
+/// lateness (penalties or interest, the 40 € indemnity) are still claimed: the letter must name
+/// it, with the day it was paid, since nothing else in it would say where those sums come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidLate {
+    pub item: Item,
+    /// Due date once the terms apply.
+    pub due: NaiveDate,
+    pub settled_on: NaiveDate,
+}
+
+/// The items paid late whose accessories the letter claims, oldest due date first. None when the
+/// letter claims no accessory (a consumer before any notice, a waiver, everything paid) or is the
+/// settlement confirmation, which lists every item anyway.
+pub fn paid_late_items(st: &DossierState, step: LetterStep, money: &LetterMoney) -> Vec<PaidLate> {
+    let accessories_claimed = [
+        LetterMoneyKind::Penalty,
+        LetterMoneyKind::Interest,
+        LetterMoneyKind::Indemnity,
+        LetterMoneyKind::Cost,
+    ]
+    .iter()
+    .any(|k| money.amount_of(*k) > Decimal::ZERO);
+    if step == LetterStep::SettlementConfirmation || !accessories_claimed {
+        return vec![];
+    }
+    let mut v: Vec<PaidLate> = st
+        .items
+        .iter()
+        .filter_map(|i| {
+            let m = money.items.iter().find(|m| m.reference == i.reference)?;
+            let settled_on = m.settled_on?;
+            (m.claimed && m.open.is_zero() && settled_on > m.due && m.accessories > Decimal::ZERO)
+                .then(|| PaidLate {
+                    item: i.clone(),
+                    due: m.due,
+                    settled_on,
+                })
+        })
+        .collect();
+    v.sort_by_key(|p| (p.due, p.item.issued));
+    v
+}
+
 /// Invoices still open but not yet due, with their due date and open amount, by due date: never
 /// in the sum asked, only listed for information (a settlement confirmation lists none).
 pub fn not_yet_due_items<'a>(

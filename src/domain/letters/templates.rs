@@ -22,6 +22,7 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("templates/_not_yet_due.txt.j2"),
     ),
     ("_follow_up", include_str!("templates/_follow_up.txt.j2")),
+    ("_paid_late", include_str!("templates/_paid_late.txt.j2")),
     ("relance_1", include_str!("templates/relance_1.txt.j2")),
     ("relance_2", include_str!("templates/relance_2.txt.j2")),
     ("relance_3", include_str!("templates/relance_3.txt.j2")),

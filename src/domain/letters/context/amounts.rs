@@ -15,8 +15,12 @@ use crate::i18n::format_eur_fr;
 /// `2 084,56 € en principal, 26,29 € de pénalités de retard et 80,00 € d'indemnité forfaitaire
 /// pour frais de recouvrement`: what the total is made of, in one phrase.
 fn breakdown_text(money: &LetterMoney) -> String {
-    let mut parts = vec![format!("{} en principal", format_eur_fr(money.principal))];
     let pos = |d: Decimal| d > Decimal::ZERO;
+    // Once the principal is paid, the accessories are the whole sum: no "0,00 € en principal".
+    let mut parts = Vec::new();
+    if pos(money.principal) || money.total_due == money.principal {
+        parts.push(format!("{} en principal", format_eur_fr(money.principal)));
+    }
     if pos(money.penalties) {
         parts.push(format!(
             "{} de pénalités de retard",

@@ -60,17 +60,33 @@ pub(super) fn chronology(events: &[Event]) -> Vec<ChronologyView> {
         .collect()
 }
 
-pub(super) fn payments_text(payments: &[PaymentRowView], paid: Decimal) -> String {
+/// `votre règlement de 300,00 € reçu le 20 février 2026` / `vos règlements reçus les …, d'un
+/// montant total de …` (empty without payments).
+pub(super) fn payments_short(payments: &[PaymentRowView], paid: Decimal) -> String {
     match payments {
         [] => String::new(),
         [one] => format!(
-            "votre règlement de {} reçu le {}, que nous avons imputé sur votre dette",
+            "votre règlement de {} reçu le {}",
             one.amount, one.date_long
         ),
         many => format!(
-            "vos règlements reçus les {}, d'un montant total de {}, que nous avons imputés sur votre dette",
+            "vos règlements reçus les {}, d'un montant total de {}",
             join_fr(&many.iter().map(|p| p.date_long.clone()).collect::<Vec<_>>()),
             format_eur_fr(paid)
+        ),
+    }
+}
+
+pub(super) fn payments_text(payments: &[PaymentRowView], paid: Decimal) -> String {
+    match payments {
+        [] => String::new(),
+        [_] => format!(
+            "{}, que nous avons imputé sur votre dette",
+            payments_short(payments, paid)
+        ),
+        _ => format!(
+            "{}, que nous avons imputés sur votre dette",
+            payments_short(payments, paid)
         ),
     }
 }

@@ -71,6 +71,14 @@ pub struct LetterItemMoney {
     pub open: Decimal,
     /// Past due: part of the sum asked.
     pub claimed: bool,
+    /// Day a payment cleared the last of its principal (`None` while some is open, or when a
+    /// credit note did): an item paid after its due date still carries the penalties and
+    /// indemnity of its lateness.
+    #[serde(default)]
+    pub settled_on: Option<NaiveDate>,
+    /// Penalties or interest accrued on this item and its 40 € indemnity, before any payment.
+    #[serde(default)]
+    pub accessories: Decimal,
 }
 
 impl LetterMoney {
@@ -85,7 +93,7 @@ impl LetterMoney {
                 }))
     }
 
-    pub(super) fn amount_of(&self, kind: LetterMoneyKind) -> Decimal {
+    pub(crate) fn amount_of(&self, kind: LetterMoneyKind) -> Decimal {
         match kind {
             LetterMoneyKind::Principal => self.principal,
             LetterMoneyKind::Penalty => self.penalties,

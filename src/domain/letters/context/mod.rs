@@ -4,6 +4,7 @@
 //! legal choices (Cerfa number, what a consumer may be charged) are decided in tested Rust: the
 //! rules in `letters::rules`, their wording here.
 
+mod accessories;
 mod amounts;
 mod history;
 mod injonction;
@@ -18,7 +19,7 @@ use serde::Serialize;
 use super::format::{days_fr, format_rate_fr, join_fr};
 use super::rules::{
     claimed_items, default_channel, indemnity_claimable, lawful_money, letter_deadline,
-    not_yet_due_items, time_barred_warning,
+    not_yet_due_items, paid_late_items, time_barred_warning,
 };
 use super::step::LetterStep;
 use crate::domain::event::Channel;
@@ -26,15 +27,16 @@ use crate::domain::model::{DebtorType, DossierKind, Jurisdiction};
 use crate::domain::parse::{format_date_fr, format_date_long_fr};
 use crate::domain::schedule::BuiltinProfiles;
 use crate::i18n::{format_eur_fr, t};
+use accessories::{accessories_view, first_due, Facts};
 use amounts::{items_table, money_view};
-use history::{payments_text, replies};
+use history::{payments_short, payments_text, replies};
 use injonction::injonction_view;
 use input::LetterInput;
 use plan::{missed_view, plan_view};
 use views::{
-    ContestationView, DeadlineView, DocumentView, InjonctionView, ItemView, MissedView, MoneyView,
-    NotYetDueView, NoticeView, PartyView, PaymentRowView, PaymentView, PlanView, ReminderView,
-    SignatoryView,
+    AccessoriesView, ContestationView, DeadlineView, DocumentView, InjonctionView, ItemView,
+    MissedView, MoneyView, NotYetDueView, NoticeView, PartyView, PaymentRowView, PaymentView,
+    PlanView, ReminderView, SignatoryView,
 };
 use wording::{
     channel_heading, channel_noun, claim_label, claim_of, document_view, non_empty, subject,
@@ -64,8 +66,14 @@ pub struct LetterContext {
     /// The claim after "le règlement …": `de notre facture n° F-1 du 5 janvier 2026`, `du loyer et
     /// des charges échus le 5 mars 2026`, `de la somme de 1 500,00 € à nous rembourser`.
     pub claim_of: String,
-    /// More than one item is listed (agreement of verbs and adjectives).
+    /// More than one item is listed (agreement of verbs and adjectives): the open items, or the
+    /// items paid late when only their accessories are claimed.
     pub plural: bool,
+    /// Items paid after their due date whose penalties and indemnity the letter claims, with the
+    /// day each was paid, the legal basis and the thanks for the payment (`None` without any).
+    /// With `accessories.only`, nothing of the principal is left: `items` is empty, and the
+    /// subject, `claim_label`, `claim_of`, `references` and `items_table` name these items.
+    pub accessories: Option<AccessoriesView>,
     /// The fixed 40 € indemnity may be claimed: professional debtor not in collective
     /// proceedings.
     pub indemnity_claimable: bool,
@@ -168,8 +176,6 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
             open: format_eur_fr(rest),
         })
         .collect();
-    let references: Vec<String> = items.iter().map(|i| i.reference.clone()).collect();
-    let claim = claim_label(st.kind, &references, money.principal);
 
     let reminders: Vec<ReminderView> = st
         .reminders
@@ -216,6 +222,38 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
     });
     let replies = replies(input);
     let missed = missed_view(input, &money);
+
+    // Items paid late whose accessories are claimed; with no open item left they are the claim.
+    let paid_late = paid_late_items(st, step, &money);
+    let accessories = accessories_view(
+        &paid_late,
+        &money,
+        &Facts {
+            kind: st.kind,
+            only: items.is_empty(),
+            contractual_rate: st.contractual_rate,
+            payments_since: &payments_short(&replies.payments, replies.paid),
+            reminders_phrase: &reminders_phrase,
+            notice_long: notice.as_ref().map(|n| n.date_long.as_str()),
+        },
+    );
+    let references: Vec<String> = items
+        .iter()
+        .map(|i| i.reference.clone())
+        .chain(
+            accessories
+                .iter()
+                .flat_map(|a| a.items.iter().map(|i| i.reference.clone())),
+        )
+        .collect();
+    let claim = match &accessories {
+        Some(a) if a.only => format!(
+            "{} ({})",
+            claim_label(st.kind, &references, money.principal),
+            a.short
+        ),
+        _ => claim_label(st.kind, &references, money.principal),
+    };
 
     let creditor = input.creditor;
     let debtor = input.debtor;
@@ -285,6 +323,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         .iter()
         .map(|(i, _)| i.due)
         .min()
+        .or_else(|| first_due(&paid_late))
         .map(format_date_long_fr);
     let place = input
         .options
@@ -319,8 +358,14 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
             st.jurisdiction != Jurisdiction::Fr,
         ),
         claim_label: claim,
-        claim_of: claim_of(st.kind, &items, money.principal),
-        plural: items.len() > 1,
+        claim_of: match &accessories {
+            Some(a) if a.only => format!("{} {} au titre {}", a.of_what, a.owed, a.of_items),
+            _ => claim_of(st.kind, &items, money.principal),
+        },
+        plural: match &accessories {
+            Some(a) if a.only => a.items.len() > 1,
+            _ => items.len() > 1,
+        },
         indemnity_claimable: indemnity_claimable(st, debtor),
         contractual_rate: st.contractual_rate.map(format_rate_fr),
         proofs: {
@@ -343,7 +388,10 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         tracking: input.options.tracking.clone(),
         references_text: join_fr(&references),
         references,
-        items_table: items_table(st.kind, &items, listed_total),
+        items_table: match &accessories {
+            Some(a) if a.only => a.table.clone(),
+            _ => items_table(st.kind, &items, listed_total),
+        },
         not_yet_due_total: format_eur_fr(money.not_yet_due),
         not_yet_due,
         items,
@@ -374,6 +422,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         last_payment_long: st.payments.last().map(|p| format_date_long_fr(p.date)),
         payments,
         injonction,
+        accessories,
         warnings,
     }
 }

@@ -38,6 +38,48 @@ pub struct ItemView {
     pub proof: Option<String>,
 }
 
+/// An item whose principal was paid after its due date, the penalties and indemnity of that
+/// lateness still being claimed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaidLateView {
+    pub reference: String,
+    pub issued: String,
+    pub issued_long: String,
+    pub due: String,
+    pub due_long: String,
+    pub amount: String,
+    /// The day its principal was paid (or credited) in full.
+    pub paid: String,
+    pub paid_long: String,
+    pub days_late: i64,
+    /// `14 jours`.
+    pub days_late_text: String,
+}
+
+/// The accessories of items paid late, as the letter words them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessoriesView {
+    /// Nothing of the principal is claimed any more: the accessories are the whole claim.
+    pub only: bool,
+    pub items: Vec<PaidLateView>,
+    /// The items with the day each was paid and how late.
+    pub table: String,
+    /// The sentence before the table: thanks for the payment (`only`), or `Par ailleurs, …`.
+    pub intro: String,
+    /// After the table: why the accessories are owed, with the articles of law.
+    pub basis: String,
+    /// `les pénalités de retard et l'indemnité forfaitaire pour frais de recouvrement`
+    pub what: String,
+    /// `des pénalités de retard et de l'indemnité forfaitaire pour frais de recouvrement`
+    pub of_what: String,
+    /// `pénalités de retard et indemnité forfaitaire`, for a subject line.
+    pub short: String,
+    /// Agreement of `what`: `dues` or `dus`.
+    pub owed: String,
+    /// `de notre facture n° F-1` / `de nos factures n° F-1 et F-2`.
+    pub of_items: String,
+}
+
 /// An invoice not yet due, named for information only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotYetDueView {
