@@ -362,3 +362,60 @@ fn the_progress_line_shows_while_the_letter_is_locked() {
         "{screen}"
     );
 }
+
+/// A sending left without outcome (the program was killed after handing the message over): the
+/// next send asks whether the user checked the sent mailbox; Enter alone sends nothing, and
+/// "it did not leave" sends again, closing the old marker as failed.
+#[test]
+fn an_unfinished_sending_is_sent_again_only_when_the_user_says_it_did_not_leave() {
+    let server = serve(Behaviour::Accept);
+    let (_dir, store, ids) = round(&["Garage Morel"]);
+    let marker = recouvre::domain::event::EventKind::EmailSending {
+        message_id: "<old@atelier-durand.fr>".into(),
+        to: vec!["compta@garage-morel.example".into()],
+    };
+    store.append(ids[0], None, d(TODAY), vec![marker]).unwrap();
+    let mut st = state(env(Some(server.port)));
+    let mut script = vec![key(KeyCode::Char('r'))];
+    script.extend([ctrl('s'), key(KeyCode::Enter)]);
+    // The question: Enter on the focused "send nothing".
+    script.push(key(KeyCode::Enter));
+    let screen_script = script.clone();
+    script.extend([ctrl('s'), key(KeyCode::Enter)]);
+    // Asked again: move to "it did not leave", Enter.
+    script.extend([key(KeyCode::Tab), key(KeyCode::Enter)]);
+    script.push(key(KeyCode::Char('q')));
+
+    // The question as the user sees it.
+    let mut seen = state(env(Some(server.port)));
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    let mut events = ScriptedEvents::new(screen_script[..3].to_vec());
+    let _ = run_loop(
+        &mut term,
+        &mut events,
+        &mut seen,
+        &store,
+        &AtomicBool::new(false),
+        &opts(),
+    );
+    let question = format!("{}", term.backend());
+    assert!(question.contains("sans issue"), "{question}");
+    assert!(
+        question.contains(&format!("recouvre log {} relance --channel email", ids[0])),
+        "{question}"
+    );
+    assert!(server.received.lock().unwrap().is_empty());
+
+    run(&store, &mut st, script, (120, 36));
+    assert_eq!(
+        slugs(&store, ids[0]),
+        [
+            "email_sending",
+            "email_failed",
+            "email_sending",
+            "relance",
+            "email_sent"
+        ]
+    );
+    assert_eq!(server.received.lock().unwrap().len(), 1);
+}

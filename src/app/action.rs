@@ -96,6 +96,12 @@ pub enum Action {
         id: DossierId,
         message: String,
     },
+    /// The letter of `Effect::SendEmail` was not sent because an earlier sending has no known
+    /// outcome: the job, to be sent again once the user has checked.
+    MailUnfinished {
+        job: Box<super::mailing::MailJob>,
+        message: String,
+    },
     /// Result of `Effect::PlanBatch`: the round's preview, or why it cannot be sent at all.
     BatchPlanned(Result<Vec<crate::outbox::Candidate>, String>),
     /// One line of the round is done; `dossier` is the dossier read again after a write.

@@ -25,6 +25,8 @@ pub struct MailJob {
     pub date: NaiveDate,
     /// Status-line text once it is sent and on disk.
     pub done: String,
+    /// The user checked that an earlier sending left no message: send again, closing it.
+    pub resend: bool,
     pub env: Arc<LetterEnv>,
 }
 

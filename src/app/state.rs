@@ -93,6 +93,9 @@ pub enum Question {
     },
     /// Starting afresh throws a draft away: asked again, on its own (no: back to the choice).
     DeleteDraft(Box<crate::model::Draft>),
+    /// An earlier e-mail of this dossier has no known outcome: the user checked the sent
+    /// mailbox and it did not leave, so send again (no: keep the letter, send nothing).
+    ResendEmail(Box<super::mailing::MailJob>),
 }
 
 #[derive(Debug, Clone)]

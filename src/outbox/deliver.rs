@@ -32,8 +32,11 @@ pub struct Mailer<'a> {
 pub enum SendError {
     /// The request or the configuration is wrong (no sender address, not today…): nothing done.
     Usage(String),
-    /// A check said no (no address, an unfinished sending): nothing done.
+    /// A check said no (no address…): nothing done.
     Refused(String),
+    /// An earlier sending of this dossier has no known outcome: nothing done until the user
+    /// has checked the sent mailbox and asks to send again (`resend`).
+    Unfinished(String),
     /// The store refused or failed before the message left (someone wrote meanwhile, busy…).
     Store(StoreError),
     /// The server refused or could not be reached: recorded as failed, the letter kept as a
@@ -48,6 +51,7 @@ impl std::fmt::Display for SendError {
         match self {
             SendError::Usage(m)
             | SendError::Refused(m)
+            | SendError::Unfinished(m)
             | SendError::NotSent(m)
             | SendError::NotRecorded(m) => f.write_str(m),
             SendError::Store(e) => write!(f, "{e}"),
@@ -245,7 +249,7 @@ pub fn deliver(
     let mut first = Vec::new();
     if let Some((seq, open_id)) = open_email_marker(&d.events) {
         if !resend {
-            return Err(SendError::Refused(tf(
+            return Err(SendError::Unfinished(tf(
                 "cli.email.open_marker",
                 &[("id", &id), ("seq", &seq), ("message_id", &open_id)],
             )));

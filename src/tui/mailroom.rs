@@ -28,6 +28,7 @@ fn is_last(a: &Action) -> bool {
             | Action::Stale { .. }
             | Action::WriteFailed(_)
             | Action::MailNotSent { .. }
+            | Action::MailUnfinished { .. }
             | Action::BatchPlanned(_)
             | Action::BatchFinished
     )
@@ -162,10 +163,19 @@ fn send_letter(store: &Store, job: MailJob, say: &dyn Fn(Action)) -> Action {
         Err(e) => return Action::WriteFailed(e.into()),
     };
     let mailer = job.env.mailer();
+    let kept = job.clone();
     let sent = mailer.transport().and_then(|transport| {
         let p = mailer.prepare(&d, job.level, job.text, job.overrides, job.date)?;
         let progress = &mut |p| say(Action::MailProgress(p));
-        deliver(store, &d, job.expected_len, p, &transport, false, progress)
+        deliver(
+            store,
+            &d,
+            job.expected_len,
+            p,
+            &transport,
+            job.resend,
+            progress,
+        )
     });
     match sent {
         Ok(_) => Action::Written {
@@ -180,6 +190,10 @@ fn send_letter(store: &Store, job: MailJob, say: &dyn Fn(Action)) -> Action {
             reloaded: store.load(id).map_err(Failure::from),
         },
         Err(SendError::Store(e)) => Action::WriteFailed(e.into()),
+        Err(SendError::Unfinished(message)) => Action::MailUnfinished {
+            job: Box::new(kept),
+            message,
+        },
         Err(e) => Action::MailNotSent {
             id,
             message: e.to_string(),

@@ -20,6 +20,8 @@ pub fn start_write(state: &mut State, write: Effect) -> Vec<Effect> {
         state.popup = None;
         if let Some(ed) = state.editor.as_deref_mut() {
             ed.mail_error = None;
+            // Its `Written` closes the letter (also when sent again after a question).
+            ed.sending = true;
         }
         state.mailing = Some(t("tui.mail.preparing").to_string());
         notice(state, Level::Info, t("tui.mail.preparing"));

@@ -347,6 +347,11 @@ pub fn ask_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         (Question::ChannelChanged { channel, tracking }, false) => {
             return send_checked(state, channel, tracking)
         }
+        (Question::ResendEmail(mut job), true) => {
+            job.resend = true;
+            return super::common::start_write(state, Effect::SendEmail(job));
+        }
+        (Question::ResendEmail(_), false) => notice(state, Level::Info, t("tui.mail.not_resent")),
     }
     vec![]
 }
@@ -356,6 +361,7 @@ fn cancel_question(state: &mut State, q: Question) -> Vec<Effect> {
     match q {
         // Keep editing.
         Question::DiscardLetter | Question::ChannelChanged { .. } => {}
+        Question::ResendEmail(_) => notice(state, Level::Info, t("tui.mail.not_resent")),
         // The draft stays on disk; the fresh letter behind the question is not kept, so that
         // no autosave can overwrite the draft with it.
         Question::ResumeDraft(_) | Question::DeleteDraft(_) => {

@@ -217,3 +217,26 @@ pub fn not_sent(state: &mut State, id: DossierId, message: String) {
         None => notice(state, Level::Error, message),
     }
 }
+
+/// An earlier sending has no known outcome: the user is asked whether they checked that it did
+/// not leave. Only a yes sends again; the old marker is then closed as failed.
+pub fn unfinished(state: &mut State, job: Box<crate::app::mailing::MailJob>, message: String) {
+    state.mailing = None;
+    if let Some(ed) = state.editor.as_deref_mut() {
+        ed.sending = false;
+    }
+    state.notice = None;
+    state.popup = Some(Popup::Ask(Ask {
+        title: t("tui.mail.unfinished_title").to_string(),
+        lines: vec![
+            message,
+            String::new(),
+            tf("tui.mail.unfinished_question", &[("id", &job.id)]),
+        ],
+        yes: t("tui.mail.resend").to_string(),
+        no: t("tui.mail.keep").to_string(),
+        question: Question::ResendEmail(job),
+        // Sending twice is the worse mistake: Enter alone does not do it.
+        focus_no: true,
+    }));
+}

@@ -305,6 +305,10 @@ fn step(state: &mut State, action: Action) -> Vec<Effect> {
             mail::not_sent(state, id, message);
             vec![]
         }
+        Action::MailUnfinished { job, message } => {
+            mail::unfinished(state, job, message);
+            vec![]
+        }
         Action::BatchPlanned(res) => {
             mail::planned(state, res);
             vec![]

@@ -217,6 +217,7 @@ pub fn send_checked(state: &mut State, channel: Channel, tracking: Option<String
                     &[("step", &ed.step.label()), ("debtor", &ed.target.debtor)],
                 ),
                 env: std::sync::Arc::clone(&state.env),
+                resend: false,
             }))
         }
         _ => Effect::Append {

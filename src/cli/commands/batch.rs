@@ -44,10 +44,12 @@ pub(super) fn relance(
     };
     let (mut sent, mut skipped, mut failed) = (0u32, 0u32, 0u32);
     let skip = |id: DossierId, debtor: &str, s: &Skip| {
-        let mut reason = s.describe();
-        if matches!(s, Skip::Preflight(_)) {
-            reason = tf("cli.batch.preflight", &[("slugs", &s.slugs().join(", "))]);
-        }
+        // The shell's own way out, where the TUI's wording names its keys.
+        let reason = match s {
+            Skip::Preflight(_) => tf("cli.batch.preflight", &[("slugs", &s.slugs().join(", "))]),
+            Skip::Unfinished { seq } => tf("cli.batch.unfinished", &[("seq", seq)]),
+            _ => s.describe(),
+        };
         println!(
             "{}",
             tf(

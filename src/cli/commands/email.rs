@@ -38,7 +38,7 @@ pub(super) fn mailer<'a>(ctx: &'a Ctx, templates: &'a Templates) -> Mailer<'a> {
 pub(super) fn user_error(e: SendError) -> UserError {
     let (code, message) = match e {
         SendError::Usage(m) => (exit::USAGE, m),
-        SendError::Refused(m) => (exit::REFUSED, m),
+        SendError::Refused(m) | SendError::Unfinished(m) => (exit::REFUSED, m),
         SendError::Store(e) => return e.into(),
         SendError::NotSent(m) => (exit::NOT_SENT, m),
         SendError::NotRecorded(m) => (exit::STORAGE, m),
