@@ -14,6 +14,7 @@ use ratatui::Terminal;
 use crate::app::entry::Loaded;
 use crate::app::{key_to_action, update, Action, Effect, Failure, State};
 use crate::domain::event::EventKind;
+use crate::i18n::t;
 use crate::model::Draft;
 use crate::storage::{Store, StoreError};
 use crate::ui;
@@ -344,47 +345,40 @@ impl Loader {
         if let Some(a) = self.journals_read(wait && self.pending.is_none()) {
             return Some(a);
         }
-        let rx = self.pending.as_ref()?;
-        let got = if wait {
-            rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
-        } else {
-            rx.try_recv()
-        };
-        match got {
-            Ok(a) => {
-                self.pending = None;
-                Some(a)
-            }
-            Err(mpsc::TryRecvError::Empty) => None,
-            // The thread died without an answer (a panic in a rule): say it, do not wait forever.
-            Err(mpsc::TryRecvError::Disconnected) => {
-                self.pending = None;
-                Some(Action::Ready(Err(Failure::Other(
-                    crate::i18n::t("tui.error.load_thread").to_string(),
-                ))))
-            }
-        }
+        let died = || Action::Ready(Err(Failure::Other(t("tui.error.load_thread").into())));
+        answer(&mut self.pending, wait, died)
     }
 
     fn journals_read(&mut self, wait: bool) -> Option<Action> {
-        let rx = self.journals.as_ref()?;
-        let got = if wait {
-            rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
-        } else {
-            rx.try_recv()
-        };
-        match got {
-            Ok(a) => {
-                self.journals = None;
-                Some(a)
-            }
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => {
-                self.journals = None;
-                Some(Action::JournalsLoaded(Err(Failure::Other(
-                    crate::i18n::t("tui.error.load_thread").to_string(),
-                ))))
-            }
+        let died =
+            || Action::JournalsLoaded(Err(Failure::Other(t("tui.error.load_thread").into())));
+        answer(&mut self.journals, wait, died)
+    }
+}
+
+/// The one answer a worker thread owes on `slot`, if it is there (`wait`: block for it); the
+/// slot is then free. A thread that died without answering (a panic in a rule) gets `died`, so
+/// the loop never waits for ever.
+fn answer(
+    slot: &mut Option<mpsc::Receiver<Action>>,
+    wait: bool,
+    died: impl FnOnce() -> Action,
+) -> Option<Action> {
+    let rx = slot.as_ref()?;
+    let got = if wait {
+        rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
+    } else {
+        rx.try_recv()
+    };
+    match got {
+        Ok(a) => {
+            *slot = None;
+            Some(a)
+        }
+        Err(mpsc::TryRecvError::Empty) => None,
+        Err(mpsc::TryRecvError::Disconnected) => {
+            *slot = None;
+            Some(died())
         }
     }
 }
