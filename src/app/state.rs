@@ -227,8 +227,8 @@ pub struct State {
     pub drafts: std::collections::BTreeSet<DossierId>,
     /// Dossiers marked (space) for the round by e-mail.
     pub marked: std::collections::BTreeSet<DossierId>,
-    /// A letter of the editor is with the mail thread: what the status line says meanwhile.
-    pub mailing: Option<String>,
+    /// A letter of the editor is with the mail thread (the status line says where it goes).
+    pub mailing: bool,
     /// How many entries may hold their journal at once (see `Entry::journal`).
     pub journal_capacity: usize,
     /// The journals asked for and not yet answered: one request at a time.
@@ -275,7 +275,7 @@ impl State {
             editor: None,
             drafts: Default::default(),
             marked: Default::default(),
-            mailing: None,
+            mailing: false,
             reports: None,
             journal_capacity: JOURNALS_KEPT,
             journal_pending: None,

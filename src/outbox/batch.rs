@@ -60,6 +60,12 @@ impl Skip {
         }
     }
 
+    /// Whether `force` (`batch relance --force`) lets the line go anyway: only the letter's
+    /// checks can be overridden, never a missing address or an unfinished sending.
+    pub fn lifted_by(&self, force: bool) -> bool {
+        force && matches!(self, Skip::Preflight(_))
+    }
+
     /// The checks' names, as the journal records them when overridden.
     pub fn slugs(&self) -> Vec<String> {
         match self {
@@ -188,7 +194,7 @@ impl Mailer<'_> {
         }
         let overrides = match c.skip {
             None => vec![],
-            Some(skip @ Skip::Preflight(_)) if force => skip.slugs(),
+            Some(skip) if skip.lifted_by(force) => skip.slugs(),
             Some(skip) => return Outcome::Skipped { debtor, skip },
         };
         // `check` composes whenever it finds nothing else wrong.

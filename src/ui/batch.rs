@@ -44,7 +44,10 @@ pub(super) fn render_batch(
         ),
         Phase::Sending => tf(
             "tui.batch.title_sending",
-            &[("done", &(sent + failed + done_skipped(b))), ("go", &going)],
+            &[
+                ("done", &b.outcomes.iter().flatten().count()),
+                ("go", &going),
+            ],
         ),
         Phase::Done => t("tui.batch.title_done").to_string(),
     };
@@ -147,14 +150,6 @@ pub(super) fn render_batch(
     };
     frame.render_widget(Paragraph::new(Span::styled(line, style)), summary);
     frame.render_widget(Paragraph::new(key_line(state, th, b, going)), keys);
-}
-
-/// Lines of the round skipped while sending (not those flagged by the preview).
-fn done_skipped(b: &BatchView) -> usize {
-    b.outcomes
-        .iter()
-        .filter(|o| matches!(o, Some(StepOutcome::Skipped(_))))
-        .count()
 }
 
 /// The state cell of line `i` and its colour.

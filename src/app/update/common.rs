@@ -23,7 +23,7 @@ pub fn start_write(state: &mut State, write: Effect) -> Vec<Effect> {
             // Its `Written` closes the letter (also when sent again after a question).
             ed.sending = true;
         }
-        state.mailing = Some(t("tui.mail.preparing").to_string());
+        state.mailing = true;
         notice(state, Level::Info, t("tui.mail.preparing"));
     } else {
         notice(state, Level::Info, t("tui.writing"));

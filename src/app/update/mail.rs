@@ -156,9 +156,6 @@ pub fn progress(state: &mut State, p: Progress) {
     if let Some(b) = view(state) {
         b.current = Some(p.id);
     }
-    if state.mailing.is_some() {
-        state.mailing = Some(text.clone());
-    }
     notice(state, Level::Info, text);
 }
 
@@ -202,7 +199,7 @@ pub fn finished(state: &mut State) {
 /// The editor's letter did not leave: the letter stays open (and in the drafts) to be sent
 /// again or changed, the reason above it in full (a server's reply does not fit the status line).
 pub fn not_sent(state: &mut State, id: DossierId, message: String) {
-    state.mailing = None;
+    state.mailing = false;
     // (`id` 0: the mail thread died without saying which; there is one editor anyway.)
     match state
         .editor
@@ -221,7 +218,7 @@ pub fn not_sent(state: &mut State, id: DossierId, message: String) {
 /// An earlier sending has no known outcome: the user is asked whether they checked that it did
 /// not leave. Only a yes sends again; the old marker is then closed as failed.
 pub fn unfinished(state: &mut State, job: Box<crate::app::mailing::MailJob>, message: String) {
-    state.mailing = None;
+    state.mailing = false;
     if let Some(ed) = state.editor.as_deref_mut() {
         ed.sending = false;
     }

@@ -141,7 +141,7 @@ fn step(state: &mut State, action: Action) -> Vec<Effect> {
             generation,
         } => {
             state.popup = None;
-            state.mailing = None;
+            state.mailing = false;
             if let Some(g) = generation {
                 state.generation = g;
             }
@@ -175,7 +175,7 @@ fn step(state: &mut State, action: Action) -> Vec<Effect> {
             reloaded,
         } => {
             state.popup = None;
-            state.mailing = None;
+            state.mailing = false;
             let debtor = state
                 .entry(id)
                 .map(|e| e.debtor().to_string())
@@ -211,7 +211,7 @@ fn step(state: &mut State, action: Action) -> Vec<Effect> {
             effects
         }
         Action::WriteFailed(msg) => {
-            state.mailing = None;
+            state.mailing = false;
             // The popup stays open so the user can retry (Enter) or cancel; nothing was written.
             notice(
                 state,
@@ -441,7 +441,7 @@ fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             vec![]
         }
         // The letter is with the server: nothing may change it until the answer comes.
-        Mode::Letter if state.mailing.is_some() => vec![],
+        Mode::Letter if state.mailing => vec![],
         Mode::Letter => editor_command(state, cmd),
         Mode::Filter => {
             filter_command(state, cmd);
@@ -476,7 +476,7 @@ fn typed(state: &mut State, ev: KeyEvent) {
                 input.handle(&ev);
             }
         }
-        Mode::Letter if state.mailing.is_some() => {}
+        Mode::Letter if state.mailing => {}
         Mode::Letter => {
             if let Some(ed) = state.editor.as_deref_mut() {
                 ed.textarea.input(tui_textarea::Input::from(ev));

@@ -63,7 +63,7 @@ pub(super) fn relance(
             let d = ctx.store.load(id)?;
             let (c, _) = mailer.check(&d, ctx.today);
             match &c.skip {
-                Some(s) if !(force && matches!(s, Skip::Preflight(_))) => {
+                Some(s) if !s.lifted_by(force) => {
                     skip(id, &c.debtor, s);
                     skipped += 1;
                 }
