@@ -226,7 +226,7 @@ fn an_older_database_gets_its_derived_trees_on_first_open_and_doctor_repairs_the
     // What a database made before the derived trees looks like.
     {
         let raw = raw_sled(&db);
-        for t in ["digests", "index", "urgency"] {
+        for t in ["digests", "index", "urgency", "search"] {
             raw.drop_tree(t).unwrap();
         }
         let meta = raw.open_tree("meta").unwrap();
@@ -268,6 +268,130 @@ fn an_older_database_gets_its_derived_trees_on_first_open_and_doctor_repairs_the
     );
     let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert_digests_agree(&store);
+
+    // A damaged search block: a query still finds the dossier (from the index entries), doctor
+    // names the block, --repair rebuilds it.
+    let name = after.dossiers[3].debtor.name.clone();
+    {
+        let raw = raw_sled(&db);
+        let search = raw.open_tree("search").unwrap();
+        search.insert(0u64.to_be_bytes(), &[2u8, 0xff][..]).unwrap();
+        raw.flush().unwrap();
+    }
+    let out = cli(&db).args(["status", "--json", &name]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("\"id\": {victim}")),
+        "{}",
+        stdout(&out)
+    );
+    let out = cli(&db).arg("doctor").output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("search/0…511"), "{}", stdout(&out));
+    let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert_digests_agree(&store);
+}
+
+/// Schema 1 kept one journal key per event; the first open by this build moves every event into
+/// blocks (sled's open time grows with its number of keys), and the database reads the same.
+#[test]
+fn a_schema_1_journal_is_moved_into_blocks_on_first_open_and_reads_the_same() {
+    use recouvre::storage::codec;
+    use recouvre::storage::store::blocks::BLOCK_LEN;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = demo_store(&db);
+    // One history longer than a block, so the move has a second block to make.
+    for n in 0..BLOCK_LEN + 5 {
+        append_retrying(
+            &store,
+            1,
+            EventKind::Note {
+                kind: NoteKind::PhoneCall,
+                text: format!("Appel {n}"),
+            },
+        );
+    }
+    let before = store.load_all().unwrap();
+    let events_in_all: usize = before.dossiers.iter().map(|d| d.events.len()).sum();
+    // Back to what schema 1 wrote: a key per event (dossier, then seq, big-endian).
+    {
+        let raw = raw_sled(&db);
+        let blocks = raw.open_tree("journal_blocks").unwrap();
+        let old = raw.open_tree("journal").unwrap();
+        let mut n = 0;
+        for kv in blocks.iter() {
+            let (k, v) = kv.unwrap();
+            let first = u32::from_be_bytes(k[8..12].try_into().unwrap()) * BLOCK_LEN;
+            for (i, record) in codec::split_block(&v).unwrap().into_iter().enumerate() {
+                let mut key = k[..8].to_vec();
+                key.extend_from_slice(&(first + i as u32).to_be_bytes());
+                old.insert(key, record).unwrap();
+                n += 1;
+            }
+        }
+        assert_eq!(n, events_in_all);
+        raw.drop_tree("journal_blocks").unwrap();
+        let meta = raw.open_tree("meta").unwrap();
+        meta.insert("schema_version", codec::encode(&1u32).unwrap())
+            .unwrap();
+    }
+    // Any first command moves it; a listing then reads every dossier as before.
+    let out = cli(&db).args(["status", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = store.load_all().unwrap();
+    assert!(after.problems.is_empty(), "{:?}", after.problems);
+    assert_eq!(
+        before
+            .dossiers
+            .iter()
+            .map(|d| (&d.state, &d.events))
+            .collect::<Vec<_>>(),
+        after
+            .dossiers
+            .iter()
+            .map(|d| (&d.state, &d.events))
+            .collect::<Vec<_>>()
+    );
+    {
+        let raw = raw_sled(&db);
+        let names: Vec<String> = raw
+            .tree_names()
+            .iter()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect();
+        assert!(!names.contains(&"journal".to_string()), "{names:?}");
+        let blocks = raw.open_tree("journal_blocks").unwrap();
+        assert!(blocks
+            .get(
+                1u64.to_be_bytes()
+                    .iter()
+                    .chain(&1u32.to_be_bytes())
+                    .copied()
+                    .collect::<Vec<u8>>()
+            )
+            .unwrap()
+            .is_some());
+        let meta = raw.open_tree("meta").unwrap();
+        let version: u32 = codec::decode(&meta.get("schema_version").unwrap().unwrap()).unwrap();
+        assert_eq!(version, 2);
+    }
+    let out = cli(&db).arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // And it keeps growing: the long dossier's next event lands after its 37th note.
+    let out = cli(&db)
+        .args(["log", "1", "note", "après la migration"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let one = store.load(1).unwrap();
+    assert_eq!(one.events.len(), before.dossiers[0].events.len() + 1);
+    assert_eq!(
+        one.events.last().unwrap().seq as usize,
+        one.events.len() - 1
+    );
     assert_digests_agree(&store);
 }
 

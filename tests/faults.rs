@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use recouvre::storage::codec;
 use recouvre::storage::keys::DossierRecord;
+use recouvre::storage::store::blocks::block_key;
 use recouvre::storage::{Store, StoreOptions};
 
 #[test]
@@ -204,6 +205,23 @@ fn raw(db: &Path) -> sled::Db {
     sled::Config::new().path(db.join("data")).open().unwrap()
 }
 
+/// Rewrites the first block of dossier `id`'s journal (its events 0 to 31) through `f`, which
+/// gets each event's stored bytes.
+fn edit_first_block(raw: &sled::Db, id: u64, f: impl FnOnce(&mut Vec<Vec<u8>>)) {
+    let journal = raw.open_tree("journal_blocks").unwrap();
+    let key = block_key(id, 0);
+    let value = journal.get(key).unwrap().expect("dossier's first block");
+    let mut records: Vec<Vec<u8>> = codec::split_block(&value)
+        .unwrap()
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect();
+    f(&mut records);
+    journal
+        .insert(key, codec::join_block(records.iter().map(Vec::as_slice)))
+        .unwrap();
+}
+
 fn demo(dir: &tempfile::TempDir) -> std::path::PathBuf {
     let db = dir.path().join("db");
     std::fs::write(db.with_extension("config.toml"), "").unwrap();
@@ -236,11 +254,10 @@ fn an_undecodable_record_is_reported_and_skipped_not_fatal() {
     let (before, _, _) = json_ids(&db);
     {
         let raw = raw(&db);
-        let journal = raw.open_tree("journal").unwrap();
-        let mut key = 2u64.to_be_bytes().to_vec();
-        key.extend_from_slice(&1u32.to_be_bytes());
-        assert!(journal.get(&key).unwrap().is_some());
-        journal.insert(key, vec![1u8, 0xff, 0xff, 0xff]).unwrap();
+        edit_first_block(&raw, 2, |events| {
+            assert!(events.len() > 1);
+            events[1] = vec![1u8, 0xff, 0xff, 0xff];
+        });
         // A record written by a future version.
         let debtors = raw.open_tree("debtors").unwrap();
         debtors.insert(5u64.to_be_bytes(), vec![9u8, 0, 0]).unwrap();
@@ -418,27 +435,26 @@ fn a_closed_pipe_ends_the_listing_quietly_without_a_crash_report() {
 fn a_hole_in_a_journal_is_found_and_left_alone_by_repair() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(&dir);
-    let journal_key = |id: u64, seq: u32| {
-        let mut k = id.to_be_bytes().to_vec();
-        k.extend_from_slice(&seq.to_be_bytes());
-        k
-    };
     // A dossier with at least three events.
     // Without the journal copy (which would restore the event: see below), the hole stays.
     std::fs::remove_file(db.join("journal.log")).unwrap();
-    let id = {
+    let (id, before) = {
         let raw = raw(&db);
-        let journal = raw.open_tree("journal").unwrap();
-        let id = journal
+        let journal = raw.open_tree("journal_blocks").unwrap();
+        let (id, before) = journal
             .iter()
-            .keys()
-            .map(|k| k.unwrap())
-            .find(|k| k[8..] == 2u32.to_be_bytes())
-            .map(|k| u64::from_be_bytes(k[..8].try_into().unwrap()))
+            .map(|kv| kv.unwrap())
+            .map(|(k, v)| {
+                let id = u64::from_be_bytes(k[..8].try_into().unwrap());
+                (id, codec::split_block(&v).unwrap().len())
+            })
+            .find(|(_, n)| *n >= 3)
             .unwrap();
-        journal.remove(journal_key(id, 1)).unwrap();
+        edit_first_block(&raw, id, |events| {
+            events.remove(1);
+        });
         raw.flush().unwrap();
-        id
+        (id, before)
     };
     let out = cli(&db).arg("doctor").output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -456,9 +472,11 @@ fn a_hole_in_a_journal_is_found_and_left_alone_by_repair() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("Rien à corriger"), "{stdout}");
     let raw = raw(&db);
-    let journal = raw.open_tree("journal").unwrap();
-    assert!(journal.get(journal_key(id, 1)).unwrap().is_none());
-    assert!(journal.get(journal_key(id, 2)).unwrap().is_some());
+    edit_first_block(&raw, id, |events| {
+        assert_eq!(events.len(), before - 1);
+        let second: recouvre::domain::event::Event = codec::decode(&events[1]).unwrap();
+        assert_eq!(second.seq, 2);
+    });
 }
 
 /// Every dossier's events, as loaded.

@@ -18,9 +18,9 @@ use super::fold::{fold, DossierState, FoldError};
 use super::model::{Debtor, DossierId};
 use super::schedule::BuiltinProfiles;
 
-/// Bumped whenever what a digest holds changes: an older database has its digests rebuilt from
-/// the journal on first open.
-pub const DIGEST_FORMAT: u32 = 1;
+/// Bumped whenever what a digest, or what the store derives beside it, holds changes: an older
+/// database has them rebuilt from the journal on first open. 2: the store's search blocks.
+pub const DIGEST_FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digest {

@@ -92,6 +92,46 @@ pub fn decode<T: Record>(bytes: &[u8]) -> Result<T, CodecError> {
     }
 }
 
+/// Version byte of a journal block (`store::blocks`): several records under one sled key, each
+/// still carrying its own format byte, so one damaged event is named and its neighbours read.
+pub const BLOCK_FORMAT: u8 = 1;
+
+/// Frames already-encoded records into one block value: the block's version byte, then each
+/// record as its length (u32, little-endian) and its bytes.
+pub fn join_block<'a>(records: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+    let mut out = vec![BLOCK_FORMAT];
+    for r in records {
+        out.extend_from_slice(&(r.len() as u32).to_le_bytes());
+        out.extend_from_slice(r);
+    }
+    out
+}
+
+/// The records framed by [`join_block`], in order.
+pub fn split_block(bytes: &[u8]) -> Result<Vec<&[u8]>, CodecError> {
+    let (&version, mut rest) = bytes.split_first().ok_or(CodecError::Empty)?;
+    match version {
+        BLOCK_FORMAT => {}
+        0 => return Err(CodecError::UnknownFormat(0)),
+        v if v > BLOCK_FORMAT => return Err(CodecError::NewerFormat(v)),
+        v => return Err(CodecError::UnknownFormat(v)),
+    }
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let truncated =
+            || CodecError::Corrupt(format!("block cut short after {} records", out.len()));
+        let len = rest
+            .get(..4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(u32::from_le_bytes)
+            .ok_or_else(truncated)? as usize;
+        let record = rest.get(4..4 + len).ok_or_else(truncated)?;
+        out.push(record);
+        rest = &rest[4 + len..];
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +140,23 @@ mod tests {
     use chrono::{NaiveDate, TimeZone, Utc};
     use rust_decimal::Decimal;
     use std::str::FromStr;
+
+    #[test]
+    fn a_block_gives_back_its_records_and_refuses_a_cut_one() {
+        let a = encode(&7u32).unwrap();
+        let b = encode(&9u64).unwrap();
+        let block = join_block([a.as_slice(), b.as_slice(), &[]]);
+        let parts = split_block(&block).unwrap();
+        assert_eq!(parts, vec![a.as_slice(), b.as_slice(), &[][..]]);
+        assert_eq!(decode::<u32>(parts[0]), Ok(7));
+        assert_eq!(split_block(&join_block([])).unwrap(), Vec::<&[u8]>::new());
+        assert!(matches!(
+            split_block(&block[..block.len() - 2]),
+            Err(CodecError::Corrupt(_))
+        ));
+        assert_eq!(split_block(&[9]), Err(CodecError::NewerFormat(9)));
+        assert_eq!(split_block(&[]), Err(CodecError::Empty));
+    }
 
     #[test]
     fn events_with_money_and_dates_round_trip() {

@@ -15,9 +15,11 @@ use sled::Transactional;
 use super::codec;
 use super::error::Result;
 use super::keys::{
-    describe_key, dossier_key, DossierRecord, KEY_CHANGES, KEY_GENERATION, KEY_NEXT_DEBTOR,
-    KEY_NEXT_DOSSIER, KEY_SCHEMA, TREE_DEBTORS, TREE_DOSSIERS, TREE_JOURNAL, TREE_META,
+    describe_key, dossier_key, event_name, journal_name, DossierRecord, KEY_CHANGES,
+    KEY_GENERATION, KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER, KEY_SCHEMA, TREE_DEBTORS, TREE_DOSSIERS,
+    TREE_META,
 };
+use super::store::blocks::Block;
 use super::store::tx::{bump_generation, Abort};
 use super::store::Store;
 use crate::domain::event::Event;
@@ -220,48 +222,55 @@ impl Store {
         }
         s.report.debtors = debtors.len();
 
-        // Journals: every entry decodes, seqs run 0, 1, 2… under the key's dossier id.
+        // Journals: every block frames, every event decodes, seqs run 0, 1, 2… under the key's
+        // dossier id. Events are stored by rank in their block, so a lost or extra event shows
+        // as an event whose own number is not the next one.
         let mut journals: BTreeMap<DossierId, (Vec<Event>, bool)> = BTreeMap::new();
         for kv in journal_t.iter() {
             let (k, v) = kv.map_err(|e| self.sled_err(e))?;
-            let key = describe_key(TREE_JOURNAL, &k);
-            if k.len() != 12 {
-                find(&mut s, key, FindingKind::BadKey);
-                continue;
-            }
-            let id = u64::from_be_bytes(k[..8].try_into().unwrap_or_default());
-            let seq = u32::from_be_bytes(k[8..].try_into().unwrap_or_default());
+            let id = Block::dossier_of(&k);
+            let block = match Block::parse(&k, &v) {
+                Ok(b) => b,
+                Err(p) if k.len() != 12 => {
+                    find(&mut s, p.key, FindingKind::BadKey);
+                    continue;
+                }
+                Err(p) => {
+                    s.journaled.insert(id);
+                    s.max_dossier = s.max_dossier.max(id);
+                    find(&mut s, p.key, FindingKind::Undecodable(p.reason));
+                    journals.entry(id).or_insert_with(|| (Vec::new(), true)).1 = false;
+                    continue;
+                }
+            };
             s.journaled.insert(id);
             s.max_dossier = s.max_dossier.max(id);
-            s.report.events += 1;
-            let entry = journals.entry(id).or_insert_with(|| (Vec::new(), true));
-            match codec::decode::<Event>(&v) {
-                Ok(ev) => {
-                    if ev.seq != seq {
+            for (place, bytes) in block.events {
+                s.report.events += 1;
+                let entry = journals.entry(id).or_insert_with(|| (Vec::new(), true));
+                match codec::decode::<Event>(bytes) {
+                    Ok(ev) => {
+                        if ev.seq as usize != entry.0.len() && entry.1 {
+                            find(
+                                &mut s,
+                                event_name(id, ev.seq),
+                                FindingKind::SeqGap {
+                                    expected: entry.0.len() as u32,
+                                    found: ev.seq,
+                                },
+                            );
+                            entry.1 = false;
+                        }
+                        entry.0.push(ev);
+                    }
+                    Err(e) => {
                         find(
                             &mut s,
-                            key,
-                            FindingKind::IdMismatch {
-                                found: ev.seq as u64,
-                            },
-                        );
-                        entry.1 = false;
-                    } else if seq as usize != entry.0.len() && entry.1 {
-                        find(
-                            &mut s,
-                            key,
-                            FindingKind::SeqGap {
-                                expected: entry.0.len() as u32,
-                                found: seq,
-                            },
+                            event_name(id, place),
+                            FindingKind::Undecodable(e.to_string()),
                         );
                         entry.1 = false;
                     }
-                    entry.0.push(ev);
-                }
-                Err(e) => {
-                    find(&mut s, key, FindingKind::Undecodable(e.to_string()));
-                    entry.1 = false;
                 }
             }
         }
@@ -269,7 +278,7 @@ impl Store {
             if !sound {
                 continue;
             }
-            let key = format!("{TREE_JOURNAL}/{id}");
+            let key = journal_name(*id);
             match fold(*id, events) {
                 Ok(state) => {
                     if !debtors.contains_key(&state.debtor) {

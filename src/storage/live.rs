@@ -31,11 +31,12 @@ use std::collections::HashMap;
 
 use super::codec;
 use super::error::Result;
-use super::keys::{describe_key, journal_key, KEY_GENERATION, TREE_DEBTORS};
+use super::keys::{describe_key, KEY_GENERATION, TREE_DEBTORS};
+use super::store::blocks;
 use super::store::open::read_u64;
-use super::store::read::load_one;
+use super::store::read::fold_one;
 use super::store::Store;
-use crate::domain::event::Event;
+use crate::domain::event::{Event, EventKind};
 use crate::domain::model::DossierId;
 use crate::i18n::tf;
 use crate::model::{RecordProblem, Snapshot};
@@ -101,30 +102,32 @@ impl Store {
                 if !present {
                     continue;
                 }
-                // The debtor id is in the creation event; load_one reports a missing one.
-                let first = journal_t
-                    .get(journal_key(id, 0))
-                    .map_err(|e| self.sled_err(e))?;
-                if let Some(Ok(ev)) = first.map(|v| codec::decode::<Event>(&v)) {
-                    if let crate::domain::event::EventKind::Created { debtor, .. } = ev.kind {
-                        let key = debtor.to_be_bytes();
-                        if let Some(v) = debtors_t.get(key).map_err(|e| self.sled_err(e))? {
-                            match codec::decode(&v) {
-                                Ok(d) => {
-                                    debtors.insert(debtor, d);
-                                }
-                                Err(e) => {
-                                    snap.problems.push(RecordProblem {
-                                        key: describe_key(TREE_DEBTORS, &key),
-                                        reason: e.to_string(),
-                                    });
-                                    continue;
-                                }
+                // The debtor id is in the creation event; fold_one reports a missing one.
+                let events = match blocks::read(&journal_t, id) {
+                    Ok(events) => events,
+                    Err(p) => {
+                        snap.problems.push(p);
+                        continue;
+                    }
+                };
+                if let Some(EventKind::Created { debtor, .. }) = events.first().map(|e| &e.kind) {
+                    let key = debtor.to_be_bytes();
+                    if let Some(v) = debtors_t.get(key).map_err(|e| self.sled_err(e))? {
+                        match codec::decode(&v) {
+                            Ok(d) => {
+                                debtors.insert(*debtor, d);
+                            }
+                            Err(e) => {
+                                snap.problems.push(RecordProblem {
+                                    key: describe_key(TREE_DEBTORS, &key),
+                                    reason: e.to_string(),
+                                });
+                                continue;
                             }
                         }
                     }
                 }
-                match load_one(&journal_t, &debtors, id) {
+                match fold_one(&debtors, id, events) {
                     Ok(d) => snap.dossiers.push(d),
                     Err(p) => snap.problems.push(p),
                 }

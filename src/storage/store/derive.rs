@@ -2,21 +2,21 @@
 //! open of a database made before the derived trees existed, after a rebuild from the journal
 //! copy, and for `doctor`, which compares them with what the journal folds to.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use super::blocks;
 use super::handle::Store;
-use super::read::{read_debtors, read_journal};
+use super::read::read_debtors;
 use crate::domain::digest::{Tally, DIGEST_FORMAT};
 use crate::domain::event::EventKind;
 use crate::domain::model::{Debtor, DebtorId, DossierId};
 use crate::i18n::tf;
 use crate::storage::codec;
 use crate::storage::derived::{
-    urgency_key, Derived, IndexEntry, KEY_DIGEST_FORMAT, KEY_TALLY, TREE_DIGESTS, TREE_INDEX,
-    TREE_URGENCY,
+    search_key, urgency_key, Derived, IndexEntry, SearchBlock, KEY_DIGEST_FORMAT, KEY_TALLY,
+    SEARCH_BLOCK, TREE_DIGESTS, TREE_INDEX, TREE_SEARCH, TREE_URGENCY,
 };
 use crate::storage::error::{Result, StoreError};
-use crate::storage::journal;
 use crate::storage::keys::TREE_META;
 
 /// How many dossiers go into one sled batch while building: bounded memory at any size.
@@ -30,9 +30,14 @@ pub struct DerivedDifference {
 }
 
 impl Store {
-    pub(crate) fn derived_trees(&self, db: &sled::Db) -> Result<[sled::Tree; 3]> {
+    pub(crate) fn derived_trees(&self, db: &sled::Db) -> Result<[sled::Tree; 4]> {
         let t = |name| db.open_tree(name).map_err(|e| self.sled_err(e));
-        Ok([t(TREE_DIGESTS)?, t(TREE_INDEX)?, t(TREE_URGENCY)?])
+        Ok([
+            t(TREE_DIGESTS)?,
+            t(TREE_INDEX)?,
+            t(TREE_URGENCY)?,
+            t(TREE_SEARCH)?,
+        ])
     }
 
     /// Whether the derived trees were built by this format: otherwise reads go to the journal.
@@ -52,15 +57,7 @@ impl Store {
         if self.derived_current(db)? {
             return Ok(());
         }
-        if journal::path(&self.path).exists() {
-            if let Ok(policy) = crate::storage::files::Policy::for_dir(&self.path) {
-                if let Err(e) =
-                    journal::daily_backup(&self.path, &policy, chrono::Local::now().date_naive())
-                {
-                    self.warn(tf("journal_copy.backup_failed", &[("reason", &e)]));
-                }
-            }
-        }
+        self.backup_before_migration();
         self.build_derived(db)?;
         Ok(())
     }
@@ -70,9 +67,10 @@ impl Store {
     pub(crate) fn build_derived(&self, db: &sled::Db) -> Result<usize> {
         let sled = |e: sled::Error| self.sled_err(e);
         let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
-        let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
+        let [digests_t, index_t, urgency_t, search_t] = self.derived_trees(db)?;
         let debtors = read_debtors(&debtors_t);
         let mut tally = Tally::default();
+        let mut search = SearchBlocks::default();
         let mut built = 0;
         let ids: std::collections::BTreeSet<DossierId> = dossiers_t
             .iter()
@@ -90,6 +88,7 @@ impl Store {
             }
         }
         urgency_t.clear().map_err(sled)?;
+        search_t.clear().map_err(sled)?;
         let ids: Vec<DossierId> = ids.into_iter().collect();
         for chunk in ids.chunks(BUILD_BATCH) {
             let mut digests = sled::Batch::default();
@@ -100,6 +99,7 @@ impl Store {
                     Some(d) => {
                         stage(&mut digests, &mut index, &mut urgency, id, &d)?;
                         tally.add(d.entry.step);
+                        search.add(id, d.entry.search);
                         built += 1;
                     }
                     // A damaged journal: what was derived before the damage stays.
@@ -107,6 +107,7 @@ impl Store {
                         if let Some(e) = self.stored_entry(&index_t, id)? {
                             urgency.insert(&urgency_key(e.urgency, id)[..], &[][..]);
                             tally.add(e.step);
+                            search.add(id, e.search);
                         }
                     }
                 }
@@ -115,6 +116,11 @@ impl Store {
             index_t.apply_batch(index).map_err(sled)?;
             urgency_t.apply_batch(urgency).map_err(sled)?;
         }
+        let mut blocks = sled::Batch::default();
+        for (k, block) in search.0 {
+            blocks.insert(&k[..], encode("search", &block)?);
+        }
+        search_t.apply_batch(blocks).map_err(sled)?;
         meta_t
             .insert(KEY_TALLY, encode("tally", &tally)?)
             .map_err(sled)?;
@@ -142,9 +148,10 @@ impl Store {
                 return Ok(out);
             }
             let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
-            let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
+            let [digests_t, index_t, urgency_t, search_t] = self.derived_trees(db)?;
             let debtors = read_debtors(&debtors_t);
             let mut tally = Tally::default();
+            let mut search = SearchBlocks::default();
             let mut expected_urgency = std::collections::BTreeSet::new();
             let mut seen = std::collections::HashSet::new();
             for k in dossiers_t.iter().keys() {
@@ -159,10 +166,12 @@ impl Store {
                     if let Some(e) = self.stored_entry(&index_t, id)? {
                         tally.add(e.step);
                         expected_urgency.insert(urgency_key(e.urgency, id));
+                        search.add(id, e.search);
                     }
                     continue;
                 };
                 tally.add(want.entry.step);
+                search.add(id, want.entry.search.clone());
                 expected_urgency.insert(urgency_key(want.entry.urgency, id));
                 let key = id.to_be_bytes();
                 let digest = digests_t.get(key).map_err(|e| self.sled_err(e))?;
@@ -205,6 +214,20 @@ impl Store {
                         ],
                     ),
                 });
+            }
+            let mut stored_search = BTreeMap::new();
+            for kv in search_t.iter() {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                stored_search.insert(k.to_vec(), v.to_vec());
+            }
+            for (k, block) in search.0 {
+                let block = encode("search", &block)?;
+                if stored_search.remove(&k[..]) != Some(block) {
+                    out.push(search_diff(&k));
+                }
+            }
+            for k in stored_search.keys() {
+                out.push(search_diff(k));
             }
             let stored_tally: Option<Tally> = meta_t
                 .get(KEY_TALLY)
@@ -269,6 +292,28 @@ fn diff(tree: &str, id: DossierId, key: &str) -> DerivedDifference {
     }
 }
 
+/// The search blocks a build or a check expects, filled in dossier order.
+#[derive(Default)]
+struct SearchBlocks(BTreeMap<[u8; 8], SearchBlock>);
+
+impl SearchBlocks {
+    fn add(&mut self, id: DossierId, text: String) {
+        self.0.entry(search_key(id)).or_default().0.push((id, text));
+    }
+}
+
+fn search_diff(key: &[u8]) -> DerivedDifference {
+    let block = <[u8; 8]>::try_from(key).map_or(0, u64::from_be_bytes);
+    let first = block.saturating_mul(SEARCH_BLOCK);
+    DerivedDifference {
+        key: format!(
+            "{TREE_SEARCH}/{first}…{}",
+            first.saturating_add(SEARCH_BLOCK - 1)
+        ),
+        what: crate::i18n::t("doctor.derived.index").to_string(),
+    }
+}
+
 fn stage(
     digests: &mut sled::Batch,
     index: &mut sled::Batch,
@@ -289,7 +334,7 @@ fn derive_one(
     debtors: &HashMap<DebtorId, Debtor>,
     id: DossierId,
 ) -> Option<Derived> {
-    let events = read_journal(journal_t, id).ok()?;
+    let events = blocks::read(journal_t, id).ok()?;
     // A journal with a hole is the truth all the same, but no digest is derived from it: the
     // digest written before the damage keeps what the hole lost (doctor names the hole).
     if events.iter().enumerate().any(|(i, e)| e.seq != i as u32) {

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use sled::IVec;
 
+use super::blocks::{self, decode_event, Block};
 use super::drafts::draft_key;
 use super::handle::Store;
 use super::open::{read_u64, sync_dir};
-use crate::domain::event::Event;
 use crate::domain::model::Debtor;
 use crate::model::Draft;
 use crate::storage::backup_file::{self, Dump, DumpMeta};
@@ -20,9 +20,9 @@ use crate::storage::error::{corrupt, Result, StoreError};
 use crate::storage::files::{self, expected_mode, io_err, Policy, TempDir};
 use crate::storage::journal::{self, JournalRecord};
 use crate::storage::keys::{
-    describe_key, dossier_key, journal_key, DossierRecord, KEY_CHANGES, KEY_GENERATION,
-    KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER, KEY_SCHEMA, SCHEMA_VERSION, TREE_DEBTORS, TREE_DOSSIERS,
-    TREE_DRAFTS, TREE_JOURNAL, TREE_META,
+    describe_key, dossier_key, DossierRecord, KEY_CHANGES, KEY_GENERATION, KEY_NEXT_DEBTOR,
+    KEY_NEXT_DOSSIER, KEY_SCHEMA, SCHEMA_VERSION, TREE_DEBTORS, TREE_DOSSIERS, TREE_DRAFTS,
+    TREE_JOURNAL, TREE_META,
 };
 use crate::storage::shared::UmaskGuard;
 
@@ -110,16 +110,20 @@ impl Store {
             dump.dossiers.push(d);
         }
         for (k, v) in &journal_raw {
-            let e: Event = decode(TREE_JOURNAL, k, v)?;
-            let id = k
-                .get(..8)
-                .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                .map(u64::from_be_bytes)
-                .ok_or_else(|| misplaced(TREE_JOURNAL, k))?;
-            if k.as_ref() != journal_key(id, e.seq) {
-                return Err(misplaced(TREE_JOURNAL, k));
+            let block = Block::parse(k, v).map_err(|p| StoreError::Corrupt {
+                key: p.key,
+                reason: p.reason,
+            })?;
+            for (seq, bytes) in block.events {
+                let e = decode_event(block.id, seq, bytes).map_err(|p| StoreError::Corrupt {
+                    key: p.key,
+                    reason: p.reason,
+                })?;
+                if e.seq != seq {
+                    return Err(misplaced(TREE_JOURNAL, k));
+                }
+                dump.events.push((block.id, e));
             }
-            dump.events.push((id, e));
         }
         for (k, v) in &drafts_raw {
             let d: Draft = decode(TREE_DRAFTS, k, v)?;
@@ -290,8 +294,13 @@ impl Store {
             Ok((dossier_key(d.id).to_vec(), enc("dossier", d)?))
         })
         .map_err(|e| self.sled_or(e))?;
-        put_all(&journal_t, &dump.events, |(id, e)| {
-            Ok((journal_key(*id, e.seq).to_vec(), enc("event", e)?))
+        let events = dump
+            .events
+            .iter()
+            .map(|(id, e)| Ok((*id, enc("event", e)?)))
+            .collect::<Result<Vec<_>>>()?;
+        put_all(&journal_t, &blocks::pack(events), |(k, v)| {
+            Ok((k.to_vec(), v.clone()))
         })
         .map_err(|e| self.sled_or(e))?;
         put_all(&drafts_t, &dump.drafts, |d| {

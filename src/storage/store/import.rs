@@ -4,6 +4,7 @@
 use chrono::Utc;
 use sled::transaction::ConflictableTransactionError;
 
+use super::blocks;
 use super::handle::Store;
 use super::tx::{bump_generation, next_id, Abort};
 use super::write::{extend_derived, put_derived};
@@ -14,7 +15,7 @@ use crate::storage::codec;
 use crate::storage::error::Result;
 use crate::storage::journal::JournalRecord;
 use crate::storage::keys::{
-    dossier_key, journal_key, DossierRecord, KEY_GENERATION, KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER,
+    dossier_key, DossierRecord, KEY_GENERATION, KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER,
 };
 
 /// What a real import wrote.
@@ -92,16 +93,13 @@ impl Store {
                                         user: user.clone(),
                                         kind,
                                     };
-                                    journal.insert(
-                                        &journal_key(id, ev.seq),
-                                        codec::encode(&ev).map_err(|e| abort("event", e))?,
-                                    )?;
                                     records.push(JournalRecord::Event {
                                         dossier: id,
                                         event: ev.clone(),
                                     });
                                     events.push(ev);
                                 }
+                                blocks::append(journal, id, &events)?;
                                 let rec = DossierRecord {
                                     id,
                                     debtor: debtor.id,
@@ -126,11 +124,7 @@ impl Store {
                                 if rec.journal_len != *expected_len {
                                     return Err(ConflictableTransactionError::Abort(Abort::Moved));
                                 }
-                                if journal.get(journal_key(id, rec.journal_len))?.is_some() {
-                                    return Err(ConflictableTransactionError::Abort(
-                                        Abort::Behind(id),
-                                    ));
-                                }
+                                blocks::check_len(journal, id, rec.journal_len)?;
                                 let mut written = Vec::with_capacity(w.events.len());
                                 for (date, kind) in &w.events {
                                     let ev = Event {
@@ -140,10 +134,6 @@ impl Store {
                                         user: user.clone(),
                                         kind: kind.clone(),
                                     };
-                                    journal.insert(
-                                        &journal_key(id, ev.seq),
-                                        codec::encode(&ev).map_err(|e| abort("event", e))?,
-                                    )?;
                                     rec.journal_len += 1;
                                     records.push(JournalRecord::Event {
                                         dossier: id,
@@ -151,6 +141,7 @@ impl Store {
                                     });
                                     written.push(ev);
                                 }
+                                blocks::append(journal, id, &written)?;
                                 dossiers.insert(
                                     &dossier_key(id),
                                     codec::encode(&rec).map_err(|e| abort("dossier", e))?,

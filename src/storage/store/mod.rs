@@ -6,12 +6,14 @@
 //!
 //! The handle is in `handle`; each file adds the operations of one concern to it.
 
+pub mod blocks;
 mod create;
 mod derive;
 mod drafts;
 mod dump;
 mod handle;
 mod import;
+mod migrate;
 pub(crate) mod open;
 pub(crate) mod read;
 mod repair;

@@ -239,16 +239,19 @@ impl Store {
 
     pub(super) fn check_schema(&self, db: &sled::Db) -> Result<()> {
         let meta = db.open_tree(TREE_META).map_err(|e| self.sled_err(e))?;
-        if let Some(v) = meta.get(KEY_SCHEMA).map_err(|e| self.sled_err(e))? {
-            let version: u32 = codec::decode(&v).map_err(|e| corrupt(TREE_META, KEY_SCHEMA, e))?;
-            if version > SCHEMA_VERSION {
-                return Err(StoreError::NewerSchema {
-                    path: self.path.clone(),
-                    version,
-                });
+        let version = match meta.get(KEY_SCHEMA).map_err(|e| self.sled_err(e))? {
+            Some(v) => {
+                Some(codec::decode::<u32>(&v).map_err(|e| corrupt(TREE_META, KEY_SCHEMA, e))?)
             }
+            None => None,
+        };
+        if let Some(version) = version.filter(|v| *v > SCHEMA_VERSION) {
+            return Err(StoreError::NewerSchema {
+                path: self.path.clone(),
+                version,
+            });
         }
-        Ok(())
+        self.migrate_journal(db, version)
     }
 
     pub(crate) fn trees(&self, db: &sled::Db) -> Result<[sled::Tree; 5]> {

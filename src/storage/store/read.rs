@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::blocks::{self, decode_event, Block};
 use super::handle::Store;
 use super::open::read_u64;
 use crate::domain::digest::Digest;
@@ -11,11 +12,11 @@ use crate::domain::model::{Debtor, DebtorId, DossierId};
 use crate::domain::summary::{search_text, Query};
 use crate::model::{LoadedDossier, RecordProblem, Snapshot};
 use crate::storage::codec;
-use crate::storage::derived::{dossier_of_urgency_key, IndexEntry};
+use crate::storage::derived::{dossier_of_urgency_key, search_blocks, IndexEntry};
 use crate::storage::error::{corrupt, Result, StoreError};
 use crate::storage::keys::{
-    describe_key, dossier_key, DossierRecord, KEY_CHANGES, KEY_GENERATION, TREE_DEBTORS,
-    TREE_DOSSIERS, TREE_JOURNAL, TREE_META,
+    describe_key, dossier_key, journal_name, DossierRecord, KEY_CHANGES, KEY_GENERATION,
+    TREE_DEBTORS, TREE_DOSSIERS, TREE_META,
 };
 
 impl Store {
@@ -60,7 +61,7 @@ impl Store {
                 return Ok(None);
             }
             let [_, dossiers_t, _, meta_t, _] = self.trees(db)?;
-            let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
+            let [digests_t, index_t, urgency_t, search_t] = self.derived_trees(db)?;
             let sled = |e: sled::Error| self.sled_err(e);
             let mut out = RawDigests {
                 generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
@@ -68,16 +69,37 @@ impl Store {
             };
             match select {
                 Select::Query(q) => {
-                    for kv in index_t.iter() {
-                        let (k, v) = kv.map_err(sled)?;
-                        let Ok(id) = <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes) else {
-                            continue;
-                        };
-                        if codec::decode::<IndexEntry>(&v).is_ok_and(|e| q.matches(&e.search, id)) {
-                            if let Some(rec) = dossiers_t.get(&k).map_err(sled)? {
-                                let digest = digests_t.get(&k).map_err(sled)?;
-                                out.rows.push((k, rec, digest));
+                    let mut found = Vec::new();
+                    // A damaged search block (doctor names it) must not hide a dossier: the
+                    // query then reads every index entry instead, as before the blocks.
+                    match search_blocks(&search_t, &mut |id, text| {
+                        if q.matches(text, id) {
+                            found.push(id);
+                        }
+                    }) {
+                        Ok(()) => {}
+                        Err(_) => {
+                            found.clear();
+                            for kv in index_t.iter() {
+                                let (k, v) = kv.map_err(sled)?;
+                                let Ok(id) =
+                                    <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes)
+                                else {
+                                    continue;
+                                };
+                                if codec::decode::<IndexEntry>(&v)
+                                    .is_ok_and(|e| q.matches(&e.search, id))
+                                {
+                                    found.push(id);
+                                }
                             }
+                        }
+                    }
+                    for id in found {
+                        let key = dossier_key(id);
+                        if let Some(rec) = dossiers_t.get(key).map_err(sled)? {
+                            let digest = digests_t.get(key).map_err(sled)?;
+                            out.rows.push((key.as_ref().into(), rec, digest));
                         }
                     }
                 }
@@ -188,15 +210,26 @@ impl Store {
                 }),
             }
         }
-        // Journal entries are keyed by dossier then sequence: group them by dossier.
-        let mut journals: HashMap<DossierId, Vec<RawEntry>> = HashMap::new();
+        // Journal blocks are keyed by dossier then block number: decode them by dossier. The
+        // first problem of a dossier's journal stands for it.
+        let mut journals: HashMap<DossierId, std::result::Result<Vec<Event>, RecordProblem>> =
+            HashMap::new();
         for (k, v) in &journal_raw {
-            let id = k
-                .get(..8)
-                .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                .map(u64::from_be_bytes)
-                .unwrap_or(0);
-            journals.entry(id).or_default().push((k, v));
+            let entry = journals
+                .entry(Block::dossier_of(k))
+                .or_insert_with(|| Ok(Vec::new()));
+            if let Ok(events) = entry {
+                let decoded = Block::parse(k, v).and_then(|b| {
+                    b.events
+                        .into_iter()
+                        .map(|(seq, bytes)| decode_event(b.id, seq, bytes))
+                        .collect::<std::result::Result<Vec<_>, _>>()
+                });
+                match decoded {
+                    Ok(more) => events.extend(more),
+                    Err(p) => *entry = Err(p),
+                }
+            }
         }
         for k in &dossier_keys {
             let Ok(id_bytes) = <[u8; 8]>::try_from(k.as_ref()) else {
@@ -207,8 +240,8 @@ impl Store {
                 continue;
             };
             let id = u64::from_be_bytes(id_bytes);
-            let raw = journals.remove(&id).unwrap_or_default();
-            match decode_journal(raw).and_then(|events| fold_one(&debtors, id, events)) {
+            let journal = journals.remove(&id).unwrap_or(Ok(Vec::new()));
+            match journal.and_then(|events| fold_one(&debtors, id, events)) {
                 Ok(d) => snap.dossiers.push(d),
                 Err(p) => snap.problems.push(p),
             }
@@ -227,7 +260,7 @@ impl Store {
                 return Err(StoreError::UnknownDossier(id));
             }
             let mut debtors = HashMap::new();
-            let events = read_journal(&journal_t, id).map_err(|p| StoreError::Corrupt {
+            let events = blocks::read(&journal_t, id).map_err(|p| StoreError::Corrupt {
                 key: p.key,
                 reason: p.reason,
             })?;
@@ -239,7 +272,7 @@ impl Store {
                     debtors.insert(d.id, d);
                 }
             }
-            load_one(&journal_t, &debtors, id).map_err(|p| StoreError::Corrupt {
+            fold_one(&debtors, id, events).map_err(|p| StoreError::Corrupt {
                 key: p.key,
                 reason: p.reason,
             })
@@ -374,55 +407,22 @@ pub(super) fn read_debtors(debtors_t: &sled::Tree) -> HashMap<DebtorId, Debtor> 
         .collect()
 }
 
-pub(super) fn read_journal(
-    journal: &sled::Tree,
-    id: DossierId,
-) -> std::result::Result<Vec<Event>, RecordProblem> {
-    let mut events = Vec::new();
-    for kv in journal.scan_prefix(id.to_be_bytes()) {
-        let (k, v) = kv.map_err(|e| RecordProblem {
-            key: format!("{TREE_JOURNAL}/{id}"),
-            reason: e.to_string(),
-        })?;
-        let ev: Event = codec::decode(&v).map_err(|e| RecordProblem {
-            key: describe_key(TREE_JOURNAL, &k),
-            reason: e.to_string(),
-        })?;
-        events.push(ev);
-    }
-    Ok(events)
-}
-
-/// A journal entry as stored: key and encoded event.
-type RawEntry<'a> = (&'a [u8], &'a [u8]);
-
-fn decode_journal(raw: Vec<RawEntry>) -> std::result::Result<Vec<Event>, RecordProblem> {
-    raw.into_iter()
-        .map(|(k, v)| {
-            codec::decode::<Event>(v).map_err(|e| RecordProblem {
-                key: describe_key(TREE_JOURNAL, k),
-                reason: e.to_string(),
-            })
-        })
-        .collect()
-}
-
 pub(crate) fn load_one(
     journal: &sled::Tree,
     debtors: &HashMap<DebtorId, Debtor>,
     id: DossierId,
 ) -> std::result::Result<LoadedDossier, RecordProblem> {
-    let events = read_journal(journal, id)?;
+    let events = blocks::read(journal, id)?;
     fold_one(debtors, id, events)
 }
 
-fn fold_one(
+pub(crate) fn fold_one(
     debtors: &HashMap<DebtorId, Debtor>,
     id: DossierId,
     events: Vec<Event>,
 ) -> std::result::Result<LoadedDossier, RecordProblem> {
     let state = fold(id, &events).map_err(|e| RecordProblem {
-        key: format!("{TREE_JOURNAL}/{id}"),
+        key: journal_name(id),
         reason: e.to_string(),
     })?;
     let debtor = debtors

@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
+use super::blocks::{self, decode_event, Block};
 use super::handle::Store;
 use super::open::sync_dir;
 use super::tx::erased;
@@ -15,8 +16,8 @@ use crate::storage::error::{corrupt, Result, StoreError};
 use crate::storage::files::{self, Policy};
 use crate::storage::journal::{self, JournalRecord};
 use crate::storage::keys::{
-    describe_key, dossier_key, journal_key, DossierRecord, KEY_GENERATION, KEY_NEXT_DEBTOR,
-    KEY_NEXT_DOSSIER, KEY_SCHEMA, SCHEMA_VERSION, TREE_DEBTORS, TREE_JOURNAL,
+    dossier_key, DossierRecord, KEY_GENERATION, KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER, KEY_SCHEMA,
+    SCHEMA_VERSION, TREE_DEBTORS,
 };
 use crate::storage::shared::UmaskGuard;
 
@@ -114,6 +115,7 @@ impl Store {
         let db = self
             .open_sled(&self.data_dir())
             .map_err(|e| e.to_string())?;
+        self.check_schema(&db).map_err(|e| e.to_string())?;
         self.read_open_sled(&db)
     }
 
@@ -132,14 +134,12 @@ impl Store {
         let mut events = std::collections::BTreeMap::new();
         for kv in journal_t.iter() {
             let (k, v) = kv.map_err(|e| e.to_string())?;
-            let e: Event =
-                codec::decode(&v).map_err(|e| corrupt(TREE_JOURNAL, &k, e).to_string())?;
-            let id = k
-                .get(..8)
-                .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                .map(u64::from_be_bytes)
-                .ok_or_else(|| describe_key(TREE_JOURNAL, &k))?;
-            events.insert((id, e.seq), e);
+            let block = Block::parse(&k, &v).map_err(|p| format!("{}: {}", p.key, p.reason))?;
+            for (seq, bytes) in block.events {
+                let e = decode_event(block.id, seq, bytes)
+                    .map_err(|p| format!("{}: {}", p.key, p.reason))?;
+                events.insert((block.id, e.seq), e);
+            }
         }
         Ok((debtors, events))
     }
@@ -176,10 +176,9 @@ impl Store {
             }
             let mut records: std::collections::BTreeMap<DossierId, DossierRecord> =
                 Default::default();
+            let mut encoded = Vec::with_capacity(events.len());
             for ((id, seq), e) in events {
-                journal_t
-                    .insert(journal_key(*id, *seq), enc("event", e)?)
-                    .map_err(sled)?;
+                encoded.push((*id, enc("event", e)?));
                 let rec = records.entry(*id).or_insert(DossierRecord {
                     id: *id,
                     debtor: 0,
@@ -189,6 +188,9 @@ impl Store {
                 if let EventKind::Created { debtor, .. } = &e.kind {
                     rec.debtor = *debtor;
                 }
+            }
+            for (k, v) in blocks::pack(encoded) {
+                journal_t.insert(k, v).map_err(sled)?;
             }
             for rec in records.values() {
                 dossiers_t

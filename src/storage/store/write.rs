@@ -5,8 +5,8 @@ use chrono::{NaiveDate, Utc};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 
+use super::blocks;
 use super::handle::Store;
-use super::read::read_journal;
 use super::tx::{bump_generation, erased, next_id, Abort};
 use crate::domain::digest::Digest;
 use crate::domain::event::{Event, EventKind};
@@ -17,8 +17,8 @@ use crate::storage::derived::{Derived, DerivedTx};
 use crate::storage::error::{corrupt, Result, StoreError};
 use crate::storage::journal::JournalRecord;
 use crate::storage::keys::{
-    describe_key, dossier_key, journal_key, DossierRecord, KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER,
-    TREE_DEBTORS, TREE_DOSSIERS,
+    describe_key, dossier_key, DossierRecord, KEY_NEXT_DEBTOR, KEY_NEXT_DOSSIER, TREE_DEBTORS,
+    TREE_DOSSIERS,
 };
 
 impl Store {
@@ -76,13 +76,13 @@ impl Store {
                             user: user.clone(),
                             kind,
                         };
-                        journal.insert(&journal_key(id, seq as u32), enc("event", &ev)?)?;
                         events.push(ev.clone());
                         records.push(JournalRecord::Event {
                             dossier: id,
                             event: ev,
                         });
                     }
+                    blocks::append(journal, id, &events)?;
                     let rec = DossierRecord {
                         id,
                         debtor: debtor_id,
@@ -150,16 +150,13 @@ impl Store {
                                 user: user.clone(),
                                 kind: kind.clone(),
                             };
-                            journal.insert(
-                                &journal_key(id, seq as u32),
-                                codec::encode(&ev).map_err(|e| abort("event", e))?,
-                            )?;
                             events.push(ev.clone());
                             records.push(JournalRecord::Event {
                                 dossier: id,
                                 event: ev,
                             });
                         }
+                        blocks::append(journal, id, &events)?;
                         let rec = DossierRecord {
                             id,
                             debtor: debtor_id,
@@ -206,11 +203,7 @@ impl Store {
                             e,
                         ))
                     })?;
-                    // The journal is the source of truth: never overwrite an entry, even when
-                    // the summary record lags behind it (doctor --repair fixes the record).
-                    if journal.get(journal_key(id, rec.journal_len))?.is_some() {
-                        return Err(abort(Abort::Behind(id)));
-                    }
+                    blocks::check_len(journal, id, rec.journal_len)?;
                     if let Some(expected) = expected_len {
                         if expected != rec.journal_len {
                             return Err(abort(Abort::Stale {
@@ -229,12 +222,10 @@ impl Store {
                             user: user.clone(),
                             kind: kind.clone(),
                         };
-                        let bytes = codec::encode(&ev)
-                            .map_err(|e| abort(Abort::Codec("event".into(), e)))?;
-                        journal.insert(&journal_key(id, ev.seq), bytes)?;
                         rec.journal_len += 1;
                         written.push(ev);
                     }
+                    blocks::append(journal, id, &written)?;
                     let bytes = codec::encode(&rec)
                         .map_err(|e| abort(Abort::Codec("dossier".into(), e)))?;
                     dossiers.insert(&dossier_key(id), bytes)?;
@@ -245,7 +236,7 @@ impl Store {
             match res {
                 Err(TransactionError::Abort(Abort::Stale { expected, actual })) => {
                     let mut newer =
-                        read_journal(&journal_t, id).map_err(|p| StoreError::Corrupt {
+                        blocks::read(&journal_t, id).map_err(|p| StoreError::Corrupt {
                             key: p.key,
                             reason: p.reason,
                         })?;
@@ -295,7 +286,7 @@ impl Store {
         f: impl Fn(WriteTrees) -> TxResult<T>,
     ) -> Result<std::result::Result<T, TransactionError<Abort>>> {
         let [debtors_t, dossiers_t, journal_t, meta_t, _] = self.trees(db)?;
-        let [digests_t, index_t, urgency_t] = self.derived_trees(db)?;
+        let [digests_t, index_t, urgency_t, search_t] = self.derived_trees(db)?;
         let trees = (
             &debtors_t,
             &dossiers_t,
@@ -304,13 +295,15 @@ impl Store {
             &digests_t,
             &index_t,
             &urgency_t,
+            &search_t,
         );
         Ok(trees.transaction(
-            |(debtors, dossiers, journal, meta, digests, index, urgency)| {
+            |(debtors, dossiers, journal, meta, digests, index, urgency, search)| {
                 let derived = DerivedTx {
                     digests,
                     index,
                     urgency,
+                    search,
                     meta,
                 };
                 f((debtors, dossiers, journal, meta, &derived))
@@ -356,16 +349,9 @@ pub(super) fn extend_derived(
     let new = match previous.filter(|p| p.journal_len() == previous_len) {
         Some(p) => p.extended(id, written).ok(),
         None => {
-            let mut events = Vec::with_capacity(rec.journal_len as usize);
-            for seq in 0..rec.journal_len {
-                let Some(v) = journal.get(journal_key(id, seq))? else {
-                    return Ok(());
-                };
-                match codec::decode::<Event>(&v) {
-                    Ok(e) => events.push(e),
-                    Err(_) => return Ok(()),
-                }
-            }
+            let Some(events) = blocks::read_in(journal, id, rec.journal_len)? else {
+                return Ok(());
+            };
             let debtor = match debtors.get(rec.debtor.to_be_bytes())? {
                 Some(v) => codec::decode::<Debtor>(&v).ok(),
                 None => None,
