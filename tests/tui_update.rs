@@ -526,7 +526,7 @@ fn load_errors_are_state_not_crashes() {
     assert!(notice(&s).contains("Aucun dossier"));
     assert!(matches!(
         cmd(&mut s, Command::Reload)[..],
-        [Effect::LoadAll, Effect::LoadDraftList]
+        [Effect::LoadDraftList, Effect::LoadAll]
     ));
     // Another user's write reloads only what changed since the generation on screen...
     assert!(matches!(
@@ -1369,7 +1369,7 @@ fn first_screen_then_the_whole_list_keeps_a_write_made_meanwhile() {
     let mut s = State::new(today, std::sync::Arc::new(keymap));
     s.env = std::sync::Arc::new(fixtures::env());
     let eff = cmd(&mut s, Command::Reload);
-    assert!(matches!(eff[0], Effect::LoadAll), "{eff:?}");
+    assert!(eff.iter().any(|e| matches!(e, Effect::LoadAll)), "{eff:?}");
     let first: Vec<_> = all.iter().take(2).cloned().collect();
     update(
         &mut s,

@@ -234,7 +234,9 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Reload => {
             notice(state, Level::Info, t("tui.reloading"));
-            return vec![super::common::load_all(state), Effect::LoadDraftList];
+            // Drafts first: a quick read, where after the load's start it would wait for the
+            // lock behind the whole list (a second at 100 000 dossiers before the first frame).
+            return vec![Effect::LoadDraftList, super::common::load_all(state)];
         }
         Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Command::AddDossier => {

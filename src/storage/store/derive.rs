@@ -298,7 +298,7 @@ struct SearchBlocks(BTreeMap<[u8; 8], SearchBlock>);
 
 impl SearchBlocks {
     fn add(&mut self, id: DossierId, text: String) {
-        self.0.entry(search_key(id)).or_default().0.push((id, text));
+        self.0.entry(search_key(id)).or_default().push(id, &text);
     }
 }
 

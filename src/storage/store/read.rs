@@ -5,14 +5,14 @@ use std::collections::HashMap;
 use super::blocks::{self, decode_event, Block};
 use super::handle::Store;
 use super::open::read_u64;
-use crate::domain::digest::Digest;
+use crate::domain::digest::{Digest, Tally};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::fold::fold;
 use crate::domain::model::{Debtor, DebtorId, DossierId};
 use crate::domain::summary::{search_text, Query};
 use crate::model::{LoadedDossier, RecordProblem, Snapshot};
 use crate::storage::codec;
-use crate::storage::derived::{dossier_of_urgency_key, search_blocks, IndexEntry};
+use crate::storage::derived::{dossier_of_urgency_key, search_blocks, IndexEntry, KEY_TALLY};
 use crate::storage::error::{corrupt, Result, StoreError};
 use crate::storage::keys::{
     describe_key, dossier_key, journal_name, DossierRecord, KEY_CHANGES, KEY_GENERATION,
@@ -40,14 +40,9 @@ impl Store {
     /// the whole list loads behind it. `None` when the derived trees are not built (a database
     /// of an earlier version opened read-only): then only a full load can tell.
     pub fn load_most_urgent(&self, limit: usize) -> Result<Option<(Snapshot, u64)>> {
-        let total = match self.tally()? {
-            Some(t) => t.total(),
-            None => return Ok(None),
-        };
-        Ok(Some((
-            self.load_matching(Select::MostUrgent(limit))?,
-            total,
-        )))
+        // One open of the database for both (each open is most of the first screen's cost).
+        let (snap, tally) = self.load_selected(Select::MostUrgent(limit))?;
+        Ok(tally.map(|t| (snap, t.total())))
     }
 
     /// Every dossier, or those `query` finds. From the digests when they are built (one small
@@ -55,6 +50,13 @@ impl Store {
     /// journal, and every dossier of a database whose derived trees are not built yet (a
     /// colleague's database opened read-only), is read from its journal as before.
     fn load_matching(&self, select: Select) -> Result<Snapshot> {
+        self.load_selected(select).map(|(snap, _)| snap)
+    }
+
+    /// [`Store::load_matching`], with the per-step counts read in the same open of the database
+    /// (`None` when the derived trees are not built: then the first screen cannot be told apart
+    /// from a full load, and `MostUrgent` reads nothing).
+    fn load_selected(&self, select: Select) -> Result<(Snapshot, Option<Tally>)> {
         // Under the lock only raw records are copied out; decoding and folding happen after.
         let raw = self.read_db(|db| {
             if !self.derived_current(db)? {
@@ -65,6 +67,10 @@ impl Store {
             let sled = |e: sled::Error| self.sled_err(e);
             let mut out = RawDigests {
                 generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
+                tally: meta_t
+                    .get(KEY_TALLY)
+                    .map_err(sled)?
+                    .and_then(|v| codec::decode(&v).ok()),
                 ..RawDigests::default()
             };
             match select {
@@ -138,19 +144,26 @@ impl Store {
             Ok(Some(out))
         })?;
         let Some(raw) = raw else {
+            if let Select::MostUrgent(_) = select {
+                return Ok((Snapshot::default(), None));
+            }
             let snap = self.load_journals()?;
-            return Ok(match select {
-                Select::All | Select::MostUrgent(_) => snap,
-                Select::Query(q) => Snapshot {
-                    dossiers: snap
-                        .dossiers
-                        .into_iter()
-                        .filter(|d| q.matches(&search_text(&d.state, &d.debtor), d.state.id))
-                        .collect(),
-                    ..snap
+            return Ok((
+                match select {
+                    Select::All | Select::MostUrgent(_) => snap,
+                    Select::Query(q) => Snapshot {
+                        dossiers: snap
+                            .dossiers
+                            .into_iter()
+                            .filter(|d| q.matches(&search_text(&d.state, &d.debtor), d.state.id))
+                            .collect(),
+                        ..snap
+                    },
                 },
-            });
+                None,
+            ));
         };
+        let tally = raw.tally.clone();
         let (mut snap, behind) = raw.decode();
         if !behind.is_empty() {
             // A digest missing, undecodable or behind its journal (doctor names it): these
@@ -168,7 +181,7 @@ impl Store {
             })?;
             snap.dossiers.sort_by_key(|d| d.state.id);
         }
-        Ok(snap)
+        Ok((snap, tally))
     }
 
     /// Every dossier from its journal (the path before digests, and their fallback).
@@ -332,6 +345,7 @@ enum Select<'a> {
 #[derive(Default)]
 struct RawDigests {
     generation: u64,
+    tally: Option<Tally>,
     rows: Vec<(sled::IVec, sled::IVec, Option<sled::IVec>)>,
 }
 
