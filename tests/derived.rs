@@ -288,7 +288,7 @@ fn an_older_database_gets_its_derived_trees_on_first_open_and_doctor_repairs_the
     );
     let out = cli(&db).arg("doctor").output().unwrap();
     assert_ne!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("search/0…511"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("search/0…63"), "{}", stdout(&out));
     let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     assert_digests_agree(&store);

@@ -19,8 +19,9 @@ use super::model::{Debtor, DossierId};
 use super::schedule::BuiltinProfiles;
 
 /// Bumped whenever what a digest, or what the store derives beside it, holds changes: an older
-/// database has them rebuilt from the journal on first open. 2: the store's search blocks.
-pub const DIGEST_FORMAT: u32 = 2;
+/// database has them rebuilt from the journal on first open. 2: the store's search blocks;
+/// 3: of 64 dossiers each.
+pub const DIGEST_FORMAT: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digest {

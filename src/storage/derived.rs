@@ -20,8 +20,10 @@ pub(crate) const TREE_INDEX: &str = "index";
 pub(crate) const TREE_URGENCY: &str = "urgency";
 pub(crate) const TREE_SEARCH: &str = "search";
 pub(crate) const KEY_TALLY: &[u8] = b"tally";
-/// Dossiers per block of the search tree (see [`SearchBlock`]).
-pub(crate) const SEARCH_BLOCK: DossierId = 512;
+/// Dossiers per block of the search tree (see [`SearchBlock`]): some 5 KB, so that sled's leaf
+/// of 16 blocks stays under its 128 KB limit past which it writes the leaf to a file of its own
+/// (512 a block made 40 KB blocks, and a blob file per leaf rewritten).
+pub(crate) const SEARCH_BLOCK: DossierId = 64;
 /// `domain::digest::DIGEST_FORMAT` of the derived trees on disk; absent on a database made before
 /// they existed.
 pub(crate) const KEY_DIGEST_FORMAT: &[u8] = b"digest_format";
@@ -39,9 +41,9 @@ pub struct IndexEntry {
 }
 
 /// The search texts of up to [`SEARCH_BLOCK`] consecutive dossiers, sorted by dossier: what a
-/// query scans. One key per 512 dossiers instead of one per dossier, because sled's iteration
+/// query scans. One key per 64 dossiers instead of one per dossier, because sled's iteration
 /// costs about 1.6 µs a key (a query over 100 000 index entries took 0.16 s of scan alone) and
-/// its open time grows with its number of keys. A write rewrites its block (some 40 KB) only
+/// its open time grows with its number of keys. A write rewrites its block (some 5 KB) only
 /// when the dossier's search text changes: a new invoice, a renamed debtor.
 ///
 /// Stored as the ids, the end of each text, and the texts end to end: three allocations to
@@ -245,8 +247,8 @@ mod tests {
             b.iter().collect::<Vec<_>>(),
             vec![(3, "acme"), (5, ""), (7, "dubois f-12")]
         );
-        assert_eq!(search_key(511), search_key(0));
-        assert_ne!(search_key(512), search_key(511));
+        assert_eq!(search_key(63), search_key(0));
+        assert_ne!(search_key(64), search_key(63));
     }
 
     #[test]
