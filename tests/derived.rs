@@ -316,28 +316,7 @@ fn a_schema_1_journal_is_moved_into_blocks_on_first_open_and_reads_the_same() {
     }
     let before = store.load_all().unwrap();
     let events_in_all: usize = before.dossiers.iter().map(|d| d.events.len()).sum();
-    // Back to what schema 1 wrote: a key per event (dossier, then seq, big-endian).
-    {
-        let raw = raw_sled(&db);
-        let blocks = raw.open_tree("journal_blocks").unwrap();
-        let old = raw.open_tree("journal").unwrap();
-        let mut n = 0;
-        for kv in blocks.iter() {
-            let (k, v) = kv.unwrap();
-            let first = u32::from_be_bytes(k[8..12].try_into().unwrap()) * BLOCK_LEN;
-            for (i, record) in codec::split_block(&v).unwrap().into_iter().enumerate() {
-                let mut key = k[..8].to_vec();
-                key.extend_from_slice(&(first + i as u32).to_be_bytes());
-                old.insert(key, record).unwrap();
-                n += 1;
-            }
-        }
-        assert_eq!(n, events_in_all);
-        raw.drop_tree("journal_blocks").unwrap();
-        let meta = raw.open_tree("meta").unwrap();
-        meta.insert("schema_version", codec::encode(&1u32).unwrap())
-            .unwrap();
-    }
+    assert_eq!(downgrade_to_schema_1(&db), events_in_all);
     // Any first command moves it; a listing then reads every dossier as before.
     let out = cli(&db).args(["status", "--json"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

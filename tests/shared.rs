@@ -732,7 +732,15 @@ fn a_second_account_reads_and_writes_a_team_database_and_nothing_else() {
     copy(&team, &audit);
     let audit_demo = dir.path().join("audit-demo");
     copy(&demo, &audit_demo);
-    for db in [&audit, &audit_demo] {
+    // A database of the previous schema, which only its owner may move to the new one: the
+    // reader moves its private copy and writes nothing beside the database.
+    let audit_old = dir.path().join("audit-old");
+    copy(&demo, &audit_old);
+    downgrade_to_schema_1(&audit_old);
+    // No backup of the day yet, so that a migration taking one would try to write it.
+    let _ = std::fs::remove_dir_all(audit_old.join("backups"));
+    std::fs::create_dir(audit_old.join("backups")).unwrap();
+    for db in [&audit, &audit_demo, &audit_old] {
         std::fs::copy(
             team.with_extension("config.toml"),
             db.with_extension("config.toml"),
@@ -781,6 +789,19 @@ fn a_second_account_reads_and_writes_a_team_database_and_nothing_else() {
         "{stderr}"
     );
     assert!(!ok(member_cli(&audit).args(["show", "1"]).output().unwrap()).contains("auditeur"));
+    let out = member_cli(&audit_old)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("sauvegarde"), "{stderr}");
+    assert!(ok(out).contains("ACME"));
+    assert_eq!(
+        std::fs::read_dir(audit_old.join("backups"))
+            .unwrap()
+            .count(),
+        0
+    );
     // The private copies are gone.
     assert_eq!(std::fs::read_dir(&m_home).unwrap().count(), 0);
 

@@ -295,3 +295,41 @@ pub fn parse_acks(stdout: &str) -> (Vec<Ack>, Vec<String>, usize) {
     }
     (acks, errors, stale)
 }
+
+/// Rewrites a database as schema 1 left it: one journal key per event (dossier, then seq,
+/// big-endian) in the `journal` tree, schema number 1. Returns how many events were moved.
+/// sled's files keep their modes (sled writes its snapshot with the process umask).
+#[allow(dead_code)]
+pub fn downgrade_to_schema_1(db: &Path) -> usize {
+    use recouvre::storage::codec;
+    use recouvre::storage::store::blocks::BLOCK_LEN;
+    use std::os::unix::fs::PermissionsExt;
+    let data = db.join("data");
+    let mut n = 0;
+    {
+        let raw = sled::open(&data).unwrap();
+        let blocks = raw.open_tree("journal_blocks").unwrap();
+        let old = raw.open_tree("journal").unwrap();
+        for kv in blocks.iter() {
+            let (k, v) = kv.unwrap();
+            let first = u32::from_be_bytes(k[8..12].try_into().unwrap()) * BLOCK_LEN;
+            for (i, record) in codec::split_block(&v).unwrap().into_iter().enumerate() {
+                let mut key = k[..8].to_vec();
+                key.extend_from_slice(&(first + i as u32).to_be_bytes());
+                old.insert(key, record).unwrap();
+                n += 1;
+            }
+        }
+        raw.drop_tree("journal_blocks").unwrap();
+        let meta = raw.open_tree("meta").unwrap();
+        meta.insert("schema_version", codec::encode(&1u32).unwrap())
+            .unwrap();
+        raw.flush().unwrap();
+    }
+    for f in std::fs::read_dir(&data).unwrap().flatten() {
+        if f.file_type().unwrap().is_file() {
+            std::fs::set_permissions(f.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+    }
+    n
+}

@@ -19,7 +19,9 @@ impl Store {
     /// Takes the day's backup of the journal copy before a migration rewrites derived or moved
     /// records (the copy holds every event independently of sled).
     pub(crate) fn backup_before_migration(&self) {
-        if !journal::path(&self.path).exists() {
+        // A reader without write access migrates only its private copy: nothing to back up,
+        // and nowhere it may write.
+        if !journal::path(&self.path).exists() || !self.writable() {
             return;
         }
         if let Ok(policy) = crate::storage::files::Policy::for_dir(&self.path) {
