@@ -28,7 +28,10 @@ impl Store {
             if let Err(e) =
                 journal::daily_backup(&self.path, &policy, chrono::Local::now().date_naive())
             {
-                self.warn(tf("journal_copy.backup_failed", &[("reason", &e)]));
+                self.warn(tf(
+                    "journal_copy.migration_backup_failed",
+                    &[("reason", &e)],
+                ));
             }
         }
     }
