@@ -34,6 +34,25 @@ pub struct RecordProblem {
     pub reason: String,
 }
 
+/// A whole load with each dossier already turned into what the caller keeps
+/// (`Store::load_all_map`): the TUI's rows.
+#[derive(Debug, Clone)]
+pub struct Mapped<T> {
+    pub items: Vec<T>,
+    pub problems: Vec<RecordProblem>,
+    pub generation: u64,
+}
+
+impl<T> Default for Mapped<T> {
+    fn default() -> Self {
+        Mapped {
+            items: Vec::new(),
+            problems: Vec::new(),
+            generation: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub dossiers: Vec<LoadedDossier>,

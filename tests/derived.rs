@@ -266,6 +266,17 @@ fn an_older_database_gets_its_derived_trees_on_first_open_and_doctor_repairs_the
         store.load_all().unwrap().dossiers[3].state,
         after.dossiers[3].state
     );
+    // The TUI's load, which builds its rows as dossiers are decoded, sees the same dossiers in
+    // the same order, the one read from its journal included.
+    let mapped = store.load_all_map(|d| d.state).unwrap();
+    assert_eq!(
+        mapped.items,
+        after
+            .dossiers
+            .iter()
+            .map(|d| d.state.clone())
+            .collect::<Vec<_>>()
+    );
     let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     assert_digests_agree(&store);

@@ -11,7 +11,7 @@ use crossterm::event::Event;
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 
-use crate::app::entry::Loaded;
+use crate::app::entry::{Entry, Loaded};
 use crate::app::{key_to_action, update, Action, Effect, Failure, State};
 use crate::domain::event::EventKind;
 use crate::i18n::t;
@@ -292,6 +292,31 @@ pub struct Loader {
     journals: Option<mpsc::Receiver<Action>>,
 }
 
+/// The whole list, each row built on the decoding threads as its dossier is folded (the rows of
+/// 100 000 dossiers were built after all of them were decoded, and the decoded dossiers with
+/// their events were held beside the rows). Every journal is kept when the database has no more
+/// than `keep` dossiers (a small database then never waits for one), none otherwise.
+fn load_whole_list(
+    store: &Store,
+    today: chrono::NaiveDate,
+    env: &crate::app::env::LetterEnv,
+    keep: usize,
+) -> crate::storage::error::Result<Loaded> {
+    let small = store.tally()?.is_some_and(|t| t.total() <= keep as u64);
+    let m = store.load_all_map(|d| {
+        if small {
+            Entry::new(d, today, env)
+        } else {
+            Entry::listed(d, today, env)
+        }
+    })?;
+    Ok(Loaded {
+        entries: m.items,
+        problems: m.problems,
+        generation: m.generation,
+    })
+}
+
 impl Loader {
     /// Starts a full load (unless one is already running) and returns what to show meanwhile.
     fn start(&mut self, store: &Store, state: &State) -> Option<Action> {
@@ -313,9 +338,8 @@ impl Loader {
         let (store, today, env) = (store.clone(), state.today, Arc::clone(&state.env));
         let keep = state.journal_capacity;
         std::thread::spawn(move || {
-            let res = store
-                .load_all()
-                .map(|snap| Box::new(Loaded::assess(snap, today, &env, keep)))
+            let res = load_whole_list(&store, today, &env, keep)
+                .map(Box::new)
                 .map_err(Failure::from);
             // The loop may be gone (quit while loading): nothing left to tell.
             let _ = tx.send(Action::Ready(res));

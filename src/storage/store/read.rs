@@ -10,7 +10,7 @@ use crate::domain::event::{Event, EventKind};
 use crate::domain::fold::fold;
 use crate::domain::model::{Debtor, DebtorId, DossierId};
 use crate::domain::summary::{search_text, Query};
-use crate::model::{LoadedDossier, RecordProblem, Snapshot};
+use crate::model::{LoadedDossier, Mapped, RecordProblem, Snapshot};
 use crate::storage::codec;
 use crate::storage::derived::{dossier_of_urgency_key, search_blocks, IndexEntry, KEY_TALLY};
 use crate::storage::error::{corrupt, Result, StoreError};
@@ -53,10 +53,37 @@ impl Store {
         self.load_selected(select).map(|(snap, _)| snap)
     }
 
+    /// Every dossier as [`Store::load_all`] reads it, each passed through `f` on the decoding
+    /// threads as soon as it is folded: what the TUI's whole list is built with, so that the
+    /// decoded dossiers (with their events) are never all held at once beside the rows.
+    pub fn load_all_map<T: Send>(
+        &self,
+        f: impl Fn(LoadedDossier) -> T + Sync,
+    ) -> Result<Mapped<T>> {
+        self.load_selected_map(Select::All, &f)
+            .map(|(mapped, _)| mapped)
+    }
+
+    fn load_selected(&self, select: Select) -> Result<(Snapshot, Option<Tally>)> {
+        let (m, tally) = self.load_selected_map(select, &|d| d)?;
+        Ok((
+            Snapshot {
+                dossiers: m.items,
+                problems: m.problems,
+                generation: m.generation,
+            },
+            tally,
+        ))
+    }
+
     /// [`Store::load_matching`], with the per-step counts read in the same open of the database
     /// (`None` when the derived trees are not built: then the first screen cannot be told apart
     /// from a full load, and `MostUrgent` reads nothing).
-    fn load_selected(&self, select: Select) -> Result<(Snapshot, Option<Tally>)> {
+    fn load_selected_map<T: Send>(
+        &self,
+        select: Select,
+        f: &(dyn Fn(LoadedDossier) -> T + Sync),
+    ) -> Result<(Mapped<T>, Option<Tally>)> {
         // Under the lock only raw records are copied out; decoding and folding happen after.
         let raw = self.read_db(|db| {
             if !self.derived_current(db)? {
@@ -145,26 +172,25 @@ impl Store {
         })?;
         let Some(raw) = raw else {
             if let Select::MostUrgent(_) = select {
-                return Ok((Snapshot::default(), None));
+                return Ok((Mapped::default(), None));
             }
             let snap = self.load_journals()?;
+            let dossiers = snap.dossiers.into_iter().filter(|d| match select {
+                Select::All | Select::MostUrgent(_) => true,
+                Select::Query(q) => q.matches(&search_text(&d.state, &d.debtor), d.state.id),
+            });
             return Ok((
-                match select {
-                    Select::All | Select::MostUrgent(_) => snap,
-                    Select::Query(q) => Snapshot {
-                        dossiers: snap
-                            .dossiers
-                            .into_iter()
-                            .filter(|d| q.matches(&search_text(&d.state, &d.debtor), d.state.id))
-                            .collect(),
-                        ..snap
-                    },
+                Mapped {
+                    items: dossiers.map(f).collect(),
+                    problems: snap.problems,
+                    generation: snap.generation,
                 },
                 None,
             ));
         };
-        let tally = raw.tally.clone();
-        let (mut snap, behind) = raw.decode();
+        let (tally, generation) = (raw.tally.clone(), raw.generation);
+        let (mut items, behind) = raw.decode_map(f);
+        let mut problems = Vec::new();
         if !behind.is_empty() {
             // A digest missing, undecodable or behind its journal (doctor names it): these
             // dossiers are read from their journals, which are the truth.
@@ -173,15 +199,22 @@ impl Store {
                 let debtors = read_debtors(&debtors_t);
                 for id in &behind {
                     match load_one(&journal_t, &debtors, *id) {
-                        Ok(d) => snap.dossiers.push(d),
-                        Err(p) => snap.problems.push(p),
+                        Ok(d) => items.push((*id, f(d))),
+                        Err(p) => problems.push(p),
                     }
                 }
                 Ok(())
             })?;
-            snap.dossiers.sort_by_key(|d| d.state.id);
+            items.sort_by_key(|(id, _)| *id);
         }
-        Ok((snap, tally))
+        Ok((
+            Mapped {
+                items: items.into_iter().map(|(_, t)| t).collect(),
+                problems,
+                generation,
+            },
+            tally,
+        ))
     }
 
     /// Every dossier from its journal (the path before digests, and their fallback).
@@ -350,41 +383,54 @@ struct RawDigests {
 }
 
 impl RawDigests {
-    /// Decoded and folded on every core (at 100 000 dossiers this is most of a full load). Also
-    /// returns the dossiers whose digest cannot be used.
-    fn decode(self) -> (Snapshot, Vec<DossierId>) {
+    /// Decoded and folded on every core (at 100 000 dossiers this is most of a full load), each
+    /// dossier passed through `f` as soon as it is folded and its raw record dropped, so that a
+    /// caller building rows never holds every decoded dossier, nor every raw record, beside them.
+    /// Also returns the dossiers whose digest cannot be used.
+    fn decode_map<T: Send>(
+        self,
+        f: &(dyn Fn(LoadedDossier) -> T + Sync),
+    ) -> (Vec<(DossierId, T)>, Vec<DossierId>) {
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let chunk = self.rows.len().div_ceil(workers).max(1);
-        let parts: Vec<Vec<std::result::Result<LoadedDossier, DossierId>>> =
+        let mut rows = self.rows.into_iter();
+        let mut owned = Vec::with_capacity(workers);
+        loop {
+            let part: Vec<_> = rows.by_ref().take(chunk).collect();
+            if part.is_empty() {
+                break;
+            }
+            owned.push(part);
+        }
+        let parts: Vec<Vec<std::result::Result<(DossierId, T), DossierId>>> =
             std::thread::scope(|s| {
-                let handles: Vec<_> = self
-                    .rows
-                    .chunks(chunk)
+                let handles: Vec<_> = owned
+                    .into_iter()
                     .map(|part| {
                         s.spawn(move || {
-                            part.iter()
-                                .map(|(k, rec, digest)| from_digest(k, rec, digest.as_deref()))
+                            part.into_iter()
+                                .map(|(k, rec, digest)| {
+                                    from_digest(&k, &rec, digest.as_deref())
+                                        .map(|d| (d.state.id, f(d)))
+                                })
                                 .collect()
                         })
                     })
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| h.join().unwrap_or_default())
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                     .collect()
             });
-        let mut snap = Snapshot {
-            generation: self.generation,
-            ..Snapshot::default()
-        };
+        let mut out = Vec::new();
         let mut behind = Vec::new();
         for r in parts.into_iter().flatten() {
             match r {
-                Ok(d) => snap.dossiers.push(d),
+                Ok(d) => out.push(d),
                 Err(id) => behind.push(id),
             }
         }
-        (snap, behind)
+        (out, behind)
     }
 }
 
