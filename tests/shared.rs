@@ -623,6 +623,13 @@ fn a_second_account_reads_and_writes_a_team_database_and_nothing_else() {
     let (m_home, o_home) = (home("home-m", m_uid), home("home-o", o_uid));
     let team = dir.path().join("equipe");
     std::fs::write(team.with_extension("config.toml"), "").unwrap();
+    // Readable by the member whatever the umask of this process: another test of this binary may
+    // be holding the store's 077 umask guard at the moment the file is created.
+    std::fs::set_permissions(
+        team.with_extension("config.toml"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
     ok(cli(&team)
         .args(["init", "--shared", "--group", &group])
         .arg(&team)
