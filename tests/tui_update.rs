@@ -1051,6 +1051,8 @@ fn mine_filter_keeps_only_dossiers_assigned_to_the_os_user() {
     // Assign one dossier to us and one to a colleague.
     st.entries[0].dossier.state.assigned = Some(me.clone());
     st.entries[1].dossier.state.assigned = Some("bob".into());
+    // As a reloaded dossier does (`replace_entry`): what the filters read is kept with the entries.
+    st.order_sort = None;
     update(&mut st, Action::Command(Command::ToggleMine));
     assert_eq!(st.visible.len(), 1);
     assert_eq!(st.selected, Some(st.entries[0].id()));
@@ -1584,4 +1586,27 @@ fn undo_and_letters_on_a_dossier_whose_journal_is_not_read_yet_say_so() {
     assert!(cmd(&mut s, Command::Undo).is_empty());
     assert!(s.popup.is_none());
     assert!(notice(&s).contains(&debtor), "{}", notice(&s));
+}
+
+/// The filter index (every row's search text and flags laid out together) finds exactly what
+/// each row's own text finds.
+#[test]
+fn the_filter_index_matches_what_each_row_matches() {
+    let st = recouvre::app::fixtures::state(recouvre::app::fixtures::today());
+    let ix = &st.filter_index;
+    assert_eq!(ix.len(), st.entries.len());
+    let mut found = 0;
+    for q in ["acme", "dubois", "f-", "41", "#41", "lemaire 41", "zzz"] {
+        let query = recouvre::domain::summary::Query::new(q);
+        for (i, e) in st.entries.iter().enumerate() {
+            assert_eq!(
+                ix.matches(i, &query),
+                e.matches_query(&query),
+                "{q} {}",
+                e.id()
+            );
+            found += usize::from(ix.matches(i, &query));
+        }
+    }
+    assert!(found > 3, "{found}");
 }

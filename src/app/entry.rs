@@ -144,6 +144,56 @@ impl Entry {
     }
 }
 
+/// What a filter keystroke reads of every entry, laid out contiguously in entry order: the search
+/// texts end to end and one byte or so per flag. A keystroke over 100 000 rows read each entry
+/// (some 8 KB apart in memory, its text behind another pointer) in sort order: 41 ms of cache
+/// misses. Rebuilt with the header's totals, whenever the entries change.
+#[derive(Debug, Clone, Default)]
+pub struct FilterIndex {
+    text: String,
+    ends: Vec<u32>,
+    pub ids: Vec<crate::domain::model::DossierId>,
+    pub stages: Vec<crate::domain::fold::Stage>,
+    pub closed: Vec<bool>,
+    pub needs_action: Vec<bool>,
+    pub mine: Vec<bool>,
+}
+
+impl FilterIndex {
+    pub fn of(entries: &[Entry], today: NaiveDate, user: &str) -> FilterIndex {
+        let mut ix = FilterIndex {
+            text: String::with_capacity(entries.iter().map(|e| e.haystack.len()).sum()),
+            ..FilterIndex::default()
+        };
+        for e in entries {
+            ix.text.push_str(&e.haystack);
+            ix.ends.push(ix.text.len() as u32);
+            ix.ids.push(e.id());
+            ix.stages.push(e.stage);
+            ix.closed.push(e.is_closed());
+            ix.needs_action.push(e.needs_action(today));
+            ix.mine
+                .push(e.dossier.state.assigned.as_deref() == Some(user));
+        }
+        ix
+    }
+
+    /// Whether entry `i` matches `q`, as [`Entry::matches_query`] says.
+    pub fn matches(&self, i: usize, q: &crate::domain::summary::Query) -> bool {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let text = self.text.get(start..self.ends[i] as usize).unwrap_or("");
+        q.matches(text, self.ids[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
 /// A whole load, assessed: what the list shows once every dossier is read.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {

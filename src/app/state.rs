@@ -181,6 +181,8 @@ pub struct State {
     pub order: Vec<usize>,
     /// The sort `order` and `totals` were computed for; `None` once the entries changed.
     pub order_sort: Option<SortKey>,
+    /// What the filters read of every entry, kept with `totals`.
+    pub filter_index: crate::app::entry::FilterIndex,
     /// Position in `visible`.
     pub cursor: usize,
     /// First row shown in the table viewport.
@@ -247,6 +249,7 @@ impl State {
             visible: Vec::new(),
             order: Vec::new(),
             order_sort: None,
+            filter_index: Default::default(),
             cursor: 0,
             offset: 0,
             selected: None,
