@@ -6,9 +6,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::config::Config;
-use crate::domain::assess::{assess, Rules};
+use crate::domain::assess::Rules;
 use crate::domain::event::{open_email_marker, Channel, Event, EventKind};
-use crate::domain::letters::preflight::{self, Blocker};
+use crate::domain::letters::preflight::Blocker;
 use crate::domain::letters::{compose, ComposeChoices, Composed, LetterStep, Templates};
 use crate::domain::model::DossierId;
 use crate::i18n::tf;
@@ -123,15 +123,7 @@ impl Mailer<'_> {
         date: NaiveDate,
         composed: &Composed,
     ) -> Vec<Blocker> {
-        let assessment = assess(&d.state, &d.debtor, self.config, self.rules, date);
-        preflight::preflight(&preflight::Preflight {
-            state: &d.state,
-            assessment: &assessment,
-            step: composed.step,
-            channel: composed.channel,
-            text: &composed.text,
-            context: &composed.context,
-        })
+        composed.blockers(&d.state, &d.debtor, self.config, self.rules, date)
     }
 
     /// Builds the message of reminder `level` carrying `text` (as composed or as edited), with

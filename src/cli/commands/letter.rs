@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use super::dossier::{bad_choice, check_deadline_days, resolve};
 use crate::cli::args::*;
 use crate::cli::{exit, Ctx, UserError};
-use crate::domain::assess::assess;
 use crate::domain::event::*;
 use crate::i18n::{t, tf};
 use crate::model::LoadedDossier;
@@ -25,7 +24,7 @@ pub(super) fn preflight_or_refuse(
     force: bool,
 ) -> Result<Vec<String>, UserError> {
     use crate::domain::letters::preflight;
-    let blockers = blockers(ctx, d, date, composed);
+    let blockers = composed.blockers(&d.state, &d.debtor, &ctx.config, &ctx.rules, date);
     if blockers.is_empty() {
         return Ok(vec![]);
     }
@@ -44,25 +43,6 @@ pub(super) fn preflight_or_refuse(
         tf("cli.preflight_forced", &[("problems", &list.concat())])
     );
     Ok(preflight::slugs(&blockers))
-}
-
-/// What stops the letter from going out as it stands (empty: it may go).
-pub(super) fn blockers(
-    ctx: &Ctx,
-    d: &LoadedDossier,
-    date: NaiveDate,
-    composed: &crate::domain::letters::Composed,
-) -> Vec<crate::domain::letters::preflight::Blocker> {
-    use crate::domain::letters::preflight;
-    let assessment = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, date);
-    preflight::preflight(&preflight::Preflight {
-        state: &d.state,
-        assessment: &assessment,
-        step: composed.step,
-        channel: composed.channel,
-        text: &composed.text,
-        context: &composed.context,
-    })
 }
 
 /// Composes the letter for a step at `date`, naming the template on error.

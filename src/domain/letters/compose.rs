@@ -140,6 +140,30 @@ pub struct Composed {
     pub money_error: Option<MoneyError>,
 }
 
+impl Composed {
+    /// What stops this letter from going out as composed, for the dossier assessed at the
+    /// letter's `date`: the preflight of every letter logged or sent from the shell, and of every
+    /// reminder the e-mail round sends (the TUI's editor checks the text as edited instead).
+    pub fn blockers(
+        &self,
+        st: &DossierState,
+        debtor: &Debtor,
+        profiles: &dyn Profiles,
+        rules: &Rules,
+        date: NaiveDate,
+    ) -> Vec<super::preflight::Blocker> {
+        let assessment = crate::domain::assess::assess(st, debtor, profiles, rules, date);
+        super::preflight::preflight(&super::preflight::Preflight {
+            state: st,
+            assessment: &assessment,
+            step: self.step,
+            channel: self.channel,
+            text: &self.text,
+            context: &self.context,
+        })
+    }
+}
+
 /// Composes the letter for a dossier at `today`.
 #[allow(clippy::too_many_arguments)]
 pub fn compose(
