@@ -56,6 +56,14 @@ impl<'a> Block<'a> {
         })
     }
 
+    /// The block's events decoded, in order; the first that does not decode is the problem.
+    pub fn decode(&self) -> Result<Vec<Event>, RecordProblem> {
+        self.events
+            .iter()
+            .map(|&(seq, bytes)| decode_event(self.id, seq, bytes))
+            .collect()
+    }
+
     /// The block's dossier id, or 0 for a key too short to hold one (reported by `parse`).
     pub fn dossier_of(key: &[u8]) -> DossierId {
         key.get(..8)
@@ -80,9 +88,7 @@ pub(crate) fn read(journal: &sled::Tree, id: DossierId) -> Result<Vec<Event>, Re
             key: crate::storage::keys::journal_name(id),
             reason: e.to_string(),
         })?;
-        for (seq, bytes) in Block::parse(&k, &v)?.events {
-            events.push(decode_event(id, seq, bytes)?);
-        }
+        events.extend(Block::parse(&k, &v)?.decode()?);
     }
     Ok(events)
 }

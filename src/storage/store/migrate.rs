@@ -70,14 +70,12 @@ impl Store {
         };
         for kv in old.iter() {
             let (k, v) = kv.map_err(sled)?;
-            let Ok(id) = <[u8; 8]>::try_from(&k[..k.len().min(8)]).map(u64::from_be_bytes) else {
-                odd_keys += 1;
-                continue;
-            };
+            // Schema 1's keys: the dossier, then the event's number.
             if k.len() != 12 {
                 odd_keys += 1;
                 continue;
             }
+            let id = blocks::Block::dossier_of(&k);
             if pending.last().is_some_and(|(last, _)| *last != id) {
                 dossiers += 1;
                 if dossiers >= MIGRATE_BATCH {

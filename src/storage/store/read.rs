@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::blocks::{self, decode_event, Block};
+use super::blocks::{self, Block};
 use super::handle::Store;
 use super::open::read_u64;
 use crate::domain::digest::{Digest, Tally};
@@ -265,13 +265,7 @@ impl Store {
                 .entry(Block::dossier_of(k))
                 .or_insert_with(|| Ok(Vec::new()));
             if let Ok(events) = entry {
-                let decoded = Block::parse(k, v).and_then(|b| {
-                    b.events
-                        .into_iter()
-                        .map(|(seq, bytes)| decode_event(b.id, seq, bytes))
-                        .collect::<std::result::Result<Vec<_>, _>>()
-                });
-                match decoded {
+                match Block::parse(k, v).and_then(|b| b.decode()) {
                     Ok(more) => events.extend(more),
                     Err(p) => *entry = Err(p),
                 }

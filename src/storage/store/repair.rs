@@ -4,13 +4,14 @@
 use std::fs;
 use std::path::PathBuf;
 
-use super::blocks::{self, decode_event, Block};
+use super::blocks::{self, Block};
 use super::handle::Store;
 use super::open::sync_dir;
 use super::tx::erased;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::model::{Debtor, DebtorId, DossierId};
 use crate::i18n::tf;
+use crate::model::RecordProblem;
 use crate::storage::codec;
 use crate::storage::error::{corrupt, Result, StoreError};
 use crate::storage::files::{self, Policy};
@@ -134,10 +135,9 @@ impl Store {
         let mut events = std::collections::BTreeMap::new();
         for kv in journal_t.iter() {
             let (k, v) = kv.map_err(|e| e.to_string())?;
-            let block = Block::parse(&k, &v).map_err(|p| format!("{}: {}", p.key, p.reason))?;
-            for (seq, bytes) in block.events {
-                let e = decode_event(block.id, seq, bytes)
-                    .map_err(|p| format!("{}: {}", p.key, p.reason))?;
+            let problem = |p: RecordProblem| format!("{}: {}", p.key, p.reason);
+            let block = Block::parse(&k, &v).map_err(problem)?;
+            for e in block.decode().map_err(problem)? {
                 events.insert((block.id, e.seq), e);
             }
         }
