@@ -76,12 +76,7 @@ impl Mailroom {
         };
         let mut out = vec![];
         loop {
-            let got = if wait {
-                rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
-            } else {
-                rx.try_recv()
-            };
-            match got {
+            match receive(rx, wait) {
                 Ok(a) => {
                     self.answered |= is_last(&a);
                     out.push(a);
@@ -215,4 +210,13 @@ pub(super) fn confirmation(
         text.push_str(&w);
     }
     text
+}
+
+/// The next message of a worker thread: waited for when `wait`, else only if already there.
+pub(super) fn receive<T>(rx: &mpsc::Receiver<T>, wait: bool) -> Result<T, mpsc::TryRecvError> {
+    if wait {
+        rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
+    } else {
+        rx.try_recv()
+    }
 }

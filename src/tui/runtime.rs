@@ -302,7 +302,12 @@ fn load_whole_list(
     env: &crate::app::env::LetterEnv,
     keep: usize,
 ) -> crate::storage::error::Result<Loaded> {
-    let small = store.tally()?.is_some_and(|t| t.total() <= keep as u64);
+    // The counts tell the size before anything is decoded; without them (derived records not
+    // built: an older database read through a private copy) the whole load tells it after.
+    let Some(tally) = store.tally()? else {
+        return Ok(Loaded::assess(store.load_all()?, today, env, keep));
+    };
+    let small = tally.total() <= keep as u64;
     let m = store.load_all_map(|d| {
         if small {
             Entry::new(d, today, env)
@@ -389,12 +394,7 @@ fn answer(
     died: impl FnOnce() -> Action,
 ) -> Option<Action> {
     let rx = slot.as_ref()?;
-    let got = if wait {
-        rx.recv().map_err(|_| mpsc::TryRecvError::Disconnected)
-    } else {
-        rx.try_recv()
-    };
-    match got {
+    match super::mailroom::receive(rx, wait) {
         Ok(a) => {
             *slot = None;
             Some(a)
