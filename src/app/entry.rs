@@ -150,6 +150,7 @@ impl Entry {
 /// misses. Rebuilt with the header's totals, whenever the entries change.
 #[derive(Debug, Clone, Default)]
 pub struct FilterIndex {
+    /// Every search text, each followed by a line break; `ends[i]` is where entry `i`'s ends.
     text: String,
     ends: Vec<u32>,
     pub ids: Vec<crate::domain::model::DossierId>,
@@ -157,32 +158,71 @@ pub struct FilterIndex {
     pub closed: Vec<bool>,
     pub needs_action: Vec<bool>,
     pub mine: Vec<bool>,
+    /// The sort keys (next action date, balance, days late), side by side for the same reason.
+    pub next: Vec<Option<NaiveDate>>,
+    pub balance: Vec<Decimal>,
+    /// The balance in whole cents, ordered from the largest down (see [`descending_cents`]).
+    pub balance_desc: Vec<(u64, bool)>,
+    pub days_past_due: Vec<i64>,
+    /// Where each entry's sort name (the first line of its text) ends.
+    name_ends: Vec<u32>,
 }
 
 impl FilterIndex {
     pub fn of(entries: &[Entry], today: NaiveDate, user: &str) -> FilterIndex {
         let mut ix = FilterIndex {
-            text: String::with_capacity(entries.iter().map(|e| e.haystack.len()).sum()),
+            text: String::with_capacity(entries.iter().map(|e| e.haystack.len() + 1).sum()),
             ..FilterIndex::default()
         };
         for e in entries {
+            ix.name_ends
+                .push((ix.text.len() + e.sort_name().len()) as u32);
             ix.text.push_str(&e.haystack);
             ix.ends.push(ix.text.len() as u32);
+            ix.text.push('\n');
             ix.ids.push(e.id());
             ix.stages.push(e.stage);
             ix.closed.push(e.is_closed());
             ix.needs_action.push(e.needs_action(today));
             ix.mine
                 .push(e.dossier.state.assigned.as_deref() == Some(user));
+            ix.next.push(e.next.as_ref().map(|n| n.date));
+            ix.balance.push(e.balance);
+            ix.balance_desc.push(descending_cents(e.balance));
+            ix.days_past_due.push(e.days_past_due);
         }
         ix
     }
 
+    /// [`Entry::sort_name`] of entry `i`.
+    pub fn sort_name(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] as usize + 1
+        };
+        self.text
+            .get(start..self.name_ends[i] as usize)
+            .unwrap_or("")
+    }
+
+    fn text(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] as usize + 1
+        };
+        self.text.get(start..self.ends[i] as usize).unwrap_or("")
+    }
+
     /// Whether entry `i` matches `q`, as [`Entry::matches_query`] says.
     pub fn matches(&self, i: usize, q: &crate::domain::summary::Query) -> bool {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        let text = self.text.get(start..self.ends[i] as usize).unwrap_or("");
-        q.matches(text, self.ids[i])
+        q.matches(self.text(i), self.ids[i])
+    }
+
+    /// Whether each entry matches `q`, as [`FilterIndex::matches`] says, in one pass.
+    pub fn matching(&self, q: &crate::domain::summary::Query) -> Vec<bool> {
+        q.matches_all(&self.text, &self.ends, &self.ids)
     }
 
     pub fn len(&self) -> usize {
@@ -192,6 +232,20 @@ impl FilterIndex {
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }
+}
+
+/// A balance as 64 bits ordered from the largest down: whole cents, rounded towards minus
+/// infinity (so never out of order), and whether that was the exact amount.
+pub fn descending_cents(balance: Decimal) -> (u64, bool) {
+    use rust_decimal::prelude::ToPrimitive;
+    let scaled = balance * Decimal::ONE_HUNDRED;
+    let floor = scaled.floor();
+    let (cents, exact) = match floor.to_i64() {
+        Some(c) => (c, floor == scaled),
+        None if balance.is_sign_negative() => (i64::MIN, false),
+        None => (i64::MAX, false),
+    };
+    (!((cents as u64) ^ (1 << 63)), exact)
 }
 
 /// A whole load, assessed: what the list shows once every dossier is read.

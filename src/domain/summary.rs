@@ -63,6 +63,42 @@ impl Query {
             w.parse::<u64>().ok() == Some(id) || text.contains(w.as_str())
         })
     }
+
+    /// [`Query::matches`] for many dossiers at once: their texts laid end to end in `texts`, each
+    /// followed by a line break, `ends[i]` where dossier `i`'s text ends. Each word is looked for
+    /// once over the whole of them (a word holds no line break, so a hit never straddles two
+    /// dossiers): at 100 000 dossiers, one search per dossier cost 20 ms a keystroke.
+    pub fn matches_all(&self, texts: &str, ends: &[u32], ids: &[DossierId]) -> Vec<bool> {
+        let mut all = vec![true; ids.len()];
+        for w in &self.words {
+            let mut hit = vec![false; ids.len()];
+            if let Some(n) = w.strip_prefix('#') {
+                let n = n.parse::<u64>().ok();
+                for (h, id) in hit.iter_mut().zip(ids) {
+                    *h = Some(*id) == n;
+                }
+            } else {
+                if let Ok(n) = w.parse::<u64>() {
+                    for (h, id) in hit.iter_mut().zip(ids) {
+                        *h = *id == n;
+                    }
+                }
+                let mut i = 0;
+                for (at, _) in texts.match_indices(w.as_str()) {
+                    while ends.get(i).is_some_and(|&end| end as usize <= at) {
+                        i += 1;
+                    }
+                    if let Some(h) = hit.get_mut(i) {
+                        *h = true;
+                    }
+                }
+            }
+            for (a, h) in all.iter_mut().zip(hit) {
+                *a &= h;
+            }
+        }
+        all
+    }
 }
 
 /// [`Query::matches`] for a single test.
@@ -74,4 +110,46 @@ pub fn matches_text(text: &str, id: DossierId, query: &str) -> bool {
 /// dossier id (`12`, or `#12` for the id alone).
 pub fn matches(query: &str, st: &DossierState, debtor: &Debtor) -> bool {
     matches_text(&search_text(st, debtor), st.id, query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Query;
+
+    /// The one-pass search finds what the search of each text finds, never a word straddling
+    /// two dossiers, and the dossier number (`12`, `#12`) as the per-dossier search does.
+    #[test]
+    fn matches_all_agrees_with_matches() {
+        let texts = [
+            "dupont sa\nc-12",
+            "durand\nf-2024-7",
+            "martin",
+            "",
+            "cdurand",
+        ];
+        let ids = [3, 12, 7, 8, 9];
+        let mut joined = String::new();
+        let mut ends = Vec::new();
+        for t in texts {
+            joined.push_str(t);
+            ends.push(joined.len() as u32);
+            joined.push('\n');
+        }
+        for q in [
+            "", "d", "nt", "c-12", "12", "#12", "7", "#7", "sa du", "ac", "7 martin", "zz",
+        ] {
+            let query = Query::new(q);
+            let one: Vec<bool> = texts
+                .iter()
+                .zip(ids)
+                .map(|(t, id)| query.matches(t, id))
+                .collect();
+            assert_eq!(query.matches_all(&joined, &ends, &ids), one, "{q:?}");
+        }
+        // "12durand" would straddle the first two texts laid end to end without the line break.
+        assert_eq!(
+            Query::new("12durand").matches_all(&joined, &ends, &ids),
+            vec![false; 5]
+        );
+    }
 }
