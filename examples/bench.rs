@@ -732,6 +732,7 @@ fn tui_child(db: &Path, today: NaiveDate, whole: bool) -> anyhow::Result<()> {
         refresh: None,
         tick: Duration::from_millis(1),
         wait_for_load: whole,
+        wait_for_journals: false,
         ..Default::default()
     };
     let stop = AtomicBool::new(false);

@@ -368,14 +368,15 @@ impl Loader {
         self.pending.is_some() || self.journals.is_some()
     }
 
-    /// The finished load or journals, if any; `wait` blocks until they are there.
-    fn finished(&mut self, wait: bool) -> Option<Action> {
+    /// The finished load or journals, if any; `wait_load` and `wait_journals` block until they
+    /// are there.
+    fn finished(&mut self, wait_load: bool, wait_journals: bool) -> Option<Action> {
         // Journals first unless the full load is to be waited for (they come next time round).
-        if let Some(a) = self.journals_read(wait && self.pending.is_none()) {
+        if let Some(a) = self.journals_read(wait_journals && self.pending.is_none()) {
             return Some(a);
         }
         let died = || Action::Ready(Err(Failure::Other(t("tui.error.load_thread").into())));
-        answer(&mut self.pending, wait, died)
+        answer(&mut self.pending, wait_load, died)
     }
 
     fn journals_read(&mut self, wait: bool) -> Option<Action> {
@@ -421,6 +422,10 @@ pub struct LoopOptions {
     /// Wait for a background load before reading the next event (scripted tests and the bench,
     /// whose keys must meet the whole list); the terminal answers keys while it loads.
     pub wait_for_load: bool,
+    /// With `wait_for_load`, wait likewise for the journals of the rows on screen (scripted
+    /// tests, which look at the journal pane). The bench does not: the terminal answers the key that moved the cursor
+    /// before they are read, and a key's time must not include a read it does not wait for.
+    pub wait_for_journals: bool,
 }
 
 impl Default for LoopOptions {
@@ -432,6 +437,7 @@ impl Default for LoopOptions {
             autosave: Duration::from_secs(3),
             pending_draft: None,
             wait_for_load: true,
+            wait_for_journals: true,
         }
     }
 }
@@ -518,7 +524,10 @@ pub fn run_loop<B: Backend, E: EventSource>(
             dirty = true;
             continue;
         }
-        if let Some(done) = workers.loader.finished(opts.wait_for_load) {
+        if let Some(done) = workers.loader.finished(
+            opts.wait_for_load,
+            opts.wait_for_load && opts.wait_for_journals,
+        ) {
             dispatch(terminal, state, &opts.theme, store, &mut workers, done)?;
             dirty = true;
             continue;
