@@ -69,3 +69,13 @@ pub struct NewDossier {
     pub items: Vec<Item>,
     pub date: NaiveDate,
 }
+
+/// What the TUI shows while the whole list loads: the most urgent dossiers, how many there are
+/// in all, and the dossiers the user left a draft letter on (read in the same open of the
+/// database: each open is most of the first screen's cost).
+#[derive(Debug, Clone, Default)]
+pub struct FirstScreen {
+    pub snapshot: Snapshot,
+    pub total: u64,
+    pub drafts: Vec<crate::domain::model::DossierId>,
+}

@@ -386,8 +386,8 @@ fn a_schema_1_journal_is_moved_into_blocks_on_first_open_and_reads_the_same() {
 }
 
 /// The TUI's first screen: the most urgent dossiers by the urgency index, in its order (next
-/// action date under the built-in schedules, then dossier number, undated last), and how many
-/// dossiers there are in all.
+/// action date under the built-in schedules, then dossier number, undated last), how many
+/// dossiers there are in all, and the user's drafts (not a colleague's).
 #[test]
 fn the_first_screen_is_the_head_of_the_urgency_index() {
     use chrono::Datelike;
@@ -406,11 +406,28 @@ fn the_first_screen_is_the_head_of_the_urgency_index() {
         })
         .collect();
     expected.sort_unstable();
-    let (first, total) = store
+    let draft = |dossier: u64, user: &str| recouvre::model::Draft {
+        dossier,
+        user: user.into(),
+        step: "relance_1".into(),
+        text: "Madame, Monsieur,".into(),
+        saved_at: chrono::Utc::now(),
+    };
+    let last = all.last().unwrap().state.id;
+    store.save_draft(&draft(last, store.user())).unwrap();
+    store
+        .save_draft(&draft(all[0].state.id, "colleague"))
+        .unwrap();
+    let recouvre::model::FirstScreen {
+        snapshot: first,
+        total,
+        drafts,
+    } = store
         .load_most_urgent(5)
         .unwrap()
         .expect("derived trees built");
     assert_eq!(total as usize, all.len());
+    assert_eq!(drafts, vec![last]);
     let got: Vec<u64> = first.dossiers.iter().map(|d| d.state.id).collect();
     let want: Vec<u64> = expected.iter().take(5).map(|(_, id)| *id).collect();
     assert_eq!(got, want);

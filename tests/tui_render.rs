@@ -504,14 +504,15 @@ fn first_screen_header_says_the_list_is_loading() {
         s.env = std::sync::Arc::new(fixtures::env());
         update(
             &mut s,
-            Action::FirstScreen {
+            Action::FirstScreen(Box::new(recouvre::model::FirstScreen {
                 snapshot: recouvre::model::Snapshot {
                     dossiers: fixtures::dossiers(today),
                     problems: vec![],
                     generation: 1,
                 },
                 total: 100_000,
-            },
+                drafts: vec![],
+            })),
         );
         let screen = text(&draw(&mut s, w, 30));
         let header = screen.lines().next().unwrap();

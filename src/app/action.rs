@@ -26,11 +26,8 @@ pub enum Action {
     /// Result of `Effect::LoadAll`.
     Loaded(Result<Snapshot, Failure>),
     /// The most urgent dossiers, shown while the whole list loads in the background; `total`
-    /// is how many dossiers the database holds.
-    FirstScreen {
-        snapshot: Snapshot,
-        total: u64,
-    },
+    /// is how many dossiers the database holds, `drafts` the dossiers with a draft of the user.
+    FirstScreen(Box<crate::model::FirstScreen>),
     /// The background load of `Effect::LoadAll`: every dossier, assessed off the UI thread.
     Ready(Result<Box<Loaded>, Failure>),
     /// A write is on disk (flushed and synced); `dossier` is the reloaded dossier.

@@ -286,6 +286,12 @@ impl State {
         }
     }
 
+    /// Whether a (re)load shows the most urgent dossiers first: at start, or after a failed
+    /// load; a reload with a list on screen keeps it until the new one is complete.
+    pub fn awaits_first_screen(&self) -> bool {
+        !self.loaded || self.load_error.is_some()
+    }
+
     pub fn current(&self) -> Option<&Entry> {
         self.visible
             .get(self.cursor)

@@ -328,13 +328,16 @@ impl Loader {
         if self.pending.is_some() {
             return None;
         }
-        let first = if state.loaded && state.load_error.is_none() {
+        let first = if !state.awaits_first_screen() {
             // A reload keeps the list on screen until the new one is complete.
             None
         } else {
             match store.load_most_urgent(FIRST_SCREEN) {
-                Ok(Some((snapshot, total))) => Some(Action::FirstScreen { snapshot, total }),
-                Ok(None) => None,
+                Ok(Some(first)) => Some(Action::FirstScreen(Box::new(first))),
+                // No first screen to bring the drafts (derived records not built).
+                Ok(None) => Some(Action::DraftList(
+                    store.draft_dossiers().map_err(Failure::from),
+                )),
                 // Busy, corrupt, unreadable: the full load would say the same.
                 Err(e) => return Some(Action::Loaded(Err(e.into()))),
             }

@@ -298,8 +298,12 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Reload => {
             notice(state, Level::Info, t("tui.reloading"));
-            // Drafts first: a quick read, where after the load's start it would wait for the
-            // lock behind the whole list (a second at 100 000 dossiers before the first frame).
+            // The first screen brings the drafts with it, in the same open of the database.
+            // Otherwise drafts first: a quick read, where after the load's start it would wait
+            // for the lock behind the whole list (a second at 100 000 dossiers).
+            if state.awaits_first_screen() {
+                return vec![super::common::load_all(state)];
+            }
             return vec![Effect::LoadDraftList, super::common::load_all(state)];
         }
         Command::Help => state.popup = Some(Popup::Help { scroll: 0 }),

@@ -65,7 +65,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         matches!(
             action,
             Action::Loaded(_)
-                | Action::FirstScreen { .. }
+                | Action::FirstScreen(_)
                 | Action::Ready(_)
                 | Action::Written { .. }
                 | Action::Stale { .. }
@@ -108,7 +108,13 @@ fn step(state: &mut State, action: Action) -> Vec<Effect> {
             );
             vec![]
         }
-        Action::FirstScreen { snapshot, total } => {
+        Action::FirstScreen(first) => {
+            let crate::model::FirstScreen {
+                snapshot,
+                total,
+                drafts,
+            } = *first;
+            state.drafts = drafts.into_iter().collect();
             // A reload with a list on screen keeps it until the new one is complete.
             if !state.loaded || state.loading.is_some() {
                 let mut entries = assess_all(snapshot.dossiers, state.today, &state.env);

@@ -44,17 +44,22 @@ impl Store {
     pub fn draft_dossiers(&self) -> Result<Vec<DossierId>> {
         self.read_db(|db| {
             let [.., drafts] = self.trees(db)?;
-            let mut out = Vec::new();
-            for kv in drafts.iter() {
-                let (k, _) = kv.map_err(|e| self.sled_err(e))?;
-                if k.len() > 8 && &k[8..] == self.opts.user.as_bytes() {
-                    let mut id = [0u8; 8];
-                    id.copy_from_slice(&k[..8]);
-                    out.push(DossierId::from_be_bytes(id));
-                }
-            }
-            Ok(out)
+            self.drafts_in(&drafts)
         })
+    }
+
+    /// The dossiers with a draft of the current user, in an open database.
+    pub(super) fn drafts_in(&self, drafts: &sled::Tree) -> Result<Vec<DossierId>> {
+        let mut out = Vec::new();
+        for kv in drafts.iter() {
+            let (k, _) = kv.map_err(|e| self.sled_err(e))?;
+            if k.len() > 8 && &k[8..] == self.opts.user.as_bytes() {
+                let mut id = [0u8; 8];
+                id.copy_from_slice(&k[..8]);
+                out.push(DossierId::from_be_bytes(id));
+            }
+        }
+        Ok(out)
     }
 
     pub fn delete_draft(&self, dossier: DossierId) -> Result<()> {

@@ -10,7 +10,7 @@ use crate::domain::event::{Event, EventKind};
 use crate::domain::fold::fold;
 use crate::domain::model::{Debtor, DebtorId, DossierId};
 use crate::domain::summary::{search_text, Query};
-use crate::model::{LoadedDossier, Mapped, RecordProblem, Snapshot};
+use crate::model::{FirstScreen, LoadedDossier, Mapped, RecordProblem, Snapshot};
 use crate::storage::codec;
 use crate::storage::derived::{dossier_of_urgency_key, search_blocks, IndexEntry, KEY_TALLY};
 use crate::storage::error::{corrupt, Result, StoreError};
@@ -36,13 +36,21 @@ impl Store {
     }
 
     /// The `limit` most urgent dossiers by the urgency index (next action date under the built-in
-    /// schedules, undated last) and how many dossiers there are in all: what the TUI shows while
-    /// the whole list loads behind it. `None` when the derived trees are not built (a database
-    /// of an earlier version opened read-only): then only a full load can tell.
-    pub fn load_most_urgent(&self, limit: usize) -> Result<Option<(Snapshot, u64)>> {
-        // One open of the database for both (each open is most of the first screen's cost).
-        let (snap, tally) = self.load_selected(Select::MostUrgent(limit))?;
-        Ok(tally.map(|t| (snap, t.total())))
+    /// schedules, undated last), how many dossiers there are in all, and the user's drafts: what
+    /// the TUI shows while the whole list loads behind it. `None` when the derived trees are not
+    /// built (a database of an earlier version opened read-only): then only a full load can tell.
+    pub fn load_most_urgent(&self, limit: usize) -> Result<Option<FirstScreen>> {
+        // One open of the database for all three (each open is most of the first screen's cost).
+        let s = self.load_selected_map(Select::MostUrgent(limit), &|d| d)?;
+        Ok(s.tally.map(|t| FirstScreen {
+            snapshot: Snapshot {
+                dossiers: s.mapped.items,
+                problems: s.mapped.problems,
+                generation: s.mapped.generation,
+            },
+            total: t.total(),
+            drafts: s.drafts,
+        }))
     }
 
     /// Every dossier, or those `query` finds. From the digests when they are built (one small
@@ -50,7 +58,7 @@ impl Store {
     /// journal, and every dossier of a database whose derived trees are not built yet (a
     /// colleague's database opened read-only), is read from its journal as before.
     fn load_matching(&self, select: Select) -> Result<Snapshot> {
-        self.load_selected(select).map(|(snap, _)| snap)
+        self.load_selected(select)
     }
 
     /// Every dossier as [`Store::load_all`] reads it, each passed through `f` on the decoding
@@ -60,20 +68,16 @@ impl Store {
         &self,
         f: impl Fn(LoadedDossier) -> T + Sync,
     ) -> Result<Mapped<T>> {
-        self.load_selected_map(Select::All, &f)
-            .map(|(mapped, _)| mapped)
+        self.load_selected_map(Select::All, &f).map(|s| s.mapped)
     }
 
-    fn load_selected(&self, select: Select) -> Result<(Snapshot, Option<Tally>)> {
-        let (m, tally) = self.load_selected_map(select, &|d| d)?;
-        Ok((
-            Snapshot {
-                dossiers: m.items,
-                problems: m.problems,
-                generation: m.generation,
-            },
-            tally,
-        ))
+    fn load_selected(&self, select: Select) -> Result<Snapshot> {
+        let m = self.load_selected_map(select, &|d| d)?.mapped;
+        Ok(Snapshot {
+            dossiers: m.items,
+            problems: m.problems,
+            generation: m.generation,
+        })
     }
 
     /// [`Store::load_matching`], with the per-step counts read in the same open of the database
@@ -83,13 +87,13 @@ impl Store {
         &self,
         select: Select,
         f: &(dyn Fn(LoadedDossier) -> T + Sync),
-    ) -> Result<(Mapped<T>, Option<Tally>)> {
+    ) -> Result<Selected<T>> {
         // Under the lock only raw records are copied out; decoding and folding happen after.
         let raw = self.read_db(|db| {
             if !self.derived_current(db)? {
                 return Ok(None);
             }
-            let [_, dossiers_t, _, meta_t, _] = self.trees(db)?;
+            let [_, dossiers_t, _, meta_t, drafts_t] = self.trees(db)?;
             let [digests_t, index_t, urgency_t, search_t] = self.derived_trees(db)?;
             let sled = |e: sled::Error| self.sled_err(e);
             let mut out = RawDigests {
@@ -137,6 +141,7 @@ impl Store {
                     }
                 }
                 Select::MostUrgent(limit) => {
+                    out.drafts = self.drafts_in(&drafts_t)?;
                     for k in urgency_t.iter().keys().take(limit) {
                         let k = k.map_err(sled)?;
                         let Some(id) = dossier_of_urgency_key(&k) else {
@@ -170,25 +175,26 @@ impl Store {
             }
             Ok(Some(out))
         })?;
-        let Some(raw) = raw else {
+        let Some(mut raw) = raw else {
             if let Select::MostUrgent(_) = select {
-                return Ok((Mapped::default(), None));
+                return Ok(Selected::default());
             }
             let snap = self.load_journals()?;
             let dossiers = snap.dossiers.into_iter().filter(|d| match select {
                 Select::All | Select::MostUrgent(_) => true,
                 Select::Query(q) => q.matches(&search_text(&d.state, &d.debtor), d.state.id),
             });
-            return Ok((
-                Mapped {
+            return Ok(Selected {
+                mapped: Mapped {
                     items: dossiers.map(f).collect(),
                     problems: snap.problems,
                     generation: snap.generation,
                 },
-                None,
-            ));
+                ..Selected::default()
+            });
         };
         let (tally, generation) = (raw.tally.clone(), raw.generation);
+        let drafts = std::mem::take(&mut raw.drafts);
         let (mut items, behind) = raw.decode_map(f);
         let mut problems = Vec::new();
         if !behind.is_empty() {
@@ -207,14 +213,15 @@ impl Store {
             })?;
             items.sort_by_key(|(id, _)| *id);
         }
-        Ok((
-            Mapped {
+        Ok(Selected {
+            mapped: Mapped {
                 items: items.into_iter().map(|(_, t)| t).collect(),
                 problems,
                 generation,
             },
             tally,
-        ))
+            drafts,
+        })
     }
 
     /// Every dossier from its journal (the path before digests, and their fallback).
@@ -374,6 +381,27 @@ struct RawDigests {
     generation: u64,
     tally: Option<Tally>,
     rows: Vec<(sled::IVec, sled::IVec, Option<sled::IVec>)>,
+    /// The user's drafts, read for the first screen only.
+    drafts: Vec<DossierId>,
+}
+
+/// What one read of the digests gives: the dossiers passed through the caller's function, the
+/// per-step counts (`None` when the derived trees are not built) and, for the first screen, the
+/// user's drafts.
+struct Selected<T> {
+    mapped: Mapped<T>,
+    tally: Option<Tally>,
+    drafts: Vec<DossierId>,
+}
+
+impl<T> Default for Selected<T> {
+    fn default() -> Self {
+        Selected {
+            mapped: Mapped::default(),
+            tally: None,
+            drafts: Vec::new(),
+        }
+    }
 }
 
 impl RawDigests {
