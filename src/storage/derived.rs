@@ -89,20 +89,27 @@ impl SearchBlock {
     }
 }
 
-/// Calls `f` with every dossier's search text, in dossier order; stops at a block that does not
-/// decode.
+/// The dossiers `q` finds, in dossier order, each block searched as a whole
+/// ([`Query::matches_all`]); fails at a block that does not decode.
 pub(crate) fn search_blocks(
     search: &sled::Tree,
-    f: &mut dyn FnMut(DossierId, &str),
-) -> Result<(), CodecError> {
+    q: &crate::domain::summary::Query,
+) -> Result<Vec<DossierId>, CodecError> {
+    let mut found = Vec::new();
     for kv in search.iter() {
         let (_, v) = kv.map_err(|e| CodecError::Corrupt(e.to_string()))?;
         let block: SearchBlock = codec::decode(&v)?;
-        for (id, text) in block.iter() {
-            f(id, text);
-        }
+        let hits = q.matches_all(&block.text, &block.ends, &block.ids);
+        found.extend(
+            block
+                .ids
+                .iter()
+                .zip(hits)
+                .filter(|(_, h)| *h)
+                .map(|(id, _)| *id),
+        );
     }
-    Ok(())
+    Ok(found)
 }
 
 pub(crate) fn search_key(id: DossierId) -> [u8; 8] {

@@ -106,17 +106,12 @@ impl Store {
             };
             match select {
                 Select::Query(q) => {
-                    let mut found = Vec::new();
                     // A damaged search block (doctor names it) must not hide a dossier: the
                     // query then reads every index entry instead, as before the blocks.
-                    match search_blocks(&search_t, &mut |id, text| {
-                        if q.matches(text, id) {
-                            found.push(id);
-                        }
-                    }) {
-                        Ok(()) => {}
+                    let mut found = Vec::new();
+                    match search_blocks(&search_t, q) {
+                        Ok(ids) => found = ids,
                         Err(_) => {
-                            found.clear();
                             for kv in index_t.iter() {
                                 let (k, v) = kv.map_err(sled)?;
                                 let Ok(id) =
