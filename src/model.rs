@@ -53,6 +53,16 @@ impl<T> Default for Mapped<T> {
     }
 }
 
+impl From<Mapped<LoadedDossier>> for Snapshot {
+    fn from(m: Mapped<LoadedDossier>) -> Snapshot {
+        Snapshot {
+            dossiers: m.items,
+            problems: m.problems,
+            generation: m.generation,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub dossiers: Vec<LoadedDossier>,

@@ -15,6 +15,20 @@ fn st() -> State {
     fixtures::state(fixtures::today())
 }
 
+/// The fixtures' state after a load of `dossiers` instead (a later generation).
+fn st_with(dossiers: Vec<recouvre::model::LoadedDossier>) -> State {
+    let mut s = st();
+    update(
+        &mut s,
+        Action::Loaded(Ok(Snapshot {
+            dossiers,
+            problems: vec![],
+            generation: 2,
+        })),
+    );
+    s
+}
+
 fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
     update(s, Action::Command(c))
 }
@@ -805,15 +819,7 @@ fn dutch_consumer_gets_the_last_notice_with_its_costs() {
         *jurisdiction = Jurisdiction::Nl;
     }
     d.state = recouvre::domain::fold(d.state.id, &d.events).unwrap();
-    let mut s = st();
-    update(
-        &mut s,
-        Action::Loaded(Ok(Snapshot {
-            dossiers,
-            problems: vec![],
-            generation: 2,
-        })),
-    );
+    let mut s = st_with(dossiers);
     select(&mut s, "Jean Dupont");
     press(&mut s, KeyCode::Char('m'));
     let ed = s.editor.as_ref().expect("editor open");
@@ -1457,15 +1463,7 @@ fn first_screen_then_the_whole_list_keeps_a_write_made_meanwhile() {
 fn debtor_sort_ignores_case_and_accents() {
     let mut dossiers = fixtures::dossiers(fixtures::today());
     dossiers[1].debtor.name = "Électricité Faure".into();
-    let mut s = st();
-    update(
-        &mut s,
-        Action::Loaded(Ok(Snapshot {
-            dossiers,
-            problems: vec![],
-            generation: 2,
-        })),
-    );
+    let mut s = st_with(dossiers);
     while s.sort != SortKey::Debtor {
         cmd(&mut s, Command::Sort);
     }
@@ -1651,15 +1649,7 @@ fn every_sort_follows_its_full_definition() {
         dossiers.push(d);
     }
     dossiers.reverse();
-    let mut s = st();
-    update(
-        &mut s,
-        Action::Loaded(Ok(Snapshot {
-            dossiers,
-            problems: vec![],
-            generation: 2,
-        })),
-    );
+    let mut s = st_with(dossiers);
     s.show_closed = true;
     assert!(
         s.entries

@@ -196,23 +196,20 @@ impl FilterIndex {
 
     /// [`Entry::sort_name`] of entry `i`.
     pub fn sort_name(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends[i - 1] as usize + 1
-        };
         self.text
-            .get(start..self.name_ends[i] as usize)
+            .get(self.start(i)..self.name_ends[i] as usize)
             .unwrap_or("")
     }
 
     fn text(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends[i - 1] as usize + 1
-        };
-        self.text.get(start..self.ends[i] as usize).unwrap_or("")
+        self.text
+            .get(self.start(i)..self.ends[i] as usize)
+            .unwrap_or("")
+    }
+
+    /// Where entry `i`'s text begins: after the previous one and its line break.
+    fn start(&self, i: usize) -> usize {
+        i.checked_sub(1).map_or(0, |p| self.ends[p] as usize + 1)
     }
 
     /// Whether entry `i` matches `q`, as [`Entry::matches_query`] says.

@@ -145,50 +145,53 @@ mod tests {
             "cdurand",
         ];
         let ids = [3, 12, 7, 8, 9];
-        let mut joined = String::new();
-        let mut ends = Vec::new();
-        for t in texts {
-            joined.push_str(t);
-            ends.push(joined.len() as u32);
-            joined.push('\n');
-        }
-        for q in [
-            "", "d", "nt", "c-12", "12", "#12", "7", "#7", "sa du", "ac", "7 martin", "zz",
-        ] {
-            let query = Query::new(q);
-            let one: Vec<bool> = texts
-                .iter()
-                .zip(ids)
-                .map(|(t, id)| query.matches(t, id))
-                .collect();
-            assert_eq!(query.matches_all(&joined, &ends, &ids), one, "{q:?}");
-        }
+        // The texts end to end, each followed by `sep`, and where each ends.
+        let lay = |sep: &str| {
+            let (mut joined, mut ends) = (String::new(), Vec::new());
+            for t in texts {
+                joined.push_str(t);
+                ends.push(joined.len() as u32);
+                joined.push_str(sep);
+            }
+            (joined, ends)
+        };
+        let agree = |joined: &str, ends: &[u32], queries: &[&str]| {
+            for q in queries {
+                let query = Query::new(q);
+                let one: Vec<bool> = texts
+                    .iter()
+                    .zip(ids)
+                    .map(|(t, id)| query.matches(t, id))
+                    .collect();
+                assert_eq!(
+                    query.matches_all(joined, ends, &ids),
+                    one,
+                    "{q:?} {joined:?}"
+                );
+            }
+        };
+        let (joined, ends) = lay("\n");
+        agree(
+            &joined,
+            &ends,
+            &[
+                "", "d", "nt", "c-12", "12", "#12", "7", "#7", "sa du", "ac", "7 martin", "zz",
+            ],
+        );
         // Laid end to end without a separator, as the store's search blocks are: a word that
         // straddles two texts ("12durand") counts for neither, and one found just after such
         // a hit ("2durand" in "c-12durand…") is still found.
-        let (mut bare, mut bare_ends) = (String::new(), Vec::new());
-        for t in texts {
-            bare.push_str(t);
-            bare_ends.push(bare.len() as u32);
-        }
+        let (bare, bare_ends) = lay("");
         assert_eq!(
             Query::new("12durand").matches_all(&bare, &bare_ends, &ids),
             vec![false; 5]
         );
-        for q in [
-            "d", "nt", "c-12", "durand", "12", "sa du", "ac", "7 martin", "tin",
-        ] {
-            let query = Query::new(q);
-            let one: Vec<bool> = texts
-                .iter()
-                .zip(ids)
-                .map(|(t, id)| query.matches(t, id))
-                .collect();
-            assert_eq!(
-                query.matches_all(&bare, &bare_ends, &ids),
-                one,
-                "{q:?} (bare)"
-            );
-        }
+        agree(
+            &bare,
+            &bare_ends,
+            &[
+                "d", "nt", "c-12", "durand", "12", "sa du", "ac", "7 martin", "tin",
+            ],
+        );
     }
 }

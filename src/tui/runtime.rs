@@ -426,8 +426,9 @@ pub struct LoopOptions {
     /// whose keys must meet the whole list); the terminal answers keys while it loads.
     pub wait_for_load: bool,
     /// With `wait_for_load`, wait likewise for the journals of the rows on screen (scripted
-    /// tests, which look at the journal pane). The bench does not: the terminal answers the key that moved the cursor
-    /// before they are read, and a key's time must not include a read it does not wait for.
+    /// tests, which look at the journal pane). The bench does not: the terminal answers the key
+    /// that moved the cursor before they are read, and a key's time must not include a read it
+    /// does not wait for.
     pub wait_for_journals: bool,
 }
 

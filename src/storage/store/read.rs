@@ -43,11 +43,7 @@ impl Store {
         // One open of the database for all three (each open is most of the first screen's cost).
         let s = self.load_selected_map(Select::MostUrgent(limit), &|d| d)?;
         Ok(s.tally.map(|t| FirstScreen {
-            snapshot: Snapshot {
-                dossiers: s.mapped.items,
-                problems: s.mapped.problems,
-                generation: s.mapped.generation,
-            },
+            snapshot: s.mapped.into(),
             total: t.total(),
             drafts: s.drafts,
         }))
@@ -58,7 +54,7 @@ impl Store {
     /// journal, and every dossier of a database whose derived trees are not built yet (a
     /// colleague's database opened read-only), is read from its journal as before.
     fn load_matching(&self, select: Select) -> Result<Snapshot> {
-        self.load_selected(select)
+        Ok(self.load_selected_map(select, &|d| d)?.mapped.into())
     }
 
     /// Every dossier as [`Store::load_all`] reads it, each passed through `f` on the decoding
@@ -69,15 +65,6 @@ impl Store {
         f: impl Fn(LoadedDossier) -> T + Sync,
     ) -> Result<Mapped<T>> {
         self.load_selected_map(Select::All, &f).map(|s| s.mapped)
-    }
-
-    fn load_selected(&self, select: Select) -> Result<Snapshot> {
-        let m = self.load_selected_map(select, &|d| d)?.mapped;
-        Ok(Snapshot {
-            dossiers: m.items,
-            problems: m.problems,
-            generation: m.generation,
-        })
     }
 
     /// [`Store::load_matching`], with the per-step counts read in the same open of the database
@@ -108,10 +95,10 @@ impl Store {
                 Select::Query(q) => {
                     // A damaged search block (doctor names it) must not hide a dossier: the
                     // query then reads every index entry instead, as before the blocks.
-                    let mut found = Vec::new();
-                    match search_blocks(&search_t, q) {
-                        Ok(ids) => found = ids,
+                    let found = match search_blocks(&search_t, q) {
+                        Ok(ids) => ids,
                         Err(_) => {
+                            let mut found = Vec::new();
                             for kv in index_t.iter() {
                                 let (k, v) = kv.map_err(sled)?;
                                 let Ok(id) =
@@ -125,8 +112,9 @@ impl Store {
                                     found.push(id);
                                 }
                             }
+                            found
                         }
-                    }
+                    };
                     for id in found {
                         let key = dossier_key(id);
                         if let Some(rec) = dossiers_t.get(key).map_err(sled)? {
