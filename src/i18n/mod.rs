@@ -1,14 +1,12 @@
 //! The catalogue of user-facing strings, French by default and English on request.
 //!
-//! Both languages live in TOML files compiled into the binary (`fr.toml`, `en.toml`), keyed by
-//! dotted ids. Placeholders are written `{name}`. A test checks that both files have the same keys
+//! Both languages live in TOML files (`fr.toml`, `en.toml`), keyed by dotted ids, which build.rs
+//! compiles into sorted static tables. Placeholders are written `{name}`. A test checks that both files have the same keys
 //! and that every key used in the sources exists, so neither language can drift.
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::HashMap;
 use std::fmt::Display;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -42,9 +40,6 @@ impl Lang {
     }
 }
 
-pub const FR_SOURCE: &str = include_str!("fr.toml");
-pub const EN_SOURCE: &str = include_str!("en.toml");
-
 static LANG: AtomicU8 = AtomicU8::new(0);
 
 pub fn set_lang(lang: Lang) {
@@ -65,42 +60,28 @@ pub fn lang() -> Lang {
     }
 }
 
-/// Flattens a TOML table into `a.b.c → text`.
-pub fn flatten(src: &str) -> Result<HashMap<String, String>, toml::de::Error> {
-    fn walk(prefix: &str, v: &toml::Value, out: &mut HashMap<String, String>) {
-        match v {
-            toml::Value::Table(t) => {
-                for (k, v) in t {
-                    let key = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    walk(&key, v, out);
-                }
-            }
-            toml::Value::String(s) => {
-                out.insert(prefix.to_string(), s.clone());
-            }
-            other => {
-                out.insert(prefix.to_string(), other.to_string());
-            }
-        }
+// `FR` and `EN`: every `dotted.key → text`, sorted by key (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
+
+/// Every entry of a language's catalogue, sorted by key.
+pub fn entries(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::Fr => FR,
+        Lang::En => EN,
     }
-    let v: toml::Value = toml::from_str(src)?;
-    let mut out = HashMap::new();
-    walk("", &v, &mut out);
-    Ok(out)
 }
 
-fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
-    static FR: OnceLock<HashMap<String, String>> = OnceLock::new();
-    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
-    // The catalogues are compiled in and checked by tests; an empty map is the safe fallback.
-    match lang {
-        Lang::Fr => FR.get_or_init(|| flatten(FR_SOURCE).unwrap_or_default()),
-        Lang::En => EN.get_or_init(|| flatten(EN_SOURCE).unwrap_or_default()),
-    }
+/// Whether the catalogue of `lang` has `key`.
+pub fn has(lang: Lang, key: &str) -> bool {
+    lookup(lang, key).is_some()
+}
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    let table = entries(lang);
+    table
+        .binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| table[i].1)
 }
 
 /// The text for `key` in the current language (the key itself if missing, so a gap is visible).
@@ -109,10 +90,8 @@ pub fn t(key: &str) -> &str {
 }
 
 pub fn t_in(lang: Lang, key: &str) -> &str {
-    catalogue(lang)
-        .get(key)
-        .or_else(|| catalogue(Lang::Fr).get(key))
-        .map(String::as_str)
+    lookup(lang, key)
+        .or_else(|| lookup(Lang::Fr, key))
         .unwrap_or(key)
 }
 
@@ -256,11 +235,16 @@ pub fn date(d: chrono::NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+
+    fn map(lang: Lang) -> HashMap<&'static str, &'static str> {
+        entries(lang).iter().copied().collect()
+    }
 
     #[test]
-    fn both_catalogues_parse_and_have_the_same_keys() {
-        let fr = flatten(FR_SOURCE).expect("fr.toml parses");
-        let en = flatten(EN_SOURCE).expect("en.toml parses");
+    fn both_catalogues_have_the_same_keys() {
+        let fr = map(Lang::Fr);
+        let en = map(Lang::En);
         let mut missing_en: Vec<_> = fr.keys().filter(|k| !en.contains_key(*k)).collect();
         let mut missing_fr: Vec<_> = en.keys().filter(|k| !fr.contains_key(*k)).collect();
         missing_en.sort();
@@ -277,7 +261,7 @@ mod tests {
                 v.sort();
                 v
             };
-            assert_eq!(ph(v), ph(&en[k]), "placeholders differ for {k}");
+            assert_eq!(ph(v), ph(en[k]), "placeholders differ for {k}");
         }
     }
 
@@ -285,7 +269,7 @@ mod tests {
     /// `section` is a top-level table of the catalogue) must exist, so a typo cannot ship.
     #[test]
     fn every_key_used_in_sources_exists() {
-        let fr = flatten(FR_SOURCE).unwrap();
+        let fr = map(Lang::Fr);
         let sections: std::collections::HashSet<&str> =
             fr.keys().filter_map(|k| k.split('.').next()).collect();
         let mut missing = Vec::new();
