@@ -57,7 +57,7 @@ impl Drop for RawSled {
 
 fn raw_sled(db: &Path) -> RawSled {
     let data = db.join("data");
-    RawSled(sled::open(&data).unwrap(), data)
+    RawSled(common::raw_sled(&data), data)
 }
 
 /// Retries while a colleague's write holds the lock, as a user would.

@@ -202,7 +202,7 @@ fn a_panic_restores_the_terminal_and_leaves_a_crash_report() {
 
 /// Opens the raw sled database of a store that nobody is using.
 fn raw(db: &Path) -> sled::Db {
-    sled::Config::new().path(db.join("data")).open().unwrap()
+    raw_sled(&db.join("data"))
 }
 
 /// Rewrites the first block of dossier `id`'s journal (its events 0 to 31) through `f`, which

@@ -296,6 +296,26 @@ pub fn parse_acks(stdout: &str) -> (Vec<Ack>, Vec<String>, usize) {
     (acks, errors, stale)
 }
 
+/// Opens a store's sled files directly, as an older version or a damaged disk would leave them.
+/// The store closes sled on a thread of its own after each operation (and only then releases its
+/// lock), so this waits for sled's file lock as the store's own open does.
+#[allow(dead_code)]
+pub fn raw_sled(data: &Path) -> sled::Db {
+    let start = std::time::Instant::now();
+    loop {
+        match sled::Config::new().path(data).open() {
+            Ok(db) => return db,
+            Err(e)
+                if e.to_string().contains("could not acquire lock")
+                    && start.elapsed() < std::time::Duration::from_secs(10) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(2))
+            }
+            Err(e) => panic!("{}: {e}", data.display()),
+        }
+    }
+}
+
 /// Rewrites a database as schema 1 left it: one journal key per event (dossier, then seq,
 /// big-endian) in the `journal` tree, schema number 1. Returns how many events were moved.
 /// sled's files keep their modes (sled writes its snapshot with the process umask).
@@ -307,7 +327,7 @@ pub fn downgrade_to_schema_1(db: &Path) -> usize {
     let data = db.join("data");
     let mut n = 0;
     {
-        let raw = sled::open(&data).unwrap();
+        let raw = raw_sled(&data);
         let blocks = raw.open_tree("journal_blocks").unwrap();
         let old = raw.open_tree("journal").unwrap();
         for kv in blocks.iter() {

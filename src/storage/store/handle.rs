@@ -71,15 +71,37 @@ pub struct Held {
 impl Drop for Held {
     fn drop(&mut self) {
         if let Some(slot) = &self.slot {
-            // sled closes before the lock is released: the next holder must find its files free.
-            if let Ok(mut d) = slot.1.lock() {
-                d.take();
-            }
-            if let Ok(mut g) = slot.0.lock() {
-                g.take();
-            }
+            let db = slot.1.lock().ok().and_then(|mut d| d.take());
+            let guard = slot.0.lock().ok().and_then(|mut g| g.take());
+            close_behind(db, guard);
         }
     }
+}
+
+/// sled's close, then the lock's release, in that order (the next holder must find sled's files
+/// free), on a thread of their own. Closing frees sled's page table and cache: 10–30 ms at
+/// 100 000 dossiers, 0.1 s at a million, which the user would otherwise wait for after the work
+/// is done and durable (flushed and fsynced before this). A command that ends meanwhile exits
+/// without waiting: the kernel releases both locks, and sled's files are as a crash right after
+/// the flush would leave them, which sled recovers from at every open. The next operation in this
+/// process waits for the lock like any other.
+pub(super) fn close_behind(db: Option<sled::Db>, guard: Option<lock::LockGuard>) {
+    if db.is_none() && guard.is_none() {
+        return;
+    }
+    // Fields drop in declaration order: sled first, then the lock, even if the thread cannot
+    // be started and `closing` is dropped here.
+    struct Closing {
+        _db: Option<sled::Db>,
+        _guard: Option<lock::LockGuard>,
+    }
+    let closing = Closing {
+        _db: db,
+        _guard: guard,
+    };
+    let _ = std::thread::Builder::new()
+        .name("recouvre-close".into())
+        .spawn(move || drop(closing));
 }
 
 impl Store {

@@ -68,7 +68,7 @@ impl Store {
         // In a group-shared directory every file we create (lock, sled segments, snapshots, the
         // generation hint) must stay group-writable whatever the user's own umask.
         let _umask = UmaskGuard::for_dir(&self.path);
-        let _guard = self.lock_unless_held()?;
+        let guard = self.lock_unless_held()?;
         // A command holding the lock keeps sled open from its first operation to its last: one
         // open per command, not one per operation (at 100 000 dossiers sled's open is the
         // largest fixed cost of a command).
@@ -109,7 +109,6 @@ impl Store {
             .open_tree(TREE_META)
             .ok()
             .and_then(|m| read_u64(&m, KEY_GENERATION));
-        drop(db);
         // sled's flush only calls sync_file_range on Linux; make the write durable for real.
         if durable {
             sync_dir(&self.data_dir()).map_err(|e| self.io(e))?;
@@ -134,6 +133,12 @@ impl Store {
                     &policy,
                 );
             }
+        }
+        match guard {
+            // Our own open: close it behind us.
+            Some(guard) => super::handle::close_behind(Some(db), Some(guard)),
+            // The command's: a clone, dropped here; the last one closes when the lock goes.
+            None => drop(db),
         }
         Ok(out)
     }
