@@ -1682,3 +1682,75 @@ fn every_sort_follows_its_full_definition() {
     }
     assert_eq!(seen.len(), 4);
 }
+
+/// A write (or a colleague's) changes a dossier or adds one: the header's totals, the filter
+/// index, the sorted order and the rows shown are what loading every dossier afresh gives, under
+/// every sort, with the dossier's text grown and its balance changed.
+#[test]
+fn a_changed_dossier_is_put_back_as_a_fresh_load_would_place_it() {
+    let today = fixtures::today();
+    let base = fixtures::dossiers(today);
+    let dossiers: Vec<_> = base
+        .iter()
+        .cycle()
+        .take(3 * base.len())
+        .enumerate()
+        .map(|(k, d)| {
+            let mut d = d.clone();
+            d.state.id = 1000 + k as u64;
+            d
+        })
+        .collect();
+    let mut renamed = dossiers[1].clone();
+    renamed.debtor.name = "Zénith Assurances Mutuelles du Grand Ouest".into();
+    let mut dearer = dossiers[5].clone();
+    if let Some(item) = dearer.state.items.first_mut() {
+        item.amount += Decimal::new(1_234_567, 2);
+    }
+    let mut added = dossiers[0].clone();
+    added.state.id = 5000;
+    added.debtor.name = "Abeille Bleue SARL".into();
+    let changed = vec![renamed, dearer, added];
+    let mut after = dossiers.clone();
+    for d in &changed {
+        match after.iter_mut().find(|x| x.state.id == d.state.id) {
+            Some(slot) => *slot = d.clone(),
+            None => after.push(d.clone()),
+        }
+    }
+    for sorts in 0..4 {
+        let mut s = st_with(dossiers.clone());
+        let mut fresh = st_with(after.clone());
+        for st in [&mut s, &mut fresh] {
+            for _ in 0..sorts {
+                cmd(st, Command::Sort);
+            }
+        }
+        update(
+            &mut s,
+            Action::Patched(Ok(Snapshot {
+                dossiers: changed.clone(),
+                problems: vec![],
+                generation: 3,
+            })),
+        );
+        assert_eq!(s.sort, fresh.sort);
+        assert_eq!(s.totals, fresh.totals, "header, sort {:?}", s.sort);
+        assert_eq!(
+            s.filter_index, fresh.filter_index,
+            "index, sort {:?}",
+            s.sort
+        );
+        assert_eq!(s.order, fresh.order, "order, sort {:?}", s.sort);
+        assert_eq!(s.visible, fresh.visible, "rows, sort {:?}", s.sort);
+        // The new name is found by the filter's search, at its own entry only.
+        let found = s
+            .filter_index
+            .matching(&recouvre::domain::summary::Query::new("zénith"));
+        let ids: Vec<u64> = (0..found.len())
+            .filter(|&i| found[i])
+            .map(|i| s.filter_index.ids[i])
+            .collect();
+        assert_eq!(ids, vec![1001]);
+    }
+}

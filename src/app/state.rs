@@ -140,30 +140,46 @@ pub struct Totals {
 impl Totals {
     pub fn of(entries: &[Entry], today: NaiveDate) -> Totals {
         let mut t = Totals::default();
-        let mut per: std::collections::BTreeMap<Stage, (usize, Decimal)> = Default::default();
         for e in entries {
-            if let Some(n) = &e.next {
-                if n.date == today {
-                    t.due_today += 1;
-                } else if n.date < today {
-                    t.overdue += 1;
+            t.count(e, today, true);
+        }
+        t
+    }
+
+    /// Counts `e` in (`add`) or out of the figures: a write changes one dossier, and the header
+    /// follows without a pass over 100 000 entries (7 KB apart in memory).
+    pub fn count(&mut self, e: &Entry, today: NaiveDate, add: bool) {
+        let step = |n: &mut usize| *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        if let Some(n) = &e.next {
+            if n.date == today {
+                step(&mut self.due_today);
+            } else if n.date < today {
+                step(&mut self.overdue);
+            }
+        }
+        if e.is_closed() {
+            return;
+        }
+        let owed = e.balance.max(Decimal::ZERO);
+        let owed = if add { owed } else { -owed };
+        step(&mut self.open);
+        self.outstanding += owed;
+        // Ladder order, only the stages with open dossiers.
+        let ladder = |s: Stage| Stage::ALL.iter().position(|x| *x == s);
+        let at = self
+            .per_stage
+            .partition_point(|(s, _, _)| ladder(*s) < ladder(e.stage));
+        match self.per_stage.get_mut(at) {
+            Some(slot) if slot.0 == e.stage => {
+                step(&mut slot.1);
+                slot.2 += owed;
+                if slot.1 == 0 {
+                    self.per_stage.remove(at);
                 }
             }
-            if e.is_closed() {
-                continue;
-            }
-            let owed = e.balance.max(Decimal::ZERO);
-            t.open += 1;
-            t.outstanding += owed;
-            let slot = per.entry(e.stage).or_default();
-            slot.0 += 1;
-            slot.1 += owed;
+            _ if add => self.per_stage.insert(at, (e.stage, 1, owed)),
+            _ => {}
         }
-        t.per_stage = Stage::ALL
-            .iter()
-            .filter_map(|s| per.get(s).map(|(n, a)| (*s, *n, *a)))
-            .collect();
-        t
     }
 }
 

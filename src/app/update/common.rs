@@ -41,9 +41,5 @@ pub(super) fn load_all(state: &mut State) -> Effect {
 /// background load may bring.
 pub(super) fn replace_entry(state: &mut State, entry: Entry) {
     state.since_load.insert(entry.id());
-    state.order_sort = None;
-    match state.entries.iter_mut().find(|e| e.id() == entry.id()) {
-        Some(slot) => *slot = entry,
-        None => state.entries.push(entry),
-    }
+    super::order::put_entry(state, entry);
 }

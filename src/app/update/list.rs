@@ -4,7 +4,6 @@ use super::common::notice;
 use super::dossier::dossier_command;
 use super::forms::add_dossier_form;
 use crate::app::action::Effect;
-use crate::app::entry::FilterIndex;
 use crate::app::state::*;
 use crate::domain::fold::Stage;
 use crate::i18n::{t, tf};
@@ -16,7 +15,8 @@ use crate::keymap::Command;
 /// are recomputed only when the entries changed, and the sorted order of all entries only when
 /// they or the sort changed, from the index's copies of the keys (a sort comparing entries in
 /// place, 1.6 KB apart in memory, took 130–200 ms). A filter keystroke is then one search over
-/// the index's texts and one pass over that order.
+/// the index's texts and one pass over that order. A write puts its one entry back in place in
+/// all three (`order::put_entry`).
 pub fn rebuild(state: &mut State) {
     let today = state.today;
     if state.order_sort.is_none() || state.filter_index.len() != state.entries.len() {
@@ -24,7 +24,7 @@ pub fn rebuild(state: &mut State) {
         state.filter_index = crate::app::entry::FilterIndex::of(&state.entries, today, &state.user);
     }
     if state.order_sort != Some(state.sort) {
-        state.order = sorted(&state.filter_index, state.sort);
+        state.order = super::order::sorted(&state.filter_index, state.sort);
         state.order_sort = Some(state.sort);
     }
     let ix = &state.filter_index;
@@ -55,98 +55,6 @@ pub fn rebuild(state: &mut State) {
         }
     }
     scroll_into_view(state);
-}
-
-/// Every entry's index, in the order of `sort`; ties end on the dossier number.
-///
-/// Sorted on a 128-bit prefix of the order, packed from the index's side-by-side copies of the
-/// keys, the full order deciding only between equal prefixes: comparing tuples read from the
-/// entries themselves took 30–90 ms at 100 000 rows, most of it cache misses.
-fn sorted(ix: &FilterIndex, sort: SortKey) -> Vec<usize> {
-    use chrono::Datelike;
-    use std::cmp::{Ordering, Reverse};
-    if sort == SortKey::Debtor {
-        return by_name(ix);
-    }
-    let full =
-        |a: usize, b: usize| -> Ordering {
-            match sort {
-                SortKey::Urgency => (ix.next[a].is_none(), ix.next[a], Reverse(ix.balance[a]))
-                    .cmp(&(ix.next[b].is_none(), ix.next[b], Reverse(ix.balance[b]))),
-                SortKey::DaysPastDue => (Reverse(ix.days_past_due[a]), Reverse(ix.balance[a]))
-                    .cmp(&(Reverse(ix.days_past_due[b]), Reverse(ix.balance[b]))),
-                SortKey::Balance | SortKey::Debtor => {
-                    Reverse(ix.balance[a]).cmp(&Reverse(ix.balance[b]))
-                }
-            }
-            .then(ix.ids[a].cmp(&ix.ids[b]))
-        };
-    // The dossier number ends the prefix where the balance before it is exact, so that ties are
-    // settled without the full comparison (paid dossiers share a balance of zero, say).
-    let prefix = |i: usize| -> u128 {
-        let (bal, exact) = ix.balance_desc[i];
-        let id = u128::from(u32::try_from(ix.ids[i]).unwrap_or(0)) * u128::from(exact);
-        let bal = u128::from(bal);
-        match sort {
-            SortKey::Urgency => {
-                let due = ix.next[i].map_or(u32::MAX, |d| d.num_days_from_ce() as u32);
-                (u128::from(due) << 96) | (bal << 32) | id
-            }
-            SortKey::DaysPastDue => {
-                let days = ix.days_past_due[i].clamp(i32::MIN.into(), i32::MAX.into()) as i32;
-                let days = !((days as u32) ^ (1 << 31));
-                (u128::from(days) << 96) | (bal << 32) | id
-            }
-            SortKey::Balance | SortKey::Debtor => (bal << 64) | id,
-        }
-    };
-    // Entries in dossier order with whole-cent balances (the usual case): the entry's index
-    // stands for the dossier number, and the prefix is the whole order (half the sort's time).
-    if ix.ids.is_sorted_by(|a, b| a < b) && ix.balance_desc.iter().all(|b| b.1) {
-        let mut keys: Vec<u128> = (0..ix.len())
-            .map(|i| prefix(i) & !u128::from(u32::MAX) | i as u128)
-            .collect();
-        keys.sort_unstable();
-        return keys.into_iter().map(|k| k as u32 as usize).collect();
-    }
-    let mut keyed: Vec<(u128, u32)> = (0..ix.len()).map(|i| (prefix(i), i as u32)).collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| full(a.1 as usize, b.1 as usize)));
-    keyed.into_iter().map(|(_, i)| i as usize).collect()
-}
-
-/// The debtor order, on a key of 32 bytes: the name's first 27, whether there was more, and the
-/// entry's index (which stands for the dossier number, entries being in dossier order). Names
-/// often share their first 16 bytes ("SARL Boulangerie…"), a debtor has several dossiers, and a
-/// comparison going to the names themselves costs a cache miss.
-fn by_name(ix: &FilterIndex) -> Vec<usize> {
-    const HEAD: usize = 27;
-    let ascending = ix.ids.is_sorted_by(|a, b| a < b);
-    let mut keyed: Vec<(u128, u128)> = (0..ix.len())
-        .map(|i| {
-            let name = ix.sort_name(i).as_bytes();
-            let mut b = [0u8; 32];
-            let n = name.len().min(HEAD);
-            b[..n].copy_from_slice(&name[..n]);
-            b[HEAD] = u8::from(name.len() > HEAD);
-            b[HEAD + 1..].copy_from_slice(&(i as u32).to_be_bytes());
-            let (high, low) = b.split_at(16);
-            let key = |h: &[u8]| u128::from_be_bytes(h.try_into().unwrap_or_default());
-            (key(high), key(low))
-        })
-        .collect();
-    let index = |k: &(u128, u128)| k.1 as u32 as usize;
-    keyed.sort_unstable_by(|a, b| {
-        (a.0, a.1 >> 32).cmp(&(b.0, b.1 >> 32)).then_with(|| {
-            let whole = (a.1 >> 32) as u8 == 0;
-            let (a, b) = (index(a), index(b));
-            if ascending && whole {
-                a.cmp(&b)
-            } else {
-                (ix.sort_name(a), ix.ids[a]).cmp(&(ix.sort_name(b), ix.ids[b]))
-            }
-        })
-    });
-    keyed.iter().map(index).collect()
 }
 
 pub fn scroll_into_view(state: &mut State) {

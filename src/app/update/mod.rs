@@ -11,6 +11,7 @@ mod import;
 mod journal;
 mod list;
 mod mail;
+mod order;
 mod reports;
 mod send;
 
@@ -236,6 +237,11 @@ fn step(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Patched(Ok(snap)) => {
             let today = state.today;
             state.generation = state.generation.max(snap.generation);
+            // Each entry put back in place costs a pass over the order: past a few dozen, one
+            // rebuild from every entry is cheaper.
+            if snap.dossiers.len() > 64 {
+                state.order_sort = None;
+            }
             for d in snap.dossiers {
                 replace_entry(state, Entry::new(d, today, &state.env));
             }
