@@ -170,10 +170,12 @@ fn main() -> anyhow::Result<()> {
                     true,
                 )?,
             ];
-            let (scan, load, rows) = measure_in_process(&db, args.today, args.runs)?;
-            col.scan = scan;
-            col.load_all = load;
-            col.rows = rows;
+            let m = measure_in_process(&db, args.today, args.runs)?;
+            col.scan = m.scan;
+            col.load_all = m.load;
+            col.rows = m.rows;
+            col.put_one = m.put_one;
+            col.put_many = m.put_many;
             col.tui = measure_tui(&env, args.runs)?;
         }
         col.load_after = loadavg();
@@ -555,14 +557,22 @@ fn open_sled(data: &Path) -> anyhow::Result<(Duration, sled::Db)> {
 /// Where a whole-portfolio read spends its time: sled open plus a raw scan of every tree,
 /// `Store::load_all` (that, plus decoding and folding), and the TUI rows built from its result
 /// (assessment of every dossier, filter and sort).
-fn measure_in_process(
-    db: &Path,
-    today: NaiveDate,
-    runs: usize,
-) -> anyhow::Result<(Stat, Stat, Stat)> {
+/// What [`measure_in_process`] times.
+struct InProcess {
+    scan: Stat,
+    load: Stat,
+    rows: Stat,
+    /// One dossier changed by a write, put back in the TUI's list (`update(Patched)`).
+    put_one: Stat,
+    /// 65 dossiers changed at once (a colleague's batch): the list rebuilt from every entry.
+    put_many: Stat,
+}
+
+fn measure_in_process(db: &Path, today: NaiveDate, runs: usize) -> anyhow::Result<InProcess> {
     let data = db.join("data");
     let store = Store::new(db, gen::store_options());
     let (mut scans, mut loads, mut rows) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut put_one, mut put_many) = (Vec::new(), Vec::new());
     for run in 0..=runs {
         let t = Instant::now();
         let (_, sled_db) = open_sled(&data)?;
@@ -584,21 +594,41 @@ fn measure_in_process(
         if !snap.problems.is_empty() {
             bail!("load_all reports problems: {:?}", &snap.problems[..1]);
         }
+        // Dossiers from the middle of the list, as a write would bring them back.
+        let mid = snap.dossiers.len() / 2;
+        let changed: Vec<_> = snap.dossiers.iter().skip(mid).take(65).cloned().collect();
+        let patch = |dossiers: Vec<_>| {
+            Action::Patched(Ok(recouvre::model::Snapshot {
+                dossiers,
+                problems: vec![],
+                generation: 0,
+            }))
+        };
         let mut st = tui_state(today);
         let t = Instant::now();
         update(&mut st, Action::Loaded(Ok(snap)));
         let built = t.elapsed();
+        let t = Instant::now();
+        update(&mut st, patch(changed[..1].to_vec()));
+        let one = t.elapsed();
+        let t = Instant::now();
+        update(&mut st, patch(changed));
+        let many = t.elapsed();
         if run > 0 {
             scans.push(scan);
             loads.push(load);
             rows.push(built);
+            put_one.push(one);
+            put_many.push(many);
         }
     }
-    Ok((
-        Stat::of(scans, None),
-        Stat::of(loads, None),
-        Stat::of(rows, None),
-    ))
+    Ok(InProcess {
+        scan: Stat::of(scans, None),
+        load: Stat::of(loads, None),
+        rows: Stat::of(rows, None),
+        put_one: Stat::of(put_one, None),
+        put_many: Stat::of(put_many, None),
+    })
 }
 
 fn tui_state(today: NaiveDate) -> State {
@@ -841,6 +871,8 @@ struct Column {
     scan: Stat,
     load_all: Stat,
     rows: Stat,
+    put_one: Stat,
+    put_many: Stat,
     tui: TuiStats,
 }
 
@@ -902,6 +934,14 @@ fn print_table(cols: &[Column], open_only: bool) {
         row(
             "TUI rows from a snapshot: assess, sort (`update(Loaded)`)",
             &|c| c.rows.cell(),
+        );
+        row(
+            "TUI: a dossier a write changed, put back in the list (`update(Patched)`)",
+            &|c| c.put_one.cell(),
+        );
+        row(
+            "TUI: 65 dossiers changed at once, the list rebuilt from every entry",
+            &|c| c.put_many.cell(),
         );
         row(
             "TUI start → first frame with rows (process, peak RSS)",
