@@ -1743,6 +1743,12 @@ fn a_changed_dossier_is_put_back_as_a_fresh_load_would_place_it() {
         );
         assert_eq!(s.order, fresh.order, "order, sort {:?}", s.sort);
         assert_eq!(s.visible, fresh.visible, "rows, sort {:?}", s.sort);
+        // The orders kept for the other sorts followed too.
+        for _ in 0..4 {
+            cmd(&mut s, Command::Sort);
+            cmd(&mut fresh, Command::Sort);
+            assert_eq!(s.order, fresh.order, "order, then sort {:?}", s.sort);
+        }
         // The new name is found by the filter's search, at its own entry only.
         let found = s
             .filter_index

@@ -197,6 +197,10 @@ pub struct State {
     pub order: Vec<usize>,
     /// The sort `order` and `totals` were computed for; `None` once the entries changed.
     pub order_sort: Option<SortKey>,
+    /// The orders of other sorts, for the same entries and kept in step with them: choosing a
+    /// sort again, or the debtor order (sorted with the index, being the slowest to sort), does
+    /// not sort again.
+    pub kept_orders: Vec<(SortKey, Vec<usize>)>,
     /// What the filters read of every entry, kept with `totals`.
     pub filter_index: crate::app::entry::FilterIndex,
     /// Position in `visible`.
@@ -265,6 +269,7 @@ impl State {
             visible: Vec::new(),
             order: Vec::new(),
             order_sort: None,
+            kept_orders: Vec::new(),
             filter_index: Default::default(),
             cursor: 0,
             offset: 0,
