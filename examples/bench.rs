@@ -554,9 +554,6 @@ fn open_sled(data: &Path) -> anyhow::Result<(Duration, sled::Db)> {
     }
 }
 
-/// Where a whole-portfolio read spends its time: sled open plus a raw scan of every tree,
-/// `Store::load_all` (that, plus decoding and folding), and the TUI rows built from its result
-/// (assessment of every dossier, filter and sort).
 /// What [`measure_in_process`] times.
 struct InProcess {
     scan: Stat,
@@ -568,6 +565,9 @@ struct InProcess {
     put_many: Stat,
 }
 
+/// Where a whole-portfolio read spends its time: sled open plus a raw scan of every tree,
+/// `Store::load_all` (that, plus decoding and folding), and the TUI rows built from its result
+/// (assessment of every dossier, filter and sort); then what a write costs the list after it.
 fn measure_in_process(db: &Path, today: NaiveDate, runs: usize) -> anyhow::Result<InProcess> {
     let data = db.join("data");
     let store = Store::new(db, gen::store_options());

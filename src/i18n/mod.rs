@@ -1,8 +1,9 @@
 //! The catalogue of user-facing strings, French by default and English on request.
 //!
 //! Both languages live in TOML files (`fr.toml`, `en.toml`), keyed by dotted ids, which build.rs
-//! compiles into sorted static tables. Placeholders are written `{name}`. A test checks that both files have the same keys
-//! and that every key used in the sources exists, so neither language can drift.
+//! compiles into sorted static tables. Placeholders are written `{name}`. A test checks that both
+//! files have the same keys and that every key used in the sources exists, so neither language
+//! can drift.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Display;
