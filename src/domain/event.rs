@@ -13,8 +13,10 @@ pub struct Event {
     /// Position in the dossier's journal, from 0 (the `Created` event).
     pub seq: u32,
     /// When the event was recorded (wall clock).
+    #[serde(with = "super::stamp::instant")]
     pub at: DateTime<Utc>,
     /// Business date of the event (letter sent on, payment received on): what every rule uses.
+    #[serde(with = "super::stamp::date")]
     pub date: NaiveDate,
     /// OS user (from the real uid) who recorded it.
     pub user: String,
@@ -163,6 +165,7 @@ pub enum NoteKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instalment {
+    #[serde(with = "super::stamp::date")]
     pub due: NaiveDate,
     pub amount: Decimal,
 }
@@ -199,6 +202,7 @@ pub enum EventKind {
     ContestationReceived {
         reason: String,
         text: String,
+        #[serde(with = "super::stamp::opt_date")]
         review: Option<NaiveDate>,
     },
     ContestationResolved {
@@ -212,6 +216,7 @@ pub enum EventKind {
         invoice: Option<String>,
     },
     PromiseToPay {
+        #[serde(with = "super::stamp::date")]
         until: NaiveDate,
         amount: Decimal,
     },
@@ -220,6 +225,7 @@ pub enum EventKind {
     },
     NoticeSent {
         channel: Channel,
+        #[serde(with = "super::stamp::date")]
         deadline: NaiveDate,
         tracking: Option<String>,
         letter: Option<String>,
@@ -229,6 +235,7 @@ pub enum EventKind {
     /// NL/BE consumer last reminder (14 days, collection costs stated).
     LastNoticeSent {
         channel: Channel,
+        #[serde(with = "super::stamp::date")]
         deadline: NaiveDate,
         costs: Decimal,
         letter: Option<String>,

@@ -16,6 +16,7 @@ pub mod par;
 pub mod parse;
 pub mod report;
 pub mod schedule;
+pub mod stamp;
 pub mod summary;
 pub mod text;
 

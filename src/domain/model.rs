@@ -111,7 +111,9 @@ impl DossierKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     pub reference: String,
+    #[serde(with = "super::stamp::date")]
     pub issued: NaiveDate,
+    #[serde(with = "super::stamp::date")]
     pub due: NaiveDate,
     /// Amount TTC.
     pub amount: Decimal,
