@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::breakdown::{BreakdownLine, LineKind, RateBasis};
-use crate::domain::money::calendar::{days_in_year, split_half_years, HalfYear};
+use crate::domain::money::calendar::{days_in_year, split_half_years, HalfYear, Piece};
 use crate::domain::money::error::MoneyError;
 use crate::domain::money::rates::RateTable;
 use crate::domain::parse::cents;
@@ -97,27 +97,16 @@ impl Accrual<'_> {
         after: NaiveDate,
         until: NaiveDate,
     ) -> Result<Vec<BreakdownLine>, MoneyError> {
-        if base <= Decimal::ZERO || !self.enabled {
-            return Ok(vec![]);
-        }
-        split_half_years(after, until)
-            .into_iter()
+        self.pieces(base, after, until)
             .map(|p| {
-                let r = self.rate(p.half_year)?;
-                let year_days = days_in_year(p.half_year.year);
-                let days = p.days();
-                // Multiply before dividing so that the only rounding is the final one.
-                let amount = cents(
-                    base * r.rate * Decimal::from(days)
-                        / (Decimal::from(100) * Decimal::from(year_days)),
-                );
+                let (period, r, year_days, amount) = p?;
                 Ok(BreakdownLine {
                     kind: self.kind,
                     item: item.to_string(),
-                    from: Some(p.first),
-                    to: Some(p.last),
-                    days: Some(days),
-                    half_year: Some(p.half_year),
+                    from: Some(period.first),
+                    to: Some(period.last),
+                    days: Some(period.days()),
+                    half_year: Some(period.half_year),
                     base: Some(base),
                     rate: Some(r.rate),
                     rate_basis: Some(r.basis),
@@ -128,5 +117,42 @@ impl Accrual<'_> {
                 })
             })
             .collect()
+    }
+
+    /// What [`Accrual::lines`] add up to, without writing them: every payment asks what has
+    /// accrued on every invoice so far.
+    pub(super) fn total(
+        &self,
+        base: Decimal,
+        after: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Decimal, MoneyError> {
+        self.pieces(base, after, until)
+            .map(|p| p.map(|(.., amount)| amount))
+            .sum()
+    }
+
+    /// Each half-year's period, rate, day-count denominator and amount.
+    fn pieces(
+        &self,
+        base: Decimal,
+        after: NaiveDate,
+        until: NaiveDate,
+    ) -> impl Iterator<Item = Result<(Piece, AppliedRate, i64, Decimal), MoneyError>> + '_ {
+        let periods = if base <= Decimal::ZERO || !self.enabled {
+            Vec::new()
+        } else {
+            split_half_years(after, until)
+        };
+        periods.into_iter().map(move |p| {
+            let r = self.rate(p.half_year)?;
+            let year_days = days_in_year(p.half_year.year);
+            // Multiply before dividing so that the only rounding is the final one.
+            let amount = cents(
+                base * r.rate * Decimal::from(p.days())
+                    / (Decimal::from(100) * Decimal::from(year_days)),
+            );
+            Ok((p, r, year_days, amount))
+        })
     }
 }

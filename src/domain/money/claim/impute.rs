@@ -29,11 +29,7 @@ impl Track<'_> {
     pub(super) fn accrued_until(&self, acc: &Accrual, d: NaiveDate) -> Result<Decimal, MoneyError> {
         let done: Decimal = self.lines.iter().map(|l| l.amount).sum();
         let pending: Decimal = match self.start {
-            Some(_) => acc
-                .lines(&self.item.reference, self.open, self.seg_start, d)?
-                .iter()
-                .map(|l| l.amount)
-                .sum(),
+            Some(_) => acc.total(self.open, self.seg_start, d)?,
             None => Decimal::ZERO,
         };
         Ok(done + pending)
