@@ -199,7 +199,14 @@ fn status_query_exit_codes_and_filters() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("Aucun dossier"));
     // Accents do not matter; invoice numbers and customer numbers find the dossier.
-    assert!(stdout(&run(&db, &["status", "lefevre"])).contains("Transports Lefèvre"));
+    let found = stdout(&run(&db, &["status", "lefevre"]));
+    assert!(found.contains("Transports Lefèvre"), "{found}");
+    // Its block names the last event, read from the journal the query loaded.
+    let flat = found.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Dernier événement : Relance 2 envoyée (courrier simple) (20/11/2026)"),
+        "{found}"
+    );
     assert!(stdout(&run(&db, &["status", "F-2026-0280"])).contains("Transports Lefèvre"));
     assert!(stdout(&run(&db, &["status", "C-1011"])).contains("Transports Lefèvre"));
     let disputed = json(&db, &["--stage", "disputed"]);

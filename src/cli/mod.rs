@@ -24,6 +24,7 @@ pub mod context;
 pub mod doctor;
 pub mod format;
 pub mod import_args;
+pub mod json;
 pub mod localize;
 pub mod output;
 pub mod report;
