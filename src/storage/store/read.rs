@@ -75,19 +75,7 @@ impl Store {
         select: Select,
         f: &(dyn Fn(LoadedDossier) -> T + Sync),
     ) -> Result<Selected<T>> {
-        // Under the lock only raw records are copied out, in batches that the decoding threads
-        // take as they come: the decoding overlaps the read, and runs on after the lock is
-        // released, so a reader never holds writers back for the length of a full load.
-        std::thread::scope(|scope| self.load_selected_in(scope, select, f))
-    }
-
-    fn load_selected_in<'s, 'e: 's, T: Send + 's>(
-        &'e self,
-        scope: &'s std::thread::Scope<'s, 'e>,
-        select: Select,
-        f: &'e (dyn Fn(LoadedDossier) -> T + Sync),
-    ) -> Result<Selected<T>> {
-        let decoders = Decoders::start(scope, f);
+        // Under the lock only raw records are copied out; decoding and folding happen after.
         let raw = self.read_db(|db| {
             if !self.derived_current(db)? {
                 return Ok(None);
@@ -164,23 +152,12 @@ impl Store {
                                 digest = dv;
                             }
                         }
-                        decoders.push((k, rec, digest));
+                        out.rows.push((k, rec, digest));
                     }
                 }
             }
             Ok(Some(out))
-        });
-        // Whatever the outcome, the decoders are told there is nothing more, so they end.
-        let raw = raw.map(|raw| {
-            raw.map(|mut raw| {
-                for row in std::mem::take(&mut raw.rows) {
-                    decoders.push(row);
-                }
-                raw
-            })
-        });
-        let decoded = decoders.finish();
-        let raw = raw?;
+        })?;
         let Some(mut raw) = raw else {
             if let Select::MostUrgent(_) = select {
                 return Ok(Selected::default());
@@ -201,7 +178,7 @@ impl Store {
         };
         let (tally, generation) = (raw.tally.clone(), raw.generation);
         let drafts = std::mem::take(&mut raw.drafts);
-        let (mut items, behind) = decoded;
+        let (mut items, behind) = raw.decode_map(f);
         let mut problems = Vec::new();
         if !behind.is_empty() {
             // A digest missing, undecodable or behind its journal (doctor names it): these
@@ -386,7 +363,7 @@ enum Select<'a> {
 struct RawDigests {
     generation: u64,
     tally: Option<Tally>,
-    rows: Vec<RawRow>,
+    rows: Vec<(sled::IVec, sled::IVec, Option<sled::IVec>)>,
     /// The user's drafts, read for the first screen only.
     drafts: Vec<DossierId>,
 }
@@ -410,91 +387,49 @@ impl<T> Default for Selected<T> {
     }
 }
 
-type RawRow = (sled::IVec, sled::IVec, Option<sled::IVec>);
-
-/// Raw rows in batches are decoded and folded on every core (at 100 000 dossiers this is most of
-/// a full load) while the reader goes on, each dossier passed through `f` as soon as it is folded
-/// and its raw record dropped, so that a caller building rows never holds every decoded dossier,
-/// nor every raw record, beside them.
-struct Decoders<'s, T> {
-    batch: std::cell::RefCell<(usize, Vec<RawRow>)>,
-    /// Unbounded: the reader, who holds the database lock, never waits for a decoder.
-    tx: std::sync::mpsc::Sender<(usize, Vec<RawRow>)>,
-    #[allow(clippy::type_complexity)]
-    workers: Vec<std::thread::ScopedJoinHandle<'s, Vec<(usize, Vec<Decoded<T>>)>>>,
-}
-
-type Decoded<T> = std::result::Result<(DossierId, T), DossierId>;
-
-impl<'s, T: Send + 's> Decoders<'s, T> {
-    const BATCH: usize = 2_048;
-
-    fn start<'e: 's>(
-        scope: &'s std::thread::Scope<'s, 'e>,
-        f: &'e (dyn Fn(LoadedDossier) -> T + Sync),
-    ) -> Self {
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<RawRow>)>();
-        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
-        let n = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let workers = (0..n)
-            .map(|_| {
-                let rx = rx.clone();
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    loop {
-                        // The lock is held only to take the next batch.
-                        let next = rx.lock().map(|rx| rx.recv());
-                        let Ok(Ok((no, batch))) = next else {
-                            return done;
-                        };
-                        let rows = batch
-                            .into_iter()
-                            .map(|(k, rec, digest)| {
-                                from_digest(&k, &rec, digest.as_deref()).map(|d| (d.state.id, f(d)))
-                            })
-                            .collect();
-                        done.push((no, rows));
-                    }
-                })
-            })
-            .collect();
-        Decoders {
-            batch: std::cell::RefCell::new((0, Vec::with_capacity(Self::BATCH))),
-            tx,
-            workers,
+impl RawDigests {
+    /// Decoded and folded on every core (at 100 000 dossiers this is most of a full load), each
+    /// dossier passed through `f` as soon as it is folded and its raw record dropped, so that a
+    /// caller building rows never holds every decoded dossier, nor every raw record, beside them.
+    /// Also returns the dossiers whose digest cannot be used.
+    fn decode_map<T: Send>(
+        self,
+        f: &(dyn Fn(LoadedDossier) -> T + Sync),
+    ) -> (Vec<(DossierId, T)>, Vec<DossierId>) {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let chunk = self.rows.len().div_ceil(workers).max(1);
+        let mut rows = self.rows.into_iter();
+        let mut owned = Vec::with_capacity(workers);
+        loop {
+            let part: Vec<_> = rows.by_ref().take(chunk).collect();
+            if part.is_empty() {
+                break;
+            }
+            owned.push(part);
         }
-    }
-
-    /// Queues one row; a full batch goes to the decoders.
-    fn push(&self, row: RawRow) {
-        let mut b = self.batch.borrow_mut();
-        b.1.push(row);
-        if b.1.len() == Self::BATCH {
-            let no = b.0;
-            let full = std::mem::replace(&mut b.1, Vec::with_capacity(Self::BATCH));
-            b.0 += 1;
-            // The receivers live until `finish`: a send cannot fail before.
-            let _ = self.tx.send((no, full));
-        }
-    }
-
-    /// Every row decoded, in the order pushed, and the dossiers whose digest cannot be used.
-    fn finish(self) -> (Vec<(DossierId, T)>, Vec<DossierId>) {
-        let (no, rest) = self.batch.into_inner();
-        if !rest.is_empty() {
-            let _ = self.tx.send((no, rest));
-        }
-        drop(self.tx);
-        let mut parts: Vec<(usize, Vec<Decoded<T>>)> = self
-            .workers
-            .into_iter()
-            // A rule that panics on one dossier must not be swallowed by the worker.
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect();
-        parts.sort_by_key(|(no, _)| *no);
+        let parts: Vec<Vec<std::result::Result<(DossierId, T), DossierId>>> =
+            std::thread::scope(|s| {
+                let handles: Vec<_> = owned
+                    .into_iter()
+                    .map(|part| {
+                        s.spawn(move || {
+                            part.into_iter()
+                                .map(|(k, rec, digest)| {
+                                    from_digest(&k, &rec, digest.as_deref())
+                                        .map(|d| (d.state.id, f(d)))
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
         let mut out = Vec::new();
         let mut behind = Vec::new();
-        for r in parts.into_iter().flat_map(|(_, rows)| rows) {
+        for r in parts.into_iter().flatten() {
             match r {
                 Ok(d) => out.push(d),
                 Err(id) => behind.push(id),
