@@ -499,3 +499,31 @@ fn a_journal_must_start_with_creation() {
     assert!(fold(1, &j.0).is_err());
     assert!(fold(1, &[]).is_err());
 }
+
+#[test]
+fn corrected_payment_terms_move_the_due_date_and_stage_at_once() {
+    let mut j = Journal::new(DossierKind::Invoices);
+    // Invoice dated 1 January, its own due date the same day.
+    j.invoice("F-1", "2026-01-01", "1000.00");
+    let st = fold(1, &j.0).unwrap();
+    let item = st.items[0].clone();
+    assert_eq!(st.due_of(&item), d("2026-01-01"));
+    assert_eq!(stage(&st, d("2026-02-10")), Stage::Due);
+    let terms = |t: Option<&str>| EventKind::TermsChanged {
+        contractual_rate: None,
+        terms: t.map(String::from),
+    };
+    // "45 jours fin de mois" puts it in March: not due in February any more.
+    j.push("2026-01-05", terms(Some("45 jours fin de mois")));
+    let st = fold(1, &j.0).unwrap();
+    assert!(st.due_of(&item) > d("2026-02-28"), "{}", st.due_of(&item));
+    assert_eq!(stage(&st, d("2026-02-10")), Stage::NotDue);
+    // Terms no one can read, then none: the invoice's own date again.
+    j.push("2026-01-06", terms(Some("selon accord")));
+    assert_eq!(fold(1, &j.0).unwrap().due_of(&item), d("2026-01-01"));
+    j.push("2026-01-07", terms(Some("30 jours fin de mois")));
+    j.push("2026-01-08", terms(None));
+    let st = fold(1, &j.0).unwrap();
+    assert_eq!(st.due_of(&item), d("2026-01-01"));
+    assert_eq!(stage(&st, d("2026-02-10")), Stage::Due);
+}

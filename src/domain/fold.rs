@@ -1,6 +1,7 @@
 //! The state of a dossier is a pure fold of its journal.
 
 use crate::domain::money::calendar::add_days;
+use crate::domain::money::terms::PaymentTerms;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -182,6 +183,11 @@ pub struct DossierState {
     pub contractual_rate: Option<Decimal>,
     pub refund_reason: Option<String>,
     pub terms: Option<String>,
+    /// `terms` as understood (`None` when there are none, or they are not understood): read
+    /// once here, not at every due date asked for (each assessment asks for every invoice's,
+    /// several times; parsing them was 4 % of a whole-portfolio listing).
+    #[serde(skip)]
+    pub payment_terms: Option<PaymentTerms>,
     pub created: NaiveDate,
     pub items: Vec<Item>,
     pub credit_notes: Vec<CreditNoteLine>,
@@ -288,11 +294,7 @@ impl DossierState {
     /// The day an item falls due: its own due date, or later when the dossier's payment terms
     /// ("45 jours fin de mois") give more time. Penalties, reminders and notices all start from it.
     pub fn due_of(&self, item: &Item) -> NaiveDate {
-        let terms = self
-            .terms
-            .as_deref()
-            .and_then(crate::domain::money::terms::PaymentTerms::parse);
-        match terms {
+        match self.payment_terms {
             Some(t) => item.due.max(t.due_from(item.issued)),
             None => item.due,
         }
@@ -353,6 +355,10 @@ impl DossierState {
     }
 }
 
+fn understood(terms: &Option<String>) -> Option<PaymentTerms> {
+    terms.as_deref().and_then(PaymentTerms::parse)
+}
+
 /// Folds a journal (in `seq` order) into the dossier's state.
 pub fn fold(id: DossierId, events: &[Event]) -> Result<DossierState, FoldError> {
     let first = events.first().ok_or(FoldError::Empty)?;
@@ -384,6 +390,7 @@ pub fn fold(id: DossierId, events: &[Event]) -> Result<DossierState, FoldError> 
         contractual_rate: *contractual_rate,
         refund_reason: refund_reason.clone(),
         terms: terms.clone(),
+        payment_terms: understood(terms),
         created: first.date,
         items: vec![],
         credit_notes: vec![],
@@ -562,6 +569,7 @@ fn apply(st: &mut DossierState, e: &Event) {
         } => {
             st.contractual_rate = *contractual_rate;
             st.terms = terms.clone();
+            st.payment_terms = understood(terms);
         }
         EventKind::CollectiveProceedings { open } => st.collective_proceedings = Some(*open),
         EventKind::Waived { reason } => st.waivers.push(Waiver {

@@ -8,7 +8,6 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::claim::ClaimAmounts;
-use super::terms::PaymentTerms;
 use crate::domain::fold::DossierState;
 use crate::domain::model::DossierKind;
 use crate::i18n::{self, tf};
@@ -175,7 +174,7 @@ pub fn readiness(st: &DossierState, claim: &ClaimAmounts, today: NaiveDate) -> R
     }
 
     let terms = st.terms.as_deref().filter(|t| !t.trim().is_empty());
-    let parsed = terms.and_then(PaymentTerms::parse);
+    let parsed = terms.and(st.payment_terms);
     if let (Some(t), None) = (terms, parsed) {
         warnings.push(ReadinessProblem::TermsNotUnderstood {
             terms: t.to_string(),
