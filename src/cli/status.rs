@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::args::StatusArgs;
 use super::output::{pad, print_dossier_block, rpad, when};
 use super::{exit, Ctx, UserError};
-use crate::domain::assess::{assess, Assessment};
+use crate::domain::assess::{assess, Assessment, Urgency};
 use crate::domain::fold::Stage;
 use crate::domain::parse::format_plain;
 use crate::domain::summary::matches;
@@ -174,7 +174,7 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
         // pass for 100 000 dossiers.
         let mut lines = assessed_map(ctx, args, |d, a| {
             keep(&d, &a).then(|| Listed {
-                urgency: urgency(&a),
+                urgency: a.urgency(),
                 text: form.render(&d, &a),
             })
         })?;
@@ -197,11 +197,11 @@ pub fn print_overview(ctx: &Ctx, args: &StatusArgs) -> Result<i32, UserError> {
                     ..d
                 },
             };
-            (urgency(&a), d, a)
+            (a.urgency(), d, a)
         })
     })?;
-    let mut rows: Vec<(Urgency, LoadedDossier, Assessment)> = assessed;
-    rows.sort_by_key(|r| r.0);
+    let mut rows = assessed;
+    rows.sort_by_key(|(urgency, ..)| *urgency);
     let rows: Vec<(LoadedDossier, Assessment)> = rows.into_iter().map(|(_, d, a)| (d, a)).collect();
     if args.query.is_some() {
         if rows.is_empty() {
@@ -317,16 +317,6 @@ pub fn assess_each(ctx: &Ctx, dossiers: &[LoadedDossier]) -> Vec<Assessment> {
     crate::domain::par::map(dossiers.iter().collect(), |d| {
         assess(&d.state, &d.debtor, config, rules, today)
     })
-}
-
-/// Most urgent first: the next action's date (none last), then the larger sum owed.
-type Urgency = (NaiveDate, std::cmp::Reverse<Decimal>);
-
-fn urgency(a: &Assessment) -> Urgency {
-    (
-        a.next.as_ref().map_or(NaiveDate::MAX, |n| n.date),
-        std::cmp::Reverse(a.outstanding()),
-    )
 }
 
 /// Every dossier `status` reads, assessed at `--today` with the user's rules and passed through

@@ -103,6 +103,20 @@ impl Assessment {
     pub fn action_due(&self, today: NaiveDate) -> bool {
         self.next.as_ref().is_some_and(|n| n.date <= today)
     }
+
+    /// Where this dossier stands in the order of urgency (see [`urgency`]).
+    pub fn urgency(&self) -> Urgency {
+        urgency(self.next.as_ref().map(|n| n.date), self.outstanding())
+    }
+}
+
+/// The order of urgency, ascending; ties are left to the dossier number.
+pub type Urgency = (bool, Option<NaiveDate>, std::cmp::Reverse<Decimal>);
+
+/// Most urgent first: the next action's date, a dossier without one last, then the larger sum
+/// owed (`outstanding`). The list's default order and `status`'s.
+pub fn urgency(next: Option<NaiveDate>, outstanding: Decimal) -> Urgency {
+    (next.is_none(), next, std::cmp::Reverse(outstanding))
 }
 
 pub fn assess(

@@ -3,17 +3,16 @@
 
 use crate::app::entry::{Entry, FilterIndex};
 use crate::app::state::{SortKey, State};
+use crate::domain::assess::urgency;
 
 /// The order of `sort` between entries `a` and `b`: its whole definition, which [`sorted`]
 /// follows with packed keys and a write's entry is put back in by.
 fn in_order(ix: &FilterIndex, sort: SortKey, a: usize, b: usize) -> std::cmp::Ordering {
     use std::cmp::Reverse;
     match sort {
-        SortKey::Urgency => (ix.next[a].is_none(), ix.next[a], Reverse(ix.balance[a])).cmp(&(
-            ix.next[b].is_none(),
-            ix.next[b],
-            Reverse(ix.balance[b]),
-        )),
+        SortKey::Urgency => {
+            urgency(ix.next[a], ix.balance[a]).cmp(&urgency(ix.next[b], ix.balance[b]))
+        }
         SortKey::DaysPastDue => (Reverse(ix.days_past_due[a]), Reverse(ix.balance[a]))
             .cmp(&(Reverse(ix.days_past_due[b]), Reverse(ix.balance[b]))),
         SortKey::Balance => Reverse(ix.balance[a]).cmp(&Reverse(ix.balance[b])),
