@@ -13,7 +13,7 @@ use serde::de::{Error, Visitor};
 use serde::{Deserializer, Serialize, Serializer};
 
 /// `YYYY-MM-DD`, as chrono writes a date of years 0 to 9999.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
+fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -27,7 +27,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, as chrono writes an instant in UTC (a leap second is left
 /// to chrono).
-pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
+fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
     let b = s.as_bytes();
     if b.len() < 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b.last() != Some(&b'Z') {
         return None;
