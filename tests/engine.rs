@@ -318,6 +318,83 @@ fn build(b2b: bool, invoices: &[(i64, i64)], steps: &[(i64, Step)], terms: bool)
     }
 }
 
+/// A dossier of `status --json` as serde_json prints it within the whole array, then escaped as
+/// every listing is (`printable`): what `JsonDossier::element` must write.
+fn as_serde_json_prints_it(j: &recouvre::cli::status::JsonDossier) -> String {
+    let whole = serde_json::to_string_pretty(&[j]).unwrap();
+    recouvre::domain::text::printable(&whole[2..whole.len() - 2]).into_owned()
+}
+
+#[test]
+fn status_json_elements_are_what_serde_json_prints_whatever_the_text_and_figures() {
+    use recouvre::cli::status::{JsonDossier, JsonLine};
+    let every_control: String = ('\0'..='\u{a0}').collect();
+    let line = |item: &str, settled_by: Option<&'static str>| JsonLine {
+        kind: "penalty",
+        item: item.into(),
+        from: Some(d("2026-01-31")),
+        to: Some(NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap()),
+        days: Some(-3),
+        rate: Some("12.5".into()),
+        amount: "-0.01".into(),
+        settled_by,
+    };
+    let full = || JsonDossier {
+        id: u64::MAX,
+        debtor: every_control.clone(),
+        customer_number: Some("C\"1\\2".into()),
+        debtor_type: "b2b",
+        stage: "disputed",
+        balance: "1234567.89".into(),
+        outstanding: "-5.00".into(),
+        days_past_due: i64::MIN,
+        next_action: Some("relance_1"),
+        next_action_date: Some(NaiveDate::from_ymd_opt(-1, 12, 31).unwrap()),
+        last_event: Some("note"),
+        last_event_date: Some(d("2026-11-25")),
+        assigned_to: Some("é\u{9b}[31m".into()),
+        principal: Some("1.00".into()),
+        not_yet_due: Some("0.00".into()),
+        penalties: Some("2.00".into()),
+        indemnities: Some("40.00".into()),
+        interest: Some("3.00".into()),
+        costs: Some("4.00".into()),
+        total_due: Some("50.00".into()),
+        daily_growth: Some("0.01".into()),
+        provisional: true,
+        breakdown: vec![line(&every_control, Some("payment")), line("", None)],
+        error: Some("taux\nabsent\u{7f}".into()),
+    };
+    let bare = JsonDossier {
+        customer_number: None,
+        next_action: None,
+        next_action_date: None,
+        last_event: None,
+        last_event_date: None,
+        assigned_to: None,
+        principal: None,
+        not_yet_due: None,
+        penalties: None,
+        indemnities: None,
+        interest: None,
+        costs: None,
+        total_due: None,
+        daily_growth: None,
+        provisional: false,
+        breakdown: vec![],
+        error: None,
+        debtor: String::new(),
+        ..full()
+    };
+    for j in [&full(), &bare] {
+        assert_eq!(j.element(), as_serde_json_prints_it(j));
+    }
+    // Still JSON, and the same text once read back.
+    let back: Value = serde_json::from_str(&format!("[{}]", full().element())).unwrap();
+    assert_eq!(back[0]["debtor"], every_control.as_str());
+    assert_eq!(back[0]["breakdown"][0]["item"], every_control.as_str());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -387,8 +464,10 @@ proptest! {
         prop_assert_eq!(entry.stage.slug(), json.stage);
         prop_assert_eq!(entry.next.as_ref().map(|n| n.kind.slug()), json.next_action);
         prop_assert_eq!(entry.next.as_ref().map(|n| n.date), json.next_action_date);
-        prop_assert_eq!(format_plain(entry.balance), json.outstanding);
-        prop_assert_eq!(Some(format_plain(entry.assessment.total_due())), json.total_due);
+        prop_assert_eq!(format_plain(entry.balance), json.outstanding.clone());
+        prop_assert_eq!(Some(format_plain(entry.assessment.total_due())), json.total_due.clone());
+        // `status --json` writes each element by hand: exactly what serde_json prints of it.
+        prop_assert_eq!(json.element(), as_serde_json_prints_it(&json));
         // The letter asks exactly the total due at its date.
         let step = if b2b { LetterStep::MiseEnDemeure } else { LetterStep::Relance2 };
         let composed = compose(

@@ -1632,3 +1632,44 @@ fn each_item_gets_its_own_summary() {
     assert_eq!(c.penalties, dec("0"));
     assert_eq!(c.total_due, dec("3529.69"));
 }
+
+proptest! {
+    /// `format_plain` is written by hand; it must say what `Decimal`'s own formatter says of the
+    /// amount rounded to the cent, for any amount, scale and sign (negative zero included).
+    #[test]
+    fn format_plain_writes_what_decimal_formats_to_two_places(
+        lo in any::<u32>(),
+        mid in any::<u32>(),
+        hi in prop_oneof![Just(0u32), 0u32..16, any::<u32>()],
+        negative in any::<bool>(),
+        scale in 0u32..=28,
+    ) {
+        let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+        let cents = recouvre::domain::parse::cents(d);
+        prop_assert_eq!(recouvre::domain::parse::format_plain(d), format!("{cents:.2}"));
+    }
+}
+
+#[test]
+fn format_plain_of_the_usual_amounts() {
+    use recouvre::domain::parse::format_plain;
+    for (given, expected) in [
+        ("0", "0.00"),
+        ("1234.565", "1234.57"),
+        ("-1234.565", "-1234.57"),
+        ("0.1", "0.10"),
+        ("-0.001", "0.00"),
+        ("40", "40.00"),
+        (
+            "79228162514264337593543950335",
+            "79228162514264337593543950335.00",
+        ),
+    ] {
+        let d = Decimal::from_str(given).unwrap();
+        assert_eq!(format_plain(d), expected, "{given}");
+        assert_eq!(
+            format_plain(d),
+            format!("{:.2}", recouvre::domain::parse::cents(d))
+        );
+    }
+}

@@ -4,135 +4,188 @@
 //! `status --json` writes each dossier's element on the thread that assessed it, already indented
 //! as an element of the whole array and already escaped. Escaping afterwards, over the whole
 //! text, and indenting each element line by line took a fifth of that listing at 100 000 dossiers
-//! (200 MB of text).
+//! (200 MB of text). Going through serde's `Serializer` took another third: every key escaped
+//! again for every dossier, and every value through a visitor. The element is written by hand,
+//! and the tests hold it to serde_json's own output.
 
-use std::io::{self, Write};
-
-use serde::Serialize;
-use serde_json::ser::Formatter;
-
-/// `value` pretty-printed as an element of an array at the top level: each line indented by two
-/// more spaces, as `serde_json::to_string_pretty` prints the element within the array.
-pub fn array_element<T: Serialize>(value: &T) -> String {
-    let mut out = Vec::with_capacity(2048);
-    out.extend_from_slice(b"  ");
-    let mut ser = serde_json::Serializer::with_formatter(
-        &mut out,
-        Pretty {
-            level: 1,
-            has_value: false,
-        },
-    );
-    if value.serialize(&mut ser).is_err() {
-        out.truncate(2);
-        out.extend_from_slice(b"null");
-    }
-    // Kept until the whole listing is sorted: not twice its size.
-    out.shrink_to_fit();
-    // serde_json writes UTF-8, and the escapes are ASCII.
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// serde_json's `PrettyFormatter` (two spaces) starting at `level`, which escapes DEL and C1.
-struct Pretty {
+/// One element of a top-level array, pretty-printed as serde_json prints it within the array
+/// (two spaces per level, the element itself one level in).
+pub struct Element {
+    out: String,
     level: usize,
-    has_value: bool,
+    /// Nothing written yet in the innermost open object or array.
+    empty: bool,
 }
 
-impl Pretty {
-    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
-        for _ in 0..self.level {
-            w.write_all(b"  ")?;
+impl Default for Element {
+    fn default() -> Self {
+        let mut out = String::with_capacity(2048);
+        out.push_str("  ");
+        Element {
+            out,
+            level: 1,
+            empty: true,
         }
-        Ok(())
+    }
+}
+
+impl Element {
+    fn indent(&mut self) {
+        // Two spaces per level: listings nest four deep at most, one push does it.
+        const SPACES: &str = "                ";
+        match SPACES.get(..2 * self.level) {
+            Some(s) => self.out.push_str(s),
+            None => (0..self.level).for_each(|_| self.out.push_str("  ")),
+        }
     }
 
-    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+    /// Before a key or an array element.
+    fn next(&mut self) {
+        self.out.push_str(if self.empty { "\n" } else { ",\n" });
+        self.empty = false;
+        self.indent();
+    }
+
+    pub fn open_object(&mut self) {
+        self.open('{');
+    }
+
+    pub fn close_object(&mut self) {
+        self.close('}');
+    }
+
+    pub fn open_array(&mut self) {
+        self.open('[');
+    }
+
+    pub fn close_array(&mut self) {
+        self.close(']');
+    }
+
+    fn open(&mut self, bracket: char) {
         self.level += 1;
-        self.has_value = false;
-        w.write_all(bracket)
+        self.empty = true;
+        self.out.push(bracket);
     }
 
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+    /// An empty object or array stays on one line (`[]`), as serde_json prints it.
+    fn close(&mut self, bracket: char) {
         self.level -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            self.indent(w)?;
+        if !self.empty {
+            self.out.push('\n');
+            self.indent();
         }
-        w.write_all(bracket)
+        // The enclosing object or array holds this one.
+        self.empty = false;
+        self.out.push(bracket);
     }
 
-    fn next<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(w)
-    }
-}
-
-impl Formatter for Pretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
+    /// A key of the innermost object, a name of the schema that needs no escape; its value
+    /// follows.
+    pub fn key(&mut self, key: &'static str) {
+        debug_assert!(!key.bytes().any(needs_escape), "{key}");
+        self.next();
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\": ");
     }
 
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.next(w, first)
+    /// Before an element of the innermost array.
+    pub fn item(&mut self) {
+        self.next();
     }
 
-    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
+    pub fn str(&mut self, value: &str) {
+        self.string(value);
     }
 
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.next(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    /// The unescaped runs of a string: serde_json has escaped every control below 0x20 already.
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        // DEL is 0x7F and C1 is 0xC2 then 0x80 to 0x9F in UTF-8: most text has neither byte.
-        if !fragment.bytes().any(|b| b == 0x7f || b == 0xc2) {
-            return w.write_all(fragment.as_bytes());
+    pub fn opt_str(&mut self, value: Option<&str>) {
+        match value {
+            Some(v) => self.string(v),
+            None => self.null(),
         }
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
-                write!(w, "\\u{:04x}", c as u32)?;
-                start = i + c.len_utf8();
+    }
+
+    /// A number, `true`, `false`: written as given.
+    pub fn raw(&mut self, value: &str) {
+        self.out.push_str(value);
+    }
+
+    pub fn int(&mut self, value: impl Into<i128>) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(self.out, "{}", value.into());
+    }
+
+    pub fn bool(&mut self, value: bool) {
+        self.raw(if value { "true" } else { "false" });
+    }
+
+    pub fn null(&mut self) {
+        self.raw("null");
+    }
+
+    /// The element's text, kept until the whole listing is sorted: not twice its size.
+    pub fn finish(mut self) -> String {
+        self.out.shrink_to_fit();
+        self.out
+    }
+
+    /// A JSON string: serde_json's escapes (`\"`, `\\`, `\n`… and `\u00XX` for the other
+    /// controls below 0x20), and `\u007f`-`\u009f` for DEL and C1, which serde_json leaves raw.
+    fn string(&mut self, s: &str) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        self.out.push('"');
+        if !s.bytes().any(needs_escape) {
+            self.out.push_str(s);
+        } else {
+            for c in s.chars() {
+                match c {
+                    '"' => self.out.push_str("\\\""),
+                    '\\' => self.out.push_str("\\\\"),
+                    '\n' => self.out.push_str("\\n"),
+                    '\r' => self.out.push_str("\\r"),
+                    '\t' => self.out.push_str("\\t"),
+                    '\u{8}' => self.out.push_str("\\b"),
+                    '\u{c}' => self.out.push_str("\\f"),
+                    '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' => {
+                        let n = c as usize;
+                        self.out.push_str("\\u00");
+                        self.out.push(char::from(HEX[n >> 4]));
+                        self.out.push(char::from(HEX[n & 0xf]));
+                    }
+                    _ => self.out.push(c),
+                }
             }
         }
-        w.write_all(&fragment.as_bytes()[start..])
+        self.out.push('"');
     }
+}
+
+/// A byte that starts something `Element::string` escapes. DEL is 0x7F and C1 is 0xC2 then 0x80
+/// to 0x9F in UTF-8: most text has none of these. One table lookup per byte.
+fn needs_escape(b: u8) -> bool {
+    const TABLE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 0x20 {
+            t[i] = true;
+            i += 1;
+        }
+        t[b'"' as usize] = true;
+        t[b'\\' as usize] = true;
+        t[0x7f] = true;
+        t[0xc2] = true;
+        t
+    };
+    TABLE[b as usize]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::text::printable;
+    use serde::Serialize;
 
     #[derive(Serialize)]
     struct Sample {
@@ -140,7 +193,8 @@ mod tests {
         empty: Vec<u8>,
         lines: Vec<Line>,
         none: Option<u8>,
-        map: std::collections::BTreeMap<String, Vec<u8>>,
+        flag: bool,
+        nested: Vec<Vec<i64>>,
     }
 
     #[derive(Serialize)]
@@ -164,32 +218,74 @@ mod tests {
                 },
             ],
             none: None,
-            map: [("k".to_string(), vec![1, 2]), ("e".to_string(), vec![])].into(),
+            flag: true,
+            nested: vec![vec![], vec![1, 2]],
         }
     }
 
+    fn by_hand(s: &Sample) -> String {
+        let mut w = Element::default();
+        w.open_object();
+        w.key("name");
+        w.str(&s.name);
+        w.key("empty");
+        w.open_array();
+        w.close_array();
+        w.key("lines");
+        w.open_array();
+        for l in &s.lines {
+            w.item();
+            w.open_object();
+            w.key("item");
+            w.str(&l.item);
+            w.key("n");
+            w.int(l.n);
+            w.close_object();
+        }
+        w.close_array();
+        w.key("none");
+        w.opt_str(None);
+        w.key("flag");
+        w.bool(s.flag);
+        w.key("nested");
+        w.open_array();
+        for v in &s.nested {
+            w.item();
+            w.open_array();
+            for n in v {
+                w.item();
+                w.int(*n);
+            }
+            w.close_array();
+        }
+        w.close_array();
+        w.close_object();
+        w.finish()
+    }
+
     /// What the whole array, printed by serde_json and then escaped, holds for this element.
-    fn as_before(v: &Sample) -> String {
+    fn as_serde_json_prints_it(v: &Sample) -> String {
         let whole = serde_json::to_string_pretty(&[v]).unwrap();
         printable(&whole[2..whole.len() - 2]).into_owned()
     }
 
     #[test]
-    fn an_element_is_written_as_the_whole_array_printed_then_escaped_holds_it() {
+    fn an_element_is_written_as_the_whole_array_printed_by_serde_json_then_escaped_holds_it() {
+        let every_control: String = ('\0'..='\u{a0}').collect();
         for name in [
             "ACME",
             "",
             "a\u{9b}b\u{7f}c\u{80}\u{9f}\u{a0}",
-            "\x1b]52;c;SGVsbG8=\x07 \"q\" \\ é\n\t",
+            "\x1b]52;c;SGVsbG8=\x07 \"q\" \\ é\n\t\r\u{8}\u{c}",
             "\u{7f}",
+            &every_control,
         ] {
             let s = sample(name);
-            assert_eq!(array_element(&s), as_before(&s), "{name:?}");
+            assert_eq!(by_hand(&s), as_serde_json_prints_it(&s), "{name:?}");
         }
         // Still JSON, and the same text once read back.
-        let s = sample("a\u{9b}b\u{7f}");
-        let back: serde_json::Value =
-            serde_json::from_str(&format!("[{}]", array_element(&s))).unwrap();
-        assert_eq!(back[0]["name"], "a\u{9b}b\u{7f}");
+        let s = sample(&every_control);
+        let back: serde_json::Value = serde_json::from_str(&format!("[{}]", by_hand(&s))).unwrap();
+        assert_eq!(back[0]["name"], every_control.as_str());
     }
 }

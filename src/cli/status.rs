@@ -68,7 +68,130 @@ pub struct JsonLine {
     pub rate: Option<String>,
     pub amount: String,
     /// For a negative line: payment, credit_note, waiver or covered_by_indemnities.
-    pub settled_by: Option<crate::domain::money::Settled>,
+    pub settled_by: Option<&'static str>,
+}
+
+impl JsonDossier {
+    /// This dossier as an element of `status --json`'s array: exactly what serde_json prints of
+    /// it there, with DEL and C1 escaped (`cli::json`). The fields are destructured so that a
+    /// field added to the struct and not written here does not compile.
+    pub fn element(&self) -> String {
+        let JsonDossier {
+            id,
+            debtor,
+            customer_number,
+            debtor_type,
+            stage,
+            balance,
+            outstanding,
+            days_past_due,
+            next_action,
+            next_action_date,
+            last_event,
+            last_event_date,
+            assigned_to,
+            principal,
+            not_yet_due,
+            penalties,
+            indemnities,
+            interest,
+            costs,
+            total_due,
+            daily_growth,
+            provisional,
+            breakdown,
+            error,
+        } = self;
+        let mut w = super::json::Element::default();
+        let date = |d: &Option<NaiveDate>| d.map(crate::domain::stamp::IsoDate::new);
+        w.open_object();
+        w.key("id");
+        w.int(*id);
+        for (key, value) in [
+            ("debtor", Some(debtor.as_str())),
+            ("customer_number", customer_number.as_deref()),
+            ("debtor_type", Some(debtor_type)),
+            ("stage", Some(stage)),
+            ("balance", Some(balance)),
+            ("outstanding", Some(outstanding)),
+        ] {
+            w.key(key);
+            w.opt_str(value);
+        }
+        w.key("days_past_due");
+        w.int(*days_past_due);
+        let next_date = date(next_action_date);
+        let last_date = date(last_event_date);
+        let (next_date, last_date) = (
+            next_date.as_ref().map(|d| d.as_str()),
+            last_date.as_ref().map(|d| d.as_str()),
+        );
+        for (key, value) in [
+            ("next_action", *next_action),
+            ("next_action_date", next_date),
+            ("last_event", *last_event),
+            ("last_event_date", last_date),
+            ("assigned_to", assigned_to.as_deref()),
+            ("principal", principal.as_deref()),
+            ("not_yet_due", not_yet_due.as_deref()),
+            ("penalties", penalties.as_deref()),
+            ("indemnities", indemnities.as_deref()),
+            ("interest", interest.as_deref()),
+            ("costs", costs.as_deref()),
+            ("total_due", total_due.as_deref()),
+            ("daily_growth", daily_growth.as_deref()),
+        ] {
+            w.key(key);
+            w.opt_str(value);
+        }
+        w.key("provisional");
+        w.bool(*provisional);
+        w.key("breakdown");
+        w.open_array();
+        for line in breakdown {
+            let JsonLine {
+                kind,
+                item,
+                from,
+                to,
+                days,
+                rate,
+                amount,
+                settled_by,
+            } = line;
+            w.item();
+            w.open_object();
+            let (from, to) = (date(from), date(to));
+            for (key, value) in [
+                ("kind", Some(*kind)),
+                ("item", Some(item.as_str())),
+                ("from", from.as_ref().map(|d| d.as_str())),
+                ("to", to.as_ref().map(|d| d.as_str())),
+            ] {
+                w.key(key);
+                w.opt_str(value);
+            }
+            w.key("days");
+            match days {
+                Some(n) => w.int(*n),
+                None => w.null(),
+            }
+            for (key, value) in [
+                ("rate", rate.as_deref()),
+                ("amount", Some(amount.as_str())),
+                ("settled_by", *settled_by),
+            ] {
+                w.key(key);
+                w.opt_str(value);
+            }
+            w.close_object();
+        }
+        w.close_array();
+        w.key("error");
+        w.opt_str(error.as_deref());
+        w.close_object();
+        w.finish()
+    }
 }
 
 /// The JSON object of one dossier, from its assessment (public for the agreement tests).
@@ -113,7 +236,7 @@ pub fn json_dossier(d: &LoadedDossier, a: &Assessment) -> JsonDossier {
                 days: l.days,
                 rate: l.rate.map(|r| r.normalize().to_string()),
                 amount: format_plain(l.amount),
-                settled_by: l.settled_by,
+                settled_by: l.settled_by.map(|s| s.slug()),
             })
             .collect(),
         error: a.money_error.as_ref().map(|e| e.to_string()),
@@ -420,7 +543,7 @@ impl Form {
                     std::borrow::Cow::Owned(escaped) => escaped,
                 }
             }
-            Form::Json => super::json::array_element(&json_dossier(d, a)),
+            Form::Json => json_dossier(d, a).element(),
         }
     }
 

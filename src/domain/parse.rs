@@ -389,7 +389,34 @@ pub fn cents(d: Decimal) -> Decimal {
 
 /// Plain decimal string with two places (JSON, CSV): `1234.56`.
 pub fn format_plain(d: Decimal) -> String {
-    format!("{:.2}", cents(d))
+    let c = cents(d);
+    // Rounded to two places, the scale is at most 2: the mantissa counts cents once scaled up.
+    // Written by hand: `Decimal`'s formatter was a tenth of a whole-portfolio `status --json`.
+    let scale = c.scale().min(2);
+    let Some(mut n) = u64::try_from(c.mantissa().unsigned_abs())
+        .ok()
+        .and_then(|m| m.checked_mul(10u64.pow(2 - scale)))
+    else {
+        return format!("{c:.2}");
+    };
+    // Digits from the last: cents, the point, then the units (at least one).
+    let mut b = Vec::with_capacity(24);
+    for k in 0.. {
+        if k == 2 {
+            b.push(b'.');
+        }
+        b.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 && k >= 2 {
+            break;
+        }
+    }
+    if c.is_sign_negative() {
+        b.push(b'-');
+    }
+    b.reverse();
+    // Only ASCII was written.
+    String::from_utf8(b).unwrap_or_default()
 }
 
 /// `05/03/2026`.

@@ -52,27 +52,48 @@ fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
     Some(NaiveDateTime::new(date, time).and_utc())
 }
 
-/// `d` as chrono writes it, for years 0 to 9999 (chrono's `Display` does the others).
-fn write_date<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    use chrono::Datelike;
-    let y = d.year();
-    if !(0..=9999).contains(&y) {
-        return d.serialize(s);
+/// A date as chrono writes it (`2026-03-05`), without allocating for years 0 to 9999.
+pub struct IsoDate(Iso);
+
+enum Iso {
+    Short([u8; 10]),
+    /// Beyond year 9999 or before year 0 (`+10000-01-01`): chrono's `Display`.
+    Long(String),
+}
+
+impl IsoDate {
+    pub fn new(d: NaiveDate) -> IsoDate {
+        use chrono::Datelike;
+        let y = d.year();
+        if !(0..=9999).contains(&y) {
+            return IsoDate(Iso::Long(d.to_string()));
+        }
+        let (y, m, day) = (y as u32, d.month(), d.day());
+        IsoDate(Iso::Short([
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+            b'0' + (m / 10) as u8,
+            b'0' + (m % 10) as u8,
+            b'-',
+            b'0' + (day / 10) as u8,
+            b'0' + (day % 10) as u8,
+        ]))
     }
-    let (y, m, day) = (y as u32, d.month(), d.day());
-    let b = [
-        b'0' + (y / 1000) as u8,
-        b'0' + (y / 100 % 10) as u8,
-        b'0' + (y / 10 % 10) as u8,
-        b'0' + (y % 10) as u8,
-        b'-',
-        b'0' + (m / 10) as u8,
-        b'0' + (m % 10) as u8,
-        b'-',
-        b'0' + (day / 10) as u8,
-        b'0' + (day % 10) as u8,
-    ];
-    s.serialize_str(std::str::from_utf8(&b).map_err(serde::ser::Error::custom)?)
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Only ASCII digits and '-' were written.
+            Iso::Short(b) => std::str::from_utf8(b).unwrap_or_default(),
+            Iso::Long(s) => s,
+        }
+    }
+}
+
+fn write_date<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(IsoDate::new(*d).as_str())
 }
 
 fn digits(b: &[u8]) -> Option<u32> {

@@ -190,8 +190,7 @@ impl BreakdownLine {
 }
 
 /// What reduced a sum: the negative lines of the breakdown say which.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Settled {
     Payment,
     CreditNote,
@@ -199,4 +198,22 @@ pub enum Settled {
     Waiver,
     /// Recorded costs up to the 40 € indemnities they are deemed to cover (L441-10 II).
     CoveredByIndemnities,
+}
+
+impl Settled {
+    /// The name in `status --json` (`settled_by`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Settled::Payment => "payment",
+            Settled::CreditNote => "credit_note",
+            Settled::Waiver => "waiver",
+            Settled::CoveredByIndemnities => "covered_by_indemnities",
+        }
+    }
+}
+
+impl Serialize for Settled {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.slug())
+    }
 }
