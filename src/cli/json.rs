@@ -111,6 +111,18 @@ impl Element {
         self.out.push_str(value);
     }
 
+    /// An amount as a string of two decimals (`"1234.56"`, `format_plain`), or null.
+    pub fn plain(&mut self, value: Option<rust_decimal::Decimal>) {
+        match value {
+            Some(v) => {
+                self.out.push('"');
+                crate::domain::parse::write_plain(&mut self.out, v);
+                self.out.push('"');
+            }
+            None => self.null(),
+        }
+    }
+
     pub fn int(&mut self, value: impl Into<i128>) {
         use std::fmt::Write;
         // Writing to a String cannot fail.

@@ -18,16 +18,18 @@ use crate::present::{next_action_label, stage_label};
 
 /// One dossier in `status --json`. Field names and meanings are stable (see README).
 #[derive(Debug, Serialize)]
-pub struct JsonDossier {
+pub struct JsonDossier<'a> {
     pub id: u64,
-    pub debtor: String,
-    pub customer_number: Option<String>,
+    pub debtor: &'a str,
+    pub customer_number: Option<&'a str>,
     pub debtor_type: &'static str,
     pub stage: &'static str,
     /// Principal still open, due or not (`principal` + `not_yet_due`).
-    pub balance: String,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize")]
+    pub balance: Decimal,
     /// Everything the debtor owes: `total_due` + `not_yet_due` ("Solde" on screen).
-    pub outstanding: String,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize")]
+    pub outstanding: Decimal,
     pub days_past_due: i64,
     pub next_action: Option<&'static str>,
     #[serde(serialize_with = "crate::domain::stamp::opt_date::serialize")]
@@ -35,43 +37,52 @@ pub struct JsonDossier {
     pub last_event: Option<&'static str>,
     #[serde(serialize_with = "crate::domain::stamp::opt_date::serialize")]
     pub last_event_date: Option<NaiveDate>,
-    pub assigned_to: Option<String>,
+    pub assigned_to: Option<&'a str>,
     /// Amounts owed at `--today` (decimal strings). `principal` is what is past due; invoices
     /// not yet due are in `not_yet_due` and never in `total_due`. When the rates cannot be
     /// applied (`error`), the accessories and `total_due` are null.
-    pub principal: Option<String>,
-    pub not_yet_due: Option<String>,
-    pub penalties: Option<String>,
-    pub indemnities: Option<String>,
-    pub interest: Option<String>,
-    pub costs: Option<String>,
-    pub total_due: Option<String>,
-    pub daily_growth: Option<String>,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize_opt")]
+    pub principal: Option<Decimal>,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize_opt")]
+    pub not_yet_due: Option<Decimal>,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize_opt")]
+    pub penalties: Option<Decimal>,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize_opt")]
+    pub indemnities: Option<Decimal>,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize_opt")]
+    pub interest: Option<Decimal>,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize_opt")]
+    pub costs: Option<Decimal>,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize_opt")]
+    pub total_due: Option<Decimal>,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize_opt")]
+    pub daily_growth: Option<Decimal>,
     /// Some figure uses a rate missing from the table (last known rate used).
     pub provisional: bool,
     /// Every line of the amounts, negative ones included: the lines of each kind add up to
     /// the total of that kind.
-    pub breakdown: Vec<JsonLine>,
+    pub breakdown: Vec<JsonLine<'a>>,
     pub error: Option<String>,
 }
 
 /// One accrual or fixed line of the amounts owed.
 #[derive(Debug, Serialize)]
-pub struct JsonLine {
+pub struct JsonLine<'a> {
     pub kind: &'static str,
-    pub item: String,
+    pub item: &'a str,
     #[serde(serialize_with = "crate::domain::stamp::opt_date::serialize")]
     pub from: Option<NaiveDate>,
     #[serde(serialize_with = "crate::domain::stamp::opt_date::serialize")]
     pub to: Option<NaiveDate>,
     pub days: Option<i64>,
     pub rate: Option<String>,
-    pub amount: String,
+    #[serde(serialize_with = "crate::domain::parse::plain::serialize")]
+    pub amount: Decimal,
     /// For a negative line: payment, credit_note, waiver or covered_by_indemnities.
     pub settled_by: Option<&'static str>,
 }
 
-impl JsonDossier {
+impl JsonDossier<'_> {
     /// This dossier as an element of `status --json`'s array: exactly what serde_json prints of
     /// it there, with DEL and C1 escaped (`cli::json`). The fields are destructured so that a
     /// field added to the struct and not written here does not compile.
@@ -108,15 +119,17 @@ impl JsonDossier {
         w.key("id");
         w.int(*id);
         for (key, value) in [
-            ("debtor", Some(debtor.as_str())),
-            ("customer_number", customer_number.as_deref()),
+            ("debtor", Some(*debtor)),
+            ("customer_number", *customer_number),
             ("debtor_type", Some(debtor_type)),
             ("stage", Some(stage)),
-            ("balance", Some(balance)),
-            ("outstanding", Some(outstanding)),
         ] {
             w.key(key);
             w.opt_str(value);
+        }
+        for (key, value) in [("balance", balance), ("outstanding", outstanding)] {
+            w.key(key);
+            w.plain(Some(*value));
         }
         w.key("days_past_due");
         w.int(*days_past_due);
@@ -131,18 +144,23 @@ impl JsonDossier {
             ("next_action_date", next_date),
             ("last_event", *last_event),
             ("last_event_date", last_date),
-            ("assigned_to", assigned_to.as_deref()),
-            ("principal", principal.as_deref()),
-            ("not_yet_due", not_yet_due.as_deref()),
-            ("penalties", penalties.as_deref()),
-            ("indemnities", indemnities.as_deref()),
-            ("interest", interest.as_deref()),
-            ("costs", costs.as_deref()),
-            ("total_due", total_due.as_deref()),
-            ("daily_growth", daily_growth.as_deref()),
+            ("assigned_to", *assigned_to),
         ] {
             w.key(key);
             w.opt_str(value);
+        }
+        for (key, value) in [
+            ("principal", principal),
+            ("not_yet_due", not_yet_due),
+            ("penalties", penalties),
+            ("indemnities", indemnities),
+            ("interest", interest),
+            ("costs", costs),
+            ("total_due", total_due),
+            ("daily_growth", daily_growth),
+        ] {
+            w.key(key);
+            w.plain(*value);
         }
         w.key("provisional");
         w.bool(*provisional);
@@ -164,7 +182,7 @@ impl JsonDossier {
             let (from, to) = (date(from), date(to));
             for (key, value) in [
                 ("kind", Some(*kind)),
-                ("item", Some(item.as_str())),
+                ("item", Some(*item)),
                 ("from", from.as_ref().map(|d| d.as_str())),
                 ("to", to.as_ref().map(|d| d.as_str())),
             ] {
@@ -176,14 +194,12 @@ impl JsonDossier {
                 Some(n) => w.int(*n),
                 None => w.null(),
             }
-            for (key, value) in [
-                ("rate", rate.as_deref()),
-                ("amount", Some(amount.as_str())),
-                ("settled_by", *settled_by),
-            ] {
-                w.key(key);
-                w.opt_str(value);
-            }
+            w.key("rate");
+            w.opt_str(rate.as_deref());
+            w.key("amount");
+            w.plain(Some(*amount));
+            w.key("settled_by");
+            w.opt_str(*settled_by);
             w.close_object();
         }
         w.close_array();
@@ -195,29 +211,29 @@ impl JsonDossier {
 }
 
 /// The JSON object of one dossier, from its assessment (public for the agreement tests).
-pub fn json_dossier(d: &LoadedDossier, a: &Assessment) -> JsonDossier {
+pub fn json_dossier<'a>(d: &'a LoadedDossier, a: &'a Assessment) -> JsonDossier<'a> {
     let c = &a.claim;
     let known = a.money_error.is_none();
-    let f = |v: Decimal| known.then(|| format_plain(v));
+    let f = |v: Decimal| known.then_some(v);
     JsonDossier {
         id: d.state.id,
-        debtor: d.debtor.name.clone(),
-        customer_number: d.debtor.customer_number.clone(),
+        debtor: &d.debtor.name,
+        customer_number: d.debtor.customer_number.as_deref(),
         debtor_type: match d.debtor.debtor_type {
             crate::domain::model::DebtorType::B2b => "b2b",
             crate::domain::model::DebtorType::B2c => "b2c",
         },
         stage: a.stage.slug(),
-        balance: format_plain(a.balance()),
-        outstanding: format_plain(a.outstanding()),
+        balance: a.balance(),
+        outstanding: a.outstanding(),
         days_past_due: a.days_past_due,
         next_action: a.next.as_ref().map(|n| n.kind.slug()),
         next_action_date: a.next.as_ref().map(|n| n.date),
         last_event: d.state.last_event.map(|e| e.2),
         last_event_date: d.state.last_event.map(|e| e.1),
-        assigned_to: d.state.assigned.clone(),
-        principal: Some(format_plain(c.principal)),
-        not_yet_due: Some(format_plain(c.not_yet_due)),
+        assigned_to: d.state.assigned.as_deref(),
+        principal: Some(c.principal),
+        not_yet_due: Some(c.not_yet_due),
         penalties: f(c.penalties),
         indemnities: f(c.indemnities),
         interest: f(c.interest),
@@ -230,12 +246,12 @@ pub fn json_dossier(d: &LoadedDossier, a: &Assessment) -> JsonDossier {
             .iter()
             .map(|l| JsonLine {
                 kind: l.kind.slug(),
-                item: l.item.clone(),
+                item: &l.item,
                 from: l.from,
                 to: l.to,
                 days: l.days,
                 rate: l.rate.map(|r| r.normalize().to_string()),
-                amount: format_plain(l.amount),
+                amount: l.amount,
                 settled_by: l.settled_by.map(|s| s.slug()),
             })
             .collect(),
@@ -520,21 +536,21 @@ impl Form {
             Form::Ids => d.state.id.to_string(),
             Form::Tsv => {
                 let j = json_dossier(d, a);
-                let opt = |v: Option<String>| v.unwrap_or_default();
+                let opt = |v: Option<&str>| v.unwrap_or_default().to_string();
                 let day = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
                 let row = super::format::tsv_row(&[
                     j.id.to_string(),
-                    j.debtor,
+                    j.debtor.to_string(),
                     opt(j.customer_number),
                     j.debtor_type.to_string(),
                     j.stage.to_string(),
-                    j.outstanding,
-                    j.balance,
-                    opt(j.total_due),
+                    format_plain(j.outstanding),
+                    format_plain(j.balance),
+                    j.total_due.map(format_plain).unwrap_or_default(),
                     j.days_past_due.to_string(),
-                    opt(j.next_action.map(String::from)),
+                    opt(j.next_action),
                     day(j.next_action_date),
-                    opt(j.last_event.map(String::from)),
+                    opt(j.last_event),
                     day(j.last_event_date),
                     opt(j.assigned_to),
                 ]);

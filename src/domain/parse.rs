@@ -389,6 +389,13 @@ pub fn cents(d: Decimal) -> Decimal {
 
 /// Plain decimal string with two places (JSON, CSV): `1234.56`.
 pub fn format_plain(d: Decimal) -> String {
+    let mut s = String::with_capacity(16);
+    write_plain(&mut s, d);
+    s
+}
+
+/// `format_plain(d)`, written at the end of `out`.
+pub fn write_plain(out: &mut String, d: Decimal) {
     let c = cents(d);
     // Rounded to two places, the scale is at most 2: the mantissa counts cents once scaled up.
     // Written by hand: `Decimal`'s formatter was a tenth of a whole-portfolio `status --json`.
@@ -397,26 +404,47 @@ pub fn format_plain(d: Decimal) -> String {
         .ok()
         .and_then(|m| m.checked_mul(10u64.pow(2 - scale)))
     else {
-        return format!("{c:.2}");
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{c:.2}");
+        return;
     };
     // Digits from the last: cents, the point, then the units (at least one).
-    let mut b = Vec::with_capacity(24);
+    let mut b = [0u8; 24];
+    let mut i = b.len();
     for k in 0.. {
         if k == 2 {
-            b.push(b'.');
+            i -= 1;
+            b[i] = b'.';
         }
-        b.push(b'0' + (n % 10) as u8);
+        i -= 1;
+        b[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 && k >= 2 {
             break;
         }
     }
     if c.is_sign_negative() {
-        b.push(b'-');
+        out.push('-');
     }
-    b.reverse();
-    // Only ASCII was written.
-    String::from_utf8(b).unwrap_or_default()
+    out.extend(b[i..].iter().map(|&b| char::from(b)));
+}
+
+/// `#[serde(serialize_with = "parse::plain::serialize")]`: an amount as `format_plain` writes it.
+pub mod plain {
+    use rust_decimal::Decimal;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_plain(*d))
+    }
+
+    pub fn serialize_opt<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 /// `05/03/2026`.

@@ -79,10 +79,11 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<i32, UserError> {
         }
         let j = json_dossier(d, &a);
         let known = a.money_error.is_none();
+        let money = |v: Decimal| number(format_plain(v));
         let base = Row {
             dossier: j.id,
-            debtor: text(j.debtor),
-            customer_number: j.customer_number.map(text),
+            debtor: text(j.debtor.to_string()),
+            customer_number: j.customer_number.map(|c| text(c.to_string())),
             invoice: None,
             invoice_date: None,
             due_date: None,
@@ -94,16 +95,15 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<i32, UserError> {
             stage: j.stage,
             next_action: j.next_action,
             next_action_date: j.next_action_date,
-            balance: number(j.balance),
-            penalties: j.penalties.map(number),
-            interest: j.interest.map(number),
-            indemnities: j.indemnities.map(number),
-            costs: j.costs.map(number),
-            total_due: j.total_due.map(number),
+            balance: money(j.balance),
+            penalties: j.penalties.map(money),
+            interest: j.interest.map(money),
+            indemnities: j.indemnities.map(money),
+            costs: j.costs.map(money),
+            total_due: j.total_due.map(money),
             provisional: j.provisional,
             error: j.error.map(text),
         };
-        let money = |v: Decimal| number(format_plain(v));
         let mut items = a.claim.open_items().peekable();
         if items.peek().is_none() {
             rows.push(base);
