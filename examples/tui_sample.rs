@@ -36,5 +36,5 @@ fn main() -> anyhow::Result<()> {
     if !store.exists() {
         fixtures::seed_store(&store, today)?;
     }
-    run(store, ui, today, Default::default())
+    run(store, ui, today, false, Default::default())
 }

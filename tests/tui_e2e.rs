@@ -974,3 +974,68 @@ fn a_journal_read_behind_the_keys_reaches_the_pane() {
     assert!(screen.contains(&newest), "{newest} in the pane:\n{screen}");
     assert!(!screen.contains("chargement du journal"), "{screen}");
 }
+
+fn the_day_after() -> chrono::NaiveDate {
+    fixtures::today() + chrono::Duration::days(1)
+}
+
+#[test]
+fn a_tui_left_open_past_midnight_moves_to_the_new_day() {
+    let (_dir, store, _ids) = setup();
+    let mut st = state("default");
+    let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    let days_late = |st: &State| -> Vec<(u64, i64)> {
+        let mut v: Vec<_> = st
+            .entries
+            .iter()
+            .map(|e| (e.id(), e.days_past_due))
+            .collect();
+        v.sort();
+        v
+    };
+    run_loop(
+        &mut term,
+        &mut ScriptedEvents::new([key(KeyCode::Char('q'))]),
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &no_refresh(),
+    )
+    .unwrap();
+    let before = days_late(&st);
+    assert!(before.iter().any(|&(_, d)| d > 0), "{before:?}");
+
+    // The same TUI, its clock now reading the next day: one idle tick is enough.
+    st.quit = false;
+    let opts = LoopOptions {
+        clock: Some(the_day_after),
+        ..no_refresh()
+    };
+    run_loop(
+        &mut term,
+        &mut ScriptedEvents::with_ticks([None, Some(key(KeyCode::Char('q')))]),
+        &mut st,
+        &store,
+        &AtomicBool::new(false),
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(st.today, the_day_after());
+    // Every dossier late yesterday is a day later, and the header names the new day.
+    let after = days_late(&st);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b.0, a.0);
+        if b.1 > 0 {
+            assert_eq!(a.1, b.1 + 1, "dossier {}", a.0);
+        }
+    }
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    let new_day = the_day_after().format("%d/%m/%Y").to_string();
+    assert!(screen.contains(&new_day), "{screen}");
+}

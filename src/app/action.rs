@@ -46,6 +46,9 @@ pub enum Action {
     WriteFailed(Failure),
     /// The database's generation moved (another user wrote): reload what changed.
     ExternalChange,
+    /// The calendar day the loop's clock reads is not the state's `today` any more: the TUI was
+    /// left open past midnight.
+    DayChanged(NaiveDate),
     /// Result of `Effect::LoadChanged`: the dossiers others changed, reloaded one by one, so
     /// the selection and the scroll position stay where the user left them.
     Patched(Result<Snapshot, Failure>),

@@ -17,6 +17,8 @@ pub struct Ctx {
     pub config_path: Option<PathBuf>,
     pub config_dir: PathBuf,
     pub today: NaiveDate,
+    /// `--today` (or `RECOUVRE_TODAY`) was given: the day does not follow the clock.
+    pub today_given: bool,
     pub warnings: Vec<String>,
     pub rules: crate::domain::assess::Rules,
 }
@@ -138,6 +140,7 @@ impl Ctx {
             config_path: path,
             config_dir,
             today: today_from(cli.today),
+            today_given: cli.today.is_some(),
             warnings,
         })
     }

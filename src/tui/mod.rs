@@ -39,6 +39,7 @@ pub fn run(
     store: Store,
     ui: UiConfig,
     today: NaiveDate,
+    follow_clock: bool,
     env: crate::app::editor::LetterEnv,
 ) -> anyhow::Result<()> {
     // Before the loader and the watchdog threads: a TUI stays open all day, one per colleague.
@@ -57,6 +58,8 @@ pub fn run(
         pending_draft: Some(pending),
         // The first screen answers keys while the rest of a large portfolio loads.
         wait_for_load: false,
+        // Unless the day was given: the TUI stays open all day, and overnight.
+        clock: follow_clock.then_some(local_today as fn() -> NaiveDate),
         ..Default::default()
     };
     runtime::run_loop(
@@ -68,4 +71,8 @@ pub fn run(
         &opts,
     )?;
     Ok(())
+}
+
+fn local_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }

@@ -430,6 +430,9 @@ pub struct LoopOptions {
     /// that moved the cursor before they are read, and a key's time must not include a read it
     /// does not wait for.
     pub wait_for_journals: bool,
+    /// Today's date by the wall clock, asked at idle ticks: a TUI left open past midnight moves
+    /// to the new day. None when the day was given (`--today`), and in tests that fix it.
+    pub clock: Option<fn() -> chrono::NaiveDate>,
 }
 
 impl Default for LoopOptions {
@@ -442,6 +445,7 @@ impl Default for LoopOptions {
             pending_draft: None,
             wait_for_load: true,
             wait_for_journals: true,
+            clock: None,
         }
     }
 }
@@ -557,6 +561,23 @@ pub fn run_loop<B: Backend, E: EventSource>(
             }
             Some(_) => {}
             None => {
+                // Not under an open form or letter: what they show was prepared for their day.
+                // Nor while a load runs: it assesses at the day it started with.
+                let idle =
+                    state.popup.is_none() && state.editor.is_none() && !workers.loader.is_loading();
+                if let Some(day) = opts.clock.map(|clock| clock()).filter(|_| idle) {
+                    if day != state.today {
+                        dispatch(
+                            terminal,
+                            state,
+                            &opts.theme,
+                            store,
+                            &mut workers,
+                            Action::DayChanged(day),
+                        )?;
+                        dirty = true;
+                    }
+                }
                 if let Some(every) = opts.refresh {
                     // Only a cheap side-file read; never while the user is mid-form.
                     if last_check.elapsed() >= every && state.popup.is_none() {

@@ -227,6 +227,19 @@ fn step(state: &mut State, action: Action) -> Vec<Effect> {
             );
             vec![]
         }
+        // Past midnight, every figure that depends on the day (days late, penalties, what is due
+        // today, a lapsed promise) and the date of what is logged or written from now on follow
+        // the new day: the list is assessed again, and stays on screen until that is done.
+        Action::DayChanged(day) if day != state.today => {
+            state.today = day;
+            notice(
+                state,
+                Level::Info,
+                tf("tui.new_day", &[("date", &crate::i18n::date(day))]),
+            );
+            vec![load_all(state)]
+        }
+        Action::DayChanged(_) => vec![],
         // Nothing loaded yet (or the last load failed): everything; else only what changed.
         Action::ExternalChange if !state.loaded || state.load_error.is_some() => {
             vec![load_all(state)]

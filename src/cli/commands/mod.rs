@@ -138,7 +138,15 @@ fn tui(ctx: &Ctx) -> Result<i32, UserError> {
             ui.keymap_file = Some(user_keys);
         }
     }
-    crate::tui::run(ctx.store.clone(), ui, ctx.today, letter_env(ctx)?).map_err(|e| UserError {
+    let follow_clock = !ctx.today_given;
+    crate::tui::run(
+        ctx.store.clone(),
+        ui,
+        ctx.today,
+        follow_clock,
+        letter_env(ctx)?,
+    )
+    .map_err(|e| UserError {
         code: exit::STORAGE,
         message: format!("{e:#}"),
     })?;
