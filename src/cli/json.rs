@@ -95,10 +95,6 @@ impl Element {
         self.next();
     }
 
-    pub fn str(&mut self, value: &str) {
-        self.string(value);
-    }
-
     pub fn opt_str(&mut self, value: Option<&str>) {
         match value {
             Some(v) => self.string(v),
@@ -107,7 +103,7 @@ impl Element {
     }
 
     /// A number, `true`, `false`: written as given.
-    pub fn raw(&mut self, value: &str) {
+    fn raw(&mut self, value: &str) {
         self.out.push_str(value);
     }
 
@@ -119,6 +115,14 @@ impl Element {
                 crate::domain::parse::write_plain(&mut self.out, v);
                 self.out.push('"');
             }
+            None => self.null(),
+        }
+    }
+
+    /// A date as chrono writes it (`"2026-03-05"`), or null.
+    pub fn date(&mut self, value: Option<chrono::NaiveDate>) {
+        match value {
+            Some(d) => self.string(crate::domain::stamp::IsoDate::new(d).as_str()),
             None => self.null(),
         }
     }
@@ -239,7 +243,7 @@ mod tests {
         let mut w = Element::default();
         w.open_object();
         w.key("name");
-        w.str(&s.name);
+        w.opt_str(Some(&s.name));
         w.key("empty");
         w.open_array();
         w.close_array();
@@ -249,7 +253,7 @@ mod tests {
             w.item();
             w.open_object();
             w.key("item");
-            w.str(&l.item);
+            w.opt_str(Some(&l.item));
             w.key("n");
             w.int(l.n);
             w.close_object();

@@ -114,7 +114,6 @@ impl JsonDossier<'_> {
             error,
         } = self;
         let mut w = super::json::Element::default();
-        let date = |d: &Option<NaiveDate>| d.map(crate::domain::stamp::IsoDate::new);
         w.open_object();
         w.key("id");
         w.int(*id);
@@ -133,22 +132,16 @@ impl JsonDossier<'_> {
         }
         w.key("days_past_due");
         w.int(*days_past_due);
-        let next_date = date(next_action_date);
-        let last_date = date(last_event_date);
-        let (next_date, last_date) = (
-            next_date.as_ref().map(|d| d.as_str()),
-            last_date.as_ref().map(|d| d.as_str()),
-        );
-        for (key, value) in [
-            ("next_action", *next_action),
-            ("next_action_date", next_date),
-            ("last_event", *last_event),
-            ("last_event_date", last_date),
-            ("assigned_to", *assigned_to),
-        ] {
-            w.key(key);
-            w.opt_str(value);
-        }
+        w.key("next_action");
+        w.opt_str(*next_action);
+        w.key("next_action_date");
+        w.date(*next_action_date);
+        w.key("last_event");
+        w.opt_str(*last_event);
+        w.key("last_event_date");
+        w.date(*last_event_date);
+        w.key("assigned_to");
+        w.opt_str(*assigned_to);
         for (key, value) in [
             ("principal", principal),
             ("not_yet_due", not_yet_due),
@@ -179,16 +172,14 @@ impl JsonDossier<'_> {
             } = line;
             w.item();
             w.open_object();
-            let (from, to) = (date(from), date(to));
-            for (key, value) in [
-                ("kind", Some(*kind)),
-                ("item", Some(*item)),
-                ("from", from.as_ref().map(|d| d.as_str())),
-                ("to", to.as_ref().map(|d| d.as_str())),
-            ] {
-                w.key(key);
-                w.opt_str(value);
-            }
+            w.key("kind");
+            w.opt_str(Some(kind));
+            w.key("item");
+            w.opt_str(Some(item));
+            w.key("from");
+            w.date(*from);
+            w.key("to");
+            w.date(*to);
             w.key("days");
             match days {
                 Some(n) => w.int(*n),
