@@ -565,7 +565,7 @@ pub fn run_loop<B: Backend, E: EventSource>(
                 // Nor while a load runs: it assesses at the day it started with.
                 let idle =
                     state.popup.is_none() && state.editor.is_none() && !workers.loader.is_loading();
-                if let Some(day) = opts.clock.map(|clock| clock()).filter(|_| idle) {
+                if let Some(day) = opts.clock.filter(|_| idle).map(|clock| clock()) {
                     if day != state.today {
                         dispatch(
                             terminal,
