@@ -265,6 +265,39 @@ fn a_credit_note_cancels_its_own_invoice_which_leaves_the_letter() {
 }
 
 #[test]
+fn a_late_invoice_cancelled_by_a_credit_note_leaves_nothing_owed_and_the_dossier_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(
+        dir.path(),
+        &[("F-2026-0310", "2026-09-16", "2026-10-16", "1260.00")],
+        &[],
+    );
+    // Forty days late, the invoice is found wrong and cancelled whole.
+    ok(
+        &db,
+        &[
+            "log",
+            "1",
+            "credit-note",
+            "--reference",
+            "AV-2026-0044",
+            "--amount",
+            "1 260,00",
+            "--date",
+            "2026-11-24",
+        ],
+    );
+    // It was never owed: no penalties for the forty days, no 40 € indemnity.
+    let v = dossier(&db, "1");
+    assert_eq!(field(&v, "principal"), "0.00");
+    assert_eq!(field(&v, "penalties"), "0.00");
+    assert_eq!(field(&v, "indemnities"), "0.00");
+    assert_eq!(field(&v, "total_due"), "0.00");
+    assert_eq!(field(&v, "stage"), "paid", "{v}");
+    ok(&db, &["log", "1", "close", "paid"]);
+}
+
+#[test]
 fn recorded_costs_are_owed_only_above_the_indemnities() {
     let dir = tempfile::tempdir().unwrap();
     let db = setup(

@@ -96,6 +96,23 @@ impl Journal {
         )
     }
 
+    fn credit_note(
+        &mut self,
+        date: &str,
+        reference: &str,
+        invoice: &str,
+        amount: &str,
+    ) -> &mut Self {
+        self.push(
+            date,
+            EventKind::CreditNote {
+                reference: reference.into(),
+                amount: dec(amount),
+                invoice: Some(invoice.into()),
+            },
+        )
+    }
+
     fn notice(&mut self, date: &str, deadline: &str) -> &mut Self {
         self.push(
             date,
@@ -243,6 +260,71 @@ fn partial_payment_goes_to_penalties_then_principal_and_the_indemnity_last() {
     assert_eq!(sum(LineKind::Penalty), c.penalties);
     assert_eq!(sum(LineKind::Principal), c.principal);
     assert_eq!(sum(LineKind::Indemnity), c.indemnities);
+}
+
+#[test]
+fn an_invoice_cancelled_by_a_credit_note_after_its_due_date_bears_no_penalty_and_no_indemnity() {
+    let mut j = Journal::new("2025-01-01", None, Jurisdiction::Fr);
+    j.invoice("F-1", "2025-01-01", "2025-01-31", "1000.00")
+        .invoice("F-2", "2025-01-01", "2025-01-31", "200.00")
+        .credit_note("2025-03-02", "AV-1", "F-1", "1000.00");
+    // A letter written before the credit note claimed F-1 whole: 1 Feb–1 March, 29 days on
+    // 1200 at 13.15 %: 1200 × 13.15 × 29 / 36500 = 457620 / 36500 = 12.537… → 12.54.
+    let before = claim(&j.state(), &b2b(), &company(), "2025-03-01");
+    assert_eq!(before.penalties, dec("12.54"));
+    assert_eq!(before.indemnities, dec("80"));
+    // Once the credit note is issued, F-1 was never owed: no penalty on it for the days before
+    // it either, and it was never late, so no 40 €. F-2 alone: 1 Feb–31 March, 59 days on 200:
+    // 200 × 13.15 × 59 / 36500 = 155170 / 36500 = 4.251… → 4.25.
+    let c = claim(&j.state(), &b2b(), &company(), "2025-03-31");
+    assert_eq!(amounts(&c, LineKind::Penalty).len(), 1);
+    assert_eq!(c.penalties, dec("4.25"));
+    assert_eq!(c.indemnities, dec("40"));
+    assert_eq!(c.principal, dec("200.00"));
+    assert_eq!(c.total_due, dec("244.25"));
+    let f1 = c.items.iter().find(|i| i.reference == "F-1").unwrap();
+    assert_eq!(
+        (f1.open, f1.accrued, f1.indemnity),
+        (dec("0"), dec("0"), dec("0"))
+    );
+    // The breakdown still says what cancelled it, and when.
+    assert!(c.lines.iter().any(|l| l.item == "F-1"
+        && l.settled_by == Some(Settled::CreditNote)
+        && l.from == Some(d("2025-03-02"))
+        && l.amount == dec("-1000.00")));
+}
+
+#[test]
+fn a_partial_credit_note_after_a_payment_leaves_penalties_on_the_corrected_amount() {
+    let mut j = Journal::new("2025-01-01", None, Jurisdiction::Fr);
+    j.invoice("F-7", "2025-01-01", "2025-01-31", "1000.00")
+        .payment("2025-03-02", "600.00")
+        .credit_note("2025-03-20", "AV-7", "F-7", "400.00");
+    let c = claim(&j.state(), &b2b(), &company(), "2025-03-31");
+    // The invoice was 600 € once corrected, and paid 30 days late. 1 Feb–2 March, 30 days on
+    // 600: 600 × 13.15 × 30 / 36500 = 236700 / 36500 = 6.484… → 6.48. The payment equals the
+    // corrected invoice, so it goes to that invoice's principal (the debtor's evident choice,
+    // art. 1342-10): nothing bears penalties after 2 March, and the 6.48 stay owed.
+    assert_eq!(
+        amounts(&c, LineKind::Penalty),
+        vec![("2025-H1".into(), 30, dec("13.15"), dec("6.48"))]
+    );
+    assert_eq!(c.lines[0].base, Some(dec("600.00")));
+    let s = &c.settlements[0];
+    assert_eq!((s.to_penalties, s.to_principal), (dec("0"), dec("600.00")));
+    assert_eq!(c.principal, dec("0.00"));
+    assert_eq!(c.penalties, dec("6.48"));
+    // Late all the same: the 40 € stays owed.
+    assert_eq!(c.indemnities, dec("40"));
+    assert_eq!(c.total_due, dec("46.48"));
+    // The lines under the invoice are in date order: the payment, then the credit note.
+    let under: Vec<_> = c
+        .lines
+        .iter()
+        .filter(|l| l.item == "F-7" && l.settled_by.is_some())
+        .map(|l| l.settled_by.unwrap())
+        .collect();
+    assert_eq!(under, vec![Settled::Payment, Settled::CreditNote]);
 }
 
 #[test]

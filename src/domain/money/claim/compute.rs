@@ -192,16 +192,6 @@ fn claim_with(
                 },
             )
         })
-        .chain(st.credit_notes.iter().filter(|c| c.date <= at).map(|c| {
-            (
-                c.date,
-                c.seq,
-                Movement::Credit {
-                    amount: c.amount,
-                    invoice: c.invoice.as_deref().or(Some(c.reference.as_str())),
-                },
-            )
-        }))
         .chain(
             st.waivers
                 .iter()
@@ -229,20 +219,28 @@ fn claim_with(
         Ok(sum)
     };
 
+    // A credit note corrects its invoice: what it cancels was never owed, so it bore no penalty
+    // or interest and made nothing late (no 40 €), whatever the credit note's date. It is applied
+    // before any payment; its line keeps its own date. Only those issued by `at` count: a letter
+    // written before one claimed the invoice whole.
+    let mut credits: Vec<_> = st.credit_notes.iter().filter(|c| c.date <= at).collect();
+    credits.sort_by_key(|c| (c.date, c.seq));
+    for c in credits {
+        // It cancels (part of) the invoice it names, then the oldest.
+        let invoice = c.invoice.as_deref().or(Some(c.reference.as_str()));
+        let mut rest = c.amount;
+        if let Some(i) = target_item(&tracks, invoice, None) {
+            rest -= tracks[i].cancel(rest, c.date);
+        }
+        for t in tracks.iter_mut() {
+            rest -= t.cancel(rest, c.date);
+        }
+        surplus += rest;
+    }
+
     for (date, _, mv) in moves {
         mark_late(&mut tracks, date);
         match mv {
-            Movement::Credit { amount, invoice } => {
-                // A credit note cancels (part of) the invoice it names, then the oldest.
-                let mut rest = amount;
-                if let Some(i) = target_item(&tracks, invoice, None) {
-                    rest -= tracks[i].reduce(&acc, rest, date, Settled::CreditNote)?;
-                }
-                for t in tracks.iter_mut() {
-                    rest -= t.reduce(&acc, rest, date, Settled::CreditNote)?;
-                }
-                surplus += rest;
-            }
             Movement::Waiver => {
                 let everything = Decimal::MAX;
                 let charges = accrued_at(&tracks, date)?;
@@ -419,7 +417,10 @@ fn claim_with(
             Some(t.due),
             t.item.amount,
         ));
-        for (date, by, amount) in &t.reductions {
+        // In date order: credit notes were applied before the payments, whatever their date.
+        let mut reductions: Vec<_> = t.reductions.iter().collect();
+        reductions.sort_by_key(|(date, ..)| *date);
+        for (date, by, amount) in reductions {
             let mut l = BreakdownLine::cleared(kind, *by, *date, *amount);
             l.item = t.item.reference.clone();
             lines.push(l);

@@ -61,14 +61,23 @@ impl Track<'_> {
         }
         Ok(take)
     }
+
+    /// Takes up to `amount` off this item as if it had never been invoiced (a credit note, dated
+    /// `date`); returns what was taken. Called before any accrual is written, so the whole
+    /// accrual runs on what is left.
+    pub(super) fn cancel(&mut self, amount: Decimal, date: NaiveDate) -> Decimal {
+        debug_assert!(self.lines.is_empty(), "a credit note applied after accrual");
+        let take = amount.min(self.open).max(Decimal::ZERO);
+        if take > Decimal::ZERO {
+            self.open -= take;
+            self.reductions.push((date, Settled::CreditNote, take));
+        }
+        take
+    }
 }
 
 pub(super) enum Movement<'a> {
     Payment {
-        amount: Decimal,
-        invoice: Option<&'a str>,
-    },
-    Credit {
         amount: Decimal,
         invoice: Option<&'a str>,
     },
