@@ -20,8 +20,9 @@ use super::schedule::BuiltinProfiles;
 
 /// Bumped whenever what a digest, or what the store derives beside it, holds changes: an older
 /// database has them rebuilt from the journal on first open. 2: the store's search blocks;
-/// 3: of 64 dossiers each.
-pub const DIGEST_FORMAT: u32 = 3;
+/// 3: of 64 dossiers each; 4: urgency hints since a credit note corrects its invoice (a late
+/// invoice cancelled whole no longer leaves accessories to claim).
+pub const DIGEST_FORMAT: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digest {
