@@ -131,7 +131,8 @@ fn a_paid_principal_with_penalties_owed_is_not_settled_and_cannot_be_closed_as_p
     assert_eq!(field(&v, "penalties"), "16.36");
     assert_eq!(field(&v, "indemnities"), "40.00");
     assert_eq!(field(&v, "total_due"), "56.36");
-    assert_ne!(field(&v, "stage"), "paid", "{v}");
+    // Not settled, and not "not yet due" either: the accessories are owed now.
+    assert_eq!(field(&v, "stage"), "due", "{v}");
     assert_eq!(field(&v, "next_action"), "claim_accessories");
 
     let before = journal_len(&db, "1");

@@ -321,6 +321,9 @@ impl DossierState {
         match self.relance_level() {
             0 => match owing.oldest_open_due {
                 Some(d) if today > d => Stage::Due,
+                // The principal is paid but penalties or indemnities are owed: they are due now,
+                // not "not yet due".
+                None if !owing.settled && !owing.principal_left => Stage::Due,
                 _ => Stage::NotDue,
             },
             1 => Stage::Relance1,
