@@ -1924,16 +1924,56 @@ fn a_principal_paid_late_leaves_a_letter_that_names_the_invoice_and_its_payment_
                 ],
             );
         } else {
-            assert_contains(text, &["paiement tardif"]);
+            // The chronology does not call the payment of the whole invoice "partial".
+            assert_contains(text, &["paiement tardif", "le 2 mars 2026 : paiement de"]);
             assert_lacks(
                 text,
-                &["pénalités de retard courant jusqu'à complet paiement"],
+                &[
+                    "pénalités de retard courant jusqu'à complet paiement",
+                    "paiement partiel",
+                ],
             );
         }
     }
     // The formal notice keeps its nine mentions.
     let c = composed(&j, &b2b_debtor(), step(LetterStep::MiseEnDemeure));
     assert_eq!(check_notice_mentions(&c.text, &c.context), vec![]);
+}
+
+#[test]
+fn after_a_waiver_the_settlement_confirmation_says_what_was_paid_and_what_was_given_up() {
+    let mut j = paid_late_journal(false);
+    j.push(
+        "2026-03-10",
+        EventKind::Waived {
+            reason: "geste commercial".into(),
+        },
+    );
+    let c = composed(&j, &b2b_debtor(), step(LetterStep::SettlementConfirmation));
+    assert_contains(
+        &c.text,
+        &[
+            "avoir reçu le règlement de notre facture n° F-PAID",
+            "en dernier lieu le 2 mars 2026",
+            "nous avons renoncé le 10 mars 2026 aux pénalités de retard et à l'indemnité forfaitaire",
+            "Votre compte est soldé",
+        ],
+    );
+    // The penalties were not paid: the letter does not say everything was.
+    assert_lacks(&c.text, &["l'intégralité des sommes dues"]);
+    // Without a waiver, everything was paid, and the letter says so.
+    let mut j = paid_late_journal(false);
+    j.push(
+        "2026-03-10",
+        EventKind::PaymentReceived {
+            amount: dec("48.65"),
+            reference: None,
+            invoice: None,
+        },
+    );
+    let c = composed(&j, &b2b_debtor(), step(LetterStep::SettlementConfirmation));
+    assert_contains(&c.text, &["l'intégralité des sommes dues"]);
+    assert_lacks(&c.text, &["renoncé"]);
 }
 
 #[test]
@@ -1977,6 +2017,15 @@ fn open_invoices_and_invoices_paid_late_are_listed_apart_without_contradiction()
         assert_eq!(c.context.money.total_due, format_eur_fr(claim.total_due));
         assert_contains(text, &[&format_eur_fr(claim.total_due)]);
     }
+    // With F-OPEN unpaid, the payment of F-PAID was partial: the request to the court says so.
+    let c = composed(&j, &b2b_debtor(), step(LetterStep::InjonctionLetter));
+    assert_contains(
+        &c.text,
+        &[&format!(
+            "le 2 mars 2026 : paiement partiel de {}",
+            eur("1 000,00")
+        )],
+    );
 }
 
 #[test]
@@ -2042,4 +2091,95 @@ fn a_consumer_who_paid_late_is_asked_no_penalty_and_sees_no_empty_table() {
         .expect("interest accrued after the notice");
     assert!(acc.only);
     assert_contains(&c.text, &["1231-6", "F-C1", "10/03/2026", "intérêts"]);
+}
+
+#[test]
+fn a_sum_refunded_is_named_by_its_amount_and_a_late_refund_is_claimed_its_interest_only() {
+    let refunded = |date: &str| {
+        let mut j = refund_journal();
+        j.push(
+            date,
+            EventKind::PaymentReceived {
+                amount: dec("1500.00"),
+                reference: None,
+                invoice: None,
+            },
+        );
+        j
+    };
+    // Refunded in full before any notice: the confirmation names the sum, not the 0,00 € left.
+    let c = composed(
+        &refunded("2026-03-10"),
+        &refund_debtor(),
+        step(LetterStep::SettlementConfirmation),
+    );
+    assert_contains(
+        &c.text,
+        &[
+            &format!("Remboursement de la somme de {}", eur("1 500,00")),
+            &format!("de la somme de {} à nous rembourser", eur("1 500,00")),
+        ],
+    );
+    assert_lacks(&c.text, &[&format!("somme de {}", eur("0,00"))]);
+
+    // Refunded after the notice: legal interest ran from its receipt to the refund, and the
+    // notice that claims it says the sum was refunded, late.
+    let mut j = refund_journal();
+    j.push(
+        "2026-03-03",
+        EventKind::NoticeSent {
+            channel: Channel::Lrar,
+            deadline: d("2026-03-13"),
+            tracking: None,
+            letter: None,
+            overrides: vec![],
+        },
+    )
+    .push(
+        "2026-03-15",
+        EventKind::PaymentReceived {
+            amount: dec("1500.00"),
+            reference: None,
+            invoice: None,
+        },
+    );
+    let c = composed(
+        &j,
+        &refund_debtor(),
+        step(LetterStep::MiseEnDemeureRemboursement),
+    );
+    let acc = c.context.accessories.as_ref().expect("interest owed");
+    assert!(acc.only);
+    let subject = flat(c.text.split("Objet :").nth(1).expect("subject"));
+    assert!(
+        subject.contains(&format!("de la somme de {} (intérêts", eur("1 500,00"))),
+        "{subject}"
+    );
+    assert_contains(
+        &c.text,
+        &[
+            "Remboursée le",
+            "15/03/2026",
+            "1231-6",
+            "nous vous mettons en demeure de nous régler la somme de",
+            "procéder à ce règlement",
+        ],
+    );
+    // Not "you still owe 0,00 €", not "the refund did not happen", and no interest on interest.
+    assert_lacks(
+        &c.text,
+        &[
+            "Vous restez redevable",
+            "il n'est pas intervenu",
+            "produira intérêts",
+        ],
+    );
+    // Every line of the table is whole, its rule too.
+    assert!(
+        c.text.lines().all(|l| l.chars().count() <= 80),
+        "{}",
+        c.text
+    );
+    // Still a formal notice with its nine mentions.
+    assert_eq!(check_notice_mentions(&c.text, &c.context), vec![]);
 }

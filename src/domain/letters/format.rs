@@ -94,7 +94,9 @@ pub(crate) fn table(
 
 /// Whether a line is laid out with spaces (a table row): such lines are never re-wrapped.
 fn is_layout_line(line: &str) -> bool {
-    line.trim_start().contains("   ")
+    let t = line.trim_start();
+    // A table's rule is kept whole like its rows, even when its columns are two spaces apart.
+    t.contains("   ") || (t.contains("--") && t.chars().all(|c| c == '-' || c == ' '))
 }
 
 /// Indentation kept on continuation lines: leading spaces plus a list marker (`- `, `• `, `3. `).
@@ -286,6 +288,9 @@ mod tests {
         assert!(w.lines().skip(1).all(|l| l.starts_with("  mot")), "{w}");
         let row = format!("F-1{}1 234,56 €", " ".repeat(90));
         assert_eq!(wrap(&row, 20), row);
+        // A rule whose columns are two spaces apart is kept whole too.
+        let rule = ["-".repeat(18), "-".repeat(10), "-".repeat(12)].join("  ");
+        assert_eq!(wrap(&rule, 20), rule);
         assert_eq!(tidy("a  \n\n\n\nb\n\n"), "a\n\nb\n");
         // Dates, "n° X", phone numbers and "mot :" never split.
         let w = wrap(

@@ -131,10 +131,11 @@ pub(super) fn paid_late_table(kind: DossierKind, items: &[PaidLateView]) -> Stri
             "Réglée le",
             "Retard",
         ],
+        // Narrower than the refund's own table: six columns and a long reference fit in 80.
         DossierKind::Refund => [
             "Référence",
             "Date",
-            "À rembourser le",
+            "Échéance",
             "Montant",
             "Remboursée le",
             "Retard",

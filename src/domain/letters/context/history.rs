@@ -19,11 +19,22 @@ pub(super) fn chronology(events: &[Event]) -> Vec<ChronologyView> {
             _ => None,
         })
         .collect();
+    // What was invoiced, less credit notes and payments, as each payment came: a payment that
+    // covers it is not called "partial", even when penalties or indemnities stay owed.
+    let mut principal_left = Decimal::ZERO;
     events
         .iter()
         .filter(|e| !cancelled.contains(&e.seq))
         .filter_map(|e| {
             let text = match &e.kind {
+                EventKind::ItemAdded(item) => {
+                    principal_left += item.amount;
+                    return None;
+                }
+                EventKind::CreditNote { amount, .. } => {
+                    principal_left -= *amount;
+                    return None;
+                }
                 EventKind::RelanceSent { level, channel, .. } => {
                     format!("relance n° {level} ({})", channel_noun(*channel))
                 }
@@ -37,7 +48,13 @@ pub(super) fn chronology(events: &[Event]) -> Vec<ChronologyView> {
                     "réception de la mise en demeure (avis de réception signé)".to_string()
                 }
                 EventKind::PaymentReceived { amount, .. } => {
-                    format!("paiement partiel de {}", format_eur_fr(*amount))
+                    principal_left -= *amount;
+                    if principal_left > Decimal::ZERO {
+                        format!("paiement partiel de {}", format_eur_fr(*amount))
+                    } else {
+                        // Imputation may still have sent part of it to penalties: say no more.
+                        format!("paiement de {}", format_eur_fr(*amount))
+                    }
                 }
                 EventKind::PromiseToPay { until, amount } => format!(
                     "promesse de paiement de {} au plus tard le {}, non tenue",

@@ -132,6 +132,9 @@ pub struct LetterContext {
     pub payments: Vec<PaymentRowView>,
     pub total_paid: String,
     pub last_payment_long: Option<String>,
+    /// The creditor gave up the accessories (a journaled waiver) on this date: a settlement is
+    /// then not "everything paid".
+    pub waived_on: Option<String>,
     pub injonction: Option<InjonctionView>,
     /// Notes for the user (not printed by the built-in templates): things adjusted or missing.
     pub warnings: Vec<String>,
@@ -246,13 +249,16 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
                 .flat_map(|a| a.items.iter().map(|i| i.reference.clone())),
         )
         .collect();
+    // A sum to refund is named by its amount: what is left of it, or once it is all refunded
+    // (a settlement, interest on a late refund) what it was, never "0,00 €".
+    let named = if money.principal > Decimal::ZERO {
+        money.principal
+    } else {
+        st.items.iter().map(|i| i.amount).sum()
+    };
     let claim = match &accessories {
-        Some(a) if a.only => format!(
-            "{} ({})",
-            claim_label(st.kind, &references, money.principal),
-            a.short
-        ),
-        _ => claim_label(st.kind, &references, money.principal),
+        Some(a) if a.only => format!("{} ({})", claim_label(st.kind, &references, named), a.short),
+        _ => claim_label(st.kind, &references, named),
     };
 
     let creditor = input.creditor;
@@ -360,7 +366,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         claim_label: claim,
         claim_of: match &accessories {
             Some(a) if a.only => format!("{} {} au titre {}", a.of_what, a.owed, a.of_items),
-            _ => claim_of(st.kind, &items, money.principal),
+            _ => claim_of(st.kind, &items, named),
         },
         plural: match &accessories {
             Some(a) if a.only => a.items.len() > 1,
@@ -420,6 +426,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         plan,
         total_paid: format_eur_fr(st.total_paid()),
         last_payment_long: st.payments.last().map(|p| format_date_long_fr(p.date)),
+        waived_on: st.waivers.last().map(|w| format_date_long_fr(w.date)),
         payments,
         injonction,
         accessories,
