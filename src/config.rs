@@ -254,6 +254,15 @@ fn check_numbers(cfg: &Config) -> Result<(), String> {
     ] {
         money(key, v, MAX_PRICE)?;
     }
+    let hundred = Decimal::from(100);
+    if c.max_cost_percent.is_sign_negative() || c.max_cost_percent > hundred {
+        return Err(out_of_range(
+            "[channels] max_cost_percent",
+            &c.max_cost_percent,
+            &0,
+            &100,
+        ));
+    }
     if c.repeat_offender_after > 1000 {
         return Err(out_of_range(
             "[channels] repeat_offender_after",

@@ -1595,9 +1595,53 @@ fn channel_advice_by_history() {
         },
     );
     let history = ChannelHistory::from_state(&j.state(), 0);
-    let a = advise_channel(dec("300"), DebtorType::B2b, &history, &rules);
+    let a = advise_channel(dec("2000"), DebtorType::B2b, &history, &rules);
     assert_eq!(a.channel, Channel::Avocat);
     assert_eq!(a.reasons, vec![AdviceReason::Disputed]);
+    // A lawyer (up to 400 €) for a disputed 300 € claim would cost more than 20 % of it: a
+    // commissaire (up to 40 €) is advised instead, and the advice says why.
+    let a = advise_channel(dec("300"), DebtorType::B2b, &history, &rules);
+    assert_eq!(a.channel, Channel::Commissaire);
+    assert_eq!(
+        a.reasons,
+        vec![
+            AdviceReason::Disputed,
+            AdviceReason::OutOfProportion {
+                channel: Channel::Avocat,
+                cost_max: dec("400"),
+                percent: dec("20"),
+            }
+        ]
+    );
+    assert!(
+        a.reasons[1].message().contains("avocat"),
+        "{}",
+        a.reasons[1].message()
+    );
+    // 45,87 € from a repeat offender: even a commissaire (up to 40 €) is out of proportion.
+    let a = advise_channel(dec("45.87"), DebtorType::B2b, &repeat, &rules);
+    assert_eq!(a.channel, Channel::Lrar);
+    assert_eq!(
+        a.reasons,
+        vec![
+            AdviceReason::RepeatOffender { dossiers: 1 },
+            AdviceReason::OutOfProportion {
+                channel: Channel::Commissaire,
+                cost_max: dec("40"),
+                percent: dec("20"),
+            }
+        ]
+    );
+    // The share is the user's. At 100 %, a lawyer (up to 400 €) still costs more than the whole
+    // 300 € claim, and a commissaire (up to 40 €) no longer does more than 45,87 €.
+    let lenient = ChannelRules {
+        max_cost_percent: dec("100"),
+        ..ChannelRules::default()
+    };
+    let a = advise_channel(dec("300"), DebtorType::B2b, &history, &lenient);
+    assert_eq!(a.channel, Channel::Commissaire);
+    let a = advise_channel(dec("45.87"), DebtorType::B2b, &repeat, &lenient);
+    assert_eq!(a.channel, Channel::Commissaire);
 }
 
 #[test]

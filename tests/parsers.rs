@@ -118,7 +118,7 @@ proptest! {
         let text = format!(
             "[money]\nrecovery_indemnity = \"{indemnity}\"\nlimitation_warning_months = {months}\n\
              [deadlines]\nb2b_days = {b2b}\nb2c_days = {b2c}\n\
-             [channels]\nlrar_price = \"{price}\"\n\
+             [channels]\nlrar_price = \"{price}\"\nmax_cost_percent = \"{price}\"\n\
              [profiles.b2b]\nsteps = [\n  {{ step = \"relance_1\", day = {day1}, channel = \"email\" }},\n  \
              {{ step = \"notice\", day = {day2}, channel = \"lrar\" }},\n]\n"
         );
@@ -193,6 +193,8 @@ fn check_config(text: &str) -> Result<(), TestCaseError> {
         prop_assert!(DEADLINE_DAYS.contains(&days), "{days}");
     }
     prop_assert!(cfg.channels.lrar_price <= Decimal::from(100_000));
+    let share = cfg.channels.max_cost_percent;
+    prop_assert!(!share.is_sign_negative() && share <= Decimal::from(100), "{share}");
     for id in [ProfileId::B2b, ProfileId::B2c, ProfileId::Rent] {
         for step in cfg.profile(id).steps {
             prop_assert!(PROFILE_DAYS.contains(&step.offset), "{}", step.offset);

@@ -35,6 +35,9 @@ pub struct ChannelRules {
     pub commissaire_max: Decimal,
     pub lawyer_min: Decimal,
     pub lawyer_max: Decimal,
+    /// A channel whose highest expected cost is above this percentage of the sum due is not
+    /// advised, whatever the history: the next cheaper one is.
+    pub max_cost_percent: Decimal,
 }
 
 impl Default for ChannelRules {
@@ -50,6 +53,7 @@ impl Default for ChannelRules {
             commissaire_max: dec("40"),
             lawyer_min: dec("150"),
             lawyer_max: dec("400"),
+            max_cost_percent: dec("20"),
         }
     }
 }
@@ -102,6 +106,13 @@ pub enum AdviceReason {
         dossiers: u32,
     },
     Disputed,
+    /// `channel` was called for, but its cost (up to `cost_max`) would be out of proportion
+    /// with the sum due.
+    OutOfProportion {
+        channel: Channel,
+        cost_max: Decimal,
+        percent: Decimal,
+    },
 }
 
 impl AdviceReason {
@@ -116,6 +127,18 @@ impl AdviceReason {
                 tf("money.channel.repeat_offender", &[("dossiers", dossiers)])
             }
             AdviceReason::Disputed => i18n::t("money.channel.disputed").to_string(),
+            AdviceReason::OutOfProportion {
+                channel,
+                cost_max,
+                percent,
+            } => tf(
+                "money.channel.out_of_proportion",
+                &[
+                    ("channel", &i18n::t(&format!("channel.{}", channel.slug()))),
+                    ("cost", &i18n::money(*cost_max)),
+                    ("percent", percent),
+                ],
+            ),
         }
     }
 }
@@ -179,6 +202,22 @@ pub fn advise_channel(
             Channel::Lrar
         }
     };
+    // A notice costing a large part of what it claims is not worth its weight, whatever the
+    // history: step down to the next cheaper channel, and say why.
+    let mut channel = channel;
+    while channel != Channel::Lrar
+        && rules.cost(channel).1 * Decimal::from(100) > total_due * rules.max_cost_percent
+    {
+        reasons.push(AdviceReason::OutOfProportion {
+            channel,
+            cost_max: rules.cost(channel).1,
+            percent: rules.max_cost_percent,
+        });
+        channel = match channel {
+            Channel::Avocat => Channel::Commissaire,
+            _ => Channel::Lrar,
+        };
+    }
     let (cost_min, cost_max) = rules.cost(channel);
     let options = [Channel::Lrar, Channel::Commissaire, Channel::Avocat]
         .into_iter()
