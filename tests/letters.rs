@@ -2014,6 +2014,14 @@ fn open_invoices_and_invoices_paid_late_are_listed_apart_without_contradiction()
                 "D441-5",
             ],
         );
+        // The payment went to F-PAID: F-OPEN is unpaid, not "incompletely" paid.
+        if text.contains("Nous vous remercions de votre règlement") {
+            assert_contains(
+                text,
+                &["Le règlement de notre facture n° F-OPEN du 21 janvier 2026 ne nous est toutefois pas encore parvenu"],
+            );
+        }
+        assert_lacks(text, &["incomplet"]);
         assert_eq!(c.context.money.total_due, format_eur_fr(claim.total_due));
         assert_contains(text, &[&format_eur_fr(claim.total_due)]);
     }

@@ -110,6 +110,9 @@ pub struct LetterContext {
     pub payments_since_last_reminder: Vec<PaymentRowView>,
     /// Their total, formatted, when there are any.
     pub paid_since_last_reminder: Option<String>,
+    /// An invoice asked for was paid in part: its payment is "incomplete". (A payment that went
+    /// to another invoice leaves the ones asked for simply unpaid.)
+    pub partly_paid: bool,
     /// `votre règlement de 300,00 € reçu le 20 février 2026, que nous avons imputé sur votre
     /// dette` (empty without payments since the last reminder).
     pub payments_since_text: String,
@@ -345,6 +348,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         warnings.insert(0, w);
     }
 
+    let partly_paid = items.iter().any(|i| i.partly_paid);
     LetterContext {
         step,
         template: step.file_name(),
@@ -408,6 +412,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         notice,
         last_reminder_long: st.reminders.last().map(|r| format_date_long_fr(r.date)),
         response_since_last_reminder: replies.response,
+        partly_paid,
         paid_since_last_reminder: (!replies.payments.is_empty())
             .then(|| format_eur_fr(replies.paid)),
         payments_since_text: payments_text(&replies.payments, replies.paid),
