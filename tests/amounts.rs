@@ -273,6 +273,8 @@ fn a_late_invoice_cancelled_by_a_credit_note_leaves_nothing_owed_and_the_dossier
         &[("F-2026-0310", "2026-09-16", "2026-10-16", "1260.00")],
         &[],
     );
+    // Something is owed and no notice was sent: `show` advises a channel for it.
+    assert!(ok(&db, &["show", "1"]).contains("Canal conseillé pour la mise en demeure"));
     // Forty days late, the invoice is found wrong and cancelled whole.
     ok(
         &db,
@@ -295,6 +297,8 @@ fn a_late_invoice_cancelled_by_a_credit_note_leaves_nothing_owed_and_the_dossier
     assert_eq!(field(&v, "indemnities"), "0.00");
     assert_eq!(field(&v, "total_due"), "0.00");
     assert_eq!(field(&v, "stage"), "paid", "{v}");
+    // Nothing owed, no notice to send: no channel advised (the TUI's detail uses the same rule).
+    assert!(!ok(&db, &["show", "1"]).contains("Canal conseillé"));
     ok(&db, &["log", "1", "close", "paid"]);
 }
 

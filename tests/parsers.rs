@@ -194,7 +194,10 @@ fn check_config(text: &str) -> Result<(), TestCaseError> {
     }
     prop_assert!(cfg.channels.lrar_price <= Decimal::from(100_000));
     let share = cfg.channels.max_cost_percent;
-    prop_assert!(!share.is_sign_negative() && share <= Decimal::from(100), "{share}");
+    prop_assert!(
+        !share.is_sign_negative() && share <= Decimal::from(100),
+        "{share}"
+    );
     for id in [ProfileId::B2b, ProfileId::B2c, ProfileId::Rent] {
         for step in cfg.profile(id).steps {
             prop_assert!(PROFILE_DAYS.contains(&step.offset), "{}", step.offset);

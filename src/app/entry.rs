@@ -8,9 +8,7 @@ use crate::domain::assess::{assess, Assessment};
 use crate::domain::event::Event;
 use crate::domain::fold::{DossierState, Stage};
 use crate::domain::model::{Debtor, DossierId};
-use crate::domain::money::{
-    advise_channel, in_collective_proceedings, ChannelAdvice, ChannelHistory,
-};
+use crate::domain::money::{in_collective_proceedings, notice_advice, ChannelAdvice};
 use crate::domain::schedule::NextAction;
 use crate::domain::summary::{matches_text, search_text};
 use crate::model::{LoadedDossier, RecordProblem, Snapshot};
@@ -60,15 +58,13 @@ impl Entry {
             &env.rules,
             today,
         );
-        let channel_advice = (dossier.state.notice.is_none() && a.claim.total_due > Decimal::ZERO)
-            .then(|| {
-                advise_channel(
-                    a.claim.total_due,
-                    dossier.debtor.debtor_type,
-                    &ChannelHistory::from_state(&dossier.state, 0),
-                    &env.rules.channels,
-                )
-            });
+        let channel_advice = notice_advice(
+            &dossier.state,
+            dossier.debtor.debtor_type,
+            a.claim.total_due,
+            0,
+            &env.rules.channels,
+        );
         Entry {
             collective: in_collective_proceedings(&dossier.state, &dossier.debtor),
             channel_advice,

@@ -329,14 +329,14 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
         for w in &a.readiness.warnings {
             say("  ", &format!("! {}", w.message()));
         }
-        if a.money_error.is_none() {
-            let history = crate::domain::money::ChannelHistory::from_state(&d.state, 0);
-            let advice = crate::domain::money::advise_channel(
-                c.total_due,
-                d.debtor.debtor_type,
-                &history,
-                &ctx.rules.channels,
-            );
+        let advice = crate::domain::money::notice_advice(
+            &d.state,
+            d.debtor.debtor_type,
+            c.total_due,
+            0,
+            &ctx.rules.channels,
+        );
+        if let Some(advice) = advice.filter(|_| a.money_error.is_none()) {
             println!();
             say(
                 "",

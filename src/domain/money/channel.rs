@@ -162,6 +162,25 @@ pub struct ChannelAdvice {
     pub options: Vec<ChannelOption>,
 }
 
+/// The advice shown beside a dossier (the CLI's `show`, the TUI's detail): only while the
+/// formal notice is still to be sent and something is owed.
+pub fn notice_advice(
+    st: &DossierState,
+    debtor_type: DebtorType,
+    total_due: Decimal,
+    previous_late_dossiers: u32,
+    rules: &ChannelRules,
+) -> Option<ChannelAdvice> {
+    (st.notice.is_none() && total_due > Decimal::ZERO).then(|| {
+        advise_channel(
+            total_due,
+            debtor_type,
+            &ChannelHistory::from_state(st, previous_late_dossiers),
+            rules,
+        )
+    })
+}
+
 /// Advice for a notice on a claim of `total_due`.
 pub fn advise_channel(
     total_due: Decimal,

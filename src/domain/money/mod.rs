@@ -44,7 +44,9 @@ pub mod scale;
 pub mod terms;
 
 pub use calendar::HalfYear;
-pub use channel::{advise_channel, AdviceReason, ChannelAdvice, ChannelHistory, ChannelRules};
+pub use channel::{
+    advise_channel, notice_advice, AdviceReason, ChannelAdvice, ChannelHistory, ChannelRules,
+};
 pub use claim::{
     check_contractual_rate, check_contractual_rate_over, compute_claim, in_collective_proceedings,
     principal_claim, BreakdownLine, ClaimAmounts, ClaimNote, ItemClaim, LineKind, RateBasis,
