@@ -2018,7 +2018,11 @@ fn open_invoices_and_invoices_paid_late_are_listed_apart_without_contradiction()
         if text.contains("Nous vous remercions de votre règlement") {
             assert_contains(
                 text,
-                &["Le règlement de notre facture n° F-OPEN du 21 janvier 2026 ne nous est toutefois pas encore parvenu"],
+                &[
+                    "Le règlement de notre facture n° F-OPEN du 21 janvier 2026 ne nous est toutefois pas encore parvenu",
+                    // What prompted the payment, then what we did with it.
+                    "reçu le 2 mars 2026 à la suite de notre relance du 9 février 2026, que nous avons imputé sur votre dette.",
+                ],
             );
         }
         assert_lacks(text, &["incomplet"]);

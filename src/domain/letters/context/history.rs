@@ -94,15 +94,23 @@ pub(super) fn payments_short(payments: &[PaymentRowView], paid: Decimal) -> Stri
     }
 }
 
-pub(super) fn payments_text(payments: &[PaymentRowView], paid: Decimal) -> String {
+/// `votre règlement de 300,00 € reçu le 20 février 2026 à la suite de notre relance du
+/// 9 février 2026, que nous avons imputé sur votre dette`: what prompted the payment comes
+/// before what we did with it (`after` is `reminders_phrase`, possibly empty).
+pub(super) fn payments_text(payments: &[PaymentRowView], paid: Decimal, after: &str) -> String {
+    let after = if after.is_empty() {
+        String::new()
+    } else {
+        format!(" à la suite de {after}")
+    };
     match payments {
         [] => String::new(),
         [_] => format!(
-            "{}, que nous avons imputé sur votre dette",
+            "{}{after}, que nous avons imputé sur votre dette",
             payments_short(payments, paid)
         ),
         _ => format!(
-            "{}, que nous avons imputés sur votre dette",
+            "{}{after}, que nous avons imputés sur votre dette",
             payments_short(payments, paid)
         ),
     }

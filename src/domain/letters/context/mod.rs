@@ -113,8 +113,9 @@ pub struct LetterContext {
     /// An invoice asked for was paid in part: its payment is "incomplete". (A payment that went
     /// to another invoice leaves the ones asked for simply unpaid.)
     pub partly_paid: bool,
-    /// `votre règlement de 300,00 € reçu le 20 février 2026, que nous avons imputé sur votre
-    /// dette` (empty without payments since the last reminder).
+    /// `votre règlement de 300,00 € reçu le 20 février 2026 à la suite de notre relance du
+    /// 9 février 2026, que nous avons imputé sur votre dette` (empty without payments since the
+    /// last reminder).
     pub payments_since_text: String,
     /// `notre relance du 9 février 2026` / `nos relances du … et du …` (empty without any).
     pub reminders_phrase: String,
@@ -415,7 +416,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         partly_paid,
         paid_since_last_reminder: (!replies.payments.is_empty())
             .then(|| format_eur_fr(replies.paid)),
-        payments_since_text: payments_text(&replies.payments, replies.paid),
+        payments_since_text: payments_text(&replies.payments, replies.paid, &reminders_phrase),
         reminders_phrase,
         payments_since_last_reminder: replies.payments,
         disputed_before: st.contestation.is_some() || !st.contestations_resolved.is_empty(),
