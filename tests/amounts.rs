@@ -303,6 +303,31 @@ fn a_late_invoice_cancelled_by_a_credit_note_leaves_nothing_owed_and_the_dossier
 }
 
 #[test]
+fn a_letter_preview_that_could_not_be_sent_says_why_and_is_still_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    // Due on 7 December: nothing is owed on 25 November.
+    let db = setup(
+        dir.path(),
+        &[("F-2026-0412", "2026-11-07", "2026-12-07", "1840.00")],
+        &[],
+    );
+    let o = common::run(&db, &["letter", "1", "--next"]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("ne pourrait être ni enregistré ni envoyé"),
+        "{err}"
+    );
+    assert!(err.contains("[nothing_owed]"), "{err}");
+    assert!(!o.stdout.is_empty());
+    // Recording it is refused for the same reason, and nothing is written.
+    let before = journal_len(&db, "1");
+    let refusal = refused_by_law(&db, &["log", "1", "relance"]);
+    assert!(refusal.contains("[nothing_owed]"), "{refusal}");
+    assert_eq!(journal_len(&db, "1"), before);
+}
+
+#[test]
 fn recorded_costs_are_owed_only_above_the_indemnities() {
     let dir = tempfile::tempdir().unwrap();
     let db = setup(

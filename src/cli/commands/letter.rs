@@ -28,10 +28,7 @@ pub(super) fn preflight_or_refuse(
     if blockers.is_empty() {
         return Ok(vec![]);
     }
-    let list: Vec<String> = blockers
-        .iter()
-        .map(|b| format!("\n  - {} [{}]", b.message, b.slug))
-        .collect();
+    let list = blocker_list(&blockers);
     if !force {
         return Err(UserError::refused(tf(
             "cli.preflight_refused",
@@ -43,6 +40,14 @@ pub(super) fn preflight_or_refuse(
         tf("cli.preflight_forced", &[("problems", &list.concat())])
     );
     Ok(preflight::slugs(&blockers))
+}
+
+/// `\n  - message [slug]` for each blocker.
+fn blocker_list(blockers: &[crate::domain::letters::preflight::Blocker]) -> Vec<String> {
+    blockers
+        .iter()
+        .map(|b| format!("\n  - {} [{}]", b.message, b.slug))
+        .collect()
 }
 
 /// Composes the letter for a step at `date`, naming the template on error.
@@ -140,6 +145,18 @@ pub(super) fn letter(ctx: &Ctx, a: &LetterArgs) -> Result<i32, UserError> {
                 tracking: None,
             },
         )?;
+        // A preview is printed whatever it says, but not silently when `log` would refuse it
+        // (a reminder for 0,00 € on a dossier not yet due, a missing mention…).
+        let blockers = composed.blockers(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
+        if !blockers.is_empty() {
+            eprintln!(
+                "recouvre: {}",
+                tf(
+                    "cli.letter_preview_blocked",
+                    &[("problems", &blocker_list(&blockers).concat())]
+                )
+            );
+        }
         (composed.text, composed.step, ctx.today)
     } else {
         // The kept copy: the given event, else the latest event that carries a letter.
