@@ -328,6 +328,65 @@ fn a_letter_preview_that_could_not_be_sent_says_why_and_is_still_printed() {
 }
 
 #[test]
+fn a_debtor_already_chased_on_another_dossier_is_advised_a_commissaire() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = setup(
+        dir.path(),
+        &[("F-2026-0201", "2026-08-01", "2026-08-31", "500.00")],
+        &[],
+    );
+    let advice = |id: &str| {
+        let shown = ok(&db, &["show", id]);
+        shown
+            .split("Canal conseillé")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no advice: {shown}"))
+            .to_string()
+    };
+    // Alone, 500 € and a few penalties: a registered letter.
+    assert!(
+        advice("1").contains("lettre recommandée"),
+        "{}",
+        advice("1")
+    );
+    // The same debtor's second invoice, in a dossier of its own, while the first needed a
+    // reminder: a repeat offender, and a commissaire (up to 40 €) is in proportion to ~300 €.
+    ok(
+        &db,
+        &["log", "1", "relance", "--force", "--date", "2026-09-10"],
+    );
+    ok(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "Atelier Dubois EURL",
+            "--b2b",
+            "--invoice",
+            "F-2026-0402",
+            "--issued",
+            "2026-10-01",
+            "--due",
+            "2026-10-31",
+            "--amount",
+            "300",
+        ],
+    );
+    let second = advice("2");
+    assert!(second.contains("commissaire de justice"), "{second}");
+    assert!(
+        second.contains("Débiteur déjà en retard sur 1 autre(s) dossier(s)"),
+        "{second}"
+    );
+    // The first dossier's own reminder is not its history.
+    assert!(
+        advice("1").contains("lettre recommandée"),
+        "{}",
+        advice("1")
+    );
+}
+
+#[test]
 fn recorded_costs_are_owed_only_above_the_indemnities() {
     let dir = tempfile::tempdir().unwrap();
     let db = setup(

@@ -1760,3 +1760,76 @@ fn a_changed_dossier_is_put_back_as_a_fresh_load_would_place_it() {
         assert_eq!(ids, vec![1001]);
     }
 }
+
+#[test]
+fn the_channel_advised_on_screen_counts_the_debtors_other_chased_dossiers() {
+    use recouvre::domain::model::DebtorType;
+    use recouvre::domain::money::AdviceReason;
+    let today = fixtures::today();
+    let all = fixtures::dossiers(today);
+    let s = st_with(all.clone());
+    // A business debtor owing 200 to 1 000 € with no notice yet: a registered letter on the
+    // amount alone.
+    let target = s
+        .entries
+        .iter()
+        .find(|e| {
+            e.dossier.debtor.debtor_type == DebtorType::B2b
+                && !e.chased
+                && e.assessment.claim.total_due >= Decimal::from(200)
+                && e.channel_advice
+                    .as_ref()
+                    .is_some_and(|a| a.channel == Channel::Lrar)
+                && s.entries
+                    .iter()
+                    .filter(|o| o.dossier.debtor.id == e.dossier.debtor.id)
+                    .count()
+                    == 1
+        })
+        .expect("a fixture dossier on the amount alone")
+        .id();
+    let original = all.iter().find(|d| d.state.id == target).unwrap().clone();
+    // The same debtor's other dossier, which needed a reminder.
+    let sibling_id = all.iter().map(|d| d.state.id).max().unwrap() + 1;
+    let mut events = original.events.clone();
+    let last = events.last().unwrap();
+    events.push(Event {
+        seq: events.len() as u32,
+        at: last.at,
+        date: last.date,
+        user: "test".into(),
+        kind: EventKind::RelanceSent {
+            level: 1,
+            channel: Channel::Email,
+            letter: None,
+            overrides: vec![],
+        },
+    });
+    let sibling = recouvre::model::LoadedDossier {
+        state: recouvre::domain::fold::fold(sibling_id, &events).unwrap(),
+        events,
+        debtor: original.debtor.clone(),
+    };
+    let mut s = st_with(all.iter().cloned().chain([sibling]).collect());
+    cmd(&mut s, Command::Top);
+    while s.current().unwrap().id() != target {
+        cmd(&mut s, Command::Down);
+    }
+    let advice = s.current().unwrap().channel_advice.clone().unwrap();
+    assert_eq!(advice.channel, Channel::Commissaire, "{advice:?}");
+    assert_eq!(
+        advice.reasons,
+        vec![AdviceReason::RepeatOffender { dossiers: 1 }]
+    );
+    // The detail says so, and why.
+    update(&mut s, Action::Resize(200, 90));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 90)).unwrap();
+    let theme = recouvre::ui::theme::Theme::new(recouvre::ui::theme::Palette::Sixteen);
+    term.draw(|f| recouvre::ui::render(f, &s, &theme)).unwrap();
+    let shown = recouvre::tui::screenshot::buffer_to_text(term.backend().buffer());
+    assert!(shown.contains("commissaire de justice"), "{shown}");
+    assert!(
+        shown.contains("Débiteur déjà en retard sur 1 autre(s) dossier(s)"),
+        "{shown}"
+    );
+}

@@ -8,7 +8,9 @@ use crate::domain::assess::{assess, Assessment};
 use crate::domain::event::Event;
 use crate::domain::fold::{DossierState, Stage};
 use crate::domain::model::{Debtor, DossierId};
-use crate::domain::money::{in_collective_proceedings, notice_advice, ChannelAdvice};
+use crate::domain::money::{
+    in_collective_proceedings, needed_chasing, notice_advice, ChannelAdvice,
+};
 use crate::domain::schedule::NextAction;
 use crate::domain::summary::{matches_text, search_text};
 use crate::model::{LoadedDossier, RecordProblem, Snapshot};
@@ -42,8 +44,14 @@ pub struct Entry {
     /// so, since amounts and letters change.
     pub collective: bool,
     /// The sending channel advised for the formal notice, while none has been sent and something
-    /// is due: computed here with the rest so that drawing the detail applies no rule.
+    /// is due: computed here with the rest so that drawing the detail applies no rule, and again
+    /// for the dossier on screen once its debtor's history is counted (`update::advice`).
     pub channel_advice: Option<ChannelAdvice>,
+    /// The debtor's other dossiers that needed chasing, as `channel_advice` counted them.
+    pub advice_history: u32,
+    /// This dossier needed chasing (`money::needed_chasing`): part of the debtor's history for
+    /// the advice on the debtor's other dossiers.
+    pub chased: bool,
     /// What the filter searches (`summary::search_text`).
     haystack: String,
 }
@@ -68,6 +76,8 @@ impl Entry {
         Entry {
             collective: in_collective_proceedings(&dossier.state, &dossier.debtor),
             channel_advice,
+            advice_history: 0,
+            chased: needed_chasing(&dossier.state),
             stage: a.stage,
             next: a.next.clone(),
             balance: a.outstanding(),

@@ -10,7 +10,7 @@ use super::action::Effect;
 pub use super::entry::Entry;
 use super::form::Form;
 use crate::domain::fold::Stage;
-use crate::domain::model::DossierId;
+use crate::domain::model::{DebtorId, DossierId};
 use crate::keymap::Keymap;
 use crate::model::RecordProblem;
 
@@ -135,6 +135,9 @@ pub struct Totals {
     pub overdue: usize,
     /// Per stage, in ladder order, the stages that have open dossiers: (stage, count, amount).
     pub per_stage: Vec<(Stage, usize, Decimal)>,
+    /// Per debtor, the dossiers (open or closed) that needed chasing: the history the channel
+    /// advice reads. Only debtors with one are present.
+    pub chased_by_debtor: std::collections::HashMap<DebtorId, u32>,
 }
 
 impl Totals {
@@ -150,6 +153,14 @@ impl Totals {
     /// follows without a pass over 100 000 entries (7 KB apart in memory).
     pub fn count(&mut self, e: &Entry, today: NaiveDate, add: bool) {
         let step = |n: &mut usize| *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        if e.chased {
+            let debtor = e.dossier.debtor.id;
+            let n = self.chased_by_debtor.entry(debtor).or_default();
+            *n = if add { *n + 1 } else { n.saturating_sub(1) };
+            if *n == 0 {
+                self.chased_by_debtor.remove(&debtor);
+            }
+        }
         if let Some(n) = &e.next {
             if n.date == today {
                 step(&mut self.due_today);

@@ -162,6 +162,24 @@ pub(super) fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) 
     }
 }
 
+/// The debtor's other dossiers that needed chasing (the channel advice's history), looked up
+/// only when their count could change the advice: a search on the debtor's name, kept to the
+/// same debtor. A failed lookup leaves the advice on the amount alone.
+fn chased_elsewhere(ctx: &Ctx, d: &LoadedDossier, total_due: Decimal) -> u32 {
+    use crate::domain::money::{history_matters, needed_chasing};
+    if !history_matters(total_due, &ctx.rules.channels) {
+        return 0;
+    }
+    let query = crate::domain::summary::Query::new(&d.debtor.name);
+    ctx.store.find(&query).map_or(0, |snap| {
+        snap.dossiers
+            .iter()
+            .filter(|o| o.debtor.id == d.debtor.id && o.state.id != d.state.id)
+            .filter(|o| needed_chasing(&o.state))
+            .count() as u32
+    })
+}
+
 pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
     let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
     print_dossier_block(ctx, d, &a);
@@ -333,7 +351,7 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
             &d.state,
             d.debtor.debtor_type,
             c.total_due,
-            0,
+            chased_elsewhere(ctx, d, c.total_due),
             &ctx.rules.channels,
         );
         if let Some(advice) = advice.filter(|_| a.money_error.is_none()) {

@@ -14,7 +14,7 @@ use super::widgets::{badge, block, wrapped_height};
 use crate::app::describe::{channel_label, debtor_type_label, event_text, stage_label};
 use crate::app::state::{Entry, Focus, State};
 use crate::domain::fold::Stage;
-use crate::domain::money::{LineKind, Settled};
+use crate::domain::money::{AdviceReason, LineKind, Settled};
 use crate::i18n::{date, money, t, tf};
 use crate::keymap::Command;
 use crate::keymap::Context;
@@ -474,6 +474,15 @@ fn money_lines(th: &Theme, e: &Entry, a: &crate::domain::assess::Assessment) -> 
                 ],
             )),
         ]));
+        // Why, when it is not the ordinary case: the amount, the debtor's history, a dispute, or
+        // a costlier channel set aside.
+        let ordinary = |r: &&AdviceReason| matches!(r, AdviceReason::Ordinary);
+        for r in adv.reasons.iter().filter(|r| !ordinary(r)) {
+            out.push(Line::from(Span::styled(
+                format!("  » {}", r.message()),
+                th.dim(),
+            )));
+        }
     }
     out
 }

@@ -3,6 +3,7 @@
 //! Pure: no terminal, no store. Writes are returned as effects; their results come back as actions.
 //! Which handler a command reaches is decided once, by `State::mode()`.
 
+mod advice;
 mod common;
 mod dossier;
 mod editor;
@@ -76,6 +77,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         matches!(action, Action::Resize(..)),
     );
     let mut effects = step(state, action);
+    advice::refresh(state);
     if brings_journals {
         journal::trim(state);
     }

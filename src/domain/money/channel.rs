@@ -72,10 +72,19 @@ impl ChannelRules {
     }
 }
 
+/// The dossier needed chasing: a reminder, a notice, a court step or a hand-over. Such
+/// dossiers of the same debtor, other than the one advised on, make a repeat offender.
+pub fn needed_chasing(st: &DossierState) -> bool {
+    !st.reminders.is_empty()
+        || st.notice.is_some()
+        || st.injonction.is_some()
+        || st.handed_over.is_some()
+}
+
 /// What the advice looks at besides the amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct ChannelHistory {
-    /// Earlier dossiers of the same debtor that went late (from the store).
+    /// The debtor's other dossiers that needed chasing ([`needed_chasing`]), open or closed.
     pub previous_late_dossiers: u32,
     /// An open dispute, or one already rejected as unfounded.
     pub disputed: bool,
@@ -163,7 +172,8 @@ pub struct ChannelAdvice {
 }
 
 /// The advice shown beside a dossier (the CLI's `show`, the TUI's detail): only while the
-/// formal notice is still to be sent and something is owed.
+/// formal notice is still to be sent and something is owed. `previous_late_dossiers` is the
+/// count of the debtor's other dossiers that needed chasing.
 pub fn notice_advice(
     st: &DossierState,
     debtor_type: DebtorType,
@@ -179,6 +189,15 @@ pub fn notice_advice(
             rules,
         )
     })
+}
+
+/// Whether the debtor's history could change the advice on `total_due`: a repeat offender
+/// is sent a commissaire only when one is not already advised for the amount and would not be
+/// out of proportion. Lets a caller skip looking the debtor's other dossiers up.
+pub fn history_matters(total_due: Decimal, rules: &ChannelRules) -> bool {
+    rules.repeat_offender_after > 0
+        && total_due < rules.commissaire_from
+        && rules.commissaire_max * Decimal::from(100) <= total_due * rules.max_cost_percent
 }
 
 /// Advice for a notice on a claim of `total_due`.

@@ -45,7 +45,8 @@ pub mod terms;
 
 pub use calendar::HalfYear;
 pub use channel::{
-    advise_channel, notice_advice, AdviceReason, ChannelAdvice, ChannelHistory, ChannelRules,
+    advise_channel, history_matters, needed_chasing, notice_advice, AdviceReason, ChannelAdvice,
+    ChannelHistory, ChannelRules,
 };
 pub use claim::{
     check_contractual_rate, check_contractual_rate_over, compute_claim, in_collective_proceedings,
