@@ -162,25 +162,37 @@ pub(super) fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) 
     }
 }
 
-/// The debtor's other dossiers that needed chasing (the channel advice's history), looked up
-/// only when their count could change the advice: a search on the debtor's name, kept to the
-/// same debtor. A failed lookup leaves the advice on the amount alone.
-fn chased_elsewhere(ctx: &Ctx, d: &LoadedDossier, total_due: Decimal) -> u32 {
-    use crate::domain::money::{history_matters, needed_chasing};
-    if !history_matters(total_due, &ctx.rules.channels) {
-        return 0;
-    }
-    let query = crate::domain::summary::Query::new(&d.debtor.name);
-    ctx.store.find(&query).map_or(0, |snap| {
+/// The search for the debtor's other dossiers (the channel advice's history), asked only when
+/// their count could change the advice on this dossier: a notice still to send, and an amount
+/// for which a repeat offender gets a commissaire.
+pub fn history_query(ctx: &Ctx, d: &LoadedDossier) -> Option<crate::domain::summary::Query> {
+    let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
+    let wanted = d.state.notice.is_none()
+        && crate::domain::money::history_matters(a.claim.total_due, &ctx.rules.channels);
+    // The customer number, when there is one, finds the debtor's dossiers and few others; a
+    // name shares its words with other debtors, whose digests would all be read.
+    let key = d
+        .debtor
+        .customer_number
+        .as_deref()
+        .unwrap_or(&d.debtor.name);
+    wanted.then(|| crate::domain::summary::Query::new(key))
+}
+
+/// Among `namesakes` (what [`history_query`] found), the debtor's other dossiers that needed
+/// chasing.
+fn chased_elsewhere(d: &LoadedDossier, namesakes: Option<&crate::model::Snapshot>) -> u32 {
+    namesakes.map_or(0, |snap| {
         snap.dossiers
             .iter()
             .filter(|o| o.debtor.id == d.debtor.id && o.state.id != d.state.id)
-            .filter(|o| needed_chasing(&o.state))
+            .filter(|o| crate::domain::money::needed_chasing(&o.state))
             .count() as u32
     })
 }
 
-pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
+/// `show`: `namesakes` are the dossiers found by [`history_query`], if it asked for any.
+pub fn print_show(ctx: &Ctx, d: &LoadedDossier, namesakes: Option<&crate::model::Snapshot>) {
     let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
     print_dossier_block(ctx, d, &a);
     let deb = &d.debtor;
@@ -247,7 +259,7 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
         pad(t("cli.principal_left"), label_w),
         rpad(&money(a.balance()), 14)
     );
-    print_money_details(ctx, d, &a);
+    print_money_details(ctx, d, &a, chased_elsewhere(d, namesakes));
     println!();
     println!("{}", t("cli.show_journal"));
     let cancelled: std::collections::HashSet<u32> = d.state.cancelled.iter().copied().collect();
@@ -272,7 +284,8 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier) {
 }
 
 /// The breakdown line by line, notes, limitation, readiness and channel advice.
-fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
+/// `chased`: the debtor's other dossiers that needed chasing, for the channel advice.
+fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment, chased: u32) {
     println!();
     println!("{}", tf("cli.show_amounts", &[("date", &date(ctx.today))]));
     let c = &a.claim;
@@ -351,7 +364,7 @@ fn print_money_details(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) {
             &d.state,
             d.debtor.debtor_type,
             c.total_due,
-            chased_elsewhere(ctx, d, c.total_due),
+            chased,
             &ctx.rules.channels,
         );
         if let Some(advice) = advice.filter(|_| a.money_error.is_none()) {

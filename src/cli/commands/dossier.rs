@@ -22,6 +22,16 @@ use crate::storage::StoreError;
 /// search (`log 12 payment` must not land on the dossier whose invoice is F-2026-012). A text
 /// query matching several dossiers is refused with the list, open or closed alike.
 pub fn resolve(ctx: &Ctx, key: &str) -> Result<LoadedDossier, UserError> {
+    resolve_then_find(ctx, key, |_| None).map(|(d, _)| d)
+}
+
+/// [`resolve`], and in the same open of the database as the dossier's own read, the dossiers of
+/// the query `then` asks for on seeing it (see `Store::load_then_find`).
+pub fn resolve_then_find(
+    ctx: &Ctx,
+    key: &str,
+    then: impl FnOnce(&LoadedDossier) -> Option<crate::domain::summary::Query>,
+) -> Result<(LoadedDossier, Option<crate::model::Snapshot>), UserError> {
     let trimmed = key.trim();
     let digits = trimmed.strip_prefix('#').unwrap_or(trimmed).trim();
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -30,8 +40,8 @@ pub fn resolve(ctx: &Ctx, key: &str) -> Result<LoadedDossier, UserError> {
             message: tf("cli.no_such_id", &[("id", &digits)]),
         };
         let id = digits.parse::<u64>().map_err(|_| unknown())?;
-        return match ctx.store.load(id) {
-            Ok(d) => Ok(d),
+        return match ctx.store.load_then_find(id, then) {
+            Ok(found) => Ok(found),
             Err(StoreError::UnknownDossier(_)) => Err(unknown()),
             Err(e) => Err(e.into()),
         };
@@ -48,7 +58,7 @@ pub fn resolve(ctx: &Ctx, key: &str) -> Result<LoadedDossier, UserError> {
             message: tf("cli.no_dossier", &[("query", &key)]),
         }),
         // The digest has no letter bodies; the command gets the whole journal.
-        1 => Ok(ctx.store.load(found.remove(0).state.id)?),
+        1 => Ok(ctx.store.load_then_find(found.remove(0).state.id, then)?),
         _ => {
             found.sort_by_key(|d| d.state.id);
             let list: Vec<String> = found

@@ -17,7 +17,7 @@ use super::args::*;
 use super::{exit, Ctx, UserError};
 use super::{output, status};
 use crate::i18n::tf;
-use dossier::{add, add_item, edit, resolve};
+use dossier::{add, add_item, edit};
 use letter::{letter, templates};
 use log::{log, undo};
 
@@ -82,8 +82,9 @@ fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
                 },
         }) => batch::relance(ctx, channel, *dry_run, *force),
         Some(Command::Show { id }) => {
-            let d = resolve(ctx, id)?;
-            output::print_show(ctx, &d);
+            let (d, namesakes) =
+                dossier::resolve_then_find(ctx, id, |d| output::history_query(ctx, d))?;
+            output::print_show(ctx, &d, namesakes.as_ref());
             Ok(exit::OK)
         }
         Some(Command::Undo { id }) => undo(ctx, id),

@@ -76,7 +76,14 @@ impl Store {
         f: &(dyn Fn(LoadedDossier) -> T + Sync),
     ) -> Result<Selected<T>> {
         // Under the lock only raw records are copied out; decoding and folding happen after.
-        let raw = self.read_db(|db| {
+        let raw = self.read_db(|db| self.read_raw(db, select))?;
+        self.finish_selected(raw, select, f)
+    }
+
+    /// The raw records `select` names, copied out of an open database (`None` when the derived
+    /// trees are not built).
+    fn read_raw(&self, db: &sled::Db, select: Select) -> Result<Option<RawDigests>> {
+        {
             if !self.derived_current(db)? {
                 return Ok(None);
             }
@@ -157,7 +164,17 @@ impl Store {
                 }
             }
             Ok(Some(out))
-        })?;
+        }
+    }
+
+    /// Decodes and folds what [`Store::read_raw`] copied out, after the database is closed; a
+    /// dossier whose digest is missing or behind is read from its journal.
+    fn finish_selected<T: Send>(
+        &self,
+        raw: Option<RawDigests>,
+        select: Select,
+        f: &(dyn Fn(LoadedDossier) -> T + Sync),
+    ) -> Result<Selected<T>> {
         let Some(mut raw) = raw else {
             if let Select::MostUrgent(_) = select {
                 return Ok(Selected::default());
@@ -281,7 +298,42 @@ impl Store {
 
     /// Loads one dossier with its journal and debtor.
     pub fn load(&self, id: DossierId) -> Result<LoadedDossier> {
-        self.read_db(|db| {
+        self.read_db(|db| self.load_in(db, id))
+    }
+
+    /// Loads one dossier, then, in the same open of the database (each open is most of a
+    /// command's time), the dossiers of the query `then` asks for on seeing it, if any: `show`
+    /// asks for the debtor's other dossiers only when they could change the advice it gives.
+    pub fn load_then_find(
+        &self,
+        id: DossierId,
+        then: impl FnOnce(&LoadedDossier) -> Option<Query>,
+    ) -> Result<(LoadedDossier, Option<Snapshot>)> {
+        let (loaded, query, raw) = self.read_db(|db| {
+            let loaded = self.load_in(db, id)?;
+            let query = then(&loaded);
+            let raw = match &query {
+                Some(q) => Some(self.read_raw(db, Select::Query(q))?),
+                None => None,
+            };
+            Ok((loaded, query, raw))
+        })?;
+        let found = match (query, raw) {
+            (Some(q), Some(raw)) => {
+                let s = self.finish_selected(raw, Select::Query(&q), &|d| d)?;
+                Some(Snapshot {
+                    dossiers: s.mapped.items,
+                    problems: s.mapped.problems,
+                    generation: s.mapped.generation,
+                })
+            }
+            _ => None,
+        };
+        Ok((loaded, found))
+    }
+
+    fn load_in(&self, db: &sled::Db, id: DossierId) -> Result<LoadedDossier> {
+        {
             let [debtors_t, dossiers_t, journal_t, _, _] = self.trees(db)?;
             if !dossiers_t
                 .contains_key(dossier_key(id))
@@ -306,7 +358,7 @@ impl Store {
                 key: p.key,
                 reason: p.reason,
             })
-        })
+        }
     }
 
     /// Every debtor, for completion and matching.
