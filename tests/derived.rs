@@ -436,3 +436,32 @@ fn the_first_screen_is_the_head_of_the_urgency_index() {
         assert_eq!(d.state, store.load(d.state.id).unwrap().state);
     }
 }
+
+#[test]
+fn derived_trees_of_a_newer_format_are_refused_not_rebuilt_older() {
+    use recouvre::domain::digest::DIGEST_FORMAT;
+    use recouvre::storage::codec;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let _ = demo_store(&db);
+    // What a newer recouvre leaves behind.
+    let newer = DIGEST_FORMAT + 1;
+    {
+        let raw = raw_sled(&db);
+        let meta = raw.open_tree("meta").unwrap();
+        meta.insert("digest_format", codec::encode(&newer).unwrap())
+            .unwrap();
+        raw.flush().unwrap();
+    }
+    for args in [&["status"][..], &["show", "1"], &["doctor"]] {
+        let out = cli(&db).args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains("version plus récente"), "{args:?}: {err}");
+    }
+    // Left as the newer program wrote it: nothing rebuilt to this older format.
+    let raw = raw_sled(&db);
+    let meta = raw.open_tree("meta").unwrap();
+    let kept: u32 = codec::decode(&meta.get("digest_format").unwrap().unwrap()).unwrap();
+    assert_eq!(kept, newer);
+}
