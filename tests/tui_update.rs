@@ -1777,9 +1777,15 @@ fn the_channel_advised_on_screen_counts_the_debtors_other_chased_dossiers() {
             e.dossier.debtor.debtor_type == DebtorType::B2b
                 && !e.chased
                 && e.assessment.claim.total_due >= Decimal::from(200)
-                && e.channel_advice
-                    .as_ref()
-                    .is_some_and(|a| a.channel == Channel::Lrar)
+                && e.dossier.state.notice.is_none()
+                && recouvre::domain::money::advise_channel(
+                    e.assessment.claim.total_due,
+                    DebtorType::B2b,
+                    &Default::default(),
+                    &Default::default(),
+                )
+                .channel
+                    == Channel::Lrar
                 && s.entries
                     .iter()
                     .filter(|o| o.dossier.debtor.id == e.dossier.debtor.id)
@@ -1815,7 +1821,7 @@ fn the_channel_advised_on_screen_counts_the_debtors_other_chased_dossiers() {
     while s.current().unwrap().id() != target {
         cmd(&mut s, Command::Down);
     }
-    let advice = s.current().unwrap().channel_advice.clone().unwrap();
+    let advice = s.advice_for(s.current().unwrap()).cloned().unwrap();
     assert_eq!(advice.channel, Channel::Commissaire, "{advice:?}");
     assert_eq!(
         advice.reasons,

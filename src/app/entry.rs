@@ -8,9 +8,7 @@ use crate::domain::assess::{assess, Assessment};
 use crate::domain::event::Event;
 use crate::domain::fold::{DossierState, Stage};
 use crate::domain::model::{Debtor, DossierId};
-use crate::domain::money::{
-    in_collective_proceedings, needed_chasing, notice_advice, ChannelAdvice,
-};
+use crate::domain::money::{in_collective_proceedings, needed_chasing};
 use crate::domain::schedule::NextAction;
 use crate::domain::summary::{matches_text, search_text};
 use crate::model::{LoadedDossier, RecordProblem, Snapshot};
@@ -43,12 +41,6 @@ pub struct Entry {
     /// In collective proceedings (the journal's word over the debtor record's): the detail says
     /// so, since amounts and letters change.
     pub collective: bool,
-    /// The sending channel advised for the formal notice, while none has been sent and something
-    /// is due: computed here with the rest so that drawing the detail applies no rule, and again
-    /// for the dossier on screen once its debtor's history is counted (`update::advice`).
-    pub channel_advice: Option<ChannelAdvice>,
-    /// The debtor's other dossiers that needed chasing, as `channel_advice` counted them.
-    pub advice_history: u32,
     /// This dossier needed chasing (`money::needed_chasing`): part of the debtor's history for
     /// the advice on the debtor's other dossiers.
     pub chased: bool,
@@ -66,17 +58,8 @@ impl Entry {
             &env.rules,
             today,
         );
-        let channel_advice = notice_advice(
-            &dossier.state,
-            dossier.debtor.debtor_type,
-            a.claim.total_due,
-            0,
-            &env.rules.channels,
-        );
         Entry {
             collective: in_collective_proceedings(&dossier.state, &dossier.debtor),
-            channel_advice,
-            advice_history: 0,
             chased: needed_chasing(&dossier.state),
             stage: a.stage,
             next: a.next.clone(),

@@ -194,6 +194,27 @@ impl Totals {
     }
 }
 
+/// The channel advice of one dossier, with what it was computed from: the dossier's version
+/// and its debtor's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownAdvice {
+    pub id: DossierId,
+    pub journal_len: u32,
+    /// The debtor's other dossiers that needed chasing.
+    pub history: u32,
+    pub advice: Option<crate::domain::money::ChannelAdvice>,
+}
+
+impl State {
+    /// The advice for `e`, when it is the one computed (the dossier on screen, as it is now).
+    pub fn advice_for(&self, e: &Entry) -> Option<&crate::domain::money::ChannelAdvice> {
+        self.advice
+            .as_ref()
+            .filter(|a| a.id == e.id() && a.journal_len == e.dossier.state.journal_len)
+            .and_then(|a| a.advice.as_ref())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct State {
     pub today: NaiveDate,
@@ -201,6 +222,9 @@ pub struct State {
     pub entries: Vec<Entry>,
     /// The header's figures, kept with the entries (see [`Totals`]).
     pub totals: Totals,
+    /// The notice channel advised for the dossier on screen (`update::advice`): computed for
+    /// that one dossier, not kept in every row.
+    pub advice: Option<ShownAdvice>,
     /// Indices into `entries`, filtered and sorted; rebuilt whenever those inputs change.
     pub visible: Vec<usize>,
     /// Every index into `entries` in the order of `order_sort`, so that a filter keystroke does
@@ -277,6 +301,7 @@ impl State {
             keymap,
             entries: Vec::new(),
             totals: Totals::default(),
+            advice: None,
             visible: Vec::new(),
             order: Vec::new(),
             order_sort: None,

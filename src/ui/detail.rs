@@ -174,7 +174,7 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
         ),
     ]));
     let assessment = &e.assessment;
-    out.extend(money_lines(th, e, assessment));
+    out.extend(money_lines(th, assessment, state.advice_for(e)));
     if let Some(n) = &e.next {
         let style = if n.date < today {
             th.overdue()
@@ -358,7 +358,11 @@ fn item_rows(th: &Theme, e: &Entry, width: u16) -> Vec<Line<'static>> {
 
 /// The amounts owed today from the money engine: totals, daily growth, the breakdown and its
 /// notes, with a PROVISOIRE mark in text when a rate is a stand-in.
-fn money_lines(th: &Theme, e: &Entry, a: &crate::domain::assess::Assessment) -> Vec<Line<'static>> {
+fn money_lines(
+    th: &Theme,
+    a: &crate::domain::assess::Assessment,
+    advice: Option<&crate::domain::money::ChannelAdvice>,
+) -> Vec<Line<'static>> {
     let mut out = vec![];
     let c = &a.claim;
     if let Some(err) = &a.money_error {
@@ -462,7 +466,7 @@ fn money_lines(th: &Theme, e: &Entry, a: &crate::domain::assess::Assessment) -> 
         )));
     }
     // Channel advice for the notice, while none has been sent.
-    if let Some(adv) = &e.channel_advice {
+    if let Some(adv) = advice {
         out.push(Line::from(vec![
             Span::styled(t("tui.money.channel").to_string(), th.label()),
             Span::raw(tf(
