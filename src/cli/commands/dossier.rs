@@ -46,19 +46,34 @@ pub fn resolve_then_find(
             Err(e) => Err(e.into()),
         };
     }
-    let snap = ctx.store.find(&crate::domain::summary::Query::new(key))?;
+    let no_match = || UserError {
+        code: exit::NO_MATCH,
+        message: tf("cli.no_dossier", &[("query", &key)]),
+    };
+    // One dossier found: loaded in the same open of the database as the search.
+    let query = crate::domain::summary::Query::new(key);
+    let (snap, then) = match ctx.store.designate(&query, then)? {
+        crate::storage::store::Designated::One(d, found) => {
+            return if matches(key, &d.state, &d.debtor) {
+                Ok((*d, found))
+            } else {
+                Err(no_match())
+            };
+        }
+        crate::storage::store::Designated::Candidates(snap, then) => (snap, then),
+    };
     let mut found: Vec<LoadedDossier> = snap
         .dossiers
         .into_iter()
         .filter(|d| matches(key, &d.state, &d.debtor))
         .collect();
     match found.len() {
-        0 => Err(UserError {
-            code: exit::NO_MATCH,
-            message: tf("cli.no_dossier", &[("query", &key)]),
-        }),
+        0 => Err(no_match()),
         // The digest has no letter bodies; the command gets the whole journal.
-        1 => Ok(ctx.store.load_then_find(found.remove(0).state.id, then)?),
+        1 => {
+            let then = then.unwrap_or_else(|| Box::new(|_: &LoadedDossier| None));
+            Ok(ctx.store.load_then_find(found.remove(0).state.id, then)?)
+        }
         _ => {
             found.sort_by_key(|d| d.state.id);
             let list: Vec<String> = found

@@ -25,4 +25,5 @@ pub use derive::DerivedDifference;
 pub use dump::{BackupSummary, Restored};
 pub use handle::{Held, Store};
 pub use import::Imported;
+pub use read::Designated;
 pub use repair::JournalRepair;

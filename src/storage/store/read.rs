@@ -309,27 +309,77 @@ impl Store {
         id: DossierId,
         then: impl FnOnce(&LoadedDossier) -> Option<Query>,
     ) -> Result<(LoadedDossier, Option<Snapshot>)> {
-        let (loaded, query, raw) = self.read_db(|db| {
-            let loaded = self.load_in(db, id)?;
-            let query = then(&loaded);
-            let raw = match &query {
-                Some(q) => Some(self.read_raw(db, Select::Query(q))?),
-                None => None,
+        let (loaded, asked) = self.read_db(|db| self.load_then_raw(db, id, then))?;
+        Ok((loaded, self.finish_asked(asked)?))
+    }
+
+    /// What a text query designates. When the search finds exactly one dossier, it is loaded
+    /// with its journal (and what `then` asks for) in the same open of the database: `show
+    /// ACME`, `log ACME payment …` cost one open, not two. Otherwise the dossiers found, from
+    /// their digests, for the caller to refuse or choose among.
+    pub fn designate<'a>(
+        &self,
+        query: &Query,
+        then: impl FnOnce(&LoadedDossier) -> Option<Query> + 'a,
+    ) -> Result<Designated<'a>> {
+        let mut then = Some(then);
+        let found = self.read_db(|db| {
+            let Some(raw) = self.read_raw(db, Select::Query(query))? else {
+                return Ok(Err(None));
             };
-            Ok((loaded, query, raw))
-        })?;
-        let found = match (query, raw) {
-            (Some(q), Some(raw)) => {
-                let s = self.finish_selected(raw, Select::Query(&q), &|d| d)?;
-                Some(Snapshot {
-                    dossiers: s.mapped.items,
-                    problems: s.mapped.problems,
-                    generation: s.mapped.generation,
-                })
+            let one = match raw.rows.as_slice() {
+                [(key, ..)] => <[u8; 8]>::try_from(key.as_ref()).ok(),
+                _ => None,
+            };
+            match (one.map(u64::from_be_bytes), then.take()) {
+                (Some(id), Some(then)) => self.load_then_raw(db, id, then).map(Ok),
+                _ => Ok(Err(Some(raw))),
             }
-            _ => None,
+        })?;
+        match found {
+            Ok((loaded, asked)) => Ok(Designated::One(Box::new(loaded), self.finish_asked(asked)?)),
+            Err(raw) => {
+                let s = self.finish_selected(raw, Select::Query(query), &|d| d)?;
+                Ok(Designated::Candidates(
+                    Snapshot {
+                        dossiers: s.mapped.items,
+                        problems: s.mapped.problems,
+                        generation: s.mapped.generation,
+                    },
+                    then.map(|t| Box::new(t) as Then<'a>),
+                ))
+            }
+        }
+    }
+
+    /// [`Store::load_in`], then the raw records of the query `then` asks for, if any.
+    fn load_then_raw(
+        &self,
+        db: &sled::Db,
+        id: DossierId,
+        then: impl FnOnce(&LoadedDossier) -> Option<Query>,
+    ) -> Result<(LoadedDossier, Option<Asked>)> {
+        let loaded = self.load_in(db, id)?;
+        let asked = match then(&loaded) {
+            Some(q) => {
+                let raw = self.read_raw(db, Select::Query(&q))?;
+                Some((q, raw))
+            }
+            None => None,
         };
-        Ok((loaded, found))
+        Ok((loaded, asked))
+    }
+
+    fn finish_asked(&self, asked: Option<Asked>) -> Result<Option<Snapshot>> {
+        let Some((q, raw)) = asked else {
+            return Ok(None);
+        };
+        let s = self.finish_selected(raw, Select::Query(&q), &|d| d)?;
+        Ok(Some(Snapshot {
+            dossiers: s.mapped.items,
+            problems: s.mapped.problems,
+            generation: s.mapped.generation,
+        }))
     }
 
     fn load_in(&self, db: &sled::Db, id: DossierId) -> Result<LoadedDossier> {
@@ -398,6 +448,21 @@ impl Store {
             Ok((current, Some(ids)))
         })
     }
+}
+
+/// The query a caller asked for on seeing a dossier, and its raw records.
+type Asked = (Query, Option<RawDigests>);
+
+/// What a caller asks for on seeing the dossier it designated ([`Store::designate`]).
+pub type Then<'a> = Box<dyn FnOnce(&LoadedDossier) -> Option<Query> + 'a>;
+
+/// What [`Store::designate`] found.
+pub enum Designated<'a> {
+    /// Exactly one dossier, with its journal, and the dossiers `then` asked for.
+    One(Box<LoadedDossier>, Option<Snapshot>),
+    /// None or several (or a database whose derived trees are not built), from their digests,
+    /// with `then` when it was not used.
+    Candidates(Snapshot, Option<Then<'a>>),
 }
 
 /// Which dossiers [`Store::load_matching`] reads.
