@@ -83,88 +83,85 @@ impl Store {
     /// The raw records `select` names, copied out of an open database (`None` when the derived
     /// trees are not built).
     fn read_raw(&self, db: &sled::Db, select: Select) -> Result<Option<RawDigests>> {
-        {
-            if !self.derived_current(db)? {
-                return Ok(None);
-            }
-            let [_, dossiers_t, _, meta_t, drafts_t] = self.trees(db)?;
-            let [digests_t, index_t, urgency_t, search_t] = self.derived_trees(db)?;
-            let sled = |e: sled::Error| self.sled_err(e);
-            let mut out = RawDigests {
-                generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
-                tally: meta_t
-                    .get(KEY_TALLY)
-                    .map_err(sled)?
-                    .and_then(|v| codec::decode(&v).ok()),
-                ..RawDigests::default()
-            };
-            match select {
-                Select::Query(q) => {
-                    // A damaged search block (doctor names it) must not hide a dossier: the
-                    // query then reads every index entry instead, as before the blocks.
-                    let found = match search_blocks(&search_t, q) {
-                        Ok(ids) => ids,
-                        Err(_) => {
-                            let mut found = Vec::new();
-                            for kv in index_t.iter() {
-                                let (k, v) = kv.map_err(sled)?;
-                                let Ok(id) =
-                                    <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes)
-                                else {
-                                    continue;
-                                };
-                                if codec::decode::<IndexEntry>(&v)
-                                    .is_ok_and(|e| q.matches(&e.search, id))
-                                {
-                                    found.push(id);
-                                }
-                            }
-                            found
-                        }
-                    };
-                    for id in found {
-                        let key = dossier_key(id);
-                        if let Some(rec) = dossiers_t.get(key).map_err(sled)? {
-                            let digest = digests_t.get(key).map_err(sled)?;
-                            out.rows.push((key.as_ref().into(), rec, digest));
-                        }
-                    }
-                }
-                Select::MostUrgent(limit) => {
-                    out.drafts = self.drafts_in(&drafts_t)?;
-                    for k in urgency_t.iter().keys().take(limit) {
-                        let k = k.map_err(sled)?;
-                        let Some(id) = dossier_of_urgency_key(&k) else {
-                            continue;
-                        };
-                        let key = dossier_key(id);
-                        if let Some(rec) = dossiers_t.get(key).map_err(sled)? {
-                            let digest = digests_t.get(key).map_err(sled)?;
-                            out.rows.push((key.as_ref().into(), rec, digest));
-                        }
-                    }
-                }
-                Select::All => {
-                    // Both trees are keyed by dossier id: one pass over each, merged.
-                    let mut digests = digests_t.iter().peekable();
-                    for kv in dossiers_t.iter() {
-                        let (k, rec) = kv.map_err(sled)?;
-                        let mut digest = None;
-                        while let Some(Ok((dk, _))) = digests.peek() {
-                            if dk.as_ref() > k.as_ref() {
-                                break;
-                            }
-                            let (dk, dv) = digests.next().and_then(|r| r.ok()).unzip();
-                            if dk.as_deref() == Some(k.as_ref()) {
-                                digest = dv;
-                            }
-                        }
-                        out.rows.push((k, rec, digest));
-                    }
-                }
-            }
-            Ok(Some(out))
+        if !self.derived_current(db)? {
+            return Ok(None);
         }
+        let [_, dossiers_t, _, meta_t, drafts_t] = self.trees(db)?;
+        let [digests_t, index_t, urgency_t, search_t] = self.derived_trees(db)?;
+        let sled = |e: sled::Error| self.sled_err(e);
+        let mut out = RawDigests {
+            generation: read_u64(&meta_t, KEY_GENERATION).unwrap_or(0),
+            tally: meta_t
+                .get(KEY_TALLY)
+                .map_err(sled)?
+                .and_then(|v| codec::decode(&v).ok()),
+            ..RawDigests::default()
+        };
+        match select {
+            Select::Query(q) => {
+                // A damaged search block (doctor names it) must not hide a dossier: the
+                // query then reads every index entry instead, as before the blocks.
+                let found = match search_blocks(&search_t, q) {
+                    Ok(ids) => ids,
+                    Err(_) => {
+                        let mut found = Vec::new();
+                        for kv in index_t.iter() {
+                            let (k, v) = kv.map_err(sled)?;
+                            let Ok(id) = <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes)
+                            else {
+                                continue;
+                            };
+                            if codec::decode::<IndexEntry>(&v)
+                                .is_ok_and(|e| q.matches(&e.search, id))
+                            {
+                                found.push(id);
+                            }
+                        }
+                        found
+                    }
+                };
+                for id in found {
+                    let key = dossier_key(id);
+                    if let Some(rec) = dossiers_t.get(key).map_err(sled)? {
+                        let digest = digests_t.get(key).map_err(sled)?;
+                        out.rows.push((key.as_ref().into(), rec, digest));
+                    }
+                }
+            }
+            Select::MostUrgent(limit) => {
+                out.drafts = self.drafts_in(&drafts_t)?;
+                for k in urgency_t.iter().keys().take(limit) {
+                    let k = k.map_err(sled)?;
+                    let Some(id) = dossier_of_urgency_key(&k) else {
+                        continue;
+                    };
+                    let key = dossier_key(id);
+                    if let Some(rec) = dossiers_t.get(key).map_err(sled)? {
+                        let digest = digests_t.get(key).map_err(sled)?;
+                        out.rows.push((key.as_ref().into(), rec, digest));
+                    }
+                }
+            }
+            Select::All => {
+                // Both trees are keyed by dossier id: one pass over each, merged.
+                let mut digests = digests_t.iter().peekable();
+                for kv in dossiers_t.iter() {
+                    let (k, rec) = kv.map_err(sled)?;
+                    let mut digest = None;
+                    while let Some(Ok((dk, _))) = digests.peek() {
+                        if dk.as_ref() > k.as_ref() {
+                            break;
+                        }
+                        let (dk, dv) = digests.next().and_then(|r| r.ok()).unzip();
+                        if dk.as_deref() == Some(k.as_ref()) {
+                            digest = dv;
+                        }
+                    }
+                    out.rows.push((k, rec, digest));
+                }
+            }
+        }
+        Ok(Some(out))
     }
 
     /// Decodes and folds what [`Store::read_raw`] copied out, after the database is closed; a
@@ -341,11 +338,7 @@ impl Store {
             Err(raw) => {
                 let s = self.finish_selected(raw, Select::Query(query), &|d| d)?;
                 Ok(Designated::Candidates(
-                    Snapshot {
-                        dossiers: s.mapped.items,
-                        problems: s.mapped.problems,
-                        generation: s.mapped.generation,
-                    },
+                    s.mapped.into(),
                     then.map(|t| Box::new(t) as Then<'a>),
                 ))
             }
@@ -375,40 +368,33 @@ impl Store {
             return Ok(None);
         };
         let s = self.finish_selected(raw, Select::Query(&q), &|d| d)?;
-        Ok(Some(Snapshot {
-            dossiers: s.mapped.items,
-            problems: s.mapped.problems,
-            generation: s.mapped.generation,
-        }))
+        Ok(Some(s.mapped.into()))
     }
 
     fn load_in(&self, db: &sled::Db, id: DossierId) -> Result<LoadedDossier> {
+        let [debtors_t, dossiers_t, journal_t, _, _] = self.trees(db)?;
+        if !dossiers_t
+            .contains_key(dossier_key(id))
+            .map_err(|e| self.sled_err(e))?
         {
-            let [debtors_t, dossiers_t, journal_t, _, _] = self.trees(db)?;
-            if !dossiers_t
-                .contains_key(dossier_key(id))
-                .map_err(|e| self.sled_err(e))?
-            {
-                return Err(StoreError::UnknownDossier(id));
-            }
-            let mut debtors = HashMap::new();
-            let events = blocks::read(&journal_t, id).map_err(|p| StoreError::Corrupt {
-                key: p.key,
-                reason: p.reason,
-            })?;
-            if let Some(EventKind::Created { debtor, .. }) = events.first().map(|e| &e.kind) {
-                let key = debtor.to_be_bytes();
-                if let Some(v) = debtors_t.get(key).map_err(|e| self.sled_err(e))? {
-                    let d: Debtor =
-                        codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &key, e))?;
-                    debtors.insert(d.id, d);
-                }
-            }
-            fold_one(&debtors, id, events).map_err(|p| StoreError::Corrupt {
-                key: p.key,
-                reason: p.reason,
-            })
+            return Err(StoreError::UnknownDossier(id));
         }
+        let mut debtors = HashMap::new();
+        let events = blocks::read(&journal_t, id).map_err(|p| StoreError::Corrupt {
+            key: p.key,
+            reason: p.reason,
+        })?;
+        if let Some(EventKind::Created { debtor, .. }) = events.first().map(|e| &e.kind) {
+            let key = debtor.to_be_bytes();
+            if let Some(v) = debtors_t.get(key).map_err(|e| self.sled_err(e))? {
+                let d: Debtor = codec::decode(&v).map_err(|e| corrupt(TREE_DEBTORS, &key, e))?;
+                debtors.insert(d.id, d);
+            }
+        }
+        fold_one(&debtors, id, events).map_err(|p| StoreError::Corrupt {
+            key: p.key,
+            reason: p.reason,
+        })
     }
 
     /// Every debtor, for completion and matching.
