@@ -94,9 +94,14 @@ pub(crate) fn table(
 
 /// Whether a line is laid out with spaces (a table row): such lines are never re-wrapped.
 fn is_layout_line(line: &str) -> bool {
-    let t = line.trim_start();
     // A table's rule is kept whole like its rows, even when its columns are two spaces apart.
-    t.contains("   ") || (t.contains("--") && t.chars().all(|c| c == '-' || c == ' '))
+    line.trim_start().contains("   ") || is_rule(line)
+}
+
+/// A table's rule: dashes, in columns separated by spaces (what [`table`] draws under a header).
+pub(crate) fn is_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.contains("---") && t.chars().all(|c| c == '-' || c == ' ')
 }
 
 /// Indentation kept on continuation lines: leading spaces plus a list marker (`- `, `• `, `3. `).

@@ -8,7 +8,7 @@
 //! a text that does not have that shape (an override template, a heavy edit) still loses
 //! nothing: what is not recognised is body text.
 
-use super::format::{char_len, unwrap, WRAP_WIDTH};
+use super::format::{char_len, is_rule, unwrap, WRAP_WIDTH};
 
 /// Leading spaces from which a header line belongs to the recipient's block (the template
 /// indents it by 40).
@@ -72,11 +72,6 @@ pub enum Row {
 
 fn lead(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
-}
-
-fn is_rule(line: &str) -> bool {
-    let t = line.trim();
-    t.contains("---") && t.chars().all(|c| c == '-' || c == ' ')
 }
 
 /// A line that belongs to a table around a rule: cells separated by two spaces or more, or a
