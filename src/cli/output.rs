@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::format::say;
 use super::Ctx;
-use crate::domain::assess::{assess, Assessment};
+use crate::domain::assess::Assessment;
 use crate::domain::money::ClaimAmounts;
 
 use crate::i18n::{date, money, t, tf};
@@ -165,10 +165,13 @@ pub(super) fn print_dossier_block(ctx: &Ctx, d: &LoadedDossier, a: &Assessment) 
 /// The search for the debtor's other dossiers (the channel advice's history), asked only when
 /// their count could change the advice on this dossier: a notice still to send, and an amount
 /// for which a repeat offender gets a commissaire.
-pub fn history_query(ctx: &Ctx, d: &LoadedDossier) -> Option<crate::domain::summary::Query> {
-    let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
-    let wanted = d.state.notice.is_none()
-        && crate::domain::money::history_matters(a.claim.total_due, &ctx.rules.channels);
+pub fn history_query(
+    ctx: &Ctx,
+    d: &LoadedDossier,
+    a: &Assessment,
+) -> Option<crate::domain::summary::Query> {
+    let wanted =
+        crate::domain::money::history_matters(&d.state, a.claim.total_due, &ctx.rules.channels);
     // The customer number, when there is one, finds the debtor's dossiers and few others; a
     // name shares its words with other debtors, whose digests would all be read.
     let key = d
@@ -191,10 +194,15 @@ fn chased_elsewhere(d: &LoadedDossier, namesakes: Option<&crate::model::Snapshot
     })
 }
 
-/// `show`: `namesakes` are the dossiers found by [`history_query`], if it asked for any.
-pub fn print_show(ctx: &Ctx, d: &LoadedDossier, namesakes: Option<&crate::model::Snapshot>) {
-    let a = assess(&d.state, &d.debtor, &ctx.config, &ctx.rules, ctx.today);
-    print_dossier_block(ctx, d, &a);
+/// `show`: `a` is the dossier's assessment at `--today`, `namesakes` the dossiers found by
+/// [`history_query`], if it asked for any.
+pub fn print_show(
+    ctx: &Ctx,
+    d: &LoadedDossier,
+    a: &Assessment,
+    namesakes: Option<&crate::model::Snapshot>,
+) {
+    print_dossier_block(ctx, d, a);
     let deb = &d.debtor;
     println!();
     println!("{}", t("cli.show_debtor"));
@@ -259,7 +267,7 @@ pub fn print_show(ctx: &Ctx, d: &LoadedDossier, namesakes: Option<&crate::model:
         pad(t("cli.principal_left"), label_w),
         rpad(&money(a.balance()), 14)
     );
-    print_money_details(ctx, d, &a, chased_elsewhere(d, namesakes));
+    print_money_details(ctx, d, a, chased_elsewhere(d, namesakes));
     println!();
     println!("{}", t("cli.show_journal"));
     let cancelled: std::collections::HashSet<u32> = d.state.cancelled.iter().copied().collect();

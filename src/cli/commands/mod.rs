@@ -82,9 +82,26 @@ fn run_command(ctx: &Ctx, cli: &Cli) -> Result<i32, UserError> {
                 },
         }) => batch::relance(ctx, channel, *dry_run, *force),
         Some(Command::Show { id }) => {
-            let (d, namesakes) =
-                dossier::resolve_then_find(ctx, id, |d| output::history_query(ctx, d))?;
-            output::print_show(ctx, &d, namesakes.as_ref());
+            // Assessed once: to decide whether the debtor's other dossiers are needed, while
+            // the database is open, then for what is printed.
+            let assess = |d: &crate::model::LoadedDossier| {
+                crate::domain::assess::assess(
+                    &d.state,
+                    &d.debtor,
+                    &ctx.config,
+                    &ctx.rules,
+                    ctx.today,
+                )
+            };
+            let mut assessed = None;
+            let (d, namesakes) = dossier::resolve_then_find(ctx, id, |d| {
+                let a = assess(d);
+                let query = output::history_query(ctx, d, &a);
+                assessed = Some(a);
+                query
+            })?;
+            let a = assessed.unwrap_or_else(|| assess(&d));
+            output::print_show(ctx, &d, &a, namesakes.as_ref());
             Ok(exit::OK)
         }
         Some(Command::Undo { id }) => undo(ctx, id),

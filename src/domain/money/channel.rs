@@ -59,6 +59,11 @@ impl Default for ChannelRules {
 }
 
 impl ChannelRules {
+    /// Whether `channel`'s highest expected cost stays within `max_cost_percent` of the sum due.
+    pub fn in_proportion(&self, channel: Channel, total_due: Decimal) -> bool {
+        self.cost(channel).1 * Decimal::from(100) <= total_due * self.max_cost_percent
+    }
+
     /// Expected cost range of a notice by `channel`.
     pub fn cost(&self, channel: Channel) -> (Decimal, Decimal) {
         match channel {
@@ -191,13 +196,15 @@ pub fn notice_advice(
     })
 }
 
-/// Whether the debtor's history could change the advice on `total_due`: a repeat offender
-/// is sent a commissaire only when one is not already advised for the amount and would not be
-/// out of proportion. Lets a caller skip looking the debtor's other dossiers up.
-pub fn history_matters(total_due: Decimal, rules: &ChannelRules) -> bool {
-    rules.repeat_offender_after > 0
+/// Whether the debtor's history could change the [`notice_advice`] on this dossier: a notice
+/// still to send, and a repeat offender sent a commissaire only when one is not already advised
+/// for the amount and would not be out of proportion. Lets a caller skip looking the debtor's
+/// other dossiers up.
+pub fn history_matters(st: &DossierState, total_due: Decimal, rules: &ChannelRules) -> bool {
+    st.notice.is_none()
+        && rules.repeat_offender_after > 0
         && total_due < rules.commissaire_from
-        && rules.commissaire_max * Decimal::from(100) <= total_due * rules.max_cost_percent
+        && rules.in_proportion(Channel::Commissaire, total_due)
 }
 
 /// Advice for a notice on a claim of `total_due`.
@@ -243,9 +250,7 @@ pub fn advise_channel(
     // A notice costing a large part of what it claims is not worth its weight, whatever the
     // history: step down to the next cheaper channel, and say why.
     let mut channel = channel;
-    while channel != Channel::Lrar
-        && rules.cost(channel).1 * Decimal::from(100) > total_due * rules.max_cost_percent
-    {
+    while channel != Channel::Lrar && !rules.in_proportion(channel, total_due) {
         reasons.push(AdviceReason::OutOfProportion {
             channel,
             cost_max: rules.cost(channel).1,
