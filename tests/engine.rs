@@ -103,13 +103,13 @@ fn the_tui_and_status_json_agree_on_every_demo_dossier_with_a_custom_schedule() 
         );
         assert_eq!(format_plain(e.balance), j["outstanding"], "{name}");
         assert_eq!(
-            format_plain(e.assessment.total_due()),
+            format_plain(e.whole().unwrap().assessment.total_due()),
             j["total_due"].as_str().unwrap_or("error"),
             "{name}"
         );
         let builtin = assess(
-            &e.dossier.state,
-            &e.dossier.debtor,
+            &e.whole().unwrap().state,
+            &e.whole().unwrap().debtor,
             &BuiltinProfiles,
             &state.env.rules,
             d(today),
@@ -465,7 +465,7 @@ proptest! {
         prop_assert_eq!(entry.next.as_ref().map(|n| n.date), json.next_action_date);
         prop_assert_eq!(format_plain(entry.balance), format_plain(json.outstanding));
         prop_assert_eq!(
-            Some(format_plain(entry.assessment.total_due())),
+            Some(format_plain(entry.whole().unwrap().assessment.total_due())),
             json.total_due.map(format_plain)
         );
         // `status --json` writes each element by hand: exactly what serde_json prints of it.

@@ -197,6 +197,40 @@ fn the_tui_reports_are_the_cli_reports() {
     assert_eq!(serde_json::to_value(&r.dso).unwrap(), c["dso"]);
 }
 
+/// A list too large to hold every dossier whole (rows only) computes its reports from the store,
+/// off the UI thread: the same figures as the CLI's.
+#[test]
+fn a_list_of_rows_computes_its_reports_from_the_store_as_the_cli_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let store = Store::new(&db, StoreOptions::default());
+    let keymap = Keymap::named("default").unwrap();
+    let mut st = State::new(common::d(TODAY), Arc::new(keymap));
+    st.journal_capacity = 1;
+    update(
+        &mut st,
+        Action::Loaded(store.load_all().map_err(Into::into)),
+    );
+    assert!(st.entries.iter().filter(|e| e.is_whole()).count() <= 1);
+    let effects = update(&mut st, Action::Command(Command::Reports));
+    assert!(st.reports.is_none(), "not before the figures are in");
+    let [job @ recouvre::app::Effect::ComputeReports { .. }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    // A second key while they are computed asks nothing more.
+    assert!(update(&mut st, Action::Command(Command::Reports)).is_empty());
+    let answer = recouvre::tui::runtime::run_effect(&store, job.clone());
+    update(&mut st, answer);
+    let r = &st.reports.as_ref().expect("reports open").reports;
+    assert_eq!(
+        serde_json::to_value(&r.ageing).unwrap(),
+        json(&db, "ageing")
+    );
+    assert_eq!(serde_json::to_value(&r.steps).unwrap(), json(&db, "steps"));
+    let c = json(&db, "collected");
+    assert_eq!(serde_json::to_value(&r.dso).unwrap(), c["dso"]);
+}
+
 fn screen(st: &mut State, w: u16, h: u16, theme: &Theme) -> String {
     update(st, Action::Resize(w, h));
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -917,7 +917,7 @@ fn the_journal_pane_is_read_on_demand_and_follows_a_colleagues_write() {
         "the colleague's note in the journal pane:\n{last}"
     );
     assert!(
-        st.entries.iter().filter(|e| e.journal.is_some()).count() <= 1,
+        st.entries.iter().filter(|e| e.is_whole()).count() <= 1,
         "journals kept only around the cursor"
     );
 }
@@ -972,7 +972,7 @@ fn a_journal_read_behind_the_keys_reaches_the_pane() {
         .take(24)
         .collect();
     assert!(screen.contains(&newest), "{newest} in the pane:\n{screen}");
-    assert!(!screen.contains("chargement du journal"), "{screen}");
+    assert!(!screen.contains("chargement du dossier"), "{screen}");
 }
 
 fn the_day_after() -> chrono::NaiveDate {

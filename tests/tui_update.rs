@@ -618,7 +618,7 @@ fn send(s: &mut State) -> Vec<Effect> {
 fn relance_opens_the_editor_then_logs_the_typed_letter() {
     let mut s = st();
     select(&mut s, "ACME SARL");
-    let len = s.current().unwrap().dossier.state.journal_len;
+    let len = s.current().unwrap().journal_len;
     let eff = press(&mut s, KeyCode::Char('r'));
     assert!(matches!(eff[..], [Effect::LoadDraft(1)]), "{eff:?}");
     let ed = s.editor.as_ref().expect("editor open");
@@ -1055,8 +1055,8 @@ fn mine_filter_keeps_only_dossiers_assigned_to_the_os_user() {
     let all = st.visible.len();
     assert!(all > 2);
     // Assign one dossier to us and one to a colleague.
-    st.entries[0].dossier.state.assigned = Some(me.clone());
-    st.entries[1].dossier.state.assigned = Some("bob".into());
+    st.entries[0].assigned = Some(me.clone());
+    st.entries[1].assigned = Some("bob".into());
     // As a reloaded dossier does (`replace_entry`): what the filters read is kept with the entries.
     st.order_sort = None;
     update(&mut st, Action::Command(Command::ToggleMine));
@@ -1435,7 +1435,7 @@ fn first_screen_then_the_whole_list_keeps_a_write_made_meanwhile() {
     assert_eq!(s.loading, None);
     assert_eq!(s.entries.len(), all.len(), "the whole list");
     assert_eq!(
-        s.entry(id).unwrap().dossier.state.journal_len,
+        s.entry(id).unwrap().journal_len,
         len,
         "the note written meanwhile is still there"
     );
@@ -1530,8 +1530,8 @@ fn a_list_larger_than_the_journal_room_keeps_no_journal_until_one_is_shown() {
     let (mut s, all) = small_capacity(2);
     assert!(all.len() > 2);
     assert!(
-        s.entries.iter().all(|e| e.journal.is_none()),
-        "the rows hold their fold and assessment, not their journals"
+        s.entries.iter().all(|e| !e.is_whole()),
+        "the rows hold what the list shows, not the whole dossiers"
     );
     assert!(s.current().unwrap().events().is_none());
     // Asked once: the next key does not ask again while the answer is pending.
@@ -1556,7 +1556,7 @@ fn a_list_larger_than_the_journal_room_keeps_no_journal_until_one_is_shown() {
             [] => assert!(s.current().unwrap().events().is_some()),
             other => panic!("{other:?}"),
         }
-        assert!(s.entries.iter().filter(|e| e.journal.is_some()).count() <= 2);
+        assert!(s.entries.iter().filter(|e| e.is_whole()).count() <= 2);
         asked = cmd(&mut s, Command::Down);
     }
 }
@@ -1580,7 +1580,7 @@ fn a_journal_read_after_a_colleagues_write_brings_the_row_up_to_date_with_it() {
     let len = d.state.journal_len;
     answer(&mut s, &all, &[id]);
     let e = s.entry(id).unwrap();
-    assert_eq!(e.dossier.state.journal_len, len, "the row is the newer one");
+    assert_eq!(e.journal_len, len, "the row is the newer one");
     assert_eq!(e.events().unwrap().len(), len as usize);
     assert_eq!(s.current().unwrap().id(), id, "the cursor stays");
 }
@@ -1592,6 +1592,57 @@ fn undo_and_letters_on_a_dossier_whose_journal_is_not_read_yet_say_so() {
     assert!(cmd(&mut s, Command::Undo).is_empty());
     assert!(s.popup.is_none());
     assert!(notice(&s).contains(&debtor), "{}", notice(&s));
+}
+
+/// Dossiers a colleague changed come back whole; a large change (an import) must not leave
+/// every one of them whole in the list.
+#[test]
+fn dossiers_changed_by_a_colleague_do_not_stay_whole_beyond_the_room() {
+    let (mut s, all) = small_capacity(2);
+    assert!(all.len() > 4);
+    update(
+        &mut s,
+        Action::Patched(Ok(Snapshot {
+            dossiers: all.clone(),
+            problems: vec![],
+            generation: 2,
+        })),
+    );
+    let whole = s.entries.iter().filter(|e| e.is_whole()).count();
+    assert!((1..=2).contains(&whole), "{whole} whole rows");
+    assert!(s.current().unwrap().is_whole(), "the one on screen stays");
+}
+
+fn detail_screen(s: &mut State) -> String {
+    update(s, Action::Resize(160, 50));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 50)).unwrap();
+    let theme = recouvre::ui::theme::Theme::new(recouvre::ui::theme::Palette::Sixteen);
+    term.draw(|f| recouvre::ui::render(f, s, &theme)).unwrap();
+    recouvre::tui::screenshot::buffer_to_text(term.backend().buffer())
+}
+
+/// A large list keeps per row only what the list shows: until the dossier under the cursor is
+/// read, its detail shows what the row knows (stage, name, balance, next action) and says it is
+/// loading; a payment form waits for it too. Once read, the items and the journal are there.
+#[test]
+fn a_row_not_read_yet_shows_what_the_list_knows_then_the_whole_dossier() {
+    let (mut s, all) = small_capacity(1);
+    let e = s.current().unwrap();
+    let (id, debtor, balance) = (e.id(), e.debtor().to_string(), e.balance);
+    let d = all.iter().find(|d| d.state.id == id).unwrap().clone();
+    let screen = detail_screen(&mut s);
+    assert!(screen.contains("chargement du dossier…"), "{screen}");
+    assert!(screen.contains(&recouvre::i18n::money(balance)), "{screen}");
+    assert!(!screen.contains(&d.state.items[0].reference), "{screen}");
+    assert!(cmd(&mut s, Command::Payment).is_empty());
+    assert!(s.popup.is_none(), "no form on a dossier not read yet");
+    assert!(notice(&s).contains(&format!("{debtor} : le dossier est en cours de lecture")));
+    answer(&mut s, &all, &[id]);
+    let screen = detail_screen(&mut s);
+    assert!(!screen.contains("chargement du dossier"), "{screen}");
+    assert!(screen.contains(&d.state.items[0].reference), "{screen}");
+    cmd(&mut s, Command::Payment);
+    assert!(matches!(s.popup, Some(Popup::Form(_))), "{:?}", s.notice);
 }
 
 /// The filter index (every row's search text and flags laid out together) finds exactly what
@@ -1774,12 +1825,13 @@ fn the_channel_advised_on_screen_counts_the_debtors_other_chased_dossiers() {
         .entries
         .iter()
         .find(|e| {
-            e.dossier.debtor.debtor_type == DebtorType::B2b
+            let w = e.whole().unwrap();
+            e.debtor_type == DebtorType::B2b
                 && !e.chased
-                && e.assessment.claim.total_due >= Decimal::from(200)
-                && e.dossier.state.notice.is_none()
+                && w.assessment.claim.total_due >= Decimal::from(200)
+                && w.state.notice.is_none()
                 && recouvre::domain::money::advise_channel(
-                    e.assessment.claim.total_due,
+                    w.assessment.claim.total_due,
                     DebtorType::B2b,
                     &Default::default(),
                     &Default::default(),
@@ -1788,7 +1840,7 @@ fn the_channel_advised_on_screen_counts_the_debtors_other_chased_dossiers() {
                     == Channel::Lrar
                 && s.entries
                     .iter()
-                    .filter(|o| o.dossier.debtor.id == e.dossier.debtor.id)
+                    .filter(|o| o.debtor_id == e.debtor_id)
                     .count()
                     == 1
         })

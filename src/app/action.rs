@@ -52,6 +52,8 @@ pub enum Action {
     /// Result of `Effect::LoadChanged`: the dossiers others changed, reloaded one by one, so
     /// the selection and the scroll position stay where the user left them.
     Patched(Result<Snapshot, Failure>),
+    /// Result of `Effect::ComputeReports`.
+    ReportsComputed(Result<Box<crate::domain::report::Reports>, Failure>),
     /// Result of `Effect::LoadJournals`: those dossiers read again, with their journals.
     JournalsLoaded(Result<Snapshot, Failure>),
     /// Result of `Effect::LoadDraft`.
@@ -125,6 +127,12 @@ pub enum Effect {
     },
     /// Read these dossiers' journals (the first is the one on screen).
     LoadJournals(Vec<DossierId>),
+    /// The reports over every dossier of the store, for a list that keeps only rows.
+    ComputeReports {
+        period: crate::domain::report::Period,
+        today: NaiveDate,
+        env: Arc<LetterEnv>,
+    },
     Append {
         id: DossierId,
         expected_len: u32,

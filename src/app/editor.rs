@@ -96,14 +96,13 @@ impl Editor {
         today: NaiveDate,
         channel: Option<Channel>,
     ) -> Result<Editor, String> {
-        let d = &e.dossier;
         // The letter's history is read from the journal, loaded with the dossier on screen.
-        let events = e
-            .events()
-            .ok_or_else(|| tf("tui.error.journal_loading", &[("debtor", &e.debtor())]))?;
+        let d = e
+            .whole()
+            .ok_or_else(|| tf("tui.error.dossier_loading", &[("debtor", &e.debtor())]))?;
         let composed = compose(
             &d.state,
-            events,
+            &d.events,
             &d.debtor,
             &env.rules,
             &env.profiles,
@@ -133,7 +132,7 @@ impl Editor {
         // The preflight's warnings say what each failed check is; the names are what gets
         // journaled when the user sends anyway.
         let readiness_failed = if step.is_formal_notice() || step == LetterStep::LastNoticeNlBe {
-            e.assessment.readiness.failed_checks()
+            d.assessment.readiness.failed_checks()
         } else {
             vec![]
         };
@@ -166,7 +165,7 @@ impl Editor {
             readiness_failed,
             default_channel,
             dossier: d.state.clone(),
-            assessment: e.assessment.clone(),
+            assessment: d.assessment.clone(),
             today,
             search: None,
             pattern: String::new(),

@@ -1,4 +1,5 @@
-//! A loaded dossier with what the screen shows of it, computed once per load.
+//! What the list keeps of a dossier, computed once per load, and the whole dossier, held only for
+//! the rows on screen.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -7,31 +8,41 @@ use super::env::LetterEnv;
 use crate::domain::assess::{assess, Assessment};
 use crate::domain::event::Event;
 use crate::domain::fold::{DossierState, Stage};
-use crate::domain::model::{Debtor, DossierId};
+use crate::domain::model::{Debtor, DebtorId, DebtorType, DossierId};
 use crate::domain::money::{in_collective_proceedings, needed_chasing};
 use crate::domain::schedule::NextAction;
 use crate::domain::summary::{matches_text, search_text};
 use crate::model::{LoadedDossier, RecordProblem, Snapshot};
 
-/// What the list keeps of a dossier: the fold of its journal and its debtor. The journal itself
-/// is not kept for every row (see [`Entry::journal`]).
+/// The whole dossier: its fold, its debtor, its assessment and its journal. Only the dossier on
+/// screen and the rows around it hold one (at most `State::journal_capacity`; `app::journal`
+/// loads and drops them): measured at 10 000 dossiers, the fold was 1.8 KB of a row's 6.3 KB,
+/// the debtor 0.5 KB and the assessment 2.8 KB, for a list that shows a name, a stage, a balance
+/// and a date. The detail, the letters, the forms, undo and the channel advice read it.
 #[derive(Debug, Clone)]
-pub struct Listed {
+pub struct Whole {
     pub state: DossierState,
     pub debtor: Debtor,
+    pub assessment: Assessment,
+    pub events: Vec<Event>,
 }
 
-/// A loaded dossier with its assessment, computed once per load (not once per frame) by the same
-/// rules as the CLI and the letters.
+/// A dossier as the list shows, filters, sorts and counts it, computed once per load (not once
+/// per frame) by the same rules as the CLI and the letters.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub dossier: Listed,
-    /// The journal, held only by the dossier on screen and the rows around it (at most
-    /// `State::journal_capacity` entries; `app::journal` loads and drops them). Measured at
-    /// 10 000 dossiers, the events were 2.1 KB of the 9.8 KB a row took, with 28 of its 66
-    /// allocations; the detail's journal pane, the letters and undo are the only readers.
-    pub journal: Option<Vec<Event>>,
-    pub assessment: Assessment,
+    id: DossierId,
+    /// The journal's length when the row was assessed: the version of the dossier it shows.
+    pub journal_len: u32,
+    pub debtor_id: DebtorId,
+    pub debtor_type: DebtorType,
+    debtor_name: String,
+    /// Whom the dossier is assigned to (the "mine" filter).
+    pub assigned: Option<String>,
+    /// The journal's word that the dossier is closed (with a closing stage: see `is_closed`).
+    closed: bool,
+    /// The last event (sequence, date, kind), for the list's "last" column.
+    pub last_event: Option<(u32, NaiveDate, &'static str)>,
     pub stage: Stage,
     pub next: Option<NextAction>,
     /// Everything the debtor owes (`Assessment::outstanding`): the "Solde" column.
@@ -46,74 +57,110 @@ pub struct Entry {
     pub chased: bool,
     /// What the filter searches (`summary::search_text`).
     haystack: String,
+    whole: Option<Box<Whole>>,
 }
 
 impl Entry {
-    /// The entry of a dossier with its journal attached.
+    /// The entry of a dossier, whole.
     pub fn new(dossier: LoadedDossier, today: NaiveDate, env: &LetterEnv) -> Entry {
-        let a = assess(
-            &dossier.state,
-            &dossier.debtor,
-            &env.profiles,
-            &env.rules,
-            today,
-        );
+        let LoadedDossier {
+            state,
+            debtor,
+            events,
+        } = dossier;
+        let a = assess(&state, &debtor, &env.profiles, &env.rules, today);
         Entry {
-            collective: in_collective_proceedings(&dossier.state, &dossier.debtor),
-            chased: needed_chasing(&dossier.state),
+            id: state.id,
+            journal_len: state.journal_len,
+            debtor_id: debtor.id,
+            debtor_type: debtor.debtor_type,
+            debtor_name: debtor.name.clone(),
+            assigned: state.assigned.clone(),
+            closed: state.closed.is_some(),
+            last_event: state.last_event,
+            collective: in_collective_proceedings(&state, &debtor),
+            chased: needed_chasing(&state),
             stage: a.stage,
             next: a.next.clone(),
             balance: a.outstanding(),
             open_items: a.open_items(),
             days_past_due: a.days_past_due,
-            haystack: search_text(&dossier.state, &dossier.debtor),
-            assessment: a,
-            journal: Some(dossier.events),
-            dossier: Listed {
-                state: dossier.state,
-                debtor: dossier.debtor,
-            },
+            haystack: search_text(&state, &debtor),
+            whole: Some(Box::new(Whole {
+                state,
+                debtor,
+                assessment: a,
+                events,
+            })),
         }
     }
 
-    /// The entry without its journal: what a row of a large list keeps.
+    /// The entry without the whole dossier: what a row of a large list keeps.
     pub fn listed(dossier: LoadedDossier, today: NaiveDate, env: &LetterEnv) -> Entry {
         let mut e = Entry::new(dossier, today, env);
-        e.journal = None;
+        e.whole = None;
         e
     }
 
-    /// The journal, when it is at hand and of the version this entry was assessed from.
-    pub fn events(&self) -> Option<&[Event]> {
-        self.journal
-            .as_deref()
-            .filter(|j| j.len() == self.dossier.state.journal_len as usize)
+    /// The whole dossier, when it is at hand (it is always of the version the row shows: a row
+    /// replaced by a write or a colleague's change brings its own, or has none).
+    pub fn whole(&self) -> Option<&Whole> {
+        self.whole.as_deref()
     }
 
-    /// The dossier as the store loads it, when its journal is at hand.
+    /// Takes the whole dossier of `other`, the same dossier at the same version, read again.
+    pub fn hold(&mut self, other: Entry) {
+        if other.id == self.id && other.journal_len == self.journal_len {
+            self.whole = other.whole;
+        }
+    }
+
+    /// Gives up the whole dossier, keeping the row.
+    pub fn release(&mut self) -> Option<Box<Whole>> {
+        self.whole.take()
+    }
+
+    /// Gives back a whole dossier taken by [`Entry::release`] from a row of the same version.
+    pub fn restore(&mut self, whole: Box<Whole>) {
+        if whole.state.id == self.id && whole.state.journal_len == self.journal_len {
+            self.whole = Some(whole);
+        }
+    }
+
+    pub fn is_whole(&self) -> bool {
+        self.whole.is_some()
+    }
+
+    /// The journal, when the whole dossier is at hand.
+    pub fn events(&self) -> Option<&[Event]> {
+        self.whole().map(|w| w.events.as_slice())
+    }
+
+    /// The dossier as the store loads it, when it is at hand.
     pub fn to_loaded(&self) -> Option<LoadedDossier> {
+        let w = self.whole()?;
         Some(LoadedDossier {
-            events: self.events()?.to_vec(),
-            state: self.dossier.state.clone(),
-            debtor: self.dossier.debtor.clone(),
+            events: w.events.clone(),
+            state: w.state.clone(),
+            debtor: w.debtor.clone(),
         })
     }
 
     pub fn id(&self) -> DossierId {
-        self.dossier.state.id
+        self.id
     }
 
     pub fn debtor(&self) -> &str {
-        &self.dossier.debtor.name
+        &self.debtor_name
     }
 
     pub fn is_closed(&self) -> bool {
-        self.stage.is_closed() && self.dossier.state.closed.is_some()
+        self.stage.is_closed() && self.closed
     }
 
     /// Due today or overdue: what the morning round must handle.
     pub fn needs_action(&self, today: NaiveDate) -> bool {
-        self.assessment.action_due(today)
+        self.next.as_ref().is_some_and(|n| n.is_due(today))
     }
 
     /// The debtor's name as the search normalises it (lower case, accents off): the name sort's
@@ -181,8 +228,7 @@ impl FilterIndex {
         self.stages.push(e.stage);
         self.closed.push(e.is_closed());
         self.needs_action.push(e.needs_action(today));
-        self.mine
-            .push(e.dossier.state.assigned.as_deref() == Some(user));
+        self.mine.push(e.assigned.as_deref() == Some(user));
         self.next.push(e.next.as_ref().map(|n| n.date));
         self.balance.push(e.balance);
         self.balance_desc.push(descending_cents(e.balance));

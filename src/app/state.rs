@@ -154,7 +154,7 @@ impl Totals {
     pub fn count(&mut self, e: &Entry, today: NaiveDate, add: bool) {
         let step = |n: &mut usize| *n = if add { *n + 1 } else { n.saturating_sub(1) };
         if e.chased {
-            let debtor = e.dossier.debtor.id;
+            let debtor = e.debtor_id;
             let n = self.chased_by_debtor.entry(debtor).or_default();
             *n = if add { *n + 1 } else { n.saturating_sub(1) };
             if *n == 0 {
@@ -210,7 +210,7 @@ impl State {
     pub fn advice_for(&self, e: &Entry) -> Option<&crate::domain::money::ChannelAdvice> {
         self.advice
             .as_ref()
-            .filter(|a| a.id == e.id() && a.journal_len == e.dossier.state.journal_len)
+            .filter(|a| a.id == e.id() && a.journal_len == e.journal_len)
             .and_then(|a| a.advice.as_ref())
     }
 }
@@ -280,6 +280,8 @@ pub struct State {
     pub editor: Option<Box<super::editor::Editor>>,
     /// The reports view, when open: computed once when opened, from the entries on screen.
     pub reports: Option<Box<ReportsView>>,
+    /// The reports are being computed from the store (`Effect::ComputeReports`).
+    pub reports_pending: bool,
     /// Dossiers with a draft letter of this user waiting, marked in the list and detail.
     pub drafts: std::collections::BTreeSet<DossierId>,
     /// Dossiers marked (space) for the round by e-mail.
@@ -337,6 +339,7 @@ impl State {
             marked: Default::default(),
             mailing: false,
             reports: None,
+            reports_pending: false,
             journal_capacity: JOURNALS_KEPT,
             journal_pending: None,
             journal_failed: None,

@@ -101,7 +101,7 @@ impl Assessment {
 
     /// Whether the next action is due today or overdue.
     pub fn action_due(&self, today: NaiveDate) -> bool {
-        self.next.as_ref().is_some_and(|n| n.date <= today)
+        self.next.as_ref().is_some_and(|n| n.is_due(today))
     }
 
     /// Where this dossier stands in the order of urgency (see [`urgency`]).

@@ -12,7 +12,7 @@ use crate::domain::event::{open_email_marker, Event};
 use crate::domain::letters::preflight::{self, Blocker};
 use crate::domain::letters::Composed;
 use crate::domain::model::DossierId;
-use crate::domain::schedule::NextActionKind;
+use crate::domain::schedule::{NextAction, NextActionKind};
 use crate::i18n::tf;
 use crate::mail::Transport;
 use crate::model::LoadedDossier;
@@ -94,7 +94,12 @@ pub struct Candidate {
 /// The reminder a dossier is at, and when it is due: its next action, if that is a reminder of
 /// an open dossier.
 pub fn next_reminder(a: &Assessment) -> Option<(u8, NaiveDate)> {
-    let n = a.next.as_ref()?;
+    reminder_of(a.next.as_ref())
+}
+
+/// The reminder `next` plans, if it is one: level and date.
+pub fn reminder_of(next: Option<&NextAction>) -> Option<(u8, NaiveDate)> {
+    let n = next?;
     match n.kind {
         NextActionKind::Relance { level } => Some((level, n.date)),
         _ => None,
@@ -103,7 +108,12 @@ pub fn next_reminder(a: &Assessment) -> Option<(u8, NaiveDate)> {
 
 /// The reminder due by `today`, if any: what the morning round sends.
 pub fn due_reminder(a: &Assessment, today: NaiveDate) -> Option<u8> {
-    next_reminder(a)
+    reminder_due(a.next.as_ref(), today)
+}
+
+/// The same, from the next action alone (what a list row keeps).
+pub fn reminder_due(next: Option<&NextAction>, today: NaiveDate) -> Option<u8> {
+    reminder_of(next)
         .filter(|(_, date)| *date <= today)
         .map(|(level, _)| level)
 }

@@ -1,6 +1,7 @@
 //! The event loop: read an event, map it through the keymap, `update`, run effects against the
 //! store, draw. Generic over the terminal backend and the event source so tests can script it.
 
+use crate::domain::report::{Period, Reports, Row};
 use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -82,6 +83,11 @@ pub fn run_effect(store: &Store, effect: Effect) -> Action {
         Effect::LoadJournals(ids) => {
             Action::JournalsLoaded(store.load_dossiers(&ids).map_err(Failure::from))
         }
+        Effect::ComputeReports { period, today, env } => Action::ReportsComputed(
+            reports_of_store(store, today, &env, period)
+                .map(Box::new)
+                .map_err(Failure::from),
+        ),
         Effect::Append {
             id,
             expected_len,
@@ -245,6 +251,7 @@ pub fn dispatch<B: Backend>(
             terminal.draw(|f| ui::render(f, state, theme))?;
             match effect {
                 Effect::LoadAll => queue.extend(workers.loader.start(store, state)),
+                job @ Effect::ComputeReports { .. } => workers.loader.compute_reports(store, job),
                 Effect::StopBatch => workers.mail.stop(),
                 job @ (Effect::SendEmail(_)
                 | Effect::PlanBatch { .. }
@@ -290,6 +297,7 @@ pub const FIRST_SCREEN: usize = 200;
 pub struct Loader {
     pending: Option<mpsc::Receiver<Action>>,
     journals: Option<mpsc::Receiver<Action>>,
+    reports: Option<mpsc::Receiver<Action>>,
 }
 
 /// The whole list, each row built on the decoding threads as its dossier is folded (the rows of
@@ -320,6 +328,31 @@ fn load_whole_list(
         problems: m.problems,
         generation: m.generation,
     })
+}
+
+/// The reports of `recouvre report` over every dossier of the store, each assessed as the list
+/// does; the journals are dropped as each dossier is read.
+fn reports_of_store(
+    store: &Store,
+    today: chrono::NaiveDate,
+    env: &crate::app::env::LetterEnv,
+    period: Period,
+) -> crate::storage::error::Result<Reports> {
+    let m = store.load_all_map(|d| {
+        let a =
+            crate::domain::assess::assess(&d.state, &d.debtor, &env.profiles, &env.rules, today);
+        (d.state, d.debtor, a)
+    })?;
+    let rows: Vec<Row> = m
+        .items
+        .iter()
+        .map(|(state, debtor, assessment)| Row {
+            state,
+            debtor,
+            assessment,
+        })
+        .collect();
+    Ok(Reports::compute(&rows, today, period))
 }
 
 impl Loader {
@@ -367,8 +400,20 @@ impl Loader {
         self.journals = Some(rx);
     }
 
+    /// Computes the reports over every dossier of the store (`Effect::ComputeReports`) on a
+    /// thread of its own: a large list keeps only its rows, and reading and assessing every
+    /// dossier again takes seconds at 100 000.
+    fn compute_reports(&mut self, store: &Store, job: Effect) {
+        let (tx, rx) = mpsc::channel();
+        let store = store.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(run_effect(&store, job));
+        });
+        self.reports = Some(rx);
+    }
+
     pub fn is_loading(&self) -> bool {
-        self.pending.is_some() || self.journals.is_some()
+        self.pending.is_some() || self.journals.is_some() || self.reports.is_some()
     }
 
     /// The finished load or journals, if any; `wait_load` and `wait_journals` block until they
@@ -376,6 +421,15 @@ impl Loader {
     fn finished(&mut self, wait_load: bool, wait_journals: bool) -> Option<Action> {
         // Journals first unless the full load is to be waited for (they come next time round).
         if let Some(a) = self.journals_read(wait_journals && self.pending.is_none()) {
+            return Some(a);
+        }
+        let failed =
+            || Action::ReportsComputed(Err(Failure::Other(t("tui.error.load_thread").into())));
+        if let Some(a) = answer(
+            &mut self.reports,
+            wait_load && self.pending.is_none(),
+            failed,
+        ) {
             return Some(a);
         }
         let died = || Action::Ready(Err(Failure::Other(t("tui.error.load_thread").into())));

@@ -90,7 +90,7 @@ pub fn standard_screens(base: &State) -> Vec<(&'static str, State)> {
     let mut ed = base.clone();
     if let Some(pos) = ed.visible.iter().position(|i| {
         let e = &ed.entries[*i];
-        e.dossier.debtor.debtor_type == crate::domain::model::DebtorType::B2b
+        e.debtor_type == crate::domain::model::DebtorType::B2b
             && e.next.as_ref().is_some_and(|n| {
                 n.kind == crate::domain::schedule::NextActionKind::Relance { level: 2 }
             })

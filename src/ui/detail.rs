@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use super::theme::Theme;
 use super::widgets::{badge, block, wrapped_height};
 use crate::app::describe::{channel_label, debtor_type_label, event_text, stage_label};
+use crate::app::entry::Whole;
 use crate::app::state::{Entry, Focus, State};
 use crate::domain::fold::Stage;
 use crate::domain::money::{AdviceReason, LineKind, Settled};
@@ -49,10 +50,77 @@ pub(super) fn render_detail(frame: &mut Frame, area: Rect, state: &State, th: &T
     );
 }
 
+fn stage_line(th: &Theme, e: &Entry) -> Line<'static> {
+    Line::from(vec![
+        badge(th, e.stage),
+        Span::raw(" "),
+        Span::styled(stage_label(e.stage), th.stage_text(e.stage)),
+    ])
+}
+
+/// What the row knows, while the whole dossier is read (a jump to a row far from the cursor).
+fn row_lines(state: &State, th: &Theme, e: &Entry) -> Vec<Line<'static>> {
+    let mut out = vec![
+        stage_line(th, e),
+        Line::from(Span::styled(e.debtor().to_string(), th.title())),
+        Line::default(),
+        balance_line(th, e),
+    ];
+    out.extend(next_line(th, e, state.today));
+    out.push(Line::default());
+    out.push(Line::from(Span::styled(
+        format!("  {}", t("tui.detail.loading")),
+        th.dim(),
+    )));
+    out
+}
+
+fn balance_line(th: &Theme, e: &Entry) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(t("tui.detail.balance").to_string(), th.title()),
+        Span::styled(money(e.balance), th.money()),
+        Span::styled(
+            if e.days_past_due > 0 {
+                tf("tui.detail.dpd", &[("days", &e.days_past_due)])
+            } else {
+                String::new()
+            },
+            th.dim(),
+        ),
+    ])
+}
+
+fn next_line(th: &Theme, e: &Entry, today: NaiveDate) -> Option<Line<'static>> {
+    let n = e.next.as_ref()?;
+    let style = if n.date < today {
+        th.overdue()
+    } else if n.date == today {
+        th.due_today()
+    } else {
+        th.info()
+    };
+    let mut spans = vec![
+        Span::styled(t("tui.detail.next").to_string(), th.label()),
+        Span::styled(
+            format!(
+                "{} — {}",
+                crate::present::next_action_label(n),
+                date(n.date)
+            ),
+            style,
+        ),
+    ];
+    if let Some(c) = n.channel {
+        spans.push(Span::raw(format!(" ({})", channel_label(c))));
+    }
+    Some(Line::from(spans))
+}
+
 fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'static>> {
-    let st = &e.dossier.state;
-    let d = &e.dossier.debtor;
-    let today = state.today;
+    let Some(w) = e.whole() else {
+        return row_lines(state, th, e);
+    };
+    let (st, d) = (&w.state, &w.debtor);
     let mut out: Vec<Line> = Vec::new();
     let section = |s: &str| {
         Line::from(Span::styled(
@@ -60,11 +128,7 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
             th.title().add_modifier(Modifier::UNDERLINED),
         ))
     };
-    out.push(Line::from(vec![
-        badge(th, e.stage),
-        Span::raw(" "),
-        Span::styled(stage_label(e.stage), th.stage_text(e.stage)),
-    ]));
+    out.push(stage_line(th, e));
     let mut ident = vec![debtor_type_label(d.debtor_type)];
     if let Some(c) = &d.customer_number {
         ident.push(tf("tui.detail.customer", &[("number", c)]));
@@ -103,7 +167,7 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
     }
     // A limitation about to expire (or expired) is the one thing that cannot wait: on top,
     // with a text mark, not only a colour.
-    if let Some(lim) = &e.assessment.limitation {
+    if let Some(lim) = &w.assessment.limitation {
         use crate::domain::money::LimitationState as L;
         match lim.state {
             L::Warning => out.push(Line::from(Span::styled(
@@ -125,7 +189,7 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
     }
     out.push(Line::default());
     out.push(section(t("tui.detail.items")));
-    out.extend(item_rows(th, e, width));
+    out.extend(item_rows(th, w, width));
     out.push(section(t("tui.detail.payments")));
     if st.payments.is_empty() {
         out.push(Line::from(Span::styled(
@@ -161,44 +225,10 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
             ],
         )));
     }
-    out.push(Line::from(vec![
-        Span::styled(t("tui.detail.balance").to_string(), th.title()),
-        Span::styled(money(e.balance), th.money()),
-        Span::styled(
-            if e.days_past_due > 0 {
-                tf("tui.detail.dpd", &[("days", &e.days_past_due)])
-            } else {
-                String::new()
-            },
-            th.dim(),
-        ),
-    ]));
-    let assessment = &e.assessment;
+    out.push(balance_line(th, e));
+    let assessment = &w.assessment;
     out.extend(money_lines(th, assessment, state.advice_for(e)));
-    if let Some(n) = &e.next {
-        let style = if n.date < today {
-            th.overdue()
-        } else if n.date == today {
-            th.due_today()
-        } else {
-            th.info()
-        };
-        let mut spans = vec![
-            Span::styled(t("tui.detail.next").to_string(), th.label()),
-            Span::styled(
-                format!(
-                    "{} — {}",
-                    crate::present::next_action_label(n),
-                    date(n.date)
-                ),
-                style,
-            ),
-        ];
-        if let Some(c) = n.channel {
-            spans.push(Span::raw(format!(" ({})", channel_label(c))));
-        }
-        out.push(Line::from(spans));
-    }
+    out.extend(next_line(th, e, state.today));
     if let Some(p) = &st.promise {
         out.push(Line::from(tf(
             "tui.detail.promise",
@@ -243,14 +273,7 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
     out.extend(readiness_lines(th, assessment));
     out.push(Line::default());
     out.push(section(t("tui.detail.journal")));
-    let Some(events) = e.events() else {
-        out.push(Line::from(Span::styled(
-            format!("  {}", t("tui.detail.journal_loading")),
-            th.dim(),
-        )));
-        return out;
-    };
-    for ev in events.iter().rev() {
+    for ev in w.events.iter().rev() {
         let cancelled = st.cancelled.contains(&ev.seq);
         let style = if cancelled { th.cancelled() } else { th.info() };
         let mut spans = vec![
@@ -280,9 +303,9 @@ fn detail_lines(state: &State, th: &Theme, e: &Entry, width: u16) -> Vec<Line<'s
 
 /// The items as a compact aligned table: reference, due date, amount, what is left. The
 /// columns are sized to the pane so an amount never wraps onto the next line.
-fn item_rows(th: &Theme, e: &Entry, width: u16) -> Vec<Line<'static>> {
-    let st = &e.dossier.state;
-    let claimed = &e.assessment.claim.items;
+fn item_rows(th: &Theme, w: &Whole, width: u16) -> Vec<Line<'static>> {
+    let st = &w.state;
+    let claimed = &w.assessment.claim.items;
     let ref_w = st
         .items
         .iter()

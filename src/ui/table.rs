@@ -193,8 +193,6 @@ pub(super) fn render_table(frame: &mut Frame, area: Rect, state: &State, th: &Th
             });
             if show_last {
                 let last = e
-                    .dossier
-                    .state
                     .last_event
                     .map(|(_, d, slug)| format!("{} {}", short_date(d, today), event_short(slug)))
                     .unwrap_or_default();

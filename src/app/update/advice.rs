@@ -10,26 +10,27 @@ use crate::app::state::{ShownAdvice, State};
 use crate::domain::money::notice_advice;
 
 pub(super) fn refresh(state: &mut State) {
-    let Some(e) = state.current() else {
+    // The advice reads the whole dossier; until it is read, none is shown.
+    let Some((e, w)) = state.current().and_then(|e| Some((e, e.whole()?))) else {
         state.advice = None;
         return;
     };
     let history = state
         .totals
         .chased_by_debtor
-        .get(&e.dossier.debtor.id)
+        .get(&e.debtor_id)
         .copied()
         .unwrap_or(0)
         .saturating_sub(u32::from(e.chased));
-    let (id, journal_len) = (e.id(), e.dossier.state.journal_len);
+    let (id, journal_len) = (e.id(), e.journal_len);
     let same = |a: &ShownAdvice| a.id == id && a.journal_len == journal_len && a.history == history;
     if state.advice.as_ref().is_some_and(same) {
         return;
     }
     let advice = notice_advice(
-        &e.dossier.state,
-        e.dossier.debtor.debtor_type,
-        e.assessment.claim.total_due,
+        &w.state,
+        e.debtor_type,
+        w.assessment.claim.total_due,
         history,
         &state.env.rules.channels,
     );

@@ -8,6 +8,7 @@ use super::editor::open_editor;
 use super::forms::{contestation_form, injonction_popup, note_form, payment_form, resolve_form};
 use crate::app::action::Effect;
 use crate::app::describe::{event_text, stage_label};
+use crate::app::entry::Whole;
 use crate::app::state::*;
 use crate::domain::event::{EventKind, NoteKind};
 use crate::domain::fold::Stage;
@@ -34,10 +35,17 @@ pub fn dossier_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         notice(state, Level::Error, text);
         return vec![];
     }
+    // Every command reads the whole dossier, at hand for the rows on screen; a jump may come
+    // before it is read.
+    let Some(w) = e.whole() else {
+        let text = tf("tui.error.dossier_loading", &[("debtor", &e.debtor())]);
+        notice(state, Level::Info, text);
+        return vec![];
+    };
     let today = state.today;
     let result: Result<Popup, String> = match cmd {
         Command::Relance => {
-            return match relance_step(e, &state.env.profiles) {
+            return match relance_step(e, w, &state.env.profiles) {
                 Ok(step) => open_editor(state, step),
                 Err(msg) => {
                     notice(state, Level::Error, msg);
@@ -46,29 +54,29 @@ pub fn dossier_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
         }
         Command::Notice => {
-            let step = notice_step(&e.dossier.state, e.dossier.debtor.debtor_type);
+            let step = notice_step(&w.state, e.debtor_type);
             return open_editor(state, step);
         }
         Command::Letter => {
             let step = suggest_step_with(
-                &e.dossier.state,
-                e.dossier.debtor.debtor_type,
+                &w.state,
+                e.debtor_type,
                 &state.env.profiles,
                 today,
-                &e.assessment.owing,
+                &w.assessment.owing,
             );
             return open_editor(state, step);
         }
-        Command::Injonction => injonction_popup(e, today),
-        Command::Undo => undo_popup(e, today),
-        Command::Payment => Ok(Popup::Form(Box::new(payment_form(e, today)))),
+        Command::Injonction => injonction_popup(e, w, today),
+        Command::Undo => undo_popup(e, w, today),
+        Command::Payment => Ok(Popup::Form(Box::new(payment_form(e, w, today)))),
         // On a disputed dossier the same key records how the dispute ended.
-        Command::Contestation if e.dossier.state.contestation.is_some() => {
-            Ok(Popup::Form(Box::new(resolve_form(e))))
+        Command::Contestation if w.state.contestation.is_some() => {
+            Ok(Popup::Form(Box::new(resolve_form(e, w))))
         }
-        Command::Contestation => Ok(Popup::Form(Box::new(contestation_form(e)))),
-        Command::Note => Ok(Popup::Form(Box::new(note_form(e, NoteKind::Note)))),
-        Command::Call => Ok(Popup::Form(Box::new(note_form(e, NoteKind::PhoneCall)))),
+        Command::Contestation => Ok(Popup::Form(Box::new(contestation_form(e, w)))),
+        Command::Note => Ok(Popup::Form(Box::new(note_form(e, w, NoteKind::Note)))),
+        Command::Call => Ok(Popup::Form(Box::new(note_form(e, w, NoteKind::PhoneCall)))),
         _ => return vec![],
     };
     match result {
@@ -80,8 +88,8 @@ pub fn dossier_command(state: &mut State, cmd: Command) -> Vec<Effect> {
 
 /// The next reminder: relance 1 → 2 → 3 (the instalment reminder when a plan instalment was
 /// missed); none once a notice or court step exists.
-fn relance_step(e: &Entry, profiles: &dyn Profiles) -> Result<LetterStep, String> {
-    let st = &e.dossier.state;
+fn relance_step(e: &Entry, w: &Whole, profiles: &dyn Profiles) -> Result<LetterStep, String> {
+    let st = &w.state;
     if st.notice.is_some() || st.injonction.is_some() {
         return Err(tf(
             "tui.error.relance_after_notice",
@@ -98,7 +106,7 @@ fn relance_step(e: &Entry, profiles: &dyn Profiles) -> Result<LetterStep, String
         return Ok(LetterStep::InstalmentReminder);
     }
     // The dossier's own schedule says which reminder comes next (the same rule as the CLI).
-    match crate::domain::schedule::next_reminder_level(st, e.dossier.debtor.debtor_type, profiles) {
+    match crate::domain::schedule::next_reminder_level(st, e.debtor_type, profiles) {
         Some(1) => Ok(LetterStep::Relance1),
         Some(2) => Ok(LetterStep::Relance2),
         Some(3) => Ok(LetterStep::Relance3),
@@ -106,15 +114,13 @@ fn relance_step(e: &Entry, profiles: &dyn Profiles) -> Result<LetterStep, String
     }
 }
 
-fn undo_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
-    let st = &e.dossier.state;
+fn undo_popup(e: &Entry, w: &Whole, today: NaiveDate) -> Result<Popup, String> {
+    let st = &w.state;
     let Some((seq, _, _)) = st.last_event.filter(|(seq, _, _)| *seq > 0) else {
         return Err(tf("tui.error.nothing_to_undo", &[("debtor", &e.debtor())]));
     };
-    let events = e
-        .events()
-        .ok_or_else(|| tf("tui.error.journal_loading", &[("debtor", &e.debtor())]))?;
-    let ev = events
+    let ev = w
+        .events
         .iter()
         .find(|ev| ev.seq == seq)
         .ok_or_else(|| tf("tui.error.nothing_to_undo", &[("debtor", &e.debtor())]))?;

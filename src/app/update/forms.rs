@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::app::action::Effect;
 use crate::app::describe::step_label;
+use crate::app::entry::Whole;
 use crate::app::form::{Choice, Field, Form, FormKind, Target};
 use crate::app::state::*;
 use crate::domain::day::Nearest;
@@ -15,12 +16,12 @@ use crate::domain::parse::parse_positive_amount;
 use crate::i18n::{date, money, t, tf};
 use crate::model::NewDossier;
 
-fn target(e: &Entry) -> Target {
+fn target(e: &Entry, w: &Whole) -> Target {
     Target {
         id: e.id(),
-        expected_len: e.dossier.state.journal_len,
+        expected_len: e.journal_len,
         debtor: e.debtor().to_string(),
-        balance: e.assessment.claim.total_due + e.assessment.claim.not_yet_due,
+        balance: w.assessment.claim.total_due + w.assessment.claim.not_yet_due,
     }
 }
 
@@ -115,14 +116,14 @@ pub fn optional(form: &Form, id: &str) -> Option<String> {
 
 // Payment: what the payment leaves due is said in the confirmation.
 
-pub fn payment_form(e: &Entry, today: NaiveDate) -> Form {
+pub fn payment_form(e: &Entry, w: &Whole, today: NaiveDate) -> Form {
     // The debtor may say which invoice the payment is for (art. 1342-10 Code civil); otherwise
     // the statutory imputation applies.
     let invoices = std::iter::once(Choice {
         label: t("tui.field.payment_invoice_none").to_string(),
         value: String::new(),
     })
-    .chain(e.assessment.claim.open_items().map(|i| Choice {
+    .chain(w.assessment.claim.open_items().map(|i| Choice {
         label: format!("{} ({})", i.reference, money(i.open)),
         value: i.reference.clone(),
     }))
@@ -131,7 +132,7 @@ pub fn payment_form(e: &Entry, today: NaiveDate) -> Form {
         notes: vec![],
         kind: FormKind::Payment,
         title: tf("tui.form.payment_title", &[("debtor", &e.debtor())]),
-        target: Some(target(e)),
+        target: Some(target(e, w)),
         fields: vec![
             Field::line("amount", t("tui.field.amount").into(), ""),
             Field::line("date", t("tui.field.payment_date").into(), &date(today)),
@@ -181,7 +182,7 @@ fn validate_payment(form: &mut Form, today: NaiveDate) -> Option<Effect> {
 
 const CONTESTATION_REASONS: [&str; 5] = ["quality", "delivery", "amount", "already_paid", "other"];
 
-pub fn contestation_form(e: &Entry) -> Form {
+pub fn contestation_form(e: &Entry, w: &Whole) -> Form {
     let reasons = CONTESTATION_REASONS
         .iter()
         .map(|r| Choice {
@@ -193,7 +194,7 @@ pub fn contestation_form(e: &Entry) -> Form {
         notes: vec![],
         kind: FormKind::Contestation,
         title: tf("tui.form.contestation_title", &[("debtor", &e.debtor())]),
-        target: Some(target(e)),
+        target: Some(target(e, w)),
         fields: vec![
             Field::choice("reason", t("tui.field.reason").into(), reasons, 0),
             Field::text("text", t("tui.field.contestation_text").into()),
@@ -243,7 +244,7 @@ const OUTCOMES: [crate::domain::event::ContestationOutcome; 3] = [
     crate::domain::event::ContestationOutcome::Upheld,
 ];
 
-pub fn resolve_form(e: &Entry) -> Form {
+pub fn resolve_form(e: &Entry, w: &Whole) -> Form {
     let options = OUTCOMES
         .iter()
         .map(|o| Choice {
@@ -255,7 +256,7 @@ pub fn resolve_form(e: &Entry) -> Form {
         notes: vec![],
         kind: FormKind::Resolve,
         title: tf("tui.form.resolve_title", &[("debtor", &e.debtor())]),
-        target: Some(target(e)),
+        target: Some(target(e, w)),
         fields: vec![
             Field::choice("outcome", t("tui.field.outcome").into(), options, 0),
             Field::text("note", t("tui.field.resolve_note").into()),
@@ -286,8 +287,8 @@ fn validate_resolve(form: &mut Form, today: NaiveDate) -> Option<Effect> {
 
 // Injonction: the next step of the injonction de payer.
 
-pub fn injonction_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
-    let st = &e.dossier.state;
+pub fn injonction_popup(e: &Entry, w: &Whole, today: NaiveDate) -> Result<Popup, String> {
+    let st = &w.state;
     let step = match st.injonction {
         None => InjonctionStep::RequestFiled,
         Some((cur, _)) => cur
@@ -309,7 +310,7 @@ pub fn injonction_popup(e: &Entry, today: NaiveDate) -> Result<Popup, String> {
             &[("step", &step_label(step))],
         ),
         notes,
-        target: Some(target(e)),
+        target: Some(target(e, w)),
         fields: vec![
             Field::line("date", t("tui.field.step_date").into(), &date(today)),
             Field::line("note", t("tui.field.step_note").into(), ""),
@@ -338,7 +339,7 @@ fn validate_injonction(form: &mut Form, today: NaiveDate, step: InjonctionStep) 
 
 // Note or phone call: one form, the kind preselected by the key.
 
-pub fn note_form(e: &Entry, kind: NoteKind) -> Form {
+pub fn note_form(e: &Entry, w: &Whole, kind: NoteKind) -> Form {
     let options = vec![
         Choice {
             label: t("tui.note_kind.note").into(),
@@ -354,7 +355,7 @@ pub fn note_form(e: &Entry, kind: NoteKind) -> Form {
         notes: vec![],
         kind: FormKind::Note,
         title: tf("tui.form.note_title", &[("debtor", &e.debtor())]),
-        target: Some(target(e)),
+        target: Some(target(e, w)),
         fields: vec![
             Field::choice("kind", t("tui.field.note_kind").into(), options, index),
             Field::text("text", t("tui.field.note_text").into()),

@@ -1,9 +1,10 @@
-//! The journals of the dossiers on screen, loaded on demand: the list keeps each dossier's fold and
-//! assessment, but a journal only for the dossier under the cursor and the rows around it.
+//! The whole dossiers on screen, loaded on demand: the list keeps of each dossier what its row
+//! shows, filters and sorts by, and the whole dossier (fold, debtor, assessment, journal) only
+//! for the dossier under the cursor and the rows around it.
 //!
-//! A journal held by an entry is of the very version the entry was assessed from (`Entry::events`
-//! checks the length), so a row replaced by a write or a colleague's change never shows an older
-//! journal: the replacement brings its own, or the journal is asked for again.
+//! A whole dossier held by an entry is of the very version the row shows (`Entry::hold` and
+//! `Entry::restore` check the journal's length), so a row replaced by a write or a colleague's
+//! change never shows an older one: the replacement brings its own, or it is asked for again.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -14,7 +15,7 @@ use crate::app::state::*;
 use crate::domain::model::DossierId;
 use crate::model::Snapshot;
 
-/// The journals to read for the screen, if the current dossier's is missing: that one first, then
+/// The dossiers to read for the screen, if the current one is not whole: that one first, then
 /// those of the rows a page above and two pages below, so that moving on reads nothing for a while.
 pub fn wanted(state: &mut State) -> Option<Effect> {
     if state.journal_pending.is_some() {
@@ -22,7 +23,7 @@ pub fn wanted(state: &mut State) -> Option<Effect> {
     }
     let e = state.current()?;
     let id = e.id();
-    if e.events().is_some() || state.journal_failed == Some(id) {
+    if e.is_whole() || state.journal_failed == Some(id) {
         return None;
     }
     let mut ids = vec![id];
@@ -30,7 +31,7 @@ pub fn wanted(state: &mut State) -> Option<Effect> {
     ids.extend(
         window(state)
             .map(|i| &state.entries[i])
-            .filter(|e| e.id() != id && e.events().is_none())
+            .filter(|e| e.id() != id && !e.is_whole())
             .map(|e| e.id())
             .take(room),
     );
@@ -61,14 +62,12 @@ pub fn loaded(state: &mut State, res: Result<Snapshot, Failure>) {
                 let Some(&i) = at.get(&d.state.id) else {
                     continue;
                 };
-                let held = state.entries[i].dossier.state.journal_len;
-                if d.state.journal_len == held {
-                    state.entries[i].journal = Some(d.events);
-                } else if d.state.journal_len > held {
-                    replace_entry(
-                        state,
-                        crate::app::entry::Entry::new(d, state.today, &state.env),
-                    );
+                let held = state.entries[i].journal_len;
+                let read = crate::app::entry::Entry::new(d, state.today, &state.env);
+                if read.journal_len == held {
+                    state.entries[i].hold(read);
+                } else if read.journal_len > held {
+                    replace_entry(state, read);
                     changed = true;
                 }
             }
@@ -84,30 +83,28 @@ pub fn loaded(state: &mut State, res: Result<Snapshot, Failure>) {
     }
 }
 
-/// Journals of the entries a new list replaces, moved to their replacements when of the same
-/// version (a reload must not read again the journal on screen). Entries in `kept` stay, with
-/// their journals.
+/// The whole dossiers of the entries a new list replaces, moved to their replacements when of
+/// the same version (a reload must not read again the dossier on screen). Entries in `kept`
+/// stay, whole or not.
 pub fn carry_over(old: &mut [Entry], kept: &BTreeSet<DossierId>, new: &mut [Entry]) {
     let mut held: HashMap<_, _> = old
         .iter_mut()
         .filter(|e| !kept.contains(&e.id()))
-        .filter_map(|e| Some((e.id(), (e.dossier.state.journal_len, e.journal.take()?))))
+        .filter_map(|e| Some((e.id(), e.release()?)))
         .collect();
     if held.is_empty() {
         return;
     }
-    for e in new.iter_mut().filter(|e| e.journal.is_none()) {
-        if let Some((len, j)) = held.remove(&e.id()) {
-            if len == e.dossier.state.journal_len {
-                e.journal = Some(j);
-            }
+    for e in new.iter_mut().filter(|e| !e.is_whole()) {
+        if let Some(w) = held.remove(&e.id()) {
+            e.restore(w);
         }
     }
 }
 
-/// Drops journals beyond `journal_capacity`, keeping those nearest the cursor.
+/// Drops whole dossiers beyond `journal_capacity`, keeping those nearest the cursor.
 pub fn trim(state: &mut State) {
-    let held = state.entries.iter().filter(|e| e.journal.is_some()).count();
+    let held = state.entries.iter().filter(|e| e.is_whole()).count();
     if held <= state.journal_capacity {
         return;
     }
@@ -121,12 +118,12 @@ pub fn trim(state: &mut State) {
     let keep: HashSet<usize> = near
         .into_iter()
         .map(|(_, i)| i)
-        .filter(|&i| state.entries[i].journal.is_some())
+        .filter(|&i| state.entries[i].is_whole())
         .take(state.journal_capacity)
         .collect();
     for (i, e) in state.entries.iter_mut().enumerate() {
         if !keep.contains(&i) {
-            e.journal = None;
+            e.release();
         }
     }
 }

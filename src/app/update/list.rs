@@ -184,7 +184,7 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
             rebuild(state);
         }
         Command::NextDue => next_due(state),
-        Command::Reports => super::reports::open(state),
+        Command::Reports => return super::reports::open(state),
         Command::Filter => {
             state.filter_editing = true;
             state.filter.cursor = state.filter.text.chars().count();

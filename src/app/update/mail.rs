@@ -9,7 +9,7 @@ use crate::app::state::*;
 use crate::domain::model::DossierId;
 use crate::i18n::{t, tf};
 use crate::keymap::Command;
-use crate::outbox::batch::due_reminder;
+use crate::outbox::batch::reminder_due;
 use crate::outbox::{Candidate, Progress};
 
 /// Space: the dossier under the cursor joins (or leaves) the round.
@@ -52,7 +52,7 @@ pub fn open_batch(state: &mut State) -> Vec<Effect> {
         let mut due: Vec<&Entry> = state
             .entries
             .iter()
-            .filter(|e| !e.is_closed() && due_reminder(&e.assessment, today).is_some())
+            .filter(|e| !e.is_closed() && reminder_due(e.next.as_ref(), today).is_some())
             .collect();
         due.sort_by_key(|e| (e.next.as_ref().map(|n| n.date), e.id()));
         due.iter().map(|e| e.id()).collect()

@@ -264,10 +264,16 @@ fn step(state: &mut State, action: Action) -> Vec<Effect> {
                 state.problems = snap.problems;
             }
             rebuild(state);
+            // A colleague's import may have changed thousands: each came back whole.
+            journal::trim(state);
             vec![]
         }
         Action::JournalsLoaded(res) => {
             journal::loaded(state, res);
+            vec![]
+        }
+        Action::ReportsComputed(res) => {
+            reports::computed(state, res);
             vec![]
         }
         // A failed partial reload is retried as a full one on the next change.
@@ -354,6 +360,8 @@ fn step(state: &mut State, action: Action) -> Vec<Effect> {
                 let entry = Entry::new(*d, state.today, &state.env);
                 replace_entry(state, entry);
                 rebuild(state);
+                // A round of thousands of letters: each line comes back whole.
+                journal::trim(state);
             }
             vec![]
         }
@@ -393,7 +401,7 @@ fn loaded(state: &mut State, res: Result<Loaded, Failure>) {
                 .entries
                 .into_iter()
                 .map(|e| match mine.remove(&e.id()) {
-                    Some(m) if m.dossier.state.journal_len > e.dossier.state.journal_len => m,
+                    Some(m) if m.journal_len > e.journal_len => m,
                     _ => e,
                 })
                 .collect();
