@@ -1613,9 +1613,49 @@ fn dossiers_changed_by_a_colleague_do_not_stay_whole_beyond_the_room() {
     assert!(s.current().unwrap().is_whole(), "the one on screen stays");
 }
 
+/// In a narrow detail pane, a penalty line's wording runs up to its amount: a space still
+/// separates them ("12,15 % 13,12 €", never "12,15 %13,12 €").
+#[test]
+fn a_breakdown_amount_never_touches_its_wording_in_a_narrow_pane() {
+    // Invoice numbers as long as an accounting system's ("F-2026-0069984-1").
+    let mut all = fixtures::dossiers(fixtures::today());
+    for d in &mut all {
+        let id = d.state.id;
+        let mut n = 0;
+        for ev in &mut d.events {
+            if let EventKind::ItemAdded(it) = &mut ev.kind {
+                n += 1;
+                it.reference = format!("F-2026-{:07}-{n}", 69980 + id);
+            }
+        }
+        d.state = recouvre::domain::fold(d.state.id, &d.events).unwrap();
+    }
+    let mut s = st_with(all);
+    let glued = |screen: &str| {
+        screen.lines().any(|l| {
+            l.split('%')
+                .skip(1)
+                .any(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        })
+    };
+    let mut pieces = 0;
+    cmd(&mut s, Command::Top);
+    for _ in 0..s.visible.len() {
+        let screen = screen_at(&mut s, 140, 60);
+        pieces += screen.matches(" j à ").count();
+        assert!(!glued(&screen), "{screen}");
+        cmd(&mut s, Command::Down);
+    }
+    assert!(pieces > 0, "some penalty lines were shown");
+}
+
 fn detail_screen(s: &mut State) -> String {
-    update(s, Action::Resize(160, 50));
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 50)).unwrap();
+    screen_at(s, 160, 50)
+}
+
+fn screen_at(s: &mut State, w: u16, h: u16) -> String {
+    update(s, Action::Resize(w, h));
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
     let theme = recouvre::ui::theme::Theme::new(recouvre::ui::theme::Palette::Sixteen);
     term.draw(|f| recouvre::ui::render(f, s, &theme)).unwrap();
     recouvre::tui::screenshot::buffer_to_text(term.backend().buffer())

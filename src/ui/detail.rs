@@ -474,12 +474,15 @@ fn money_lines(
             _ => kind.to_string(),
         };
         let left = format!("  {mark} {:<item_w$} {what}", l.item);
+        let amount = money(l.amount);
+        // Aligned with the totals when the wording fits, else one space after it: a narrow
+        // pane read "12,15 %13,12 €".
         let pad = 40usize
             .saturating_sub(Span::raw(left.clone()).width())
-            .max(1);
+            .max(amount.chars().count() + 1);
         out.push(Line::from(vec![
             Span::styled(left, th.dim()),
-            Span::styled(format!("{:>pad$}", money(l.amount)), th.dim()),
+            Span::styled(format!("{amount:>pad$}"), th.dim()),
         ]));
     }
     for n in &c.notes {
