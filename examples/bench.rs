@@ -775,6 +775,11 @@ fn tui_child(db: &Path, today: NaiveDate, whole: bool) -> anyhow::Result<()> {
         .map(|t| t - start)
         .context("the loop never asked for a key")?;
     let mut line = format!("first={} rows={}", first.as_micros(), st.entries.len());
+    if whole {
+        // What the session keeps once the load's transient memory is returned: what a TUI
+        // left open all day weighs on a shared server.
+        line.push_str(&format!(" rss={}", resident_kib()?));
+    }
     for (kind, name, _) in KEY_KINDS {
         let v: Vec<String> = events
             .latencies
@@ -788,12 +793,28 @@ fn tui_child(db: &Path, today: NaiveDate, whole: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// This process's resident memory now, in KiB (Linux: `/proc/self/status`).
+fn resident_kib() -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .context("no VmRSS in /proc/self/status")?;
+    let kib = line
+        .split_whitespace()
+        .nth(1)
+        .context("VmRSS without a value")?;
+    Ok(kib.parse()?)
+}
+
 #[derive(Debug, Clone, Default)]
 struct TuiStats {
     /// The first screen, drawn from the urgency index while the rest loads.
     first: Stat,
     /// The whole list loaded and assessed (and the peak memory of a session that used it).
     whole: Stat,
+    /// The largest resident memory of a session once its whole list was in, in KiB.
+    resident_kib: u64,
     keys: Vec<(&'static str, Stat)>,
 }
 
@@ -801,7 +822,7 @@ fn measure_tui(env: &ChildEnv, runs: usize) -> anyhow::Result<TuiStats> {
     let me = std::env::current_exe()?;
     let (mut firsts, mut wholes) = (Vec::new(), Vec::new());
     let mut keys: Vec<Vec<Duration>> = vec![Vec::new(); KEY_KINDS.len()];
-    let (mut first_peak, mut peak) = (0, 0);
+    let (mut first_peak, mut peak, mut resident) = (0, 0, 0);
     for run in 0..=(2 * runs + 1) {
         let whole = run % 2 == 1;
         let args = [
@@ -826,6 +847,7 @@ fn measure_tui(env: &ChildEnv, runs: usize) -> anyhow::Result<TuiStats> {
             let us = |s: &str| s.parse::<u64>().map(Duration::from_micros);
             match name {
                 "first" => firsts.push(us(values)?),
+                "rss" => resident = u64::max(resident, values.parse()?),
                 "rows" => {
                     if values.parse::<u64>()? == 0 {
                         bail!("the TUI showed no rows");
@@ -846,6 +868,7 @@ fn measure_tui(env: &ChildEnv, runs: usize) -> anyhow::Result<TuiStats> {
     Ok(TuiStats {
         first: Stat::of(firsts, Some(first_peak)),
         whole: Stat::of(wholes, Some(peak)),
+        resident_kib: resident,
         keys: KEY_KINDS
             .iter()
             .zip(keys)
@@ -950,6 +973,10 @@ fn print_table(cols: &[Column], open_only: bool) {
         row(
             "TUI start → whole list loaded in the background (peak RSS)",
             &|c| c.tui.whole.cell(),
+        );
+        row(
+            "TUI: resident memory once the whole list is in (largest of the runs)",
+            &|c| human_bytes(c.tui.resident_kib * 1024),
         );
         for (i, (_, _, what)) in KEY_KINDS.iter().enumerate() {
             row(&format!("TUI key: {what} (update + redraw)"), &|c| {

@@ -384,6 +384,7 @@ impl Loader {
                 .map_err(Failure::from);
             // The loop may be gone (quit while loading): nothing left to tell.
             let _ = tx.send(Action::Ready(res));
+            return_freed_memory();
         });
         self.pending = Some(rx);
         first
@@ -408,6 +409,7 @@ impl Loader {
         let store = store.clone();
         std::thread::spawn(move || {
             let _ = tx.send(run_effect(&store, job));
+            return_freed_memory();
         });
         self.reports = Some(rx);
     }
@@ -440,6 +442,19 @@ impl Loader {
         let died =
             || Action::JournalsLoaded(Err(Failure::Other(t("tui.error.load_thread").into())));
         answer(&mut self.journals, wait, died)
+    }
+}
+
+/// Hands back to the system what a whole load or the reports freed. glibc keeps freed memory
+/// in its arenas for reuse: a TUI left open all day after loading 100 000 dossiers stayed at
+/// 212 MB of resident memory for 44 MB of rows, on a server where each colleague runs one.
+/// Called on the worker's thread once its answer is sent: the trim takes 20 ms at 100 000
+/// dossiers and 0.2 s at a million, which the keys must not wait for.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages of glibc's own heaps; no pointer is involved.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
