@@ -614,3 +614,122 @@ fn every_demo_dossier_reconciles() {
         }
     }
 }
+
+/// A Dutch consumer let the 14-day last reminder lapse, then paid the invoice: the collection
+/// costs it announced (15 % of 850 € = 127,50 €) are all that is owed. The court letter names
+/// the invoice paid late (not an empty table), recalls the last reminder among the steps (not a
+/// "mise en demeure"), and a last reminder can no longer be made for costs alone.
+#[test]
+fn costs_left_after_a_lapsed_last_reminder_are_claimed_on_the_invoice_paid_late() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    common::configure(&db);
+    ok(&db, &["init"]);
+    ok(
+        &db,
+        &[
+            "add",
+            "--debtor",
+            "Jan de Vries",
+            "--b2c",
+            "--jurisdiction",
+            "nl",
+            "--invoice",
+            "F-77",
+            "--amount",
+            "850,00",
+            "--issued",
+            "01/08/2026",
+            "--due",
+            "31/08/2026",
+            "--proof",
+            "contrat signé",
+            "--address",
+            "Keizersgracht 12",
+            "--address",
+            "1015 CS Amsterdam",
+        ],
+    );
+    ok(&db, &["log", "1", "relance", "--date", "15/09/2026"]);
+    ok(&db, &["log", "1", "relance", "--date", "01/10/2026"]);
+    // Amounts are printed with non-breaking spaces.
+    let plain = |s: String| s.replace(['\u{a0}', '\u{202f}'], " ");
+    let sent = plain(ok(
+        &db,
+        &[
+            "log",
+            "1",
+            "notice",
+            "--channel",
+            "lrar",
+            "--date",
+            "15/10/2026",
+        ],
+    ));
+    assert!(sent.contains("frais annoncés 127,50 €"), "{sent}");
+    ok(
+        &db,
+        &[
+            "log",
+            "1",
+            "payment",
+            "--amount",
+            "850",
+            "--date",
+            "20/11/2026",
+        ],
+    );
+    assert_eq!(field(&dossier(&db, "1"), "total_due"), "127.50");
+
+    let o = common::run_wide(&db, &["letter", "1", "--next"]);
+    let letter = plain(common::stdout(&o));
+    assert!(
+        letter.contains("injonction de payer européenne"),
+        "{letter}"
+    );
+    let row = letter
+        .lines()
+        .find(|l| l.starts_with("F-77"))
+        .unwrap_or_else(|| panic!("the invoice is listed:\n{letter}"));
+    assert!(
+        row.contains("20/11/2026") && row.contains("81 jours"),
+        "{row}"
+    );
+    // Letters wrap at 78 columns: sentences are checked on the text as one line.
+    let letter = letter.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        letter.contains("Notre créance porte sur les frais de recouvrement dus en raison du paiement tardif de la facture suivante"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("le 15 octobre 2026 : dernier rappel (lettre recommandée avec AR), délai de paiement au 30 octobre 2026, frais de recouvrement annoncés de 127,50 €"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("Le délai accordé par notre dernier rappel a expiré le 30 octobre 2026"),
+        "{letter}"
+    );
+    assert!(letter.contains("la somme de 127,50 €"), "{letter}");
+    assert!(!letter.contains("mise en demeure"), "{letter}");
+    assert!(!letter.contains("restées vaines"), "{letter}");
+
+    // A letter to the debtor says why the costs are owed, once.
+    let o = common::run(&db, &["letter", "1", "--next", "--step", "relance_2"]);
+    let reminder = plain(common::stdout(&o));
+    let reminder = reminder.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        reminder.contains("Ce règlement est intervenu après l'expiration, le 30 octobre 2026, du délai que vous accordait notre dernier rappel du 15 octobre 2026 : les frais de recouvrement de 127,50 € que ce rappel vous annonçait, calculés selon le barème légal applicable aux Pays-Bas (article 6:96 du Code civil néerlandais), sont donc dus."),
+        "{reminder}"
+    );
+    assert!(!reminder.contains("restent dus"), "{reminder}");
+
+    let o = common::run(
+        &db,
+        &["letter", "1", "--next", "--step", "last_notice_nl_be"],
+    );
+    assert!(
+        common::stderr(&o).contains("[no_invoice_unpaid]"),
+        "{}",
+        common::stderr(&o)
+    );
+}

@@ -94,6 +94,18 @@ pub fn preflight(p: &Preflight<'_>) -> Vec<Blocker> {
                 t("letters.preflight.nothing_owed").to_string(),
             );
         }
+        // The last reminder is the step that makes collection costs due on unpaid invoices; with
+        // every invoice paid there is nothing for it to give 14 days for (any costs already due
+        // are claimed by the court step).
+        if p.step == LetterStep::LastNoticeNlBe
+            && p.context.items.is_empty()
+            && a.claim.total_due > rust_decimal::Decimal::ZERO
+        {
+            push(
+                "no_invoice_unpaid",
+                t("letters.preflight.no_invoice_unpaid").to_string(),
+            );
+        }
         if let Some(e) = &a.money_error {
             push(
                 "money_error",

@@ -239,18 +239,22 @@ pub fn paid_late_items(st: &DossierState, step: LetterStep, money: &LetterMoney)
     if step == LetterStep::SettlementConfirmation || !accessories_claimed {
         return vec![];
     }
+    // Costs belong to the dossier, not to an invoice (the NL/BE collection costs of a last
+    // reminder the debtor let lapse before paying): once the principal is paid they are the
+    // whole claim, and the invoices paid late are what it arose from.
+    let only_costs_left = money.principal.is_zero() && money.costs > Decimal::ZERO;
     let mut v: Vec<PaidLate> = st
         .items
         .iter()
         .filter_map(|i| {
             let m = money.items.iter().find(|m| m.reference == i.reference)?;
             let settled_on = m.settled_on?;
-            (m.claimed && m.open.is_zero() && settled_on > m.due && m.accessories > Decimal::ZERO)
-                .then(|| PaidLate {
-                    item: i.clone(),
-                    due: m.due,
-                    settled_on,
-                })
+            let accessories = m.accessories > Decimal::ZERO || only_costs_left;
+            (m.claimed && m.open.is_zero() && settled_on > m.due && accessories).then(|| PaidLate {
+                item: i.clone(),
+                due: m.due,
+                settled_on,
+            })
         })
         .collect();
     v.sort_by_key(|p| (p.due, p.item.issued));

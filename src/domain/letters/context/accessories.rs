@@ -27,6 +27,15 @@ pub(super) struct Facts<'a> {
     pub(super) reminders_phrase: &'a str,
     /// Date of the formal notice, when one was sent (legal interest runs from it).
     pub(super) notice_long: Option<&'a str>,
+    /// The NL/BE last reminder sent, whose lapse made its collection costs due.
+    pub(super) last_notice: Option<LastNoticeFacts<'a>>,
+}
+
+/// The NL/BE last reminder as the basis of its collection costs.
+pub(super) struct LastNoticeFacts<'a> {
+    pub(super) date_long: &'a str,
+    pub(super) deadline_long: &'a str,
+    pub(super) jurisdiction: crate::domain::model::Jurisdiction,
 }
 
 pub(super) fn paid_late_view(p: &PaidLate) -> PaidLateView {
@@ -268,19 +277,42 @@ fn basis(money: &LetterMoney, facts: &Facts<'_>, plural: bool) -> String {
                 }
             ));
         }
+        let others = penalties || indemnity || interest;
         if money.costs > Decimal::ZERO {
-            out.push("Les frais de recouvrement exposés restent également dus.".to_string());
+            out.push(match (&facts.last_notice, others) {
+                (Some(l), _) => last_notice_costs(l, money.costs),
+                (None, true) => "Les frais de recouvrement exposés restent également dus.".into(),
+                (None, false) => "Les frais de recouvrement exposés restent dus.".into(),
+            });
         }
-        out.push(
-            if penalties || indemnity {
-                "Ces sommes restent dues."
-            } else {
-                "Ils restent dus."
-            }
-            .to_string(),
-        );
+        if others {
+            out.push(
+                if penalties || indemnity {
+                    "Ces sommes restent dues."
+                } else {
+                    "Ils restent dus."
+                }
+                .to_string(),
+            );
+        }
     }
     out.join(" ")
+}
+
+/// Why the collection costs of an NL/BE last reminder are owed: it stated them, and its
+/// deadline passed before the debtor paid.
+fn last_notice_costs(l: &LastNoticeFacts<'_>, costs: Decimal) -> String {
+    use crate::domain::model::Jurisdiction;
+    let scale = match l.jurisdiction {
+        Jurisdiction::Be => "applicable en Belgique (Code de droit économique, livre XIX)",
+        _ => "applicable aux Pays-Bas (article 6:96 du Code civil néerlandais)",
+    };
+    format!(
+        "Ce règlement est intervenu après l'expiration, le {}, du délai que vous accordait notre dernier rappel du {} : les frais de recouvrement de {} que ce rappel vous annonçait, calculés selon le barème légal {scale}, sont donc dus.",
+        l.deadline_long,
+        l.date_long,
+        format_eur_fr(costs)
+    )
 }
 
 fn intro(facts: &Facts<'_>, items: &[PaidLateView]) -> String {

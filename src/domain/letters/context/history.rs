@@ -44,6 +44,17 @@ pub(super) fn chronology(events: &[Event]) -> Vec<ChronologyView> {
                     Some(t) => format!("mise en demeure ({}, n° {t})", channel_noun(*channel)),
                     None => format!("mise en demeure ({})", channel_noun(*channel)),
                 },
+                EventKind::LastNoticeSent {
+                    channel,
+                    deadline,
+                    costs,
+                    ..
+                } => format!(
+                    "dernier rappel ({}), délai de paiement au {}, frais de recouvrement annoncés de {}",
+                    channel_noun(*channel),
+                    format_date_long_fr(*deadline),
+                    format_eur_fr(*costs)
+                ),
                 EventKind::AcknowledgementReceived { .. } => {
                     "réception de la mise en demeure (avis de réception signé)".to_string()
                 }

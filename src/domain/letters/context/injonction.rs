@@ -111,24 +111,41 @@ pub(super) fn injonction_view(
         });
     }
     if let Some(n) = notice {
-        let mut s = format!("la copie de la mise en demeure du {}", n.date_long);
+        let mut s = if n.last_notice {
+            format!("la copie de notre dernier rappel du {}", n.date_long)
+        } else {
+            format!("la copie de la mise en demeure du {}", n.date_long)
+        };
         if let Some(t) = &n.tracking {
             s.push_str(&format!(", la preuve de dépôt (n° {t})"));
         }
-        match &n.received_long {
-            Some(r) => s.push_str(&format!(" et l'avis de réception signé le {r}")),
-            None => s.push_str(" et l'avis de réception"),
+        // A last reminder may go by simple letter or e-mail: an acknowledgment only when it
+        // went registered.
+        let registered = st
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.channel == crate::domain::event::Channel::Lrar);
+        match (&n.received_long, n.last_notice && !registered) {
+            (Some(r), _) => s.push_str(&format!(" et l'avis de réception signé le {r}")),
+            (None, false) => s.push_str(" et l'avis de réception"),
+            (None, true) => {}
         }
         docs.push(s);
     }
     if st.contestation.is_some() || !st.contestations_resolved.is_empty() {
         docs.push("nos échanges au sujet de la contestation du débiteur".to_string());
     }
-    docs.push(if input.debtor.debtor_type == DebtorType::B2c {
-        "le décompte détaillé des sommes réclamées (principal et intérêts)".to_string()
+    let costs = if money.costs > Decimal::ZERO {
+        ", frais de recouvrement"
     } else {
-        "le décompte détaillé des sommes réclamées (principal, pénalités, indemnités, intérêts)"
-            .to_string()
+        ""
+    };
+    docs.push(if input.debtor.debtor_type == DebtorType::B2c {
+        format!("le décompte détaillé des sommes réclamées (principal{costs} et intérêts)")
+    } else {
+        format!(
+            "le décompte détaillé des sommes réclamées (principal, pénalités, indemnités{costs}, intérêts)"
+        )
     });
     docs.push(if input.creditor.natural_person {
         "la copie de notre pièce d'identité".to_string()

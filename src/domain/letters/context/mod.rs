@@ -27,7 +27,7 @@ use crate::domain::model::{DebtorType, DossierKind, Jurisdiction};
 use crate::domain::parse::{format_date_fr, format_date_long_fr};
 use crate::domain::schedule::BuiltinProfiles;
 use crate::i18n::{format_eur_fr, t};
-use accessories::{accessories_view, first_due, Facts};
+use accessories::{accessories_view, first_due, Facts, LastNoticeFacts};
 use amounts::{items_table, money_view};
 use history::{payments_short, payments_text, replies};
 use injonction::injonction_view;
@@ -242,6 +242,14 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
             payments_since: &payments_short(&replies.payments, replies.paid),
             reminders_phrase: &reminders_phrase,
             notice_long: notice.as_ref().map(|n| n.date_long.as_str()),
+            last_notice: notice
+                .as_ref()
+                .filter(|n| n.last_notice)
+                .map(|n| LastNoticeFacts {
+                    date_long: &n.date_long,
+                    deadline_long: &n.deadline_long,
+                    jurisdiction: st.jurisdiction,
+                }),
         },
     );
     let references: Vec<String> = items
