@@ -709,7 +709,7 @@ fn costs_left_after_a_lapsed_last_reminder_are_claimed_on_the_invoice_paid_late(
         letter.contains("Le délai accordé par notre dernier rappel a expiré le 30 octobre 2026"),
         "{letter}"
     );
-    assert!(letter.contains("la somme de 127,50 €"), "{letter}");
+    assert!(letter.contains("la somme de 127,50 €, outre les intérêts au taux légal à compter de la présente requête"), "{letter}");
     assert!(!letter.contains("mise en demeure"), "{letter}");
     assert!(!letter.contains("restées vaines"), "{letter}");
 
