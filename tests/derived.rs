@@ -277,6 +277,19 @@ fn an_older_database_gets_its_derived_trees_on_first_open_and_doctor_repairs_the
             .map(|d| d.state.clone())
             .collect::<Vec<_>>()
     );
+    // Read in slices of a few dossiers (a large database is read so, 131 072 at a time, one
+    // open of the database each): the same dossiers in the same order.
+    for slice in [1, 2, 3, 5, 1000] {
+        let sliced = recouvre::storage::Store::new(
+            &db,
+            recouvre::storage::StoreOptions {
+                whole_load_slice: slice,
+                ..recouvre::storage::StoreOptions::default()
+            },
+        );
+        let items = sliced.load_all_map(|d| d.state).unwrap().items;
+        assert_eq!(items, mapped.items, "slices of {slice}");
+    }
     let out = cli(&db).args(["doctor", "--repair"]).output().unwrap();
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     assert_digests_agree(&store);

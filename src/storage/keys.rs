@@ -38,6 +38,11 @@ pub(crate) fn dossier_key(id: DossierId) -> [u8; 8] {
     id.to_be_bytes()
 }
 
+/// The dossier a key of a per-dossier tree names (`None` for a malformed key).
+pub(crate) fn dossier_of_key(k: &[u8]) -> Option<DossierId> {
+    <[u8; 8]>::try_from(k).ok().map(u64::from_be_bytes)
+}
+
 /// How messages name a dossier's journal and one of its events, whatever the layout on disk.
 pub(crate) fn journal_name(id: DossierId) -> String {
     format!("journal/{id}")

@@ -10,6 +10,9 @@ pub struct StoreOptions {
     pub cache_bytes: u64,
     /// Recorded on every event and in the lock owner record.
     pub user: String,
+    /// Dossiers per open of the database when every dossier is read for the TUI's list
+    /// ([`crate::storage::store::WHOLE_LOAD_SLICE`]).
+    pub whole_load_slice: usize,
 }
 
 impl Default for StoreOptions {
@@ -18,6 +21,7 @@ impl Default for StoreOptions {
             lock_wait: Duration::from_secs(2),
             cache_bytes: 16 * 1024 * 1024,
             user: crate::identity::current_user(),
+            whole_load_slice: crate::storage::store::WHOLE_LOAD_SLICE,
         }
     }
 }
