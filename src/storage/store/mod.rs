@@ -25,5 +25,5 @@ pub use derive::DerivedDifference;
 pub use dump::{BackupSummary, Restored};
 pub use handle::{Held, Store};
 pub use import::Imported;
-pub use read::{Designated, WHOLE_LOAD_SLICE};
+pub use read::Designated;
 pub use repair::JournalRepair;

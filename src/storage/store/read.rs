@@ -61,8 +61,8 @@ impl Store {
     /// threads as soon as it is folded: what the TUI's whole list is built with, so that the
     /// decoded dossiers (with their events) are never all held at once beside the rows.
     ///
-    /// A large database is read in slices of [`WHOLE_LOAD_SLICE`] dossiers (the store's
-    /// `whole_load_slice`), one open of the
+    /// A large database is read in slices of `StoreOptions::whole_load_slice` dossiers
+    /// ([`crate::storage::options::WHOLE_LOAD_SLICE`] by default), one open of the
     /// database each, every slice decoded before the next is read: the raw records copied out
     /// under the lock (1.1 GB of digests at a million dossiers) are then never all held at once,
     /// and a colleague's write waits for one slice, not the whole read. The generation is the
@@ -490,11 +490,6 @@ pub enum Designated<'a> {
     /// with `then` when it was not used.
     Candidates(Snapshot, Option<Then<'a>>),
 }
-
-/// Dossiers per slice of a whole load ([`Store::load_all_map`]): a database this size or
-/// smaller is read in one open. At a million dossiers, eight slices cost seven more opens of
-/// sled (0.3 s each) on a load of twenty seconds, and save a gigabyte at its peak.
-pub const WHOLE_LOAD_SLICE: usize = 131_072;
 
 /// Which dossiers [`Store::load_matching`] reads.
 #[derive(Clone, Copy)]
