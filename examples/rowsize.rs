@@ -39,7 +39,10 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 fn live() -> (isize, isize) {
-    (BYTES.load(Ordering::Relaxed), BLOCKS.load(Ordering::Relaxed))
+    (
+        BYTES.load(Ordering::Relaxed),
+        BLOCKS.load(Ordering::Relaxed),
+    )
 }
 
 fn main() -> anyhow::Result<()> {
