@@ -1319,6 +1319,26 @@ fn readiness_names_each_failed_condition() {
 }
 
 #[test]
+fn a_principal_paid_late_with_its_accessories_still_owed_is_a_liquid_claim() {
+    let mut j = Journal::new("2026-01-01", None, Jurisdiction::Fr);
+    j.invoice("F-5", "2026-08-01", "2026-08-31", "1000.00")
+        .payment("2026-10-30", "1000.00");
+    // The payment goes to the penalties first (art. 1343-1), so a little principal stays open:
+    // pay that too, leaving the indemnity and the penalties run since.
+    let c = claim(&j.state(), &b2b(), &company(), "2026-11-25");
+    j.payment("2026-10-31", &c.items[0].open.to_string());
+    let c = claim(&j.state(), &b2b(), &company(), "2026-11-25");
+    assert_eq!(c.open_items().count(), 0, "{c:?}");
+    assert!(c.total_due > Decimal::ZERO, "{c:?}");
+    let r = ready(&j.state(), "2026-11-25");
+    assert!(r.passed(), "accessories owed, yet {r:?}");
+    // Once they are paid too, nothing is owed and the notice has nothing to claim.
+    j.payment("2026-11-20", &c.total_due.to_string());
+    let r = ready(&j.state(), "2026-11-25");
+    assert_eq!(r.liquide.problems, vec![ReadinessProblem::NothingOwed]);
+}
+
+#[test]
 fn contractual_terms_can_delay_exigibility_past_the_recorded_due_date() {
     // Recorded due date 30 Sep, but "45 jours fin de mois" from 20 Sep means 31 Oct + 45 days
     // = 15 Dec (the later of: 4 Nov → end of month 30 Nov; end of Sept 30 Sep + 45 = 14 Nov).

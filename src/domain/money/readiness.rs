@@ -169,7 +169,9 @@ pub fn readiness(st: &DossierState, claim: &ClaimAmounts, today: NaiveDate) -> R
     if let Some(c) = &st.contestation {
         liquide.push(ReadinessProblem::OpenDispute { since: c.date });
     }
-    if !st.items.is_empty() && open.is_empty() {
+    // A principal paid late may still owe its penalties, interest or indemnity: those are
+    // computed by law from known dates and rates, so the claim stays liquid while they are due.
+    if !st.items.is_empty() && open.is_empty() && claim.total_due <= Decimal::ZERO {
         liquide.push(ReadinessProblem::NothingOwed);
     }
 
