@@ -1035,6 +1035,80 @@ fn golden_injonction_letter() {
 }
 
 #[test]
+fn the_injonction_attaches_what_proves_the_notice_by_the_way_it_went() {
+    // Served by a commissaire de justice: the act proves its own service; there is no
+    // "avis de réception" to attach.
+    let mut j = b2b_journal(3);
+    j.push(
+        "2026-03-03",
+        EventKind::NoticeSent {
+            channel: Channel::Commissaire,
+            deadline: d("2026-03-13"),
+            tracking: None,
+            letter: None,
+            overrides: vec![],
+        },
+    );
+    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter)
+        .money(b2b_money())
+        .render();
+    assert_contains(
+        &text,
+        &["l'acte de commissaire de justice du 3 mars 2026 portant sommation de payer"],
+    );
+    assert_lacks(&text, &["avis de réception"]);
+
+    // Registered, its acknowledgment not yet back: the letter still names it, to be attached.
+    let mut j = b2b_journal(3);
+    j.push(
+        "2026-03-03",
+        EventKind::NoticeSent {
+            channel: Channel::Lrar,
+            deadline: d("2026-03-13"),
+            tracking: Some("1A 234 567 8901 2".into()),
+            letter: None,
+            overrides: vec![],
+        },
+    );
+    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter)
+        .money(b2b_money())
+        .render();
+    assert_contains(
+        &text,
+        &["la copie de la mise en demeure du 3 mars 2026, la preuve de dépôt (n° 1A 234 567 8901 2) et l'avis de réception ;"],
+    );
+
+    // By e-mail, its receipt recorded: no signed acknowledgment claimed, in the chronology or
+    // the attachments.
+    let mut j = b2b_journal(3);
+    j.push(
+        "2026-03-03",
+        EventKind::NoticeSent {
+            channel: Channel::Email,
+            deadline: d("2026-03-13"),
+            tracking: None,
+            letter: None,
+            overrides: vec![],
+        },
+    )
+    .push(
+        "2026-03-04",
+        EventKind::AcknowledgementReceived { tracking: None },
+    );
+    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter)
+        .money(b2b_money())
+        .render();
+    assert_contains(
+        &text,
+        &[
+            "le 4 mars 2026 : réception de la mise en demeure.",
+            "la copie de la mise en demeure envoyée par courriel le 3 mars 2026 et la preuve de sa réception le 4 mars 2026",
+        ],
+    );
+    assert_lacks(&text, &["avis de réception"]);
+}
+
+#[test]
 fn rent_relances_use_rent_wording() {
     for step in [
         LetterStep::Relance1,

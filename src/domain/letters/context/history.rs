@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::input::LetterInput;
 use super::views::{ChronologyView, PaymentRowView};
 use super::wording::channel_noun;
-use crate::domain::event::{Event, EventKind};
+use crate::domain::event::{Channel, Event, EventKind};
 use crate::domain::letters::format::join_fr;
 use crate::domain::parse::format_date_long_fr;
 use crate::i18n::format_eur_fr;
@@ -22,6 +22,8 @@ pub(super) fn chronology(events: &[Event]) -> Vec<ChronologyView> {
     // What was invoiced, less credit notes and payments, as each payment came: a payment that
     // covers it is not called "partial", even when penalties or indemnities stay owed.
     let mut principal_left = Decimal::ZERO;
+    // The last formal step sent, for what an acknowledgment of receipt acknowledges.
+    let mut last_sent: Option<(bool, Channel)> = None;
     events
         .iter()
         .filter(|e| !cancelled.contains(&e.seq))
@@ -40,24 +42,30 @@ pub(super) fn chronology(events: &[Event]) -> Vec<ChronologyView> {
                 }
                 EventKind::NoticeSent {
                     channel, tracking, ..
-                } => match tracking {
-                    Some(t) => format!("mise en demeure ({}, n° {t})", channel_noun(*channel)),
-                    None => format!("mise en demeure ({})", channel_noun(*channel)),
-                },
+                } => {
+                    last_sent = Some((false, *channel));
+                    match tracking {
+                        Some(t) => {
+                            format!("mise en demeure ({}, n° {t})", channel_noun(*channel))
+                        }
+                        None => format!("mise en demeure ({})", channel_noun(*channel)),
+                    }
+                }
                 EventKind::LastNoticeSent {
                     channel,
                     deadline,
                     costs,
                     ..
-                } => format!(
-                    "dernier rappel ({}), délai de paiement au {}, frais de recouvrement annoncés de {}",
-                    channel_noun(*channel),
-                    format_date_long_fr(*deadline),
-                    format_eur_fr(*costs)
-                ),
-                EventKind::AcknowledgementReceived { .. } => {
-                    "réception de la mise en demeure (avis de réception signé)".to_string()
+                } => {
+                    last_sent = Some((true, *channel));
+                    format!(
+                        "dernier rappel ({}), délai de paiement au {}, frais de recouvrement annoncés de {}",
+                        channel_noun(*channel),
+                        format_date_long_fr(*deadline),
+                        format_eur_fr(*costs)
+                    )
                 }
+                EventKind::AcknowledgementReceived { .. } => acknowledged(last_sent),
                 EventKind::PaymentReceived { amount, .. } => {
                     principal_left -= *amount;
                     if principal_left > Decimal::ZERO {
@@ -198,4 +206,18 @@ pub(super) fn replies(input: &LetterInput<'_>) -> Replies {
         }
     }
     r
+}
+
+/// What a receipt acknowledges: the notice or the last reminder, with a signed "avis de
+/// réception" only when it went registered (a commissaire's act or an e-mail has none).
+fn acknowledged(last_sent: Option<(bool, Channel)>) -> String {
+    let what = match last_sent {
+        Some((true, _)) => "réception du dernier rappel",
+        Some((false, _)) => "réception de la mise en demeure",
+        None => "réception de notre courrier",
+    };
+    match last_sent {
+        Some((_, Channel::Lrar)) | None => format!("{what} (avis de réception signé)"),
+        Some(_) => what.to_string(),
+    }
 }

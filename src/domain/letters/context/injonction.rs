@@ -6,6 +6,7 @@ use super::history::chronology;
 use super::input::{LetterInput, LetterMoney};
 use super::views::{InjonctionView, ItemView, NoticeView, ReminderView};
 use super::wording::non_empty;
+use crate::domain::event::Channel;
 use crate::domain::letters::format::join_fr;
 use crate::domain::letters::rules::{injonction_court, InjonctionCourt, SMALL_CLAIM_LIMIT};
 use crate::domain::model::{DebtorType, DossierKind, Jurisdiction};
@@ -110,27 +111,8 @@ pub(super) fn injonction_view(
             format!("la copie de nos relances des {}", join_fr(&dates))
         });
     }
-    if let Some(n) = notice {
-        let mut s = if n.last_notice {
-            format!("la copie de notre dernier rappel du {}", n.date_long)
-        } else {
-            format!("la copie de la mise en demeure du {}", n.date_long)
-        };
-        if let Some(t) = &n.tracking {
-            s.push_str(&format!(", la preuve de dépôt (n° {t})"));
-        }
-        // A last reminder may go by simple letter or e-mail: an acknowledgment only when it
-        // went registered.
-        let registered = st
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.channel == crate::domain::event::Channel::Lrar);
-        match (&n.received_long, n.last_notice && !registered) {
-            (Some(r), _) => s.push_str(&format!(" et l'avis de réception signé le {r}")),
-            (None, false) => s.push_str(" et l'avis de réception"),
-            (None, true) => {}
-        }
-        docs.push(s);
+    if let (Some(n), Some(sent)) = (notice, st.notice.as_ref()) {
+        docs.push(notice_proof(n, sent.channel));
     }
     if st.contestation.is_some() || !st.contestations_resolved.is_empty() {
         docs.push("nos échanges au sujet de la contestation du débiteur".to_string());
@@ -182,6 +164,39 @@ fn state_of(jurisdiction: Jurisdiction) -> &'static str {
         Jurisdiction::Be => "de Belgique",
         Jurisdiction::Nl => "des Pays-Bas",
     }
+}
+
+/// The notice (or last reminder) among the attachments, with what proves it reached the debtor:
+/// the deposit and the signed acknowledgment of a registered letter; a commissaire's act proves
+/// its own service; anything else only a receipt the user recorded.
+fn notice_proof(n: &NoticeView, channel: Channel) -> String {
+    let mut s = match (n.last_notice, channel) {
+        (true, _) => format!("la copie de notre dernier rappel du {}", n.date_long),
+        (false, Channel::Commissaire) => format!(
+            "l'acte de commissaire de justice du {} portant sommation de payer",
+            n.date_long
+        ),
+        (false, Channel::Avocat) => format!(
+            "la copie de la mise en demeure adressée par notre avocat le {}",
+            n.date_long
+        ),
+        (false, Channel::Email) => format!(
+            "la copie de la mise en demeure envoyée par courriel le {}",
+            n.date_long
+        ),
+        (false, _) => format!("la copie de la mise en demeure du {}", n.date_long),
+    };
+    if let Some(t) = &n.tracking {
+        s.push_str(&format!(", la preuve de dépôt (n° {t})"));
+    }
+    match (&n.received_long, channel) {
+        (Some(r), Channel::Lrar) => s.push_str(&format!(" et l'avis de réception signé le {r}")),
+        (None, Channel::Lrar) => s.push_str(" et l'avis de réception"),
+        (_, Channel::Commissaire) => {}
+        (Some(r), _) => s.push_str(&format!(" et la preuve de sa réception le {r}")),
+        (None, _) => {}
+    }
+    s
 }
 
 #[cfg(test)]
