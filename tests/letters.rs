@@ -1109,6 +1109,27 @@ fn the_injonction_attaches_what_proves_the_notice_by_the_way_it_went() {
 }
 
 #[test]
+fn the_judge_reads_the_debtor_s_payment_in_the_third_person() {
+    // A partial payment first settles the penalties: the breakdown the debtor and the court
+    // both read says "Règlement", never "Votre règlement" to the judge.
+    let mut j = notice_journal();
+    j.push(
+        "2026-03-10",
+        EventKind::PaymentReceived {
+            amount: dec("500.00"),
+            reference: None,
+            invoice: None,
+        },
+    );
+    let c = composed(&j, &b2b_debtor(), step(LetterStep::InjonctionLetter));
+    assert_contains(
+        &c.text,
+        &["Règlement du 10/03/2026 imputé sur les pénalités"],
+    );
+    assert_lacks(&c.text, &["Votre règlement"]);
+}
+
+#[test]
 fn rent_relances_use_rent_wording() {
     for step in [
         LetterStep::Relance1,

@@ -51,7 +51,8 @@ pub fn letter_money(c: &ClaimAmounts) -> LetterMoney {
         };
         let on = l.from.map(format_date_fr).unwrap_or_default();
         match l.settled_by {
-            Some(Settled::Payment) => format!("Votre règlement du {on} imputé sur {what}"),
+            // Neutral: the same table goes to the debtor and, in the injonction request, to the judge.
+            Some(Settled::Payment) => format!("Règlement du {on} imputé sur {what}"),
             Some(Settled::CreditNote) => format!("Avoir du {on} imputé sur {what}"),
             Some(Settled::Waiver) => format!("Abandon consenti le {on} sur {what}"),
             Some(Settled::CoveredByIndemnities) => {
