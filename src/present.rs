@@ -181,6 +181,9 @@ pub fn describe_kind(kind: &EventKind) -> String {
             t(&k("collective_proceedings_closed")).to_string()
         }
         EventKind::Waived { reason } => tf(&k("waiver"), &[("reason", reason)]),
+        EventKind::ProofRecorded { invoice, proof } => {
+            tf(&k("proof"), &[("invoice", invoice), ("proof", proof)])
+        }
         EventKind::EmailSending { message_id, to } => tf(
             &k("email_sending"),
             &[("to", &to.join(", ")), ("message_id", message_id)],

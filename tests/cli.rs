@@ -909,3 +909,100 @@ fn a_killed_demo_creation_always_ends_complete_on_the_next_run() {
         assert!(leftovers.is_empty(), "run {i}: {leftovers:?}");
     }
 }
+
+#[test]
+fn a_proof_noted_after_the_fact_lets_the_notice_go_and_is_journaled() {
+    use recouvre::domain::event::EventKind;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert!(run(&db, &["init"]).status.success());
+    configure(&db);
+    let invoice = |args: &[&str]| {
+        let o = run(&db, args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    #[rustfmt::skip]
+    invoice(&["add", "--debtor", "Sans Preuve SARL", "--b2b", "--address", "3 rue Neuve",
+        "--address", "75002 Paris", "--invoice", "P-1", "--amount", "900",
+        "--issued", "2026-08-01", "--due", "2026-09-01"]);
+    #[rustfmt::skip]
+    invoice(&["add-item", "1", "--invoice", "P-2", "--amount", "300",
+        "--issued", "2026-08-10", "--due", "2026-09-10"]);
+
+    // The refusal says which invoice lacks its proof and how to note it.
+    let o = run(&db, &["log", "1", "notice", "--channel", "lrar"]);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("P-1 : aucune preuve notée"), "{err}");
+    assert!(err.contains("recouvre edit --proof"), "{err}");
+
+    // Two invoices: which one must be said; an empty text or an unknown invoice is refused.
+    for (args, needle) in [
+        (&["edit", "1", "--proof", "BC-1"][..], "P-1, P-2"),
+        (
+            &["edit", "1", "--invoice", "P-1", "--proof", "  "][..],
+            "--proof",
+        ),
+        (
+            &["edit", "1", "--invoice", "P-9", "--proof", "BC-9"][..],
+            "P-9",
+        ),
+    ] {
+        let o = run(&db, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+    let journal = events(&db, 1).len();
+    invoice(&[
+        "edit",
+        "1",
+        "--invoice",
+        "P-1",
+        "--proof",
+        "Bon de commande BC-1 signé",
+    ]);
+    invoice(&[
+        "edit",
+        "1",
+        "--invoice",
+        "p-2",
+        "--proof",
+        "Bon de livraison BL-2",
+    ]);
+    assert_eq!(events(&db, 1).len(), journal + 2, "one event per proof");
+    let shown = stdout(&run(&db, &["show", "1"]));
+    assert!(
+        shown.contains("Justificatif de la facture P-1 : Bon de commande BC-1 signé"),
+        "{shown}"
+    );
+
+    // Undone, the second proof is missing again.
+    invoice(&["undo", "1"]);
+    let o = run(&db, &["log", "1", "notice", "--channel", "lrar"]);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("P-2 : aucune preuve notée"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("P-1 : aucune"), "{}", stderr(&o));
+
+    invoice(&[
+        "edit",
+        "1",
+        "--invoice",
+        "P-2",
+        "--proof",
+        "Bon de livraison BL-2",
+    ]);
+    let o = run(&db, &["log", "1", "notice", "--channel", "lrar"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let overrides = events(&db, 1)
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::NoticeSent { overrides, .. } => Some(overrides.clone()),
+            _ => None,
+        })
+        .expect("notice recorded");
+    assert!(overrides.is_empty(), "{overrides:?}");
+}

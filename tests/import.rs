@@ -115,6 +115,21 @@ fn fec_import_creates_the_open_items_then_a_newer_file_adds_and_settles() {
     assert!(stdout(&o).contains("Rien de nouveau"), "{}", stdout(&o));
     assert_eq!(status(&db).0, before);
 
+    // A proof noted later replaces the import's mark in letters, not where the invoice came
+    // from: F-2026-095 is still settled below for being gone from the accounting.
+    let o = cli(&db)
+        .args([
+            "edit",
+            "2",
+            "--invoice",
+            "F-2026-095",
+            "--proof",
+            "Bon de livraison BL-77 signé",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+
     // November, from the other tool: F-2026-101 lettered with a new payment, F-2026-095 gone,
     // F-2026-102 now 260,00 in the books, a new invoice for ACME, a new debtor.
     let b = fixture("fec_tool_b_2026-11.txt");

@@ -485,6 +485,9 @@ fn add_dossier_form_validates_every_field_at_once() {
         press(&mut s, KeyCode::Backspace);
     }
     typ(&mut s, "2026-12-10");
+    // The proof, without which a formal notice is refused later.
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "BC-77 signé");
     let eff = press(&mut s, KeyCode::Enter);
     assert_eq!(eff.len(), 1);
     let Effect::Create { new, done } = &eff[0] else {
@@ -494,6 +497,7 @@ fn add_dossier_form_validates_every_field_at_once() {
     assert_eq!(new.debtor.customer_number.as_deref(), Some("CL-9"));
     assert_eq!(new.items[0].amount, Decimal::from(1500));
     assert_eq!(new.items[0].due.to_string(), "2026-12-10");
+    assert_eq!(new.items[0].proof.as_deref(), Some("BC-77 signé"));
     assert_eq!(done, "Dossier créé pour Nouveau Client SA.");
 }
 

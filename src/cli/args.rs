@@ -183,6 +183,10 @@ pub struct EditArgs {
     pub no_terms: bool,
     #[arg(long = "collective-proceedings", value_name = "yes|no", help = h("cli.help.collective"))]
     pub collective_proceedings: Option<String>,
+    #[arg(long, value_name = "TEXT", help = h("cli.help.edit_proof"))]
+    pub proof: Option<String>,
+    #[arg(long, value_name = "REF", requires = "proof", help = h("cli.help.edit_invoice"))]
+    pub invoice: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -316,6 +316,13 @@ pub enum EventKind {
         sending: u32,
         reason: String,
     },
+    /// Where the proof of an invoice is (order, delivery note, contract), noted after the
+    /// dossier was opened: it replaces the invoice's previous note. Last in the enum, so records
+    /// written before it keep their variant numbers.
+    ProofRecorded {
+        invoice: String,
+        proof: String,
+    },
 }
 
 /// The latest `EmailSending` marker that has no outcome (no `EmailSent`/`EmailFailed` naming
@@ -398,6 +405,7 @@ impl EventKind {
             EventKind::EmailSending { .. } => "email_sending",
             EventKind::EmailSent { .. } => "email_sent",
             EventKind::EmailFailed { .. } => "email_failed",
+            EventKind::ProofRecorded { .. } => "proof",
         }
     }
 

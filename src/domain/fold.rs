@@ -190,6 +190,10 @@ pub struct DossierState {
     pub payment_terms: Option<PaymentTerms>,
     pub created: NaiveDate,
     pub items: Vec<Item>,
+    /// References of the items read from an accounting import, as added: a proof noted later
+    /// replaces the item's import mark but not where the item came from.
+    #[serde(skip)]
+    pub imported: Vec<String>,
     pub credit_notes: Vec<CreditNoteLine>,
     pub payments: Vec<Payment>,
     pub costs: Vec<Cost>,
@@ -248,6 +252,11 @@ pub enum FoldError {
 }
 
 impl DossierState {
+    /// Whether the item with this reference was read from an accounting import.
+    pub fn imported(&self, reference: &str) -> bool {
+        self.imported.iter().any(|r| r == reference)
+    }
+
     pub fn total_items(&self) -> Decimal {
         self.items.iter().map(|i| i.amount).sum()
     }
@@ -396,6 +405,7 @@ pub fn fold(id: DossierId, events: &[Event]) -> Result<DossierState, FoldError> 
         payment_terms: understood(terms),
         created: first.date,
         items: vec![],
+        imported: vec![],
         credit_notes: vec![],
         payments: vec![],
         costs: vec![],
@@ -438,7 +448,12 @@ fn apply(st: &mut DossierState, e: &Event) {
     let date = e.date;
     match &e.kind {
         EventKind::Created { .. } | EventKind::Cancel { .. } => {}
-        EventKind::ItemAdded(item) => st.items.push(item.clone()),
+        EventKind::ItemAdded(item) => {
+            if item.imported() {
+                st.imported.push(item.reference.clone());
+            }
+            st.items.push(item.clone())
+        }
         EventKind::CreditNote {
             reference,
             amount,
@@ -580,6 +595,11 @@ fn apply(st: &mut DossierState, e: &Event) {
             date,
             reason: reason.clone(),
         }),
+        EventKind::ProofRecorded { invoice, proof } => {
+            if let Some(it) = st.items.iter_mut().find(|i| i.reference == *invoice) {
+                it.proof = Some(proof.clone());
+            }
+        }
         // The letter's own event (logged with them) is what counts; these are its proof.
         EventKind::EmailSending { .. }
         | EventKind::EmailSent { .. }

@@ -118,8 +118,29 @@ pub struct Item {
     /// Amount TTC.
     pub amount: Decimal,
     pub description: Option<String>,
-    /// Where the proof of the claim is (order, delivery note, contract): "certaine".
+    /// Where the proof of the claim is (order, delivery note, contract): "certaine". An item
+    /// read from the accounting carries `import: FILE:LINE` here until a proof is noted.
     pub proof: Option<String>,
+}
+
+/// How an item's `proof` says it came from an import: `import: FILE:LINE`.
+pub const PROOF_MARK: &str = "import: ";
+
+impl Item {
+    /// Whether the item was read from an accounting import (its `proof` is the import's mark).
+    pub fn imported(&self) -> bool {
+        self.proof
+            .as_deref()
+            .is_some_and(|p| p.starts_with(PROOF_MARK))
+    }
+
+    /// The proof a letter may name: the user's words, never an import's file and line.
+    pub fn evidence(&self) -> Option<&str> {
+        self.proof
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty() && !p.starts_with(PROOF_MARK))
+    }
 }
 
 /// Schedule profile names; the profiles themselves live in `schedule`.

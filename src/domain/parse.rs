@@ -346,6 +346,10 @@ pub fn check_event_text(kind: &crate::domain::event::EventKind) -> Result<(), Pa
         K::Assigned { to } => opt("user", to, false),
         K::TermsChanged { terms, .. } => opt("--terms", terms, false),
         K::Waived { reason } => check_text("--reason", reason, true),
+        K::ProofRecorded { invoice, proof } => {
+            check_text("--invoice", invoice, false)?;
+            check_text("--proof", proof, false)
+        }
         K::RelanceSent { .. }
         | K::PromiseToPay { .. }
         | K::PaymentPlanAgreed { .. }

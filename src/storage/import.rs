@@ -15,7 +15,7 @@ use crate::domain::assess::Rules;
 use crate::domain::import::csv::{parse_mapping, Mapping};
 use crate::domain::import::decode::{decode, Encoding};
 use crate::domain::import::fields::name_key;
-use crate::domain::import::plan::{plan, Existing, Plan, PROOF_MARK};
+use crate::domain::import::plan::{plan, Existing, Plan};
 use crate::domain::import::{fec, Ledger, Rejection, Settings};
 use crate::i18n::tf;
 
@@ -191,11 +191,7 @@ impl Store {
             let number = d.debtor.customer_number.as_deref();
             number.is_some_and(|n| numbers.contains(&n.trim().to_lowercase()))
                 || names.contains(&name_key(&d.debtor.name))
-                || d.state.items.iter().any(|i| {
-                    i.proof
-                        .as_deref()
-                        .is_some_and(|p| p.starts_with(PROOF_MARK))
-                })
+                || !d.state.imported.is_empty()
         };
         let existing: Vec<Existing> = snap
             .dossiers

@@ -412,6 +412,8 @@ pub fn add_dossier_form(today: NaiveDate) -> Form {
             Field::line("amount", t("tui.field.invoice_amount").into(), ""),
             Field::line("issued", t("tui.field.issued").into(), &date(today)),
             Field::line("due", t("tui.field.due").into(), ""),
+            // Without it a formal notice is refused later ("créance non certaine").
+            Field::line("proof", t("tui.field.proof").into(), ""),
         ],
         focus: 0,
     }
@@ -458,7 +460,7 @@ fn validate_add_dossier(form: &mut Form, today: NaiveDate) -> Option<Effect> {
             due,
             amount,
             description: None,
-            proof: None,
+            proof: optional(form, "proof"),
         }],
         date: today,
     };

@@ -310,6 +310,26 @@ pub(super) fn edit(ctx: &Ctx, a: &EditArgs) -> Result<i32, UserError> {
         };
         kinds.push(EventKind::CollectiveProceedings { open });
     }
+    if let Some(proof) = &a.proof {
+        if proof.trim().is_empty() {
+            return Err(UserError::usage(t("cli.empty_proof")));
+        }
+        let invoice = match (&a.invoice, st.items.as_slice()) {
+            (Some(i), _) => invoice_of(&d, "--invoice", i)?,
+            (None, [only]) => only.reference.clone(),
+            (None, items) => {
+                let list: Vec<&str> = items.iter().map(|i| i.reference.as_str()).collect();
+                return Err(UserError::usage(tf(
+                    "cli.edit_proof_which",
+                    &[("id", &st.id), ("list", &list.join(", "))],
+                )));
+            }
+        };
+        kinds.push(EventKind::ProofRecorded {
+            invoice,
+            proof: proof.trim().to_string(),
+        });
+    }
     if kinds.is_empty() {
         return Err(UserError::usage(t("cli.edit_nothing")));
     }

@@ -24,9 +24,9 @@ use crate::domain::fold::DossierState;
 use crate::domain::model::*;
 use crate::i18n::{money, tf};
 
-/// How an item's `proof` says it came from an import: `import: FILE:LINE`. Only such items are
-/// ever settled for being absent from a later file; items typed by hand are left alone.
-pub const PROOF_MARK: &str = "import: ";
+/// Only items carrying this mark when they were added (`DossierState::imported`) are ever settled
+/// for being absent from a later file; items typed by hand are left alone.
+pub use crate::domain::model::PROOF_MARK;
 
 /// A dossier as the planner sees it, with each item's principal still open after imputation.
 pub struct Existing<'a> {
@@ -529,11 +529,9 @@ pub fn plan(
     // Imported earlier, gone from this file.
     for e in existing.iter().filter(|e| e.state.is_open()) {
         for item in &e.state.items {
-            let imported = item
-                .proof
-                .as_deref()
-                .is_some_and(|p| p.starts_with(PROOF_MARK));
-            if !imported || seen.contains(&(e.debtor.id, key(&item.reference))) {
+            if !e.state.imported(&item.reference)
+                || seen.contains(&(e.debtor.id, key(&item.reference)))
+            {
                 continue;
             }
             let open = e
