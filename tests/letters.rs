@@ -1108,6 +1108,104 @@ fn the_injonction_attaches_what_proves_the_notice_by_the_way_it_went() {
     assert_lacks(&text, &["avis de réception"]);
 }
 
+/// Two invoices read from the accounting (their proof is the import's file and line), a
+/// registered notice sent and ignored.
+fn imported_journal() -> Journal {
+    let mut j = Journal::new("2026-01-05", DossierKind::Invoices, Jurisdiction::Fr, None);
+    j.item_with(
+        "F-1",
+        "2026-01-05",
+        "2026-02-04",
+        "1000.00",
+        None,
+        Some("import: fec.txt:12"),
+    )
+    .item_with(
+        "F-2",
+        "2026-01-10",
+        "2026-02-09",
+        "500.00",
+        None,
+        Some("import: fec.txt:13"),
+    )
+    .push(
+        "2026-03-03",
+        EventKind::NoticeSent {
+            channel: Channel::Lrar,
+            deadline: d("2026-03-13"),
+            tracking: None,
+            letter: None,
+            overrides: vec![],
+        },
+    );
+    j
+}
+
+#[test]
+fn letters_name_the_proofs_noted_never_an_import_file() {
+    let proof = |j: &mut Journal, invoice: &str, text: &str| {
+        j.push(
+            "2026-03-16",
+            EventKind::ProofRecorded {
+                invoice: invoice.into(),
+                proof: text.into(),
+            },
+        );
+    };
+    // Nothing noted yet: the accounting line is no proof to attach or to quote to the debtor.
+    let j = imported_journal();
+    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter).render();
+    assert_contains(
+        &text,
+        &["le bon de commande, le devis accepté ou le contrat, et nos conditions générales de vente"],
+    );
+    assert_lacks(&text, &["fec.txt", "justificatif"]);
+    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::ContestationReply).render();
+    assert_contains(
+        &text,
+        &["les documents contractuels qui l'établissent sont à votre disposition"],
+    );
+    assert_lacks(&text, &["fec.txt"]);
+
+    // One noted: named with its invoice; the usual pieces stay for the other.
+    let mut j = imported_journal();
+    proof(&mut j, "F-2", "bon de livraison BL-9 signé");
+    let st = j.state();
+    assert!(
+        st.imported("F-1") && st.imported("F-2"),
+        "still from the import"
+    );
+    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter).render();
+    assert_contains(
+        &text,
+        &[
+            "le justificatif de la facture n° F-2 : bon de livraison BL-9 signé ;",
+            "les bons de livraison signés ou les procès-verbaux de réception",
+        ],
+    );
+    assert_lacks(&text, &["fec.txt"]);
+
+    // Both noted, the same document: one line for both, and no generic list repeating it.
+    proof(&mut j, "F-1", "bon de livraison BL-9 signé");
+    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter).render();
+    assert_contains(
+        &text,
+        &[
+            "le justificatif des factures n° F-1 et F-2 : bon de livraison BL-9 signé ;",
+            "nos conditions générales de vente ;",
+        ],
+    );
+    assert_lacks(
+        &text,
+        &["les bons de livraison signés ou", "le devis accepté"],
+    );
+    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::ContestationReply).render();
+    assert_contains(
+        &text,
+        &["ainsi qu'en attestent les pièces suivantes : bon de livraison BL-9 signé."],
+    );
+}
+
 #[test]
 fn the_judge_reads_the_debtor_s_payment_in_the_third_person() {
     // A partial payment first settles the penalties: the breakdown the debtor and the court

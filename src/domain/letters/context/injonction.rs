@@ -81,28 +81,7 @@ pub(super) fn injonction_view(
             ),
         });
     }
-    match st.kind {
-        DossierKind::Invoices => {
-            docs.push(
-                "le bon de commande, le devis accepté ou le contrat, et nos conditions générales de vente"
-                    .to_string(),
-            );
-            docs.push("les bons de livraison signés ou les procès-verbaux de réception".to_string());
-        }
-        DossierKind::Rent => {
-            docs.push("le bail signé et, le cas échéant, l'acte de cautionnement".to_string());
-            docs.push("le décompte locatif détaillé (loyers, charges, versements)".to_string());
-        }
-        DossierKind::Refund => docs.push(
-            "les justificatifs du versement à rembourser et de sa cause (commande annulée, trop-perçu, prêt, dépôt)"
-                .to_string(),
-        ),
-    }
-    let mut proofs: Vec<String> = st.items.iter().filter_map(|i| i.proof.clone()).collect();
-    proofs.dedup();
-    for p in proofs {
-        docs.push(format!("la pièce justificative : {p}"));
-    }
+    docs.extend(claim_proofs(st.kind, items));
     if !reminders.is_empty() {
         let dates: Vec<String> = reminders.iter().map(|r| r.date_long.clone()).collect();
         docs.push(if dates.len() == 1 {
@@ -164,6 +143,56 @@ fn state_of(jurisdiction: Jurisdiction) -> &'static str {
         Jurisdiction::Be => "de Belgique",
         Jurisdiction::Nl => "des Pays-Bas",
     }
+}
+
+/// What proves the claim: the proof noted for each listed item (one line for the items sharing
+/// it), then the usual pieces. For invoices whose proofs are all noted, the generic order and
+/// delivery lines would only repeat them: the terms of sale remain, for the rate and the 40 €.
+fn claim_proofs(kind: DossierKind, items: &[ItemView]) -> Vec<String> {
+    let mut noted: Vec<(&str, Vec<String>)> = Vec::new();
+    for i in items {
+        let Some(p) = i.proof.as_deref() else {
+            continue;
+        };
+        match noted.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, refs)) => refs.push(i.reference.clone()),
+            None => noted.push((p, vec![i.reference.clone()])),
+        }
+    }
+    let (one, several) = match kind {
+        DossierKind::Invoices => ("de la facture", "des factures"),
+        DossierKind::Rent => ("de l'avis d'échéance", "des avis d'échéance"),
+        DossierKind::Refund => ("de la pièce", "des pièces"),
+    };
+    let mut docs: Vec<String> = noted
+        .iter()
+        .map(|(p, refs)| {
+            let of = if refs.len() == 1 { one } else { several };
+            format!("le justificatif {of} n° {} : {p}", join_fr(refs))
+        })
+        .collect();
+    let all_noted = !items.is_empty() && items.iter().all(|i| i.proof.is_some());
+    match kind {
+        DossierKind::Invoices if all_noted => {
+            docs.push("nos conditions générales de vente".to_string());
+        }
+        DossierKind::Invoices => {
+            docs.push(
+                "le bon de commande, le devis accepté ou le contrat, et nos conditions générales de vente"
+                    .to_string(),
+            );
+            docs.push("les bons de livraison signés ou les procès-verbaux de réception".to_string());
+        }
+        DossierKind::Rent => {
+            docs.push("le bail signé et, le cas échéant, l'acte de cautionnement".to_string());
+            docs.push("le décompte locatif détaillé (loyers, charges, versements)".to_string());
+        }
+        DossierKind::Refund => docs.push(
+            "les justificatifs du versement à rembourser et de sa cause (commande annulée, trop-perçu, prêt, dépôt)"
+                .to_string(),
+        ),
+    }
+    docs
 }
 
 /// The notice (or last reminder) among the attachments, with what proves it reached the debtor:

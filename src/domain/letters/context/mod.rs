@@ -171,7 +171,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
             open: format_eur_fr(*rest),
             partly_paid: *rest != i.amount,
             description: i.description.clone(),
-            proof: i.proof.clone(),
+            proof: i.evidence().map(str::to_string),
         })
         .collect();
     let listed_total: Decimal = listed.iter().map(|(_, r)| *r).sum();
@@ -388,7 +388,10 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
         indemnity_claimable: indemnity_claimable(st, debtor),
         contractual_rate: st.contractual_rate.map(format_rate_fr),
         proofs: {
-            let mut p: Vec<String> = listed.iter().filter_map(|(i, _)| i.proof.clone()).collect();
+            let mut p: Vec<String> = listed
+                .iter()
+                .filter_map(|(i, _)| i.evidence().map(str::to_string))
+                .collect();
             p.dedup();
             p
         },
