@@ -975,6 +975,11 @@ fn a_proof_noted_after_the_fact_lets_the_notice_go_and_is_journaled() {
         shown.contains("Justificatif de la facture P-1 : Bon de commande BC-1 signé"),
         "{shown}"
     );
+    // Under the invoice too, where the credit manager looks for it.
+    assert!(
+        shown.contains("P-1 ") && shown.contains("    justificatif : Bon de commande BC-1 signé\n"),
+        "{shown}"
+    );
 
     // Undone, the second proof is missing again.
     invoice(&["undo", "1"]);

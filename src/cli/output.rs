@@ -247,6 +247,9 @@ pub fn print_show(
             tf("cli.due_on", &[("date", &date(it.due))]),
             rpad(&money(it.amount), 14)
         );
+        if let Some(p) = it.proof.as_deref().filter(|p| !p.trim().is_empty()) {
+            println!("    {}", tf("cli.item_proof", &[("proof", &p)]));
+        }
     }
     for c in &d.state.credit_notes {
         println!(
