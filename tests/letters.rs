@@ -2388,3 +2388,42 @@ fn a_sum_refunded_is_named_by_its_amount_and_a_late_refund_is_claimed_its_intere
     // Still a formal notice with its nine mentions.
     assert_eq!(check_notice_mentions(&c.text, &c.context), vec![]);
 }
+
+#[test]
+fn letters_greet_the_person_they_reach_by_the_civility_of_the_name() {
+    let greeting = |ty: DebtorType, name: &str, contact: Option<&str>| {
+        let mut debtor = Debtor::new(1, name, ty);
+        debtor.contact = contact.map(str::to_string);
+        let (text, ctx) = Case::new(&b2b_journal(0), debtor, creditor(), LetterStep::Relance1)
+            .money(b2b_money())
+            .render();
+        let closing = format!("Nous vous prions d'agréer, {}, nos", ctx.salutation);
+        assert_contains(&text, &[&format!("\n{},\n", ctx.salutation), &closing]);
+        ctx.salutation
+    };
+    use DebtorType::{B2b, B2c};
+    for (ty, name, contact, expected) in [
+        (B2c, "M. Paul Lemaire", None, "Monsieur"),
+        (B2c, "Monsieur Paul Lemaire", None, "Monsieur"),
+        (B2c, "Mme Emma Girard", None, "Madame"),
+        (B2c, "Mlle Emma Girard", None, "Madame"),
+        (B2c, "M. et Mme Durand", None, "Madame, Monsieur"),
+        (B2c, "Marie Durand", None, "Madame, Monsieur"),
+        (B2c, "Mmeline Durand", None, "Madame, Monsieur"),
+        (B2b, "Bâtiments Rolland SARL", None, "Madame, Monsieur"),
+        (
+            B2b,
+            "Bâtiments Rolland SARL",
+            Some("Mme Claire Roux, comptable"),
+            "Madame",
+        ),
+        // A business named after a man is not greeted as him.
+        (B2b, "M. Bricolage SAS", None, "Madame, Monsieur"),
+    ] {
+        assert_eq!(
+            greeting(ty, name, contact),
+            expected,
+            "{name} / {contact:?}"
+        );
+    }
+}

@@ -39,7 +39,8 @@ use views::{
     PlanView, ReminderView, SignatoryView,
 };
 use wording::{
-    channel_heading, channel_noun, claim_label, claim_of, document_view, non_empty, subject,
+    channel_heading, channel_noun, claim_label, claim_of, document_view, non_empty, salutation,
+    subject,
 };
 
 /// The facts a letter template may use. Amounts and dates come pre-formatted in French.
@@ -57,6 +58,9 @@ pub struct LetterContext {
     pub creditor: PartyView,
     pub signatory: SignatoryView,
     pub debtor: PartyView,
+    /// How the letter greets and takes leave of its reader: "Monsieur", "Madame", or
+    /// "Madame, Monsieur" when the civility is unknown.
+    pub salutation: &'static str,
     pub place: String,
     pub date: String,
     pub date_long: String,
@@ -386,6 +390,7 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
             _ => items.len() > 1,
         },
         indemnity_claimable: indemnity_claimable(st, debtor),
+        salutation: salutation(debtor),
         contractual_rate: st.contractual_rate.map(format_rate_fr),
         proofs: {
             let mut p: Vec<String> = listed

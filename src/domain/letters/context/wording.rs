@@ -6,7 +6,7 @@ use super::views::{DocumentView, ItemView};
 use crate::domain::event::Channel;
 use crate::domain::letters::format::join_fr;
 use crate::domain::letters::step::LetterStep;
-use crate::domain::model::DossierKind;
+use crate::domain::model::{Debtor, DebtorType, DossierKind};
 use crate::i18n::format_eur_fr;
 
 /// Label of a sending channel as printed at the top of a letter.
@@ -140,5 +140,41 @@ pub(super) fn subject(
         LetterStep::InjonctionLetter => {
             format!("Requête en injonction de payer — {c} contre {d}")
         }
+    }
+}
+
+/// The greeting a letter uses, from the civility that opens the name of the person it reaches:
+/// a consumer's own name, or the contact named at a business. Without one (a company, a name
+/// alone), the customary "Madame, Monsieur".
+pub(super) fn salutation(debtor: &Debtor) -> &'static str {
+    let person = match debtor.debtor_type {
+        DebtorType::B2c => Some(debtor.name.as_str()),
+        DebtorType::B2b => debtor.contact.as_deref(),
+    };
+    person.map_or("Madame, Monsieur", civility)
+}
+
+fn civility(name: &str) -> &'static str {
+    let lower = name.trim().to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .collect();
+    let man = |w: &str| matches!(w, "m." | "m" | "mr" | "mr." | "monsieur");
+    let woman = |w: &str| {
+        matches!(
+            w,
+            "mme" | "mme." | "madame" | "mlle" | "mlle." | "mademoiselle"
+        )
+    };
+    match words.as_slice() {
+        // "M. et Mme Durand", "Mme ou M. Durand": a couple, both greeted.
+        [a, "et" | "ou", b, ..] if (man(a) && woman(b)) || (woman(a) && man(b)) => {
+            "Madame, Monsieur"
+        }
+        [a, ..] if man(a) => "Monsieur",
+        [a, ..] if woman(a) => "Madame",
+        _ => "Madame, Monsieur",
     }
 }
