@@ -2427,3 +2427,31 @@ fn letters_greet_the_person_they_reach_by_the_civility_of_the_name() {
         );
     }
 }
+
+#[test]
+fn an_injonction_court_inferred_from_the_town_is_flagged_for_checking() {
+    let j = notice_journal();
+    let case =
+        Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter).money(b2b_money());
+    let (_, ctx) = case.render();
+    assert!(
+        ctx.warnings
+            .iter()
+            .any(|w| w.contains("« Tribunal de commerce de Paris »") && w.contains("justice.fr")),
+        "{:?}",
+        ctx.warnings
+    );
+    // Named by the user: nothing to check.
+    let (text, ctx) = case
+        .options(LetterOptions {
+            court: Some("Tribunal de commerce de Nanterre".into()),
+            ..Default::default()
+        })
+        .render();
+    assert_contains(&text, &["Tribunal de commerce de Nanterre"]);
+    assert!(
+        !ctx.warnings.iter().any(|w| w.contains("justice.fr")),
+        "{:?}",
+        ctx.warnings
+    );
+}

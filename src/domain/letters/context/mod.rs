@@ -26,7 +26,7 @@ use crate::domain::event::Channel;
 use crate::domain::model::{DebtorType, DossierKind, Jurisdiction};
 use crate::domain::parse::{format_date_fr, format_date_long_fr};
 use crate::domain::schedule::BuiltinProfiles;
-use crate::i18n::{format_eur_fr, t};
+use crate::i18n::{format_eur_fr, t, tf};
 use accessories::{accessories_view, first_due, Facts, LastNoticeFacts};
 use amounts::{items_table, money_view};
 use history::{payments_short, payments_text, replies};
@@ -339,6 +339,13 @@ pub fn build_context(input: &LetterInput<'_>) -> LetterContext {
 
     let injonction = (step == LetterStep::InjonctionLetter)
         .then(|| injonction_view(input, &items, &reminders, notice.as_ref(), &money));
+    // The court is named after the town of the registered office, which may have none (Cognac
+    // goes to Angoulême): the user checks it, as a clerk would refuse a misaddressed request.
+    if let Some(j) = injonction.as_ref().filter(|j| !j.european) {
+        if input.options.court.is_none() {
+            warnings.push(tf("letters.warning.court_guessed", &[("court", &j.court)]));
+        }
+    }
 
     let money_view = money_view(&money, input.today, step);
     let first_due_long = listed
