@@ -126,6 +126,19 @@ impl Journal {
             },
         )
     }
+    /// A formal notice sent on `date` with the usual 10 days, no tracking number.
+    fn notice(&mut self, date: &str, channel: Channel) -> &mut Self {
+        self.push(
+            date,
+            EventKind::NoticeSent {
+                channel,
+                deadline: d(date) + chrono::Duration::days(10),
+                tracking: None,
+                letter: None,
+                overrides: vec![],
+            },
+        )
+    }
     fn state(&self) -> DossierState {
         fold(7, &self.events).unwrap()
     }
@@ -1038,20 +1051,27 @@ fn golden_injonction_letter() {
 fn the_injonction_attaches_what_proves_the_notice_by_the_way_it_went() {
     // Served by a commissaire de justice: the act proves its own service; there is no
     // "avis de réception" to attach.
-    let mut j = b2b_journal(3);
-    j.push(
-        "2026-03-03",
-        EventKind::NoticeSent {
-            channel: Channel::Commissaire,
-            deadline: d("2026-03-13"),
-            tracking: None,
-            letter: None,
-            overrides: vec![],
-        },
-    );
-    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter)
-        .money(b2b_money())
-        .render();
+    let request = |channel: Channel, tracking: Option<&str>, receipt: Option<&str>| {
+        let mut j = b2b_journal(3);
+        j.push(
+            "2026-03-03",
+            EventKind::NoticeSent {
+                channel,
+                deadline: d("2026-03-13"),
+                tracking: tracking.map(str::to_string),
+                letter: None,
+                overrides: vec![],
+            },
+        );
+        if let Some(r) = receipt {
+            j.push(r, EventKind::AcknowledgementReceived { tracking: None });
+        }
+        Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter)
+            .money(b2b_money())
+            .render()
+            .0
+    };
+    let text = request(Channel::Commissaire, None, None);
     assert_contains(
         &text,
         &["l'acte de commissaire de justice du 3 mars 2026 portant sommation de payer"],
@@ -1059,20 +1079,7 @@ fn the_injonction_attaches_what_proves_the_notice_by_the_way_it_went() {
     assert_lacks(&text, &["avis de réception"]);
 
     // Registered, its acknowledgment not yet back: the letter still names it, to be attached.
-    let mut j = b2b_journal(3);
-    j.push(
-        "2026-03-03",
-        EventKind::NoticeSent {
-            channel: Channel::Lrar,
-            deadline: d("2026-03-13"),
-            tracking: Some("1A 234 567 8901 2".into()),
-            letter: None,
-            overrides: vec![],
-        },
-    );
-    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter)
-        .money(b2b_money())
-        .render();
+    let text = request(Channel::Lrar, Some("1A 234 567 8901 2"), None);
     assert_contains(
         &text,
         &["la copie de la mise en demeure du 3 mars 2026, la preuve de dépôt (n° 1A 234 567 8901 2) et l'avis de réception ;"],
@@ -1080,24 +1087,7 @@ fn the_injonction_attaches_what_proves_the_notice_by_the_way_it_went() {
 
     // By e-mail, its receipt recorded: no signed acknowledgment claimed, in the chronology or
     // the attachments.
-    let mut j = b2b_journal(3);
-    j.push(
-        "2026-03-03",
-        EventKind::NoticeSent {
-            channel: Channel::Email,
-            deadline: d("2026-03-13"),
-            tracking: None,
-            letter: None,
-            overrides: vec![],
-        },
-    )
-    .push(
-        "2026-03-04",
-        EventKind::AcknowledgementReceived { tracking: None },
-    );
-    let (text, _) = Case::new(&j, b2b_debtor(), creditor(), LetterStep::InjonctionLetter)
-        .money(b2b_money())
-        .render();
+    let text = request(Channel::Email, None, Some("2026-03-04"));
     assert_contains(
         &text,
         &[
@@ -1128,16 +1118,7 @@ fn imported_journal() -> Journal {
         None,
         Some("import: fec.txt:13"),
     )
-    .push(
-        "2026-03-03",
-        EventKind::NoticeSent {
-            channel: Channel::Lrar,
-            deadline: d("2026-03-13"),
-            tracking: None,
-            letter: None,
-            overrides: vec![],
-        },
-    );
+    .notice("2026-03-03", Channel::Lrar);
     j
 }
 

@@ -267,6 +267,26 @@ pub(super) fn invoice_of(d: &LoadedDossier, field: &str, value: &str) -> Result<
         })
 }
 
+/// The invoice `--invoice` names, else the dossier's only one; with several and none named, the
+/// message `which` lists them.
+pub(super) fn named_or_only_invoice(
+    d: &LoadedDossier,
+    named: Option<&str>,
+    which: &str,
+) -> Result<String, UserError> {
+    match (named, d.state.items.as_slice()) {
+        (Some(i), _) => invoice_of(d, "--invoice", i),
+        (None, [only]) => Ok(only.reference.clone()),
+        (None, items) => {
+            let list: Vec<&str> = items.iter().map(|i| i.reference.as_str()).collect();
+            Err(UserError::usage(tf(
+                which,
+                &[("id", &d.state.id), ("list", &list.join(", "))],
+            )))
+        }
+    }
+}
+
 /// `recouvre edit ID …`: corrected terms are journaled events, like everything else.
 pub(super) fn edit(ctx: &Ctx, a: &EditArgs) -> Result<i32, UserError> {
     let d = resolve(ctx, &a.id)?;
@@ -314,17 +334,7 @@ pub(super) fn edit(ctx: &Ctx, a: &EditArgs) -> Result<i32, UserError> {
         if proof.trim().is_empty() {
             return Err(UserError::usage(t("cli.empty_proof")));
         }
-        let invoice = match (&a.invoice, st.items.as_slice()) {
-            (Some(i), _) => invoice_of(&d, "--invoice", i)?,
-            (None, [only]) => only.reference.clone(),
-            (None, items) => {
-                let list: Vec<&str> = items.iter().map(|i| i.reference.as_str()).collect();
-                return Err(UserError::usage(tf(
-                    "cli.edit_proof_which",
-                    &[("id", &st.id), ("list", &list.join(", "))],
-                )));
-            }
-        };
+        let invoice = named_or_only_invoice(&d, a.invoice.as_deref(), "cli.edit_proof_which")?;
         kinds.push(EventKind::ProofRecorded {
             invoice,
             proof: proof.trim().to_string(),

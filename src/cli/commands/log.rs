@@ -2,7 +2,9 @@
 
 use rust_decimal::Decimal;
 
-use super::dossier::{append, bad_choice, check_deadline_days, invoice_of, resolve};
+use super::dossier::{
+    append, bad_choice, check_deadline_days, invoice_of, named_or_only_invoice, resolve,
+};
 use super::letter::{compose_letter, preflight_or_refuse};
 use crate::cli::args::*;
 use crate::cli::output;
@@ -300,17 +302,8 @@ pub(super) fn log(
             }
         }
         LogEvent::CreditNote { invoice, .. } => {
-            let invoice = match (invoice, st.items.as_slice()) {
-                (Some(i), _) => invoice_of(&d, "--invoice", i)?,
-                (None, [one]) => one.reference.clone(),
-                (None, items) => {
-                    let list: Vec<&str> = items.iter().map(|i| i.reference.as_str()).collect();
-                    return Err(UserError::usage(tf(
-                        "cli.credit_note_needs_invoice",
-                        &[("id", &st.id), ("list", &list.join(", "))],
-                    )));
-                }
-            };
+            let invoice =
+                named_or_only_invoice(&d, invoice.as_deref(), "cli.credit_note_needs_invoice")?;
             match kind {
                 EventKind::CreditNote {
                     reference, amount, ..
