@@ -873,7 +873,14 @@ pub fn populate(store: &Store, today: NaiveDate) -> Result<usize, StoreError> {
                         due,
                         amount: dec(amount),
                         description: (!description.is_empty()).then(|| description.to_string()),
-                        proof: Some("Bon de livraison signé".into()),
+                        proof: Some(
+                            match sp.kind {
+                                DossierKind::Invoices => "Bon de livraison signé",
+                                DossierKind::Rent => "Bail d'habitation signé",
+                                DossierKind::Refund => "Bon de commande et avis de virement",
+                            }
+                            .into(),
+                        ),
                     }
                 })
                 .collect();

@@ -972,7 +972,7 @@ fn a_proof_noted_after_the_fact_lets_the_notice_go_and_is_journaled() {
     assert_eq!(events(&db, 1).len(), journal + 2, "one event per proof");
     let shown = stdout(&run(&db, &["show", "1"]));
     assert!(
-        shown.contains("Justificatif de la facture P-1 : Bon de commande BC-1 signé"),
+        shown.contains("Justificatif noté pour P-1 : Bon de commande BC-1 signé"),
         "{shown}"
     );
     // Under the invoice too, where the credit manager looks for it.

@@ -1935,3 +1935,52 @@ fn the_channel_advised_on_screen_counts_the_debtors_other_chased_dossiers() {
         "{shown}"
     );
 }
+
+#[test]
+fn j_notes_the_proof_of_the_invoice_that_lacks_one() {
+    // ACME's second invoice has no proof: the form says so and preselects it.
+    let mut dossiers = fixtures::dossiers(fixtures::today());
+    let acme = dossiers
+        .iter_mut()
+        .find(|d| d.debtor.name == "ACME SARL")
+        .unwrap();
+    for e in &mut acme.events {
+        if let EventKind::ItemAdded(item) = &mut e.kind {
+            if item.reference == "F-2026-118" {
+                item.proof = None;
+            }
+        }
+    }
+    acme.state = recouvre::domain::fold(acme.state.id, &acme.events).unwrap();
+    let mut s = st_with(dossiers);
+    select(&mut s, "ACME SARL");
+    press(&mut s, KeyCode::Char('J'));
+    let Some(Popup::Form(f)) = &s.popup else {
+        panic!("no form: {:?}", s.popup)
+    };
+    assert_eq!(
+        f.notes,
+        [
+            "F-2026-101 : bon de livraison signé",
+            "F-2026-118 : aucun justificatif noté"
+        ]
+    );
+    assert_eq!(f.field("invoice").unwrap().value(), "F-2026-118");
+
+    // Empty, it is refused in place; typed, it becomes one journal event.
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(form_error(&s, "proof").is_some());
+    typ(&mut s, "BL-2210 signé le 12/10");
+    let eff = press(&mut s, KeyCode::Enter);
+    let [Effect::Append { kinds, done, .. }] = eff.as_slice() else {
+        panic!("{eff:?}")
+    };
+    assert_eq!(
+        kinds,
+        &[EventKind::ProofRecorded {
+            invoice: "F-2026-118".into(),
+            proof: "BL-2210 signé le 12/10".into(),
+        }]
+    );
+    assert!(done.contains("F-2026-118"), "{done}");
+}

@@ -142,6 +142,7 @@ mod tests {
             "email_sending",
             "email_sent",
             "email_failed",
+            "proof",
         ] {
             keys.push(format!("tui.event_short.{e}"));
         }

@@ -191,6 +191,8 @@ pub enum FormKind {
     /// Channel and tracking number of a letter about to be logged from the editor.
     SendLetter,
     Note,
+    /// Where an invoice's proof is, noted after the dossier was opened.
+    Proof,
     AddDossier,
     /// A file to import from the accounting system (FEC or CSV with its mapping).
     Import,

@@ -64,6 +64,8 @@ commands! {
     Injonction = "injonction",
     Note = "note",
     Call = "call",
+    /// Notes where an invoice's proof is (order, delivery note, contract).
+    Proof = "proof",
     AddDossier = "add_dossier",
     /// Opens the import from the accounting system (a FEC or a CSV file).
     Import = "import",

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 
 use super::common::notice;
 use super::editor::open_editor;
-use super::forms::{contestation_form, injonction_popup, note_form, payment_form, resolve_form};
+use super::forms::{
+    contestation_form, injonction_popup, note_form, payment_form, proof_form, resolve_form,
+};
 use crate::app::action::Effect;
 use crate::app::describe::{event_text, stage_label};
 use crate::app::entry::Whole;
@@ -77,6 +79,8 @@ pub fn dossier_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Contestation => Ok(Popup::Form(Box::new(contestation_form(e, w)))),
         Command::Note => Ok(Popup::Form(Box::new(note_form(e, w, NoteKind::Note)))),
         Command::Call => Ok(Popup::Form(Box::new(note_form(e, w, NoteKind::PhoneCall)))),
+        Command::Proof if w.state.items.is_empty() => Err(t("money.ready.no_items").to_string()),
+        Command::Proof => Ok(Popup::Form(Box::new(proof_form(e, w)))),
         _ => return vec![],
     };
     match result {

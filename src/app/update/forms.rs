@@ -43,6 +43,7 @@ pub fn validate(form: &mut Form, today: NaiveDate) -> Option<Effect> {
         FormKind::Resolve => validate_resolve(form, today),
         FormKind::Injonction(step) => validate_injonction(form, today, step),
         FormKind::Note => validate_note(form, today),
+        FormKind::Proof => validate_proof(form, today),
         FormKind::AddDossier => validate_add_dossier(form, today),
     }
 }
@@ -382,6 +383,69 @@ fn validate_note(form: &mut Form, today: NaiveDate) -> Option<Effect> {
         &t,
         today,
         vec![EventKind::Note { kind, text }],
+        done,
+    ))
+}
+
+// Proof of an invoice: what makes the claim "certaine" before a formal notice.
+
+pub fn proof_form(e: &Entry, w: &Whole) -> Form {
+    let items = &w.state.items;
+    let notes = items
+        .iter()
+        .map(|i| match i.evidence() {
+            Some(p) => tf(
+                "tui.proof.noted",
+                &[("invoice", &i.reference), ("proof", &p)],
+            ),
+            None => tf("tui.proof.missing", &[("invoice", &i.reference)]),
+        })
+        .collect();
+    let invoices = items
+        .iter()
+        .map(|i| Choice {
+            label: i.reference.clone(),
+            value: i.reference.clone(),
+        })
+        .collect();
+    // The first invoice still without one is the likely reason the key was pressed.
+    let first_missing = items.iter().position(|i| i.evidence().is_none());
+    Form {
+        notes,
+        kind: FormKind::Proof,
+        title: tf("tui.form.proof_title", &[("debtor", &e.debtor())]),
+        target: Some(target(e, w)),
+        fields: vec![
+            Field::choice(
+                "invoice",
+                t(match w.state.kind {
+                    DossierKind::Invoices => "tui.field.proof_invoice",
+                    DossierKind::Rent => "tui.field.proof_rent",
+                    DossierKind::Refund => "tui.field.proof_refund",
+                })
+                .into(),
+                invoices,
+                first_missing.unwrap_or(0),
+            ),
+            Field::line("proof", t("tui.field.proof").into(), ""),
+        ],
+        focus: 1,
+    }
+}
+
+fn validate_proof(form: &mut Form, today: NaiveDate) -> Option<Effect> {
+    let proof = required(form, "proof");
+    let invoice = form.field("invoice")?.value().to_string();
+    let t = form.target.clone()?;
+    let proof = proof?;
+    let done = tf(
+        "tui.done.proof",
+        &[("invoice", &invoice), ("debtor", &t.debtor)],
+    );
+    Some(append(
+        &t,
+        today,
+        vec![EventKind::ProofRecorded { invoice, proof }],
         done,
     ))
 }

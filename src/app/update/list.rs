@@ -246,6 +246,7 @@ pub fn main_command(state: &mut State, cmd: Command) -> Vec<Effect> {
         | Command::Injonction
         | Command::Note
         | Command::Call
+        | Command::Proof
         | Command::Letter
         | Command::Undo => return dossier_command(state, cmd),
         Command::Quit
