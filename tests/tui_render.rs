@@ -201,13 +201,26 @@ fn add_dossier_form_with_errors() {
     let mut s = st();
     press(&mut s, KeyCode::Char('+'));
     typ(&mut s, "Nouveau Client SA");
-    press(&mut s, KeyCode::Tab);
-    press(&mut s, KeyCode::Tab);
-    press(&mut s, KeyCode::Tab);
-    press(&mut s, KeyCode::Tab);
+    for _ in 0..6 {
+        press(&mut s, KeyCode::Tab);
+    }
     typ(&mut s, "-5");
     press(&mut s, KeyCode::Enter);
     insta::assert_snapshot!("form_add_errors", draw(&mut s, 120, 36).backend());
+
+    // On 80×24 the blank rows between fields go: every field, its error and the hint stay on
+    // screen.
+    let txt = text(&draw(&mut s, 80, 24));
+    for needle in [
+        "Débiteur",
+        "Code postal et ville",
+        "✖ Montant TTC",
+        "✖ Date d'échéance : obligatoire.",
+        "Justificatif (BC, BL…)",
+        "⏎ valider",
+    ] {
+        assert!(txt.contains(needle), "{needle}:\n{txt}");
+    }
 }
 
 #[test]

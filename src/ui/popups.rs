@@ -187,8 +187,12 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, th: &Theme, form: &
         if let Some(e) = &f.error {
             height += wrapped_rows(&format!("✖ {e}"), err_w);
         }
-        height += 1;
     }
+    // A blank row between fields, unless the terminal is too short for them: every field
+    // (the focused one above all) stays on screen at 80×24, errors shown.
+    let fields = form.fields.len() as u16;
+    let spacer = u16::from(height + fields <= area.height);
+    height += spacer * fields;
     let r = centered(area, width, height);
     frame.render_widget(Clear, r);
     let ctx = state.context();
@@ -317,7 +321,7 @@ fn render_form(frame: &mut Frame, area: Rect, state: &State, th: &Theme, form: &
             );
             y += rows;
         }
-        y += 1;
+        y += spacer;
     }
     if y < bottom {
         frame.render_widget(
