@@ -473,6 +473,10 @@ fn add_dossier_form_validates_every_field_at_once() {
     press(&mut s, KeyCode::Tab);
     typ(&mut s, "CL-9");
     press(&mut s, KeyCode::Tab);
+    typ(&mut s, "Bâtiment B, 12 rue Colbert");
+    press(&mut s, KeyCode::Tab);
+    typ(&mut s, "37000 Tours");
+    press(&mut s, KeyCode::Tab);
     typ(&mut s, "F-900");
     press(&mut s, KeyCode::Tab);
     typ(&mut s, "1 500");
@@ -495,6 +499,11 @@ fn add_dossier_form_validates_every_field_at_once() {
     };
     assert_eq!(new.debtor.name, "Nouveau Client SA");
     assert_eq!(new.debtor.customer_number.as_deref(), Some("CL-9"));
+    // Where a formal notice will go: one line per part, the town last.
+    assert_eq!(
+        new.debtor.address,
+        ["Bâtiment B", "12 rue Colbert", "37000 Tours"]
+    );
     assert_eq!(new.items[0].amount, Decimal::from(1500));
     assert_eq!(new.items[0].due.to_string(), "2026-12-10");
     assert_eq!(new.items[0].proof.as_deref(), Some("BC-77 signé"));

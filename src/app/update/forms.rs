@@ -472,6 +472,9 @@ pub fn add_dossier_form(today: NaiveDate) -> Form {
             Field::line("debtor", t("tui.field.debtor").into(), ""),
             Field::choice("debtor_type", t("tui.field.debtor_type").into(), types, 0),
             Field::line("customer_number", t("tui.field.customer_number").into(), ""),
+            // Where a formal notice must go (the registered office, or a consumer's home).
+            Field::line("street", t("tui.field.street").into(), ""),
+            Field::line("town", t("tui.field.town").into(), ""),
             Field::line("reference", t("tui.field.invoice_reference").into(), ""),
             Field::line("amount", t("tui.field.invoice_amount").into(), ""),
             Field::line("issued", t("tui.field.issued").into(), &date(today)),
@@ -507,6 +510,14 @@ fn validate_add_dossier(form: &mut Form, today: NaiveDate) -> Option<Effect> {
     };
     let mut debtor = Debtor::new(0, name.clone(), debtor_type);
     debtor.customer_number = optional(form, "customer_number");
+    // "Bâtiment B, 12 rue Colbert" is two lines of the address; the town is the last.
+    debtor.address = optional(form, "street")
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .chain(optional(form, "town"))
+        .collect();
     let new = NewDossier {
         debtor,
         created: EventKind::Created {
